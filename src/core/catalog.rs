@@ -1,0 +1,625 @@
+//! Galleries, image groups and the typed links between them
+//! (`gallery_image_group_relations`): the seed's structure above the images.
+//!
+//! Every function takes a `&Connection` (a `Transaction` derefs to one), so the
+//! caller decides what runs in one transaction: `lib.write(|tx| …)`.
+
+use rusqlite::{Connection, OptionalExtension, params};
+
+use super::error::{Error, Result};
+use super::ids::{GalleryId, GroupId, ImageId};
+
+/// The link types of the user's design, offered first by the type picker.
+pub const SEED_TYPES: [&str; 6] = [
+    "main_exhibit",
+    "behind_the_scenes",
+    "sketches",
+    "primary_artist",
+    "guest_artist_feature",
+    "photographs",
+];
+
+/// The longest name of a gallery or group, in characters.
+pub const MAX_NAME_CHARS: usize = 255;
+/// The longest link type, in characters (the seed's VARCHAR(50)).
+pub const MAX_TYPE_CHARS: usize = 50;
+/// The longest description, in characters.
+pub const MAX_DESCRIPTION_CHARS: usize = 10_000;
+
+/// A gallery, as listed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Gallery {
+    pub id: GalleryId,
+    pub name: String,
+    pub description: Option<String>,
+    pub created_at: String,
+    /// How many group links it has.
+    pub link_count: u64,
+}
+
+/// An image group, as listed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Group {
+    pub id: GroupId,
+    pub name: String,
+    pub description: Option<String>,
+    pub created_at: String,
+    pub image_count: u64,
+    /// The first image in the group's order, shown as its cover.
+    pub cover: Option<ImageId>,
+    /// How many galleries link to it (0: a group in no gallery).
+    pub gallery_count: u64,
+}
+
+/// One typed link from a gallery to a group, with what a listing shows of it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Link {
+    pub gallery: GalleryId,
+    pub gallery_name: String,
+    pub group: GroupId,
+    pub group_name: String,
+    /// The purpose of the group in this gallery (`main_exhibit`, ...).
+    pub link_type: String,
+    pub image_count: u64,
+    pub cover: Option<ImageId>,
+}
+
+/// Trims a name and checks it: non-empty, at most `max` characters, no control
+/// characters (a newline in a name breaks every listing that shows it).
+pub fn clean_text(what: &str, value: &str, max: usize) -> Result<String> {
+    let trimmed = value.trim();
+    if trimmed.is_empty() {
+        return Err(Error::invalid(what, "must not be empty"));
+    }
+    if trimmed.chars().count() > max {
+        return Err(Error::invalid(
+            what,
+            format!("\u{201c}{}…\u{201d} is longer than {max} characters", trimmed.chars().take(40).collect::<String>()),
+        ));
+    }
+    if trimmed.chars().any(char::is_control) {
+        return Err(Error::invalid(
+            what,
+            format!("\u{201c}{}\u{201d} contains a line break or control character", trimmed.escape_debug()),
+        ));
+    }
+    Ok(trimmed.to_string())
+}
+
+/// Checks a link type: 1–50 characters after trimming.
+pub fn clean_type(value: &str) -> Result<String> {
+    clean_text("group type", value, MAX_TYPE_CHARS)
+}
+
+/// Trims a description; empty means none.
+pub fn clean_description(value: Option<&str>) -> Result<Option<String>> {
+    match value.map(str::trim) {
+        None | Some("") => Ok(None),
+        Some(d) if d.chars().count() > MAX_DESCRIPTION_CHARS => Err(Error::invalid(
+            "description",
+            format!("longer than {MAX_DESCRIPTION_CHARS} characters"),
+        )),
+        Some(d) => Ok(Some(d.to_string())),
+    }
+}
+
+// ---------------------------------------------------------------- galleries
+
+const GALLERY_SELECT: &str = "SELECT g.id, g.name, g.description, g.created_at,
+        (SELECT count(*) FROM gallery_image_group_relations l WHERE l.gallery_id = g.id)
+     FROM galleries g";
+
+fn gallery_row(r: &rusqlite::Row) -> rusqlite::Result<Gallery> {
+    Ok(Gallery {
+        id: r.get(0)?,
+        name: r.get(1)?,
+        description: r.get(2)?,
+        created_at: r.get(3)?,
+        link_count: r.get(4)?,
+    })
+}
+
+fn ensure_gallery_name_free(conn: &Connection, name: &str, except: Option<GalleryId>) -> Result<()> {
+    let existing: Option<GalleryId> = conn
+        .query_row("SELECT id FROM galleries WHERE name = ?1", [name], |r| r.get(0))
+        .optional()?;
+    match existing {
+        Some(id) if Some(id) != except => Err(Error::invalid(
+            "gallery name",
+            format!("a gallery named \u{201c}{name}\u{201d} already exists"),
+        )),
+        _ => Ok(()),
+    }
+}
+
+/// Creates a gallery. Names are unique regardless of case.
+pub fn create_gallery(conn: &Connection, name: &str, description: Option<&str>) -> Result<GalleryId> {
+    let name = clean_text("gallery name", name, MAX_NAME_CHARS)?;
+    let description = clean_description(description)?;
+    ensure_gallery_name_free(conn, &name, None)?;
+    conn.execute(
+        "INSERT INTO galleries (name, description) VALUES (?1, ?2)",
+        params![name, description],
+    )?;
+    Ok(GalleryId(conn.last_insert_rowid()))
+}
+
+/// Renames a gallery.
+pub fn rename_gallery(conn: &Connection, id: GalleryId, name: &str) -> Result<()> {
+    let name = clean_text("gallery name", name, MAX_NAME_CHARS)?;
+    ensure_gallery_name_free(conn, &name, Some(id))?;
+    let n = conn.execute("UPDATE galleries SET name = ?2 WHERE id = ?1", params![id, name])?;
+    if n == 0 { Err(id.not_found()) } else { Ok(()) }
+}
+
+/// Sets (or with `None` / blank, clears) a gallery's description.
+pub fn set_gallery_description(conn: &Connection, id: GalleryId, description: Option<&str>) -> Result<()> {
+    let description = clean_description(description)?;
+    let n = conn.execute(
+        "UPDATE galleries SET description = ?2 WHERE id = ?1",
+        params![id, description],
+    )?;
+    if n == 0 { Err(id.not_found()) } else { Ok(()) }
+}
+
+/// Deletes a gallery. Its links go with it (the seed's cascade); the groups and
+/// their images stay.
+pub fn delete_gallery(conn: &Connection, id: GalleryId) -> Result<()> {
+    let n = conn.execute("DELETE FROM galleries WHERE id = ?1", [id])?;
+    if n == 0 { Err(id.not_found()) } else { Ok(()) }
+}
+
+/// All galleries, by name.
+pub fn list_galleries(conn: &Connection) -> Result<Vec<Gallery>> {
+    let mut stmt = conn.prepare_cached(&format!("{GALLERY_SELECT} ORDER BY g.name COLLATE NOCASE, g.id"))?;
+    let rows = stmt.query_map([], gallery_row)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// One gallery.
+pub fn gallery(conn: &Connection, id: GalleryId) -> Result<Gallery> {
+    conn.query_row(&format!("{GALLERY_SELECT} WHERE g.id = ?1"), [id], gallery_row)
+        .optional()?
+        .ok_or(id.not_found())
+}
+
+/// The gallery with this name (case-insensitive), if any.
+pub fn gallery_by_name(conn: &Connection, name: &str) -> Result<Option<GalleryId>> {
+    Ok(conn
+        .query_row("SELECT id FROM galleries WHERE name = ?1", [name.trim()], |r| r.get(0))
+        .optional()?)
+}
+
+// ---------------------------------------------------------------- groups
+
+const GROUP_SELECT: &str = "SELECT g.id, g.name, g.description, g.created_at,
+        (SELECT count(*) FROM image_group_relations m WHERE m.image_group_id = g.id),
+        (SELECT m.image_id FROM image_group_relations m WHERE m.image_group_id = g.id
+            ORDER BY m.sort_order, m.image_id LIMIT 1),
+        (SELECT count(DISTINCT l.gallery_id) FROM gallery_image_group_relations l
+            WHERE l.image_group_id = g.id)
+     FROM image_groups g";
+
+fn group_row(r: &rusqlite::Row) -> rusqlite::Result<Group> {
+    Ok(Group {
+        id: r.get(0)?,
+        name: r.get(1)?,
+        description: r.get(2)?,
+        created_at: r.get(3)?,
+        image_count: r.get(4)?,
+        cover: r.get(5)?,
+        gallery_count: r.get(6)?,
+    })
+}
+
+fn ensure_group_name_free(conn: &Connection, name: &str, except: Option<GroupId>) -> Result<()> {
+    match group_by_name(conn, name)? {
+        Some(id) if Some(id) != except => Err(Error::invalid(
+            "group name",
+            format!("a group named \u{201c}{name}\u{201d} already exists"),
+        )),
+        _ => Ok(()),
+    }
+}
+
+/// Creates an image group (in no gallery yet). Names are unique regardless of case.
+pub fn create_group(conn: &Connection, name: &str, description: Option<&str>) -> Result<GroupId> {
+    let name = clean_text("group name", name, MAX_NAME_CHARS)?;
+    let description = clean_description(description)?;
+    ensure_group_name_free(conn, &name, None)?;
+    conn.execute(
+        "INSERT INTO image_groups (name, description) VALUES (?1, ?2)",
+        params![name, description],
+    )?;
+    Ok(GroupId(conn.last_insert_rowid()))
+}
+
+/// The group with this name, created if there is none.
+pub fn find_or_create_group(conn: &Connection, name: &str) -> Result<GroupId> {
+    let name = clean_text("group name", name, MAX_NAME_CHARS)?;
+    match group_by_name(conn, &name)? {
+        Some(id) => Ok(id),
+        None => create_group(conn, &name, None),
+    }
+}
+
+/// The gallery with this name, created if there is none.
+pub fn find_or_create_gallery(conn: &Connection, name: &str) -> Result<GalleryId> {
+    let name = clean_text("gallery name", name, MAX_NAME_CHARS)?;
+    match gallery_by_name(conn, &name)? {
+        Some(id) => Ok(id),
+        None => create_gallery(conn, &name, None),
+    }
+}
+
+/// Renames a group.
+pub fn rename_group(conn: &Connection, id: GroupId, name: &str) -> Result<()> {
+    let name = clean_text("group name", name, MAX_NAME_CHARS)?;
+    ensure_group_name_free(conn, &name, Some(id))?;
+    let n = conn.execute("UPDATE image_groups SET name = ?2 WHERE id = ?1", params![id, name])?;
+    if n == 0 { Err(id.not_found()) } else { Ok(()) }
+}
+
+/// Sets (or clears) a group's description.
+pub fn set_group_description(conn: &Connection, id: GroupId, description: Option<&str>) -> Result<()> {
+    let description = clean_description(description)?;
+    let n = conn.execute(
+        "UPDATE image_groups SET description = ?2 WHERE id = ?1",
+        params![id, description],
+    )?;
+    if n == 0 { Err(id.not_found()) } else { Ok(()) }
+}
+
+/// Deletes a group. Its memberships and gallery links go with it (the seed's
+/// cascades); the images stay in the library.
+pub fn delete_group(conn: &Connection, id: GroupId) -> Result<()> {
+    let n = conn.execute("DELETE FROM image_groups WHERE id = ?1", [id])?;
+    if n == 0 { Err(id.not_found()) } else { Ok(()) }
+}
+
+/// Every group, including those in no gallery, by name.
+pub fn list_groups(conn: &Connection) -> Result<Vec<Group>> {
+    let mut stmt = conn.prepare_cached(&format!("{GROUP_SELECT} ORDER BY g.name COLLATE NOCASE, g.id"))?;
+    let rows = stmt.query_map([], group_row)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// One group.
+pub fn group(conn: &Connection, id: GroupId) -> Result<Group> {
+    conn.query_row(&format!("{GROUP_SELECT} WHERE g.id = ?1"), [id], group_row)
+        .optional()?
+        .ok_or(id.not_found())
+}
+
+/// The group with this name (case-insensitive), if any.
+pub fn group_by_name(conn: &Connection, name: &str) -> Result<Option<GroupId>> {
+    Ok(conn
+        .query_row("SELECT id FROM image_groups WHERE name = ?1", [name.trim()], |r| r.get(0))
+        .optional()?)
+}
+
+// ---------------------------------------------------------------- links
+
+const LINK_SELECT: &str = "SELECT l.gallery_id, ga.name, l.image_group_id, g.name, l.type,
+        (SELECT count(*) FROM image_group_relations m WHERE m.image_group_id = g.id),
+        (SELECT m.image_id FROM image_group_relations m WHERE m.image_group_id = g.id
+            ORDER BY m.sort_order, m.image_id LIMIT 1)
+     FROM gallery_image_group_relations l
+     JOIN galleries ga ON ga.id = l.gallery_id
+     JOIN image_groups g ON g.id = l.image_group_id";
+
+fn link_row(r: &rusqlite::Row) -> rusqlite::Result<Link> {
+    Ok(Link {
+        gallery: r.get(0)?,
+        gallery_name: r.get(1)?,
+        group: r.get(2)?,
+        group_name: r.get(3)?,
+        link_type: r.get(4)?,
+        image_count: r.get(5)?,
+        cover: r.get(6)?,
+    })
+}
+
+fn ensure_gallery(conn: &Connection, id: GalleryId) -> Result<()> {
+    let found: Option<i64> = conn
+        .query_row("SELECT 1 FROM galleries WHERE id = ?1", [id], |r| r.get(0))
+        .optional()?;
+    found.map(|_| ()).ok_or(id.not_found())
+}
+
+fn ensure_group(conn: &Connection, id: GroupId) -> Result<()> {
+    let found: Option<i64> = conn
+        .query_row("SELECT 1 FROM image_groups WHERE id = ?1", [id], |r| r.get(0))
+        .optional()?;
+    found.map(|_| ()).ok_or(id.not_found())
+}
+
+fn link_exists(conn: &Connection, gallery: GalleryId, group: GroupId, link_type: &str) -> Result<bool> {
+    Ok(conn
+        .query_row(
+            "SELECT 1 FROM gallery_image_group_relations
+             WHERE gallery_id = ?1 AND image_group_id = ?2 AND type = ?3",
+            params![gallery, group, link_type],
+            |_| Ok(()),
+        )
+        .optional()?
+        .is_some())
+}
+
+/// Attaches a group to a gallery with a type, after the gallery's other groups.
+/// The same group may be attached to many galleries, and to one gallery more
+/// than once under different types.
+pub fn attach(conn: &Connection, gallery: GalleryId, group: GroupId, link_type: &str) -> Result<()> {
+    let link_type = clean_type(link_type)?;
+    ensure_gallery(conn, gallery)?;
+    ensure_group(conn, group)?;
+    if link_exists(conn, gallery, group, &link_type)? {
+        return Err(Error::invalid(
+            "group type",
+            format!("the group is already in this gallery as \u{201c}{link_type}\u{201d}"),
+        ));
+    }
+    conn.execute(
+        "INSERT INTO gallery_image_group_relations (gallery_id, image_group_id, type, sort_order)
+         VALUES (?1, ?2, ?3, (SELECT coalesce(max(sort_order) + 1, 0)
+                              FROM gallery_image_group_relations WHERE gallery_id = ?1))",
+        params![gallery, group, link_type],
+    )?;
+    Ok(())
+}
+
+/// Detaches one typed link; the group and its images stay.
+pub fn detach(conn: &Connection, gallery: GalleryId, group: GroupId, link_type: &str) -> Result<()> {
+    let n = conn.execute(
+        "DELETE FROM gallery_image_group_relations
+         WHERE gallery_id = ?1 AND image_group_id = ?2 AND type = ?3",
+        params![gallery, group, link_type],
+    )?;
+    if n == 0 {
+        return Err(Error::invalid(
+            "group link",
+            format!("{group} is not in {gallery} as \u{201c}{link_type}\u{201d}"),
+        ));
+    }
+    Ok(())
+}
+
+/// Changes a link's type, keeping its place in the gallery.
+pub fn change_type(conn: &Connection, gallery: GalleryId, group: GroupId, from: &str, to: &str) -> Result<()> {
+    let to = clean_type(to)?;
+    if from == to {
+        return Ok(());
+    }
+    if link_exists(conn, gallery, group, &to)? {
+        return Err(Error::invalid(
+            "group type",
+            format!("the group is already in this gallery as \u{201c}{to}\u{201d}"),
+        ));
+    }
+    let n = conn.execute(
+        "UPDATE gallery_image_group_relations SET type = ?4
+         WHERE gallery_id = ?1 AND image_group_id = ?2 AND type = ?3",
+        params![gallery, group, from, to],
+    )?;
+    if n == 0 {
+        return Err(Error::invalid(
+            "group link",
+            format!("{group} is not in {gallery} as \u{201c}{from}\u{201d}"),
+        ));
+    }
+    Ok(())
+}
+
+/// Moves one link to position `to_index` among the gallery's links (clamped to
+/// the end). A gallery has a handful of groups, so the links are renumbered.
+pub fn move_link(conn: &Connection, gallery: GalleryId, group: GroupId, link_type: &str, to_index: usize) -> Result<()> {
+    let mut keys: Vec<(GroupId, String)> = gallery_links(conn, gallery)?
+        .into_iter()
+        .map(|l| (l.group, l.link_type))
+        .collect();
+    let from = keys
+        .iter()
+        .position(|(g, t)| *g == group && t == link_type)
+        .ok_or_else(|| {
+            Error::invalid(
+                "group link",
+                format!("{group} is not in {gallery} as \u{201c}{link_type}\u{201d}"),
+            )
+        })?;
+    let item = keys.remove(from);
+    keys.insert(to_index.min(keys.len()), item);
+    let mut stmt = conn.prepare_cached(
+        "UPDATE gallery_image_group_relations SET sort_order = ?4
+         WHERE gallery_id = ?1 AND image_group_id = ?2 AND type = ?3",
+    )?;
+    for (i, (g, t)) in keys.iter().enumerate() {
+        stmt.execute(params![gallery, g, t, i as i64])?;
+    }
+    Ok(())
+}
+
+/// A gallery's links in the artist's order.
+pub fn gallery_links(conn: &Connection, gallery: GalleryId) -> Result<Vec<Link>> {
+    ensure_gallery(conn, gallery)?;
+    let mut stmt = conn.prepare_cached(&format!(
+        "{LINK_SELECT} WHERE l.gallery_id = ?1 ORDER BY l.sort_order, g.name COLLATE NOCASE, l.type"
+    ))?;
+    let rows = stmt.query_map([gallery], link_row)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Every link of a group: the galleries it is in, and as what.
+pub fn group_links(conn: &Connection, group: GroupId) -> Result<Vec<Link>> {
+    ensure_group(conn, group)?;
+    let mut stmt = conn.prepare_cached(&format!(
+        "{LINK_SELECT} WHERE l.image_group_id = ?1 ORDER BY ga.name COLLATE NOCASE, l.type"
+    ))?;
+    let rows = stmt.query_map([group], link_row)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// The types to offer in a picker: the seed's first, then those the artist has
+/// typed, most used first.
+pub fn known_types(conn: &Connection) -> Result<Vec<String>> {
+    let mut types: Vec<String> = SEED_TYPES.iter().map(|s| s.to_string()).collect();
+    let mut stmt = conn.prepare_cached(
+        "SELECT type FROM gallery_image_group_relations GROUP BY type ORDER BY count(*) DESC, type",
+    )?;
+    for t in stmt.query_map([], |r| r.get::<_, String>(0))? {
+        let t = t?;
+        if !types.contains(&t) {
+            types.push(t);
+        }
+    }
+    Ok(types)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::library::Library;
+
+    fn lib() -> (tempfile::TempDir, Library) {
+        let dir = tempfile::tempdir().unwrap();
+        let lib = Library::open(dir.path()).unwrap();
+        (dir, lib)
+    }
+
+    #[test]
+    fn gallery_create_rename_describe_delete_list() {
+        let (_d, mut lib) = lib();
+        let a = lib.write(|tx| create_gallery(tx, "  Spring Show ", Some("Opening in May"))).unwrap();
+        let b = lib.write(|tx| create_gallery(tx, "Archive", None)).unwrap();
+        let names: Vec<_> = list_galleries(lib.conn()).unwrap().into_iter().map(|g| g.name).collect();
+        assert_eq!(names, ["Archive", "Spring Show"]);
+        lib.write(|tx| rename_gallery(tx, a, "Summer Show")).unwrap();
+        lib.write(|tx| set_gallery_description(tx, a, Some("  "))).unwrap();
+        let g = gallery(lib.conn(), a).unwrap();
+        assert_eq!((g.name.as_str(), g.description), ("Summer Show", None));
+        lib.write(|tx| delete_gallery(tx, b)).unwrap();
+        assert_eq!(list_galleries(lib.conn()).unwrap().len(), 1);
+        assert!(matches!(lib.write(|tx| delete_gallery(tx, b)), Err(Error::NotFound { .. })));
+    }
+
+    #[test]
+    fn names_are_checked_and_unique_regardless_of_case() {
+        let (_d, mut lib) = lib();
+        lib.write(|tx| create_gallery(tx, "Show", None)).unwrap();
+        let err = lib.write(|tx| create_gallery(tx, "SHOW", None)).unwrap_err();
+        assert!(err.to_string().contains("already exists"), "{err}");
+        for bad in ["", "   ", "two\nlines"] {
+            assert!(matches!(lib.write(|tx| create_group(tx, bad, None)), Err(Error::Invalid { .. })), "{bad:?}");
+        }
+        let long = "x".repeat(MAX_NAME_CHARS + 1);
+        assert!(lib.write(|tx| create_group(tx, &long, None)).is_err());
+        let g = lib.write(|tx| create_group(tx, "Sketches", None)).unwrap();
+        // Renaming to its own name in another case is fine.
+        lib.write(|tx| rename_group(tx, g, "SKETCHES")).unwrap();
+        assert_eq!(group(lib.conn(), g).unwrap().name, "SKETCHES");
+    }
+
+    #[test]
+    fn type_must_be_one_to_fifty_characters() {
+        let (_d, mut lib) = lib();
+        let ga = lib.write(|tx| create_gallery(tx, "G", None)).unwrap();
+        let gr = lib.write(|tx| create_group(tx, "Group", None)).unwrap();
+        assert!(lib.write(|tx| attach(tx, ga, gr, "")).is_err());
+        assert!(lib.write(|tx| attach(tx, ga, gr, &"t".repeat(51))).is_err());
+        lib.write(|tx| attach(tx, ga, gr, &"t".repeat(50))).unwrap();
+        lib.write(|tx| attach(tx, ga, gr, "process shots, 2025")).unwrap();
+        assert_eq!(gallery_links(lib.conn(), ga).unwrap().len(), 2);
+    }
+
+    #[test]
+    fn one_group_in_two_galleries_and_twice_in_one() {
+        let (_d, mut lib) = lib();
+        let show = lib.write(|tx| create_gallery(tx, "Show", None)).unwrap();
+        let site = lib.write(|tx| create_gallery(tx, "Website", None)).unwrap();
+        let finals = lib.write(|tx| create_group(tx, "Finals", None)).unwrap();
+        lib.write(|tx| attach(tx, show, finals, "main_exhibit")).unwrap();
+        lib.write(|tx| attach(tx, show, finals, "photographs")).unwrap();
+        lib.write(|tx| attach(tx, site, finals, "main_exhibit")).unwrap();
+        let err = lib.write(|tx| attach(tx, show, finals, "main_exhibit")).unwrap_err();
+        assert!(err.to_string().contains("already in this gallery"), "{err}");
+        let in_show: Vec<_> = gallery_links(lib.conn(), show).unwrap().into_iter().map(|l| l.link_type).collect();
+        assert_eq!(in_show, ["main_exhibit", "photographs"]);
+        let galleries: Vec<_> = group_links(lib.conn(), finals)
+            .unwrap()
+            .into_iter()
+            .map(|l| (l.gallery_name, l.link_type))
+            .collect();
+        assert_eq!(
+            galleries,
+            [
+                ("Show".to_string(), "main_exhibit".to_string()),
+                ("Show".to_string(), "photographs".to_string()),
+                ("Website".to_string(), "main_exhibit".to_string())
+            ]
+        );
+        assert_eq!(group(lib.conn(), finals).unwrap().gallery_count, 2);
+    }
+
+    #[test]
+    fn detach_change_type_and_reorder_links() {
+        let (_d, mut lib) = lib();
+        let ga = lib.write(|tx| create_gallery(tx, "G", None)).unwrap();
+        let [a, b, c] = ["A", "B", "C"].map(|n| lib.write(|tx| create_group(tx, n, None)).unwrap());
+        for g in [a, b, c] {
+            lib.write(|tx| attach(tx, ga, g, "sketches")).unwrap();
+        }
+        let order = |lib: &Library| -> Vec<String> {
+            gallery_links(lib.conn(), ga).unwrap().into_iter().map(|l| format!("{}:{}", l.group_name, l.link_type)).collect()
+        };
+        lib.write(|tx| move_link(tx, ga, c, "sketches", 0)).unwrap();
+        assert_eq!(order(&lib), ["C:sketches", "A:sketches", "B:sketches"]);
+        lib.write(|tx| change_type(tx, ga, a, "sketches", "behind_the_scenes")).unwrap();
+        assert_eq!(order(&lib), ["C:sketches", "A:behind_the_scenes", "B:sketches"]);
+        lib.write(|tx| move_link(tx, ga, c, "sketches", 99)).unwrap();
+        assert_eq!(order(&lib), ["A:behind_the_scenes", "B:sketches", "C:sketches"]);
+        lib.write(|tx| detach(tx, ga, b, "sketches")).unwrap();
+        assert_eq!(order(&lib), ["A:behind_the_scenes", "C:sketches"]);
+        assert!(lib.write(|tx| detach(tx, ga, b, "sketches")).is_err());
+        // Detaching keeps the group.
+        assert!(group(lib.conn(), b).is_ok());
+        // A new link goes last.
+        lib.write(|tx| attach(tx, ga, b, "photographs")).unwrap();
+        assert_eq!(order(&lib).last().unwrap(), "B:photographs");
+    }
+
+    #[test]
+    fn deleting_a_gallery_keeps_its_groups() {
+        let (_d, mut lib) = lib();
+        let ga = lib.write(|tx| create_gallery(tx, "G", None)).unwrap();
+        let gr = lib.write(|tx| create_group(tx, "Kept", None)).unwrap();
+        lib.write(|tx| attach(tx, ga, gr, "main_exhibit")).unwrap();
+        lib.write(|tx| delete_gallery(tx, ga)).unwrap();
+        let groups = list_groups(lib.conn()).unwrap();
+        assert_eq!(groups.len(), 1);
+        assert_eq!(groups[0].gallery_count, 0, "a group in no gallery is still listed");
+        let links: i64 = lib.conn().query_row("SELECT count(*) FROM gallery_image_group_relations", [], |r| r.get(0)).unwrap();
+        assert_eq!(links, 0);
+    }
+
+    #[test]
+    fn deleting_a_group_removes_its_links() {
+        let (_d, mut lib) = lib();
+        let ga = lib.write(|tx| create_gallery(tx, "G", None)).unwrap();
+        let gr = lib.write(|tx| create_group(tx, "Gone", None)).unwrap();
+        lib.write(|tx| attach(tx, ga, gr, "main_exhibit")).unwrap();
+        lib.write(|tx| delete_group(tx, gr)).unwrap();
+        assert!(gallery_links(lib.conn(), ga).unwrap().is_empty());
+        assert_eq!(gallery(lib.conn(), ga).unwrap().link_count, 0);
+    }
+
+    #[test]
+    fn known_types_start_with_the_seed_and_add_the_artists() {
+        let (_d, mut lib) = lib();
+        let ga = lib.write(|tx| create_gallery(tx, "G", None)).unwrap();
+        let gr = lib.write(|tx| create_group(tx, "Group", None)).unwrap();
+        lib.write(|tx| attach(tx, ga, gr, "studio visits")).unwrap();
+        lib.write(|tx| attach(tx, ga, gr, "sketches")).unwrap();
+        let types = known_types(lib.conn()).unwrap();
+        assert_eq!(&types[..6], &SEED_TYPES);
+        assert_eq!(types[6..], ["studio visits".to_string()]);
+    }
+}

@@ -1,0 +1,290 @@
+//! Opening the SQLite database: connection settings, creating a new database
+//! from `schema.sql`, stepping an older one forward by `PRAGMA user_version`,
+//! and refusing anything that is not a Folio database of a version we know.
+//!
+//! A new database is built under a temporary name and renamed into place only
+//! once complete, so a crash during creation never leaves a half-made database
+//! at the real path. An existing file is never overwritten, emptied or deleted.
+
+use std::path::Path;
+
+use rusqlite::{Connection, OpenFlags, TransactionBehavior};
+
+use super::error::{Error, IoContext, Result};
+
+/// The schema, as applied to a new database.
+pub const SCHEMA_SQL: &str = include_str!("../../schema.sql");
+
+/// The schema version this program writes and understands (`PRAGMA user_version`).
+pub const SCHEMA_VERSION: i64 = 1;
+
+/// Identifies a Folio database (`PRAGMA application_id`): the bytes "FOLI".
+pub const APPLICATION_ID: i64 = 0x464F_4C49;
+
+/// How long a writer waits for another connection's lock before giving up.
+pub const BUSY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// SQL that steps a database from version `i + 1` to `i + 2` (index 0 takes 1 → 2).
+/// Each runs inside the same transaction that bumps `user_version`.
+const MIGRATIONS: &[&str] = &[];
+
+/// Opens the Folio database at `path`, creating it (and the rows every library
+/// needs, through `init`) if there is no file there.
+///
+/// `init` runs inside the creating transaction, after the schema is applied.
+pub fn open_or_create(
+    path: &Path,
+    init: impl FnOnce(&rusqlite::Transaction) -> Result<()>,
+) -> Result<Connection> {
+    if !path.exists() {
+        create(path, init)?;
+    }
+    open_existing(path)
+}
+
+/// Opens an existing database: refuses it unless it is a Folio database of this
+/// or an older version, and steps an older one forward.
+pub fn open_existing(path: &Path) -> Result<Connection> {
+    let meta = std::fs::metadata(path).at(path)?;
+    if meta.len() == 0 {
+        return Err(Error::NotALibrary {
+            path: path.to_path_buf(),
+            reason: "the file is empty".into(),
+        });
+    }
+    // Open read-write but never create: the file must be the one we looked at.
+    let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
+        | OpenFlags::SQLITE_OPEN_NO_MUTEX
+        | OpenFlags::SQLITE_OPEN_URI;
+    let mut conn = Connection::open_with_flags(path, flags)?;
+    let not_a_library = |reason: String| Error::NotALibrary {
+        path: path.to_path_buf(),
+        reason,
+    };
+    // Reading the header is the first thing that touches the file's contents;
+    // garbage or a truncated file fails here, before anything is written.
+    let (app_id, version): (i64, i64) = conn
+        .query_row(
+            "SELECT application_id, user_version FROM pragma_application_id, pragma_user_version",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .map_err(|e| not_a_library(describe_sqlite_error(&e)))?;
+    if app_id != APPLICATION_ID {
+        return Err(not_a_library(format!(
+            "its application id is {app_id:#x}, not Folio's"
+        )));
+    }
+    if version > SCHEMA_VERSION {
+        return Err(Error::NewerSchema {
+            path: path.to_path_buf(),
+            found: version,
+            supported: SCHEMA_VERSION,
+        });
+    }
+    if version < 1 {
+        return Err(not_a_library(format!("its schema version is {version}")));
+    }
+    configure(&conn, true)?;
+    quick_check(&conn).map_err(not_a_library)?;
+    if version < SCHEMA_VERSION {
+        migrate(&mut conn, version)?;
+    }
+    Ok(conn)
+}
+
+/// Sets the per-connection pragmas every Folio connection needs and checks that
+/// foreign keys really are on (without them none of the seed's cascades run).
+pub fn configure(conn: &Connection, wal: bool) -> Result<()> {
+    conn.busy_timeout(BUSY_TIMEOUT)?;
+    if wal {
+        let mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
+        if !mode.eq_ignore_ascii_case("wal") {
+            log::warn!("SQLite kept journal mode {mode:?} instead of WAL");
+        }
+        // In WAL mode NORMAL never corrupts; a power cut may roll back the last
+        // commits, which `folio check --repair` recovers files from.
+        conn.pragma_update(None, "synchronous", "NORMAL")?;
+    }
+    conn.pragma_update(None, "foreign_keys", true)?;
+    let fk: i64 = conn.query_row("PRAGMA foreign_keys", [], |r| r.get(0))?;
+    if fk != 1 {
+        return Err(Error::ForeignKeysOff);
+    }
+    Ok(())
+}
+
+/// `PRAGMA quick_check`: the cheap structural check run at every open.
+fn quick_check(conn: &Connection) -> std::result::Result<(), String> {
+    let result: String = conn
+        .query_row("PRAGMA quick_check(1)", [], |r| r.get(0))
+        .map_err(|e| describe_sqlite_error(&e))?;
+    if result == "ok" {
+        Ok(())
+    } else {
+        Err(format!("the database is damaged: {result}"))
+    }
+}
+
+fn describe_sqlite_error(e: &rusqlite::Error) -> String {
+    match e.sqlite_error_code() {
+        Some(rusqlite::ErrorCode::NotADatabase) => "the file is not an SQLite database".into(),
+        Some(rusqlite::ErrorCode::DatabaseCorrupt) => "the database file is damaged".into(),
+        _ => e.to_string(),
+    }
+}
+
+/// Builds a new database at a temporary path beside `path`, then renames it in.
+fn create(
+    path: &Path,
+    init: impl FnOnce(&rusqlite::Transaction) -> Result<()>,
+) -> Result<()> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let tmp = tempfile::Builder::new()
+        .prefix(".folio-db-creating-")
+        .tempfile_in(dir)
+        .at(dir)?;
+    {
+        let mut conn = Connection::open(tmp.path())?;
+        // Rollback journal while building: a single file to rename.
+        configure(&conn, false)?;
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        tx.execute_batch(SCHEMA_SQL)?;
+        tx.pragma_update(None, "application_id", APPLICATION_ID)?;
+        tx.pragma_update(None, "user_version", SCHEMA_VERSION)?;
+        init(&tx)?;
+        tx.commit()?;
+        conn.close().map_err(|(_, e)| Error::Db(e))?;
+    }
+    tmp.as_file().sync_all().at(tmp.path())?;
+    // persist_noclobber: if another process created the library meanwhile, we
+    // keep theirs and open it.
+    match tmp.persist_noclobber(path) {
+        Ok(_) => {}
+        Err(e) if path.exists() => drop(e),
+        Err(e) => return Err(Error::io(path, e.error)),
+    }
+    sync_dir(dir);
+    Ok(())
+}
+
+/// Steps the database from `from` up to [`SCHEMA_VERSION`] in one transaction.
+fn migrate(conn: &mut Connection, from: i64) -> Result<()> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    for version in from..SCHEMA_VERSION {
+        let step = usize::try_from(version - 1)
+            .ok()
+            .and_then(|i| MIGRATIONS.get(i))
+            .ok_or_else(|| Error::invalid("schema", format!("no migration from version {version}")))?;
+        tx.execute_batch(step)?;
+        log::info!("stepped the database schema from {version} to {}", version + 1);
+    }
+    tx.pragma_update(None, "user_version", SCHEMA_VERSION)?;
+    tx.commit()?;
+    Ok(())
+}
+
+/// Makes a rename in `dir` durable. Failure only weakens durability after a
+/// power cut (the repair path covers it), so it is logged, not returned.
+pub fn sync_dir(dir: &Path) {
+    #[cfg(unix)]
+    if let Err(e) = std::fs::File::open(dir).and_then(|d| d.sync_all()) {
+        log::warn!("could not sync folder {}: {e}", dir.display());
+    }
+    #[cfg(not(unix))]
+    let _ = dir;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn schema_of(conn: &Connection) -> Vec<(String, String, String)> {
+        let mut stmt = conn
+            .prepare("SELECT type, name, sql FROM sqlite_schema WHERE sql IS NOT NULL ORDER BY type, name")
+            .unwrap();
+        stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap()
+    }
+
+    #[test]
+    fn new_database_has_foreign_keys_wal_and_version() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("folio.db");
+        let conn = open_or_create(&path, |_| Ok(())).unwrap();
+        let fk: i64 = conn.query_row("PRAGMA foreign_keys", [], |r| r.get(0)).unwrap();
+        let mode: String = conn.query_row("PRAGMA journal_mode", [], |r| r.get(0)).unwrap();
+        let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
+        assert_eq!((fk, mode.as_str(), version), (1, "wal", SCHEMA_VERSION));
+        // No temporary database is left beside it.
+        let names: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .filter(|n| n.starts_with(".folio-db"))
+            .collect();
+        assert!(names.is_empty(), "{names:?}");
+    }
+
+    #[test]
+    fn schema_sql_declares_the_version_the_code_writes() {
+        let declared = SCHEMA_SQL
+            .lines()
+            .find_map(|l| l.strip_prefix("-- schema-version: "))
+            .and_then(|v| v.trim().parse::<i64>().ok());
+        assert_eq!(declared, Some(SCHEMA_VERSION));
+        assert_eq!(MIGRATIONS.len() as i64, SCHEMA_VERSION - 1);
+    }
+
+    #[test]
+    fn reopening_gives_the_same_schema() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("folio.db");
+        let first = schema_of(&open_or_create(&path, |_| Ok(())).unwrap());
+        let second = schema_of(&open_existing(&path).unwrap());
+        assert_eq!(first, second);
+        assert!(first.iter().any(|(_, n, _)| n == "gallery_image_group_relations"));
+    }
+
+    #[test]
+    fn newer_database_is_refused_and_left_untouched() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("folio.db");
+        drop(open_or_create(&path, |_| Ok(())).unwrap());
+        {
+            let c = Connection::open(&path).unwrap();
+            c.pragma_update(None, "user_version", SCHEMA_VERSION + 1).unwrap();
+            c.pragma_update(None, "journal_mode", "DELETE").unwrap();
+        }
+        let before = std::fs::read(&path).unwrap();
+        let err = open_existing(&path).unwrap_err();
+        assert!(matches!(err, Error::NewerSchema { found, .. } if found == SCHEMA_VERSION + 1));
+        assert!(err.to_string().contains("newer version of Folio"), "{err}");
+        assert_eq!(std::fs::read(&path).unwrap(), before);
+    }
+
+    #[test]
+    fn garbage_empty_and_foreign_databases_are_refused_untouched() {
+        let dir = tempfile::tempdir().unwrap();
+        let cases: [(&str, Vec<u8>); 2] = [
+            ("garbage.db", b"this is not a database at all, just some text".repeat(200)),
+            ("empty.db", Vec::new()),
+        ];
+        for (name, bytes) in cases {
+            let path = dir.path().join(name);
+            std::fs::write(&path, &bytes).unwrap();
+            let err = open_existing(&path).unwrap_err();
+            assert!(matches!(err, Error::NotALibrary { .. }), "{name}: {err}");
+            assert!(err.to_string().contains(name), "{err}");
+            assert_eq!(std::fs::read(&path).unwrap(), bytes, "{name} was changed");
+        }
+        let other = dir.path().join("other.db");
+        Connection::open(&other)
+            .unwrap()
+            .execute_batch("CREATE TABLE notes (x); INSERT INTO notes VALUES (1);")
+            .unwrap();
+        let err = open_existing(&other).unwrap_err();
+        assert!(err.to_string().contains("not Folio's"), "{err}");
+    }
+}

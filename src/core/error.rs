@@ -1,0 +1,100 @@
+//! The core's one error type. Every variant carries what it is about (a path,
+//! an id, a value), so a message shown to the artist can name it.
+
+use std::path::{Path, PathBuf};
+
+/// Everything that can go wrong in the core.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// A row that was asked for by id does not exist (any more).
+    #[error("{what} #{id} does not exist")]
+    NotFound { what: &'static str, id: i64 },
+
+    /// A row that was asked for by name does not exist.
+    #[error("there is no {what} named \u{201c}{name}\u{201d}")]
+    NotFoundByName { what: &'static str, name: String },
+
+    /// A value the user gave cannot be used; `reason` says why in words.
+    #[error("{what}: {reason}")]
+    Invalid { what: String, reason: String },
+
+    /// A file or folder could not be read or written.
+    #[error("{}: {source}", path.display())]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+
+    /// A file is not an image Folio can take in (unsupported, corrupt, too large).
+    #[error("{}: {reason}", path.display())]
+    BadImage { path: PathBuf, reason: String },
+
+    /// The database was made by a newer Folio; opening it could damage it.
+    #[error(
+        "{}: this library was written by a newer version of Folio (schema {found}, this program knows up to {supported}); it was not opened and nothing was changed",
+        path.display()
+    )]
+    NewerSchema {
+        path: PathBuf,
+        found: i64,
+        supported: i64,
+    },
+
+    /// The file at the database path is not a Folio database.
+    #[error("{}: not a Folio library database ({reason}); it was not opened and nothing was changed", path.display())]
+    NotALibrary { path: PathBuf, reason: String },
+
+    /// The folder that holds the original files is not there (an unmounted drive?).
+    #[error("{}: the library folder is not available (is the drive mounted?); nothing was changed", path.display())]
+    StoreUnavailable { path: PathBuf },
+
+    /// SQLite refused to turn foreign keys on, so the seed's cascades would not run.
+    #[error("SQLite did not enable foreign keys; refusing to work without the cascades")]
+    ForeignKeysOff,
+
+    /// Any other database error.
+    #[error("database: {0}")]
+    Db(#[from] rusqlite::Error),
+}
+
+/// The core's result type.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+impl Error {
+    /// An [`Error::Io`] about `path`.
+    pub fn io(path: impl AsRef<Path>, source: std::io::Error) -> Self {
+        Error::Io {
+            path: path.as_ref().to_path_buf(),
+            source,
+        }
+    }
+
+    /// An [`Error::Invalid`] about `what`.
+    pub fn invalid(what: impl Into<String>, reason: impl Into<String>) -> Self {
+        Error::Invalid {
+            what: what.into(),
+            reason: reason.into(),
+        }
+    }
+
+    /// An [`Error::BadImage`] about `path`.
+    pub fn bad_image(path: impl AsRef<Path>, reason: impl Into<String>) -> Self {
+        Error::BadImage {
+            path: path.as_ref().to_path_buf(),
+            reason: reason.into(),
+        }
+    }
+}
+
+/// Adds the path to an `io::Result`, so no I/O error travels without it.
+pub trait IoContext<T> {
+    /// Turns the error into an [`Error::Io`] naming `path`.
+    fn at(self, path: impl AsRef<Path>) -> Result<T>;
+}
+
+impl<T> IoContext<T> for std::io::Result<T> {
+    fn at(self, path: impl AsRef<Path>) -> Result<T> {
+        self.map_err(|e| Error::io(path, e))
+    }
+}

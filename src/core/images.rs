@@ -1,0 +1,408 @@
+//! Images and their membership in groups: listing a group in order, adding,
+//! removing and moving images (the drag-reorder), alt text, where an image is
+//! used, and deleting an image with its file.
+
+use std::collections::HashSet;
+
+use rusqlite::{Connection, OptionalExtension, params};
+
+use super::catalog::Link;
+use super::error::{Error, IoContext, Result};
+use super::ids::{GroupId, ImageId, StoreId};
+use super::library::Library;
+use super::order;
+
+/// The longest alt text, in characters.
+pub const MAX_ALT_TEXT_CHARS: usize = 2000;
+
+/// The image formats Folio takes in (detected from the bytes, never the name).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Format {
+    Jpeg,
+    Png,
+    WebP,
+    Gif,
+    Tiff,
+}
+
+impl Format {
+    /// Every supported format.
+    pub const ALL: [Format; 5] = [Format::Jpeg, Format::Png, Format::WebP, Format::Gif, Format::Tiff];
+
+    /// The value of `images.format`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Format::Jpeg => "jpeg",
+            Format::Png => "png",
+            Format::WebP => "webp",
+            Format::Gif => "gif",
+            Format::Tiff => "tiff",
+        }
+    }
+
+    /// The extension of the file in the library.
+    pub fn extension(self) -> &'static str {
+        match self {
+            Format::Jpeg => "jpg",
+            Format::Tiff => "tif",
+            other => other.as_str(),
+        }
+    }
+
+    /// The name to show ("JPEG").
+    pub fn label(self) -> &'static str {
+        match self {
+            Format::Jpeg => "JPEG",
+            Format::Png => "PNG",
+            Format::WebP => "WebP",
+            Format::Gif => "GIF",
+            Format::Tiff => "TIFF",
+        }
+    }
+
+    /// Parses `images.format`.
+    pub fn from_db(s: &str) -> Option<Format> {
+        Format::ALL.into_iter().find(|f| f.as_str() == s)
+    }
+}
+
+impl rusqlite::types::FromSql for Format {
+    fn column_result(value: rusqlite::types::ValueRef<'_>) -> rusqlite::types::FromSqlResult<Self> {
+        let s = value.as_str()?;
+        Format::from_db(s).ok_or_else(|| rusqlite::types::FromSqlError::Other(format!("unknown image format {s:?}").into()))
+    }
+}
+
+/// One image row.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Image {
+    pub id: ImageId,
+    pub store: StoreId,
+    /// Path of the file inside its store (content-addressed).
+    pub filename: String,
+    pub alt_text: Option<String>,
+    /// Import time, UTC.
+    pub created_at: String,
+    /// The file's name when it was imported (shown, never used on disk).
+    pub original_name: String,
+    /// BLAKE3 of the file, lower-case hex.
+    pub content_hash: String,
+    pub byte_size: u64,
+    /// Pixel size as displayed (EXIF orientation applied).
+    pub width: u32,
+    pub height: u32,
+    pub format: Format,
+}
+
+impl Image {
+    /// What to call the image in words: its alt text, else its file name.
+    pub fn label(&self) -> &str {
+        match &self.alt_text {
+            Some(t) if !t.is_empty() => t,
+            _ => &self.original_name,
+        }
+    }
+}
+
+const IMAGE_COLUMNS: &str = "i.id, i.store_id, i.filename, i.alt_text, i.created_at, i.original_name,
+    i.content_hash, i.byte_size, i.width, i.height, i.format";
+
+fn image_row(r: &rusqlite::Row) -> rusqlite::Result<Image> {
+    Ok(Image {
+        id: r.get(0)?,
+        store: r.get(1)?,
+        filename: r.get(2)?,
+        alt_text: r.get(3)?,
+        created_at: r.get(4)?,
+        original_name: r.get(5)?,
+        content_hash: r.get(6)?,
+        byte_size: r.get(7)?,
+        width: r.get(8)?,
+        height: r.get(9)?,
+        format: r.get(10)?,
+    })
+}
+
+/// One image.
+pub fn image(conn: &Connection, id: ImageId) -> Result<Image> {
+    conn.prepare_cached(&format!("SELECT {IMAGE_COLUMNS} FROM images i WHERE i.id = ?1"))?
+        .query_row([id], image_row)
+        .optional()?
+        .ok_or(id.not_found())
+}
+
+/// The image with this content hash, if the library has it.
+pub fn image_by_hash(conn: &Connection, hash: &str) -> Result<Option<Image>> {
+    Ok(conn
+        .prepare_cached(&format!("SELECT {IMAGE_COLUMNS} FROM images i WHERE i.content_hash = ?1"))?
+        .query_row([hash], image_row)
+        .optional()?)
+}
+
+/// Every image in the library, oldest first.
+pub fn all_images(conn: &Connection) -> Result<Vec<Image>> {
+    let mut stmt = conn.prepare_cached(&format!("SELECT {IMAGE_COLUMNS} FROM images i ORDER BY i.id"))?;
+    let rows = stmt.query_map([], image_row)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// The data of a new image row.
+#[derive(Clone, Debug)]
+pub struct NewImage<'a> {
+    pub store: StoreId,
+    pub filename: &'a str,
+    pub original_name: &'a str,
+    pub content_hash: &'a str,
+    pub byte_size: u64,
+    pub width: u32,
+    pub height: u32,
+    pub format: Format,
+}
+
+/// Inserts an image row (the file must already be in place).
+pub fn insert_image(conn: &Connection, new: &NewImage) -> Result<ImageId> {
+    conn.prepare_cached(
+        "INSERT INTO images (store_id, filename, original_name, content_hash, byte_size, width, height, format)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+    )?
+    .execute(params![
+        new.store,
+        new.filename,
+        new.original_name,
+        new.content_hash,
+        new.byte_size,
+        new.width,
+        new.height,
+        new.format.as_str()
+    ])?;
+    Ok(ImageId(conn.last_insert_rowid()))
+}
+
+/// Sets (or with `None` / blank, clears) an image's alt text.
+pub fn set_alt_text(conn: &Connection, id: ImageId, alt_text: Option<&str>) -> Result<()> {
+    let text = match alt_text.map(str::trim) {
+        None | Some("") => None,
+        Some(t) if t.chars().count() > MAX_ALT_TEXT_CHARS => {
+            return Err(Error::invalid("alt text", format!("longer than {MAX_ALT_TEXT_CHARS} characters")));
+        }
+        Some(t) => Some(t),
+    };
+    let n = conn.execute("UPDATE images SET alt_text = ?2 WHERE id = ?1", params![id, text])?;
+    if n == 0 { Err(id.not_found()) } else { Ok(()) }
+}
+
+// ---------------------------------------------------------------- membership
+
+fn ensure_group(conn: &Connection, group: GroupId) -> Result<()> {
+    let found: Option<i64> = conn
+        .query_row("SELECT 1 FROM image_groups WHERE id = ?1", [group], |r| r.get(0))
+        .optional()?;
+    found.map(|_| ()).ok_or(group.not_found())
+}
+
+fn is_member(conn: &Connection, group: GroupId, image: ImageId) -> Result<bool> {
+    Ok(conn
+        .prepare_cached("SELECT 1 FROM image_group_relations WHERE image_group_id = ?1 AND image_id = ?2")?
+        .query_row(params![group, image], |_| Ok(()))
+        .optional()?
+        .is_some())
+}
+
+/// A group's image ids in the artist's order (the fast path for big groups).
+pub fn group_image_ids(conn: &Connection, group: GroupId) -> Result<Vec<ImageId>> {
+    ensure_group(conn, group)?;
+    let mut stmt = conn.prepare_cached(
+        "SELECT image_id FROM image_group_relations WHERE image_group_id = ?1 ORDER BY sort_order, image_id",
+    )?;
+    let rows = stmt.query_map([group], |r| r.get(0))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// A group's images in the artist's order.
+pub fn group_images(conn: &Connection, group: GroupId) -> Result<Vec<Image>> {
+    ensure_group(conn, group)?;
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {IMAGE_COLUMNS} FROM image_group_relations m JOIN images i ON i.id = m.image_id
+         WHERE m.image_group_id = ?1 ORDER BY m.sort_order, m.image_id"
+    ))?;
+    let rows = stmt.query_map([group], image_row)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Adds images to a group: at the end (`at = None`) or at drop marker `at`
+/// (0 ..= len), in the order given. Images already in the group stay where
+/// they are. Returns how many were added.
+pub fn add_images(conn: &Connection, group: GroupId, images: &[ImageId], at: Option<usize>) -> Result<usize> {
+    ensure_group(conn, group)?;
+    let mut seen = HashSet::new();
+    let mut new = Vec::new();
+    for &id in images {
+        if !seen.insert(id) {
+            continue;
+        }
+        let exists: Option<i64> = conn
+            .prepare_cached("SELECT 1 FROM images WHERE id = ?1")?
+            .query_row([id], |r| r.get(0))
+            .optional()?;
+        if exists.is_none() {
+            return Err(id.not_found());
+        }
+        if !is_member(conn, group, id)? {
+            new.push(id);
+        }
+    }
+    let len = order::len(conn, group)?;
+    let index = at.unwrap_or(len).min(len);
+    let keys = order::make_room(conn, group, index, &HashSet::new(), new.len())?;
+    let mut stmt = conn.prepare_cached(
+        "INSERT INTO image_group_relations (image_group_id, image_id, sort_order) VALUES (?1, ?2, ?3)",
+    )?;
+    for (id, key) in new.iter().zip(keys) {
+        stmt.execute(params![group, id, key])?;
+    }
+    Ok(new.len())
+}
+
+/// Removes images from a group; the images stay in the library. Returns how
+/// many were in the group.
+pub fn remove_images(conn: &Connection, group: GroupId, images: &[ImageId]) -> Result<usize> {
+    ensure_group(conn, group)?;
+    let mut stmt =
+        conn.prepare_cached("DELETE FROM image_group_relations WHERE image_group_id = ?1 AND image_id = ?2")?;
+    let mut removed = 0;
+    for id in images {
+        removed += stmt.execute(params![group, id])?;
+    }
+    Ok(removed)
+}
+
+/// Moves one or many images of a group to the drop marker `to` (0 ..= len, a
+/// position in the current order, as the insertion line in the grid shows it).
+/// The moved images keep their relative order and end up side by side; the
+/// rest keep theirs. This is the drag-reorder.
+pub fn move_images(conn: &Connection, group: GroupId, images: &[ImageId], to: usize) -> Result<()> {
+    ensure_group(conn, group)?;
+    let len = order::len(conn, group)?;
+    if to > len {
+        return Err(Error::invalid(
+            "position",
+            format!("{to} is past the end of {group}, which has {len} images"),
+        ));
+    }
+    let mut moving: Vec<(i64, ImageId)> = Vec::with_capacity(images.len());
+    let mut set = HashSet::with_capacity(images.len());
+    for &id in images {
+        if !set.insert(id) {
+            continue;
+        }
+        let key: Option<i64> = conn
+            .prepare_cached("SELECT sort_order FROM image_group_relations WHERE image_group_id = ?1 AND image_id = ?2")?
+            .query_row(params![group, id], |r| r.get(0))
+            .optional()?;
+        let key = key.ok_or_else(|| Error::invalid("image", format!("{id} is not in {group}")))?;
+        moving.push((key, id));
+    }
+    moving.sort_unstable();
+    let keys = order::make_room(conn, group, to, &set, moving.len())?;
+    let mut stmt = conn.prepare_cached(
+        "UPDATE image_group_relations SET sort_order = ?3 WHERE image_group_id = ?1 AND image_id = ?2",
+    )?;
+    for ((_, id), key) in moving.iter().zip(keys) {
+        stmt.execute(params![group, id, key])?;
+    }
+    Ok(())
+}
+
+// ---------------------------------------------------------------- where used
+
+/// Where an image is used: its groups and, through them, its galleries.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Usage {
+    /// The groups holding the image, by name.
+    pub groups: Vec<(GroupId, String)>,
+    /// The typed links through which it appears in galleries.
+    pub links: Vec<Link>,
+}
+
+/// The groups and galleries an image is in.
+pub fn usage(conn: &Connection, id: ImageId) -> Result<Usage> {
+    image(conn, id)?;
+    let mut stmt = conn.prepare_cached(
+        "SELECT g.id, g.name FROM image_group_relations m JOIN image_groups g ON g.id = m.image_group_id
+         WHERE m.image_id = ?1 ORDER BY g.name COLLATE NOCASE",
+    )?;
+    let groups = stmt
+        .query_map([id], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<Vec<(GroupId, String)>>>()?;
+    let mut links = Vec::new();
+    for (group, _) in &groups {
+        links.extend(super::catalog::group_links(conn, *group)?);
+    }
+    links.sort_by(|a, b| {
+        (a.gallery_name.to_lowercase(), &a.link_type, a.group_name.to_lowercase())
+            .cmp(&(b.gallery_name.to_lowercase(), &b.link_type, b.group_name.to_lowercase()))
+    });
+    Ok(Usage { groups, links })
+}
+
+// ---------------------------------------------------------------- delete
+
+/// Deletes images from the library: their rows, their memberships in every
+/// group (the seed's cascade) and their files.
+///
+/// The files are first moved into the store's `trash/` folder, then the rows
+/// are deleted in one transaction; only after the commit are the trashed files
+/// removed. If anything fails before the commit the files are moved back, so a
+/// row never loses its file; a crash in between leaves files in `trash/` that
+/// `folio check --repair` puts back (row still there) or removes (row gone).
+pub fn delete_images(lib: &mut Library, ids: &[ImageId]) -> Result<usize> {
+    let mut trashed: Vec<(std::path::PathBuf, std::path::PathBuf)> = Vec::new();
+    let trash = lib.trash_dir();
+    let result = (|| {
+        let mut rows = Vec::new();
+        for &id in ids {
+            rows.push(image(lib.conn(), id)?);
+        }
+        for img in &rows {
+            let from = lib.file_path(&img.filename);
+            let to = trash.join(trash_name(&img.filename));
+            match std::fs::rename(&from, &to) {
+                Ok(()) => trashed.push((from, to)),
+                // Already gone: deleting the row is still what the user asked.
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                Err(e) => return Err(Error::io(&from, e)),
+            }
+        }
+        lib.write(|tx| {
+            let mut stmt = tx.prepare_cached("DELETE FROM images WHERE id = ?1")?;
+            for img in &rows {
+                stmt.execute([img.id])?;
+            }
+            Ok(rows.len())
+        })
+    })();
+    match result {
+        Ok(n) => {
+            for (_, to) in &trashed {
+                if let Err(e) = std::fs::remove_file(to) {
+                    log::warn!("could not remove {}: {e}", to.display());
+                }
+            }
+            Ok(n)
+        }
+        Err(e) => {
+            for (from, to) in trashed.iter().rev() {
+                if let Err(back) = std::fs::rename(to, from).at(to) {
+                    log::error!("could not put a file back after a failed delete: {back}");
+                }
+            }
+            Err(e)
+        }
+    }
+}
+
+/// The name of an image file in `trash/`: its file name, which is its content
+/// hash and extension (unique in the library).
+pub fn trash_name(filename: &str) -> &str {
+    filename.rsplit('/').next().unwrap_or(filename)
+}
