@@ -301,3 +301,131 @@ fn renumber_group(lib: &mut Library, group: GroupId) -> Result<()> {
         Ok(())
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::images::Format;
+    use crate::core::{catalog, sample};
+    use std::sync::atomic::AtomicBool;
+
+    fn library_with(n: u64) -> (tempfile::TempDir, Library, GroupId) {
+        let dir = tempfile::tempdir().unwrap();
+        let mut lib = Library::open(dir.path().join("lib")).unwrap();
+        let group = lib.write(|tx| catalog::create_group(tx, "G", None)).unwrap();
+        let paths: Vec<_> = (0..n)
+            .map(|i| {
+                let p = dir.path().join(format!("{i}.png"));
+                std::fs::write(&p, sample::image_bytes(Format::Png, 16, 16, i).unwrap()).unwrap();
+                p
+            })
+            .collect();
+        let s = import::import_paths(&mut lib, &paths, group, |_| {}, &AtomicBool::new(false));
+        assert_eq!(s.imported() as u64, n);
+        (dir, lib, group)
+    }
+
+    #[test]
+    fn a_fresh_library_is_clean() {
+        let (_d, mut lib, _) = library_with(3);
+        let r = check(&mut lib, false).unwrap();
+        assert!(r.is_clean(), "{:?}", r.problems);
+        assert_eq!((r.images_checked, r.files_seen), (3, 3));
+    }
+
+    #[test]
+    fn an_original_without_a_row_is_recovered_never_deleted() {
+        let (_d, mut lib, group) = library_with(2);
+        // As after restoring an older database: the row is gone, the file is not.
+        let victim = images::group_images(lib.conn(), group).unwrap()[0].clone();
+        lib.conn().execute("DELETE FROM images WHERE id = ?1", [victim.id]).unwrap();
+        let r = check(&mut lib, false).unwrap();
+        assert_eq!(r.problems, [Problem::Orphan { path: lib.file_path(&victim.filename) }]);
+        let r = check(&mut lib, true).unwrap();
+        assert_eq!(r.repaired.len(), 1, "{r:?}");
+        assert!(check(&mut lib, false).unwrap().is_clean());
+        let recovered = catalog::group_by_name(lib.conn(), RECOVERED_GROUP).unwrap().unwrap();
+        let back = images::group_images(lib.conn(), recovered).unwrap();
+        assert_eq!(back.len(), 1);
+        assert_eq!((back[0].content_hash.as_str(), back[0].filename.as_str()), (victim.content_hash.as_str(), victim.filename.as_str()));
+        assert!(lib.file_path(&victim.filename).is_file());
+    }
+
+    #[test]
+    fn a_foreign_or_damaged_file_in_originals_is_reported_and_left() {
+        let (_d, mut lib, _) = library_with(1);
+        let stray = lib.originals_dir().join("holiday.jpg");
+        std::fs::write(&stray, sample::image_bytes(Format::Jpeg, 8, 8, 1).unwrap()).unwrap();
+        let r = check(&mut lib, true).unwrap();
+        assert!(r.unrepaired.iter().any(|u| u.contains("does not match its content")), "{r:?}");
+        assert!(stray.is_file(), "never deleted");
+        assert!(!check(&mut lib, false).unwrap().is_clean());
+    }
+
+    #[test]
+    fn temp_files_are_removed_by_repair() {
+        let (_d, mut lib, _) = library_with(1);
+        let tmp = lib.originals_dir().join("ab").join(format!("{TEMP_PREFIX}x1y2"));
+        std::fs::create_dir_all(tmp.parent().unwrap()).unwrap();
+        std::fs::write(&tmp, b"half a file").unwrap();
+        assert_eq!(check(&mut lib, false).unwrap().problems, [Problem::Leftover { path: tmp.clone() }]);
+        check(&mut lib, true).unwrap();
+        assert!(!tmp.exists());
+        assert!(check(&mut lib, false).unwrap().is_clean());
+    }
+
+    #[test]
+    fn missing_and_changed_files_are_reported_with_advice() {
+        let (_d, mut lib, group) = library_with(2);
+        let imgs = images::group_images(lib.conn(), group).unwrap();
+        std::fs::remove_file(lib.file_path(&imgs[0].filename)).unwrap();
+        std::fs::write(lib.file_path(&imgs[1].filename), b"overwritten").unwrap();
+        let r = check(&mut lib, true).unwrap();
+        assert!(matches!(r.problems[0], Problem::MissingFile { image, .. } if image == imgs[0].id), "{r:?}");
+        assert!(matches!(r.problems[1], Problem::WrongContent { image, .. } if image == imgs[1].id), "{r:?}");
+        assert!(r.unrepaired.iter().all(|u| u.contains("import the original file again")));
+        // The rows are kept: nothing is removed because a file cannot be seen.
+        assert_eq!(images::all_images(lib.conn()).unwrap().len(), 2);
+    }
+
+    #[test]
+    fn an_interrupted_delete_is_finished_or_undone() {
+        let (_d, mut lib, group) = library_with(2);
+        let imgs = images::group_images(lib.conn(), group).unwrap();
+        // Crash after moving the file to trash, before the row was deleted.
+        let a = lib.file_path(&imgs[0].filename);
+        std::fs::rename(&a, lib.trash_dir().join(images::trash_name(&imgs[0].filename))).unwrap();
+        // Crash after the row was deleted, before the trashed file was removed.
+        let b = lib.file_path(&imgs[1].filename);
+        let b_trash = lib.trash_dir().join(images::trash_name(&imgs[1].filename));
+        std::fs::rename(&b, &b_trash).unwrap();
+        lib.conn().execute("DELETE FROM images WHERE id = ?1", [imgs[1].id]).unwrap();
+        check(&mut lib, true).unwrap();
+        assert!(a.is_file(), "the file of a still-existing row is put back");
+        assert!(!b_trash.exists(), "the file of a deleted row is removed");
+        assert!(check(&mut lib, false).unwrap().is_clean());
+    }
+
+    #[test]
+    fn delete_removes_row_memberships_and_file() {
+        let (_d, mut lib, group) = library_with(2);
+        let img = images::group_images(lib.conn(), group).unwrap()[0].clone();
+        images::delete_images(&mut lib, &[img.id]).unwrap();
+        assert!(!lib.file_path(&img.filename).exists());
+        assert_eq!(images::group_image_ids(lib.conn(), group).unwrap().len(), 1);
+        assert!(check(&mut lib, false).unwrap().is_clean());
+    }
+
+    #[test]
+    fn duplicate_order_keys_are_found_and_renumbered_keeping_the_order() {
+        let (_d, mut lib, group) = library_with(3);
+        let before = images::group_image_ids(lib.conn(), group).unwrap();
+        lib.conn()
+            .execute("UPDATE image_group_relations SET sort_order = 5 WHERE image_id != ?1", [before[0]])
+            .unwrap();
+        let r = check(&mut lib, true).unwrap();
+        assert!(matches!(r.problems[0], Problem::DuplicateOrder { sort_order: 5, .. }), "{r:?}");
+        assert!(check(&mut lib, false).unwrap().is_clean());
+        assert_eq!(images::group_image_ids(lib.conn(), group).unwrap().len(), 3);
+    }
+}

@@ -406,3 +406,249 @@ pub fn delete_images(lib: &mut Library, ids: &[ImageId]) -> Result<usize> {
 pub fn trash_name(filename: &str) -> &str {
     filename.rsplit('/').next().unwrap_or(filename)
 }
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+    use crate::core::catalog;
+    use proptest::prelude::*;
+
+    pub(crate) fn lib() -> (tempfile::TempDir, Library) {
+        let dir = tempfile::tempdir().unwrap();
+        let lib = Library::open(dir.path()).unwrap();
+        (dir, lib)
+    }
+
+    /// An image row without a file (for tests of rows and order only).
+    pub(crate) fn fake_image(conn: &Connection, n: u64) -> ImageId {
+        let hash = format!("{n:064x}");
+        insert_image(
+            conn,
+            &NewImage {
+                store: StoreId(1),
+                filename: &format!("originals/{}/{hash}.png", &hash[..2]),
+                original_name: &format!("img{n}.png"),
+                content_hash: &hash,
+                byte_size: 100,
+                width: 10,
+                height: 10,
+                format: Format::Png,
+            },
+        )
+        .unwrap()
+    }
+
+    fn group_with(lib: &mut Library, n: u64) -> (GroupId, Vec<ImageId>) {
+        lib.write(|tx| {
+            let g = catalog::create_group(tx, "G", None)?;
+            let ids: Vec<_> = (0..n).map(|i| fake_image(tx, i + 1)).collect();
+            add_images(tx, g, &ids, None)?;
+            Ok((g, ids))
+        })
+        .unwrap()
+    }
+
+    fn keys(conn: &Connection, g: GroupId) -> Vec<i64> {
+        let mut stmt = conn
+            .prepare("SELECT sort_order FROM image_group_relations WHERE image_group_id = ?1 ORDER BY sort_order")
+            .unwrap();
+        stmt.query_map([g], |r| r.get(0)).unwrap().map(|r| r.unwrap()).collect()
+    }
+
+    /// The model of a move: the moved images, in their current order, end up
+    /// at the drop marker `to` of the current order.
+    fn model_move(order: &[ImageId], moved: &[ImageId], to: usize) -> Vec<ImageId> {
+        let set: HashSet<_> = moved.iter().copied().collect();
+        let before = order[..to].iter().filter(|i| !set.contains(i)).count();
+        let picked: Vec<_> = order.iter().copied().filter(|i| set.contains(i)).collect();
+        let mut rest: Vec<_> = order.iter().copied().filter(|i| !set.contains(i)).collect();
+        rest.splice(before..before, picked);
+        rest
+    }
+
+    #[test]
+    fn add_appends_inserts_and_skips_members() {
+        let (_d, mut lib) = lib();
+        let (g, ids) = group_with(&mut lib, 3);
+        let [x, y] = lib.write(|tx| Ok([fake_image(tx, 10), fake_image(tx, 11)])).unwrap();
+        let added = lib.write(|tx| add_images(tx, g, &[x, ids[0], y, x], Some(1))).unwrap();
+        assert_eq!(added, 2);
+        assert_eq!(group_image_ids(lib.conn(), g).unwrap(), [ids[0], x, y, ids[1], ids[2]]);
+        assert!(matches!(lib.write(|tx| add_images(tx, g, &[ImageId(999)], None)), Err(Error::NotFound { .. })));
+    }
+
+    #[test]
+    fn move_one_and_many_like_a_drag() {
+        let (_d, mut lib) = lib();
+        let (g, ids) = group_with(&mut lib, 6);
+        let order = |lib: &Library| group_image_ids(lib.conn(), g).unwrap();
+        // Drag the last image to the front.
+        lib.write(|tx| move_images(tx, g, &[ids[5]], 0)).unwrap();
+        assert_eq!(order(&lib), [ids[5], ids[0], ids[1], ids[2], ids[3], ids[4]]);
+        // Drag a selection (given in any order) to the end: keeps its relative order.
+        lib.write(|tx| move_images(tx, g, &[ids[2], ids[5], ids[0]], 6)).unwrap();
+        assert_eq!(order(&lib), [ids[1], ids[3], ids[4], ids[5], ids[0], ids[2]]);
+        // Drop a selection onto the marker between two of its own members.
+        let now = order(&lib);
+        lib.write(|tx| move_images(tx, g, &[now[0], now[4]], 2)).unwrap();
+        assert_eq!(order(&lib), model_move(&now, &[now[0], now[4]], 2));
+        // Errors: past the end, or an image that is not in the group.
+        assert!(lib.write(|tx| move_images(tx, g, &[ids[0]], 7)).is_err());
+        let stranger = lib.write(|tx| Ok(fake_image(tx, 99))).unwrap();
+        let err = lib.write(|tx| move_images(tx, g, &[stranger], 0)).unwrap_err();
+        assert!(err.to_string().contains("is not in"), "{err}");
+    }
+
+    #[test]
+    fn a_move_survives_reopening() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut lib = Library::open(dir.path()).unwrap();
+        let (g, ids) = group_with(&mut lib, 4);
+        lib.write(|tx| move_images(tx, g, &[ids[3], ids[2]], 0)).unwrap();
+        drop(lib);
+        let lib = Library::open(dir.path()).unwrap();
+        assert_eq!(group_image_ids(lib.conn(), g).unwrap(), [ids[2], ids[3], ids[0], ids[1]]);
+    }
+
+    #[test]
+    fn repeated_drops_into_one_gap_renumber_locally_and_keep_order() {
+        let (_d, mut lib) = lib();
+        let (g, ids) = group_with(&mut lib, 300);
+        let mut model = ids.clone();
+        // Always drop the last image right after the first: the gap after the
+        // first key halves each time and runs out after ~20 moves.
+        for _ in 0..200 {
+            let last = *model.last().unwrap();
+            lib.write(|tx| move_images(tx, g, &[last], 1)).unwrap();
+            model = model_move(&model, &[last], 1);
+        }
+        assert_eq!(group_image_ids(lib.conn(), g).unwrap(), model);
+        let k = keys(lib.conn(), g);
+        assert!(k.windows(2).all(|w| w[0] < w[1]), "keys must stay distinct and ascending");
+        assert!(k[0] >= 0);
+        // The far end of the group was never renumbered.
+        let tail_keys: Vec<i64> = (0..50).map(|i| (i as i64 + 1) * order::GAP).collect();
+        let untouched: Vec<i64> = {
+            let mut stmt = lib
+                .conn()
+                .prepare("SELECT sort_order FROM image_group_relations WHERE image_group_id = ?1 AND image_id <= ?2 ORDER BY sort_order")
+                .unwrap();
+            stmt.query_map(params![g, ids[49]], |r| r.get(0)).unwrap().map(|r| r.unwrap()).collect()
+        };
+        assert_eq!(untouched[1..], tail_keys[1..], "rows far from the drop point keep their keys");
+    }
+
+    #[test]
+    fn insert_at_the_front_of_a_group_starting_at_key_zero() {
+        let (_d, mut lib) = lib();
+        let (g, ids) = group_with(&mut lib, 3);
+        lib.conn()
+            .execute("UPDATE image_group_relations SET sort_order = sort_order / ?2 - 1 WHERE image_group_id = ?1", params![g, order::GAP])
+            .unwrap();
+        assert_eq!(keys(lib.conn(), g), [0, 1, 2]);
+        lib.write(|tx| move_images(tx, g, &[ids[2]], 0)).unwrap();
+        assert_eq!(group_image_ids(lib.conn(), g).unwrap(), [ids[2], ids[0], ids[1]]);
+        assert!(keys(lib.conn(), g).windows(2).all(|w| w[0] < w[1]));
+    }
+
+    #[derive(Clone, Debug)]
+    enum Op {
+        Add { count: usize, at: Option<usize> },
+        Move { picks: Vec<usize>, to: usize },
+        Remove { picks: Vec<usize> },
+    }
+
+    fn op() -> impl Strategy<Value = Op> {
+        prop_oneof![
+            (1..4usize, proptest::option::of(0..40usize)).prop_map(|(count, at)| Op::Add { count, at }),
+            (proptest::collection::vec(0..40usize, 1..6), 0..41usize).prop_map(|(picks, to)| Op::Move { picks, to }),
+            (proptest::collection::vec(0..40usize, 1..3)).prop_map(|picks| Op::Remove { picks }),
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+        /// Random adds, multi-moves and removes keep every group's order a
+        /// permutation of its members, equal to a plain Vec model, with
+        /// distinct ascending keys: nothing lost, nothing duplicated.
+        #[test]
+        fn random_edits_keep_the_order(ops in proptest::collection::vec(op(), 1..60), dense: bool) {
+            let (_d, mut lib) = lib();
+            let (g, ids) = group_with(&mut lib, 8);
+            if dense {
+                // Keys 0, 1, 2, ...: no room anywhere, so every insert renumbers.
+                lib.conn().execute(
+                    "UPDATE image_group_relations SET sort_order = sort_order / ?2 - 1 WHERE image_group_id = ?1",
+                    params![g, order::GAP],
+                ).unwrap();
+            }
+            let mut model = ids;
+            let mut next = 100u64;
+            for op in ops {
+                match op {
+                    Op::Add { count, at } => {
+                        let new: Vec<_> = lib.write(|tx| Ok((0..count).map(|i| fake_image(tx, next + i as u64)).collect())).unwrap();
+                        next += count as u64;
+                        let at = at.map(|a| a.min(model.len()));
+                        lib.write(|tx| add_images(tx, g, &new, at)).unwrap();
+                        let i = at.unwrap_or(model.len());
+                        model.splice(i..i, new);
+                    }
+                    Op::Move { picks, to } if !model.is_empty() => {
+                        let moved: Vec<_> = picks.iter().map(|p| model[p % model.len()]).collect();
+                        let to = to % (model.len() + 1);
+                        lib.write(|tx| move_images(tx, g, &moved, to)).unwrap();
+                        model = model_move(&model, &moved, to);
+                    }
+                    Op::Remove { picks } if !model.is_empty() => {
+                        let gone: Vec<_> = picks.iter().map(|p| model[p % model.len()]).collect();
+                        lib.write(|tx| remove_images(tx, g, &gone)).unwrap();
+                        model.retain(|i| !gone.contains(i));
+                    }
+                    _ => {}
+                }
+                prop_assert_eq!(&group_image_ids(lib.conn(), g).unwrap(), &model);
+                let k = keys(lib.conn(), g);
+                prop_assert!(k.windows(2).all(|w| w[0] < w[1]), "keys {:?}", k);
+            }
+        }
+    }
+
+    #[test]
+    fn deleting_a_group_keeps_its_images_and_deleting_an_image_leaves_no_membership() {
+        let (_d, mut lib) = lib();
+        let (g, ids) = group_with(&mut lib, 3);
+        let g2 = lib.write(|tx| catalog::create_group(tx, "Other", None)).unwrap();
+        lib.write(|tx| add_images(tx, g2, &ids[..2], None)).unwrap();
+        lib.write(|tx| catalog::delete_group(tx, g)).unwrap();
+        assert_eq!(all_images(lib.conn()).unwrap().len(), 3, "images outlive their group");
+        // Files for these fake rows do not exist; delete still removes the rows.
+        delete_images(&mut lib, &[ids[0]]).unwrap();
+        assert_eq!(group_image_ids(lib.conn(), g2).unwrap(), [ids[1]]);
+        let memberships: i64 = lib
+            .conn()
+            .query_row("SELECT count(*) FROM image_group_relations WHERE image_id = ?1", [ids[0]], |r| r.get(0))
+            .unwrap();
+        assert_eq!(memberships, 0);
+    }
+
+    #[test]
+    fn alt_text_and_usage() {
+        let (_d, mut lib) = lib();
+        let (g, ids) = group_with(&mut lib, 1);
+        let ga = lib.write(|tx| catalog::create_gallery(tx, "Show", None)).unwrap();
+        lib.write(|tx| catalog::attach(tx, ga, g, "main_exhibit")).unwrap();
+        lib.write(|tx| set_alt_text(tx, ids[0], Some("  A red fox at dusk  "))).unwrap();
+        let img = image(lib.conn(), ids[0]).unwrap();
+        assert_eq!(img.alt_text.as_deref(), Some("A red fox at dusk"));
+        assert_eq!(img.label(), "A red fox at dusk");
+        lib.write(|tx| set_alt_text(tx, ids[0], Some(""))).unwrap();
+        assert_eq!(image(lib.conn(), ids[0]).unwrap().label(), "img1.png");
+        assert!(lib.write(|tx| set_alt_text(tx, ids[0], Some(&"x".repeat(MAX_ALT_TEXT_CHARS + 1)))).is_err());
+        let u = usage(lib.conn(), ids[0]).unwrap();
+        assert_eq!(u.groups, [(g, "G".to_string())]);
+        assert_eq!(u.links.len(), 1);
+        assert_eq!((u.links[0].gallery_name.as_str(), u.links[0].link_type.as_str()), ("Show", "main_exhibit"));
+    }
+}

@@ -309,7 +309,17 @@ fn prepare_inner(path: &Path) -> Result<Prepared> {
 
 /// The format from the file's first bytes; the extension only shapes the message.
 fn detect(path: &Path, bytes: &[u8]) -> Result<Format> {
+    let ext = path
+        .extension()
+        .map(|e| e.to_string_lossy().to_lowercase())
+        .unwrap_or_default();
+    let unsupported = unsupported_kind(&ext);
     match image::guess_format(bytes) {
+        // Camera RAW files are TIFF inside; the TIFF decoder would take their
+        // small embedded preview for the photograph.
+        Ok(ImageFormat::Tiff) if unsupported == Some(RAW) => {
+            Err(Error::bad_image(path, format!("{RAW} not supported ({SUPPORTED})")))
+        }
         Ok(ImageFormat::Jpeg) => Ok(Format::Jpeg),
         Ok(ImageFormat::Png) => Ok(Format::Png),
         Ok(ImageFormat::WebP) => Ok(Format::WebP),
@@ -320,29 +330,31 @@ fn detect(path: &Path, bytes: &[u8]) -> Result<Format> {
             format!("{} images are not supported ({SUPPORTED})", other.extensions_str().first().unwrap_or(&"this kind of").to_uppercase()),
         )),
         Err(_) => {
-            let ext = path
-                .extension()
-                .map(|e| e.to_string_lossy().to_lowercase())
-                .unwrap_or_default();
-            let kind = match ext.as_str() {
-                "heic" | "heif" => Some("HEIC/HEIF images are"),
-                "avif" => Some("AVIF images are"),
-                "cr2" | "cr3" | "nef" | "arw" | "dng" | "raf" | "orf" | "rw2" | "pef" | "srw" => {
-                    Some("camera RAW files are")
-                }
-                "psd" | "psb" => Some("Photoshop documents are"),
-                "svg" | "svgz" => Some("SVG drawings are"),
-                "pdf" => Some("PDF documents are"),
-                _ => None,
-            };
             Err(Error::bad_image(
                 path,
-                match kind {
+                match unsupported {
                     Some(k) => format!("{k} not supported ({SUPPORTED})"),
                     None => format!("not an image Folio can read ({SUPPORTED})"),
                 },
             ))
         }
+    }
+}
+
+const RAW: &str = "camera RAW files are";
+
+/// What a file of a common but unsupported kind is, by its extension (only to
+/// word the message).
+fn unsupported_kind(ext: &str) -> Option<&'static str> {
+    match ext {
+        "heic" | "heif" => Some("HEIC/HEIF images are"),
+        "avif" => Some("AVIF images are"),
+        "cr2" | "cr3" | "nef" | "nrw" | "arw" | "dng" | "raf" | "orf" | "rw2" | "pef" | "srw" | "3fr"
+        | "iiq" => Some(RAW),
+        "psd" | "psb" => Some("Photoshop documents are"),
+        "svg" | "svgz" => Some("SVG drawings are"),
+        "pdf" => Some("PDF documents are"),
+        _ => None,
     }
 }
 
@@ -460,4 +472,235 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
     tmp.persist(path).map_err(|e| Error::io(path, e.error))?;
     sync_dir(dir);
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::{catalog, check, sample};
+
+    struct Fixture {
+        _dir: tempfile::TempDir,
+        lib: Library,
+        src: PathBuf,
+        group: GroupId,
+    }
+
+    fn fixture() -> Fixture {
+        let dir = tempfile::tempdir().unwrap();
+        let mut lib = Library::open(dir.path().join("lib")).unwrap();
+        let src = dir.path().join("src");
+        std::fs::create_dir_all(&src).unwrap();
+        let group = lib.write(|tx| catalog::create_group(tx, "Imports", None)).unwrap();
+        Fixture { _dir: dir, lib, src, group }
+    }
+
+    impl Fixture {
+        fn file(&self, name: &str, bytes: &[u8]) -> PathBuf {
+            let p = self.src.join(name);
+            if let Some(dir) = p.parent() {
+                std::fs::create_dir_all(dir).unwrap();
+            }
+            std::fs::write(&p, bytes).unwrap();
+            p
+        }
+        fn import(&mut self, paths: &[PathBuf]) -> Summary {
+            import_paths(&mut self.lib, paths, self.group, |_| {}, &AtomicBool::new(false))
+        }
+        fn failure(&mut self, path: PathBuf) -> String {
+            let s = self.import(&[path.clone()]);
+            match &s.files[0].outcome {
+                Outcome::Failed(e) => {
+                    let msg = e.to_string();
+                    assert!(msg.contains(&*path.to_string_lossy()), "the message names the file: {msg}");
+                    msg
+                }
+                other => panic!("{} should have failed, got {other:?}", path.display()),
+            }
+        }
+        fn originals(&self) -> Vec<PathBuf> {
+            let mut files = Vec::new();
+            fn walk(d: &Path, out: &mut Vec<PathBuf>) {
+                for e in std::fs::read_dir(d).unwrap() {
+                    let p = e.unwrap().path();
+                    if p.is_dir() { walk(&p, out) } else { out.push(p) }
+                }
+            }
+            walk(&self.lib.originals_dir(), &mut files);
+            files
+        }
+    }
+
+    #[test]
+    fn every_supported_format_is_imported_once_with_its_facts() {
+        let mut f = fixture();
+        let paths: Vec<_> = Format::ALL
+            .iter()
+            .enumerate()
+            .map(|(i, fmt)| f.file(&format!("pic{i}.{}", fmt.extension()), &sample::image_bytes(*fmt, 64, 48, i as u64).unwrap()))
+            .collect();
+        let s = f.import(&paths);
+        assert_eq!((s.imported(), s.failed()), (5, 0), "{s:?}");
+        let imgs = images::group_images(f.lib.conn(), f.group).unwrap();
+        let formats: Vec<_> = imgs.iter().map(|i| i.format).collect();
+        assert_eq!(formats, Format::ALL, "imported in the order given");
+        for (img, path) in imgs.iter().zip(&paths) {
+            assert_eq!((img.width, img.height), (64, 48));
+            let bytes = std::fs::read(path).unwrap();
+            assert_eq!(img.byte_size, bytes.len() as u64);
+            assert_eq!(img.content_hash, blake3::hash(&bytes).to_hex().to_string());
+            assert_eq!(img.original_name, path.file_name().unwrap().to_string_lossy());
+            // Stored under its hash, never its user-given name, with identical bytes.
+            assert!(img.filename.contains(&img.content_hash));
+            assert_eq!(std::fs::read(f.lib.file_path(&img.filename)).unwrap(), bytes);
+        }
+        assert!(check::check(&mut f.lib, false).unwrap().is_clean());
+    }
+
+    #[test]
+    fn the_same_bytes_twice_reuse_the_image() {
+        let mut f = fixture();
+        let bytes = sample::image_bytes(Format::Png, 32, 32, 1).unwrap();
+        let a = f.file("a.png", &bytes);
+        let b = f.file("copy of a.png", &bytes);
+        let s = f.import(&[a.clone(), b]);
+        assert_eq!((s.imported(), s.already()), (1, 1));
+        assert!(matches!(s.files[1].outcome, Outcome::AlreadyInLibrary { added_to_group: false, .. }));
+        // Into another group: the file is stored once, the image is in both.
+        let other = f.lib.write(|tx| catalog::create_group(tx, "Other", None)).unwrap();
+        let s = import_paths(&mut f.lib, &[a], other, |_| {}, &AtomicBool::new(false));
+        assert!(matches!(s.files[0].outcome, Outcome::AlreadyInLibrary { added_to_group: true, .. }));
+        assert_eq!(images::all_images(f.lib.conn()).unwrap().len(), 1);
+        assert_eq!(f.originals().len(), 1);
+        assert_eq!(images::group_image_ids(f.lib.conn(), other).unwrap().len(), 1);
+    }
+
+    #[test]
+    fn a_mislabelled_file_is_taken_by_its_content() {
+        let mut f = fixture();
+        let p = f.file("really-a-jpeg.png", &sample::image_bytes(Format::Jpeg, 20, 10, 3).unwrap());
+        let s = f.import(&[p]);
+        assert!(matches!(s.files[0].outcome, Outcome::Imported { format: Format::Jpeg, width: 20, height: 10, .. }));
+        let img = &images::group_images(f.lib.conn(), f.group).unwrap()[0];
+        assert!(img.filename.ends_with(".jpg"), "{}", img.filename);
+        assert_eq!(img.original_name, "really-a-jpeg.png");
+    }
+
+    #[test]
+    fn bad_files_fail_with_their_reason_and_leave_nothing() {
+        let mut f = fixture();
+        let jpeg = sample::image_bytes(Format::Jpeg, 200, 150, 5).unwrap();
+        let png = sample::image_bytes(Format::Png, 200, 150, 5).unwrap();
+        let cases: Vec<(PathBuf, &str)> = vec![
+            (f.file("empty.jpg", b""), "empty"),
+            (f.file("notes.jpg", b"just some text, not a picture"), "not an image"),
+            (f.file("photo.heic", b"\0\0\0\x18ftypheic\0\0\0\0mif1heic"), "HEIC"),
+            (f.file("scan.cr2", b"II*\0\x10\0\0\0CR\x02\0"), "camera RAW"),
+            (f.file("scan.dng", &sample::image_bytes(Format::Tiff, 8, 8, 1).unwrap()), "camera RAW"),
+            (f.file("layers.psd", b"8BPS\0\x01"), "Photoshop"),
+            (f.file("drawing.svg", b"<svg xmlns='http://www.w3.org/2000/svg'/>"), "SVG"),
+            (f.file("cut.png", &png[..png.len() / 2]), "damaged or incomplete"),
+            (f.file("cut.jpg", &jpeg[..40]), "damaged or incomplete"),
+            (f.file("bitmap.bmp", b"BM\x3a\0\0\0\0\0\0\0\x36\0\0\0"), "not supported"),
+        ];
+        for (path, expected) in cases {
+            let before = std::fs::read(&path).unwrap();
+            let msg = f.failure(path.clone());
+            assert!(msg.contains(expected), "{}: {msg}", path.display());
+            assert_eq!(std::fs::read(&path).unwrap(), before, "the source is untouched");
+        }
+        let missing = f.src.join("no such file.png");
+        assert!(f.failure(missing).contains("No such file"));
+        assert!(f.originals().is_empty(), "nothing partial: {:?}", f.originals());
+        assert!(images::all_images(f.lib.conn()).unwrap().is_empty());
+    }
+
+    #[test]
+    fn a_png_declaring_a_huge_canvas_is_refused_by_the_limits() {
+        let mut f = fixture();
+        let mut png = sample::image_bytes(Format::Png, 8, 8, 1).unwrap();
+        // IHDR width/height live at bytes 16..24; the CRC after them is not
+        // recomputed, so patch the size and fix the CRC.
+        png[16..20].copy_from_slice(&100_000u32.to_be_bytes());
+        png[20..24].copy_from_slice(&100_000u32.to_be_bytes());
+        let crc = crc32(&png[12..29]);
+        png[29..33].copy_from_slice(&crc.to_be_bytes());
+        let msg = f.failure(f.file("huge.png", &png));
+        assert!(msg.contains("too large"), "{msg}");
+    }
+
+    fn crc32(data: &[u8]) -> u32 {
+        let mut crc = !0u32;
+        for &b in data {
+            crc ^= b as u32;
+            for _ in 0..8 {
+                crc = if crc & 1 != 0 { (crc >> 1) ^ 0xEDB8_8320 } else { crc >> 1 };
+            }
+        }
+        !crc
+    }
+
+    #[test]
+    fn a_folder_is_walked_in_name_order_and_the_batch_goes_on_past_failures() {
+        let mut f = fixture();
+        f.file("show/b.png", &sample::image_bytes(Format::Png, 10, 10, 2).unwrap());
+        f.file("show/a.jpg", &sample::image_bytes(Format::Jpeg, 10, 10, 1).unwrap());
+        f.file("show/broken.jpg", b"\xff\xd8\xff garbage");
+        f.file("show/nested/c.webp", &sample::image_bytes(Format::WebP, 10, 10, 3).unwrap());
+        f.file("show/.DS_Store", b"junk the OS leaves");
+        let progress = std::cell::RefCell::new(Vec::new());
+        let s = import_paths(
+            &mut f.lib,
+            &[f.src.join("show")],
+            f.group,
+            |p| progress.borrow_mut().push(p.current.file_name().unwrap().to_string_lossy().into_owned()),
+            &AtomicBool::new(false),
+        );
+        assert_eq!((s.imported(), s.failed(), s.files.len()), (3, 1, 4), "{s:?}");
+        let names: Vec<_> = images::group_images(f.lib.conn(), f.group).unwrap().into_iter().map(|i| i.original_name).collect();
+        assert_eq!(names, ["a.jpg", "b.png", "c.webp"]);
+        assert_eq!(*progress.borrow(), ["a.jpg", "b.png", "broken.jpg", "c.webp"]);
+    }
+
+    #[test]
+    fn cancel_stops_between_files() {
+        let mut f = fixture();
+        let paths: Vec<_> = (0..4).map(|i| f.file(&format!("{i}.png"), &sample::image_bytes(Format::Png, 8, 8, i).unwrap())).collect();
+        let cancel = AtomicBool::new(false);
+        let s = import_paths(&mut f.lib, &paths, f.group, |p| {
+            if p.done == 2 {
+                cancel.store(true, Ordering::Relaxed);
+            }
+        }, &cancel);
+        assert!(s.cancelled);
+        assert_eq!(s.imported(), 3, "the file in hand is finished, the rest are not started");
+    }
+
+    #[test]
+    fn a_missing_library_file_is_restored_by_importing_the_same_bytes() {
+        let mut f = fixture();
+        let p = f.file("a.png", &sample::image_bytes(Format::Png, 8, 8, 9).unwrap());
+        f.import(&[p.clone()]);
+        let img = &images::group_images(f.lib.conn(), f.group).unwrap()[0];
+        std::fs::remove_file(f.lib.file_path(&img.filename)).unwrap();
+        assert!(!check::check(&mut f.lib, false).unwrap().is_clean());
+        f.import(&[p]);
+        assert!(check::check(&mut f.lib, false).unwrap().is_clean());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn special_files_are_refused_without_blocking() {
+        let mut f = fixture();
+        let fifo = f.src.join("pipe.jpg");
+        let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+        if !made.is_ok_and(|s| s.success()) {
+            return; // no mkfifo on this machine
+        }
+        assert!(f.failure(fifo).contains("not a regular file"));
+        // Inside a folder it is passed over, like other special files.
+        f.file("good.png", &sample::image_bytes(Format::Png, 8, 8, 1).unwrap());
+        let s = f.import(&[f.src.clone()]);
+        assert_eq!((s.imported(), s.failed()), (1, 0));
+    }
 }

@@ -137,7 +137,9 @@ pub fn make_room(
         // Renumber before ++ [new] ++ after between the window's outer bounds.
         let total = before.len() + count + after.len();
         let exhausted = low.is_none() && high.is_none();
-        let low_key = low.unwrap_or(-1);
+        // Keys start at 0: below the first row there is -1, or 0 for an
+        // open-ended run so that appended keys are multiples of GAP.
+        let low_key = low.unwrap_or(if high.is_none() { 0 } else { -1 });
         let spacing = match high {
             None => Some(GAP),
             Some(h) => {
@@ -174,7 +176,7 @@ pub fn make_room(
 /// `count` evenly spaced keys strictly between `prev` and `next` (open ends:
 /// from 0, or by GAP past the end), if they fit.
 fn spread(prev: Option<i64>, next: Option<i64>, count: usize) -> Option<Vec<i64>> {
-    let low = prev.unwrap_or(-1);
+    let low = prev.unwrap_or(if next.is_none() { 0 } else { -1 });
     let n = count as i64;
     let step = match next {
         None => GAP,
@@ -200,6 +202,7 @@ mod tests {
         assert_eq!(spread(Some(0), Some(10), 1), Some(vec![5]));
         assert_eq!(spread(Some(0), Some(10), 3), Some(vec![2, 4, 6]));
         assert_eq!(spread(None, Some(3), 2), Some(vec![0, 1]));
+        assert_eq!(spread(None, None, 2), Some(vec![GAP, 2 * GAP]));
         assert_eq!(spread(Some(5), None, 2), Some(vec![5 + GAP, 5 + 2 * GAP]));
         assert_eq!(spread(Some(4), Some(5), 1), None);
         assert_eq!(spread(None, Some(0), 1), None);
