@@ -67,7 +67,12 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             folio::app::run(root)?;
             Ok(ExitCode::SUCCESS)
         }
-        Some(Command::Import { group, gallery, link_type, paths }) => import_cmd(root, &group, gallery.zip(link_type), &paths),
+        Some(Command::Import {
+            group,
+            gallery,
+            link_type,
+            paths,
+        }) => import_cmd(root, &group, gallery.zip(link_type), &paths),
         Some(Command::List) => list_cmd(root),
         Some(Command::Check { repair }) => check_cmd(root, repair),
     }
@@ -106,13 +111,24 @@ fn import_cmd(
     for report in &summary.files {
         let path = report.path.display();
         match &report.outcome {
-            Outcome::Imported { format, width, height, .. } => {
-                writeln!(out, "imported  {path} ({} {width}\u{d7}{height})", format.label())?
-            }
+            Outcome::Imported {
+                format,
+                width,
+                height,
+                ..
+            } => writeln!(
+                out,
+                "imported  {path} ({} {width}\u{d7}{height})",
+                format.label()
+            )?,
             Outcome::AlreadyInLibrary { added_to_group, .. } => writeln!(
                 out,
                 "existing  {path} (already in the library{})",
-                if *added_to_group { "; added to the group" } else { "; already in the group" }
+                if *added_to_group {
+                    "; added to the group"
+                } else {
+                    "; already in the group"
+                }
             )?,
             Outcome::Failed(e) => writeln!(out, "FAILED    {e}")?,
         }
@@ -125,7 +141,11 @@ fn import_cmd(
         summary.failed(),
         summary.files.len()
     )?;
-    Ok(if summary.failed() > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
+    Ok(if summary.failed() > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
 fn list_cmd(root: PathBuf) -> anyhow::Result<ExitCode> {
@@ -134,8 +154,20 @@ fn list_cmd(root: PathBuf) -> anyhow::Result<ExitCode> {
     let mut out = std::io::stdout().lock();
     let print_images = |out: &mut dyn Write, group| -> anyhow::Result<()> {
         for (i, img) in images::group_images(conn, group)?.iter().enumerate() {
-            let alt = img.alt_text.as_deref().map(|a| format!(" \u{2014} \u{201c}{a}\u{201d}")).unwrap_or_default();
-            writeln!(out, "      {:>3}. {} ({} {}\u{d7}{}){alt}", i + 1, img.original_name, img.format.label(), img.width, img.height)?;
+            let alt = img
+                .alt_text
+                .as_deref()
+                .map(|a| format!(" \u{2014} \u{201c}{a}\u{201d}"))
+                .unwrap_or_default();
+            writeln!(
+                out,
+                "      {:>3}. {} ({} {}\u{d7}{}){alt}",
+                i + 1,
+                img.original_name,
+                img.format.label(),
+                img.width,
+                img.height
+            )?;
         }
         Ok(())
     };
@@ -153,15 +185,29 @@ fn list_cmd(root: PathBuf) -> anyhow::Result<ExitCode> {
             writeln!(out, "  (no groups)")?;
         }
         for link in links {
-            writeln!(out, "  [{}] group \u{201c}{}\u{201d}, {} images", link.link_type, link.group_name, link.image_count)?;
+            writeln!(
+                out,
+                "  [{}] group \u{201c}{}\u{201d}, {}",
+                link.link_type,
+                link.group_name,
+                count(link.image_count, "image")
+            )?;
             print_images(&mut out, link.group)?;
         }
     }
-    let loose: Vec<_> = catalog::list_groups(conn)?.into_iter().filter(|g| g.gallery_count == 0).collect();
+    let loose: Vec<_> = catalog::list_groups(conn)?
+        .into_iter()
+        .filter(|g| g.gallery_count == 0)
+        .collect();
     if !loose.is_empty() {
         writeln!(out, "Groups in no gallery")?;
         for group in loose {
-            writeln!(out, "  group \u{201c}{}\u{201d}, {} images", group.name, group.image_count)?;
+            writeln!(
+                out,
+                "  group \u{201c}{}\u{201d}, {}",
+                group.name,
+                count(group.image_count, "image")
+            )?;
             print_images(&mut out, group.id)?;
         }
     }
@@ -185,7 +231,10 @@ fn check_cmd(root: PathBuf, repair: bool) -> anyhow::Result<ExitCode> {
         // What is left after the repair decides the exit status.
         report = check::check(&mut lib, false)?;
     }
-    let integrity_ok = !report.problems.iter().any(|p| matches!(p, Problem::Integrity(_) | Problem::ForeignKey { .. }));
+    let integrity_ok = !report
+        .problems
+        .iter()
+        .any(|p| matches!(p, Problem::Integrity(_) | Problem::ForeignKey { .. }));
     writeln!(
         out,
         "{} images checked against their files, {} files in originals/; database {}; {}.",
@@ -197,5 +246,18 @@ fn check_cmd(root: PathBuf, repair: bool) -> anyhow::Result<ExitCode> {
             n => format!("{n} problem(s) remain"),
         }
     )?;
-    Ok(if report.is_clean() { ExitCode::SUCCESS } else { ExitCode::from(1) })
+    Ok(if report.is_clean() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}
+
+/// "1 image", "3 images".
+fn count(n: u64, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
 }

@@ -74,13 +74,19 @@ pub fn clean_text(what: &str, value: &str, max: usize) -> Result<String> {
     if trimmed.chars().count() > max {
         return Err(Error::invalid(
             what,
-            format!("\u{201c}{}…\u{201d} is longer than {max} characters", trimmed.chars().take(40).collect::<String>()),
+            format!(
+                "\u{201c}{}…\u{201d} is longer than {max} characters",
+                trimmed.chars().take(40).collect::<String>()
+            ),
         ));
     }
     if trimmed.chars().any(char::is_control) {
         return Err(Error::invalid(
             what,
-            format!("\u{201c}{}\u{201d} contains a line break or control character", trimmed.escape_debug()),
+            format!(
+                "\u{201c}{}\u{201d} contains a line break or control character",
+                trimmed.escape_debug()
+            ),
         ));
     }
     Ok(trimmed.to_string())
@@ -119,9 +125,15 @@ fn gallery_row(r: &rusqlite::Row) -> rusqlite::Result<Gallery> {
     })
 }
 
-fn ensure_gallery_name_free(conn: &Connection, name: &str, except: Option<GalleryId>) -> Result<()> {
+fn ensure_gallery_name_free(
+    conn: &Connection,
+    name: &str,
+    except: Option<GalleryId>,
+) -> Result<()> {
     let existing: Option<GalleryId> = conn
-        .query_row("SELECT id FROM galleries WHERE name = ?1", [name], |r| r.get(0))
+        .query_row("SELECT id FROM galleries WHERE name = ?1", [name], |r| {
+            r.get(0)
+        })
         .optional()?;
     match existing {
         Some(id) if Some(id) != except => Err(Error::invalid(
@@ -133,7 +145,11 @@ fn ensure_gallery_name_free(conn: &Connection, name: &str, except: Option<Galler
 }
 
 /// Creates a gallery. Names are unique regardless of case.
-pub fn create_gallery(conn: &Connection, name: &str, description: Option<&str>) -> Result<GalleryId> {
+pub fn create_gallery(
+    conn: &Connection,
+    name: &str,
+    description: Option<&str>,
+) -> Result<GalleryId> {
     let name = clean_text("gallery name", name, MAX_NAME_CHARS)?;
     let description = clean_description(description)?;
     ensure_gallery_name_free(conn, &name, None)?;
@@ -148,12 +164,19 @@ pub fn create_gallery(conn: &Connection, name: &str, description: Option<&str>) 
 pub fn rename_gallery(conn: &Connection, id: GalleryId, name: &str) -> Result<()> {
     let name = clean_text("gallery name", name, MAX_NAME_CHARS)?;
     ensure_gallery_name_free(conn, &name, Some(id))?;
-    let n = conn.execute("UPDATE galleries SET name = ?2 WHERE id = ?1", params![id, name])?;
+    let n = conn.execute(
+        "UPDATE galleries SET name = ?2 WHERE id = ?1",
+        params![id, name],
+    )?;
     if n == 0 { Err(id.not_found()) } else { Ok(()) }
 }
 
 /// Sets (or with `None` / blank, clears) a gallery's description.
-pub fn set_gallery_description(conn: &Connection, id: GalleryId, description: Option<&str>) -> Result<()> {
+pub fn set_gallery_description(
+    conn: &Connection,
+    id: GalleryId,
+    description: Option<&str>,
+) -> Result<()> {
     let description = clean_description(description)?;
     let n = conn.execute(
         "UPDATE galleries SET description = ?2 WHERE id = ?1",
@@ -171,22 +194,32 @@ pub fn delete_gallery(conn: &Connection, id: GalleryId) -> Result<()> {
 
 /// All galleries, by name.
 pub fn list_galleries(conn: &Connection) -> Result<Vec<Gallery>> {
-    let mut stmt = conn.prepare_cached(&format!("{GALLERY_SELECT} ORDER BY g.name COLLATE NOCASE, g.id"))?;
+    let mut stmt = conn.prepare_cached(&format!(
+        "{GALLERY_SELECT} ORDER BY g.name COLLATE NOCASE, g.id"
+    ))?;
     let rows = stmt.query_map([], gallery_row)?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
 /// One gallery.
 pub fn gallery(conn: &Connection, id: GalleryId) -> Result<Gallery> {
-    conn.query_row(&format!("{GALLERY_SELECT} WHERE g.id = ?1"), [id], gallery_row)
-        .optional()?
-        .ok_or(id.not_found())
+    conn.query_row(
+        &format!("{GALLERY_SELECT} WHERE g.id = ?1"),
+        [id],
+        gallery_row,
+    )
+    .optional()?
+    .ok_or(id.not_found())
 }
 
 /// The gallery with this name (case-insensitive), if any.
 pub fn gallery_by_name(conn: &Connection, name: &str) -> Result<Option<GalleryId>> {
     Ok(conn
-        .query_row("SELECT id FROM galleries WHERE name = ?1", [name.trim()], |r| r.get(0))
+        .query_row(
+            "SELECT id FROM galleries WHERE name = ?1",
+            [name.trim()],
+            |r| r.get(0),
+        )
         .optional()?)
 }
 
@@ -256,12 +289,19 @@ pub fn find_or_create_gallery(conn: &Connection, name: &str) -> Result<GalleryId
 pub fn rename_group(conn: &Connection, id: GroupId, name: &str) -> Result<()> {
     let name = clean_text("group name", name, MAX_NAME_CHARS)?;
     ensure_group_name_free(conn, &name, Some(id))?;
-    let n = conn.execute("UPDATE image_groups SET name = ?2 WHERE id = ?1", params![id, name])?;
+    let n = conn.execute(
+        "UPDATE image_groups SET name = ?2 WHERE id = ?1",
+        params![id, name],
+    )?;
     if n == 0 { Err(id.not_found()) } else { Ok(()) }
 }
 
 /// Sets (or clears) a group's description.
-pub fn set_group_description(conn: &Connection, id: GroupId, description: Option<&str>) -> Result<()> {
+pub fn set_group_description(
+    conn: &Connection,
+    id: GroupId,
+    description: Option<&str>,
+) -> Result<()> {
     let description = clean_description(description)?;
     let n = conn.execute(
         "UPDATE image_groups SET description = ?2 WHERE id = ?1",
@@ -279,7 +319,9 @@ pub fn delete_group(conn: &Connection, id: GroupId) -> Result<()> {
 
 /// Every group, including those in no gallery, by name.
 pub fn list_groups(conn: &Connection) -> Result<Vec<Group>> {
-    let mut stmt = conn.prepare_cached(&format!("{GROUP_SELECT} ORDER BY g.name COLLATE NOCASE, g.id"))?;
+    let mut stmt = conn.prepare_cached(&format!(
+        "{GROUP_SELECT} ORDER BY g.name COLLATE NOCASE, g.id"
+    ))?;
     let rows = stmt.query_map([], group_row)?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
@@ -294,7 +336,11 @@ pub fn group(conn: &Connection, id: GroupId) -> Result<Group> {
 /// The group with this name (case-insensitive), if any.
 pub fn group_by_name(conn: &Connection, name: &str) -> Result<Option<GroupId>> {
     Ok(conn
-        .query_row("SELECT id FROM image_groups WHERE name = ?1", [name.trim()], |r| r.get(0))
+        .query_row(
+            "SELECT id FROM image_groups WHERE name = ?1",
+            [name.trim()],
+            |r| r.get(0),
+        )
         .optional()?)
 }
 
@@ -329,12 +375,19 @@ fn ensure_gallery(conn: &Connection, id: GalleryId) -> Result<()> {
 
 fn ensure_group(conn: &Connection, id: GroupId) -> Result<()> {
     let found: Option<i64> = conn
-        .query_row("SELECT 1 FROM image_groups WHERE id = ?1", [id], |r| r.get(0))
+        .query_row("SELECT 1 FROM image_groups WHERE id = ?1", [id], |r| {
+            r.get(0)
+        })
         .optional()?;
     found.map(|_| ()).ok_or(id.not_found())
 }
 
-fn link_exists(conn: &Connection, gallery: GalleryId, group: GroupId, link_type: &str) -> Result<bool> {
+fn link_exists(
+    conn: &Connection,
+    gallery: GalleryId,
+    group: GroupId,
+    link_type: &str,
+) -> Result<bool> {
     Ok(conn
         .query_row(
             "SELECT 1 FROM gallery_image_group_relations
@@ -349,7 +402,12 @@ fn link_exists(conn: &Connection, gallery: GalleryId, group: GroupId, link_type:
 /// Attaches a group to a gallery with a type, after the gallery's other groups.
 /// The same group may be attached to many galleries, and to one gallery more
 /// than once under different types.
-pub fn attach(conn: &Connection, gallery: GalleryId, group: GroupId, link_type: &str) -> Result<()> {
+pub fn attach(
+    conn: &Connection,
+    gallery: GalleryId,
+    group: GroupId,
+    link_type: &str,
+) -> Result<()> {
     let link_type = clean_type(link_type)?;
     ensure_gallery(conn, gallery)?;
     ensure_group(conn, group)?;
@@ -369,7 +427,12 @@ pub fn attach(conn: &Connection, gallery: GalleryId, group: GroupId, link_type: 
 }
 
 /// Detaches one typed link; the group and its images stay.
-pub fn detach(conn: &Connection, gallery: GalleryId, group: GroupId, link_type: &str) -> Result<()> {
+pub fn detach(
+    conn: &Connection,
+    gallery: GalleryId,
+    group: GroupId,
+    link_type: &str,
+) -> Result<()> {
     let n = conn.execute(
         "DELETE FROM gallery_image_group_relations
          WHERE gallery_id = ?1 AND image_group_id = ?2 AND type = ?3",
@@ -385,7 +448,13 @@ pub fn detach(conn: &Connection, gallery: GalleryId, group: GroupId, link_type: 
 }
 
 /// Changes a link's type, keeping its place in the gallery.
-pub fn change_type(conn: &Connection, gallery: GalleryId, group: GroupId, from: &str, to: &str) -> Result<()> {
+pub fn change_type(
+    conn: &Connection,
+    gallery: GalleryId,
+    group: GroupId,
+    from: &str,
+    to: &str,
+) -> Result<()> {
     let to = clean_type(to)?;
     if from == to {
         return Ok(());
@@ -412,7 +481,13 @@ pub fn change_type(conn: &Connection, gallery: GalleryId, group: GroupId, from: 
 
 /// Moves one link to position `to_index` among the gallery's links (clamped to
 /// the end). A gallery has a handful of groups, so the links are renumbered.
-pub fn move_link(conn: &Connection, gallery: GalleryId, group: GroupId, link_type: &str, to_index: usize) -> Result<()> {
+pub fn move_link(
+    conn: &Connection,
+    gallery: GalleryId,
+    group: GroupId,
+    link_type: &str,
+    to_index: usize,
+) -> Result<()> {
     let mut keys: Vec<(GroupId, String)> = gallery_links(conn, gallery)?
         .into_iter()
         .map(|l| (l.group, l.link_type))
@@ -488,27 +563,46 @@ mod tests {
     #[test]
     fn gallery_create_rename_describe_delete_list() {
         let (_d, mut lib) = lib();
-        let a = lib.write(|tx| create_gallery(tx, "  Spring Show ", Some("Opening in May"))).unwrap();
+        let a = lib
+            .write(|tx| create_gallery(tx, "  Spring Show ", Some("Opening in May")))
+            .unwrap();
         let b = lib.write(|tx| create_gallery(tx, "Archive", None)).unwrap();
-        let names: Vec<_> = list_galleries(lib.conn()).unwrap().into_iter().map(|g| g.name).collect();
+        let names: Vec<_> = list_galleries(lib.conn())
+            .unwrap()
+            .into_iter()
+            .map(|g| g.name)
+            .collect();
         assert_eq!(names, ["Archive", "Spring Show"]);
-        lib.write(|tx| rename_gallery(tx, a, "Summer Show")).unwrap();
-        lib.write(|tx| set_gallery_description(tx, a, Some("  "))).unwrap();
+        lib.write(|tx| rename_gallery(tx, a, "Summer Show"))
+            .unwrap();
+        lib.write(|tx| set_gallery_description(tx, a, Some("  ")))
+            .unwrap();
         let g = gallery(lib.conn(), a).unwrap();
         assert_eq!((g.name.as_str(), g.description), ("Summer Show", None));
         lib.write(|tx| delete_gallery(tx, b)).unwrap();
         assert_eq!(list_galleries(lib.conn()).unwrap().len(), 1);
-        assert!(matches!(lib.write(|tx| delete_gallery(tx, b)), Err(Error::NotFound { .. })));
+        assert!(matches!(
+            lib.write(|tx| delete_gallery(tx, b)),
+            Err(Error::NotFound { .. })
+        ));
     }
 
     #[test]
     fn names_are_checked_and_unique_regardless_of_case() {
         let (_d, mut lib) = lib();
         lib.write(|tx| create_gallery(tx, "Show", None)).unwrap();
-        let err = lib.write(|tx| create_gallery(tx, "SHOW", None)).unwrap_err();
+        let err = lib
+            .write(|tx| create_gallery(tx, "SHOW", None))
+            .unwrap_err();
         assert!(err.to_string().contains("already exists"), "{err}");
         for bad in ["", "   ", "two\nlines"] {
-            assert!(matches!(lib.write(|tx| create_group(tx, bad, None)), Err(Error::Invalid { .. })), "{bad:?}");
+            assert!(
+                matches!(
+                    lib.write(|tx| create_group(tx, bad, None)),
+                    Err(Error::Invalid { .. })
+                ),
+                "{bad:?}"
+            );
         }
         let long = "x".repeat(MAX_NAME_CHARS + 1);
         assert!(lib.write(|tx| create_group(tx, &long, None)).is_err());
@@ -526,7 +620,8 @@ mod tests {
         assert!(lib.write(|tx| attach(tx, ga, gr, "")).is_err());
         assert!(lib.write(|tx| attach(tx, ga, gr, &"t".repeat(51))).is_err());
         lib.write(|tx| attach(tx, ga, gr, &"t".repeat(50))).unwrap();
-        lib.write(|tx| attach(tx, ga, gr, "process shots, 2025")).unwrap();
+        lib.write(|tx| attach(tx, ga, gr, "process shots, 2025"))
+            .unwrap();
         assert_eq!(gallery_links(lib.conn(), ga).unwrap().len(), 2);
     }
 
@@ -536,12 +631,21 @@ mod tests {
         let show = lib.write(|tx| create_gallery(tx, "Show", None)).unwrap();
         let site = lib.write(|tx| create_gallery(tx, "Website", None)).unwrap();
         let finals = lib.write(|tx| create_group(tx, "Finals", None)).unwrap();
-        lib.write(|tx| attach(tx, show, finals, "main_exhibit")).unwrap();
-        lib.write(|tx| attach(tx, show, finals, "photographs")).unwrap();
-        lib.write(|tx| attach(tx, site, finals, "main_exhibit")).unwrap();
-        let err = lib.write(|tx| attach(tx, show, finals, "main_exhibit")).unwrap_err();
+        lib.write(|tx| attach(tx, show, finals, "main_exhibit"))
+            .unwrap();
+        lib.write(|tx| attach(tx, show, finals, "photographs"))
+            .unwrap();
+        lib.write(|tx| attach(tx, site, finals, "main_exhibit"))
+            .unwrap();
+        let err = lib
+            .write(|tx| attach(tx, show, finals, "main_exhibit"))
+            .unwrap_err();
         assert!(err.to_string().contains("already in this gallery"), "{err}");
-        let in_show: Vec<_> = gallery_links(lib.conn(), show).unwrap().into_iter().map(|l| l.link_type).collect();
+        let in_show: Vec<_> = gallery_links(lib.conn(), show)
+            .unwrap()
+            .into_iter()
+            .map(|l| l.link_type)
+            .collect();
         assert_eq!(in_show, ["main_exhibit", "photographs"]);
         let galleries: Vec<_> = group_links(lib.conn(), finals)
             .unwrap()
@@ -568,14 +672,26 @@ mod tests {
             lib.write(|tx| attach(tx, ga, g, "sketches")).unwrap();
         }
         let order = |lib: &Library| -> Vec<String> {
-            gallery_links(lib.conn(), ga).unwrap().into_iter().map(|l| format!("{}:{}", l.group_name, l.link_type)).collect()
+            gallery_links(lib.conn(), ga)
+                .unwrap()
+                .into_iter()
+                .map(|l| format!("{}:{}", l.group_name, l.link_type))
+                .collect()
         };
         lib.write(|tx| move_link(tx, ga, c, "sketches", 0)).unwrap();
         assert_eq!(order(&lib), ["C:sketches", "A:sketches", "B:sketches"]);
-        lib.write(|tx| change_type(tx, ga, a, "sketches", "behind_the_scenes")).unwrap();
-        assert_eq!(order(&lib), ["C:sketches", "A:behind_the_scenes", "B:sketches"]);
-        lib.write(|tx| move_link(tx, ga, c, "sketches", 99)).unwrap();
-        assert_eq!(order(&lib), ["A:behind_the_scenes", "B:sketches", "C:sketches"]);
+        lib.write(|tx| change_type(tx, ga, a, "sketches", "behind_the_scenes"))
+            .unwrap();
+        assert_eq!(
+            order(&lib),
+            ["C:sketches", "A:behind_the_scenes", "B:sketches"]
+        );
+        lib.write(|tx| move_link(tx, ga, c, "sketches", 99))
+            .unwrap();
+        assert_eq!(
+            order(&lib),
+            ["A:behind_the_scenes", "B:sketches", "C:sketches"]
+        );
         lib.write(|tx| detach(tx, ga, b, "sketches")).unwrap();
         assert_eq!(order(&lib), ["A:behind_the_scenes", "C:sketches"]);
         assert!(lib.write(|tx| detach(tx, ga, b, "sketches")).is_err());
@@ -595,8 +711,18 @@ mod tests {
         lib.write(|tx| delete_gallery(tx, ga)).unwrap();
         let groups = list_groups(lib.conn()).unwrap();
         assert_eq!(groups.len(), 1);
-        assert_eq!(groups[0].gallery_count, 0, "a group in no gallery is still listed");
-        let links: i64 = lib.conn().query_row("SELECT count(*) FROM gallery_image_group_relations", [], |r| r.get(0)).unwrap();
+        assert_eq!(
+            groups[0].gallery_count, 0,
+            "a group in no gallery is still listed"
+        );
+        let links: i64 = lib
+            .conn()
+            .query_row(
+                "SELECT count(*) FROM gallery_image_group_relations",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
         assert_eq!(links, 0);
     }
 

@@ -27,11 +27,19 @@ pub enum Problem {
     /// `PRAGMA integrity_check` said this.
     Integrity(String),
     /// `PRAGMA foreign_key_check`: a row points at a missing parent.
-    ForeignKey { table: String, rowid: i64, parent: String },
+    ForeignKey {
+        table: String,
+        rowid: i64,
+        parent: String,
+    },
     /// An image row whose file is not there.
     MissingFile { image: ImageId, path: PathBuf },
     /// An image row whose file has other bytes than were imported.
-    WrongContent { image: ImageId, path: PathBuf, reason: String },
+    WrongContent {
+        image: ImageId,
+        path: PathBuf,
+        reason: String,
+    },
     /// A file under `originals/` that no row refers to.
     Orphan { path: PathBuf },
     /// A file of Folio's own that a crash left behind (temp or trash).
@@ -44,15 +52,34 @@ impl std::fmt::Display for Problem {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Problem::Integrity(s) => write!(f, "database integrity: {s}"),
-            Problem::ForeignKey { table, rowid, parent } => {
-                write!(f, "database: row {rowid} of {table} points at a missing {parent}")
+            Problem::ForeignKey {
+                table,
+                rowid,
+                parent,
+            } => {
+                write!(
+                    f,
+                    "database: row {rowid} of {table} points at a missing {parent}"
+                )
             }
-            Problem::MissingFile { image, path } => write!(f, "{image}: file missing: {}", path.display()),
-            Problem::WrongContent { image, path, reason } => {
+            Problem::MissingFile { image, path } => {
+                write!(f, "{image}: file missing: {}", path.display())
+            }
+            Problem::WrongContent {
+                image,
+                path,
+                reason,
+            } => {
                 write!(f, "{image}: file damaged: {}: {reason}", path.display())
             }
-            Problem::Orphan { path } => write!(f, "file without a database row: {}", path.display()),
-            Problem::Leftover { path } => write!(f, "leftover from an interrupted operation: {}", path.display()),
+            Problem::Orphan { path } => {
+                write!(f, "file without a database row: {}", path.display())
+            }
+            Problem::Leftover { path } => write!(
+                f,
+                "leftover from an interrupted operation: {}",
+                path.display()
+            ),
             Problem::DuplicateOrder { group, sort_order } => {
                 write!(f, "{group}: two images share order key {sort_order}")
             }
@@ -104,9 +131,19 @@ fn inspect(lib: &Library, report: &mut Report) -> Result<()> {
         }
     }
     let mut stmt = conn.prepare("PRAGMA foreign_key_check")?;
-    for row in stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, Option<i64>>(1)?, r.get::<_, String>(2)?)))? {
+    for row in stmt.query_map([], |r| {
+        Ok((
+            r.get::<_, String>(0)?,
+            r.get::<_, Option<i64>>(1)?,
+            r.get::<_, String>(2)?,
+        ))
+    })? {
         let (table, rowid, parent) = row?;
-        report.problems.push(Problem::ForeignKey { table, rowid: rowid.unwrap_or(-1), parent });
+        report.problems.push(Problem::ForeignKey {
+            table,
+            rowid: rowid.unwrap_or(-1),
+            parent,
+        });
     }
     let mut stmt = conn.prepare(
         "SELECT image_group_id, sort_order FROM image_group_relations
@@ -114,21 +151,31 @@ fn inspect(lib: &Library, report: &mut Report) -> Result<()> {
     )?;
     for row in stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))? {
         let (group, sort_order) = row?;
-        report.problems.push(Problem::DuplicateOrder { group, sort_order });
+        report
+            .problems
+            .push(Problem::DuplicateOrder { group, sort_order });
     }
 
     // Every row against its file.
     let rows = images::all_images(conn)?;
-    let mut known: std::collections::HashSet<PathBuf> = std::collections::HashSet::with_capacity(rows.len());
+    let mut known: std::collections::HashSet<PathBuf> =
+        std::collections::HashSet::with_capacity(rows.len());
     for img in &rows {
         let path = lib.file_path(&img.filename);
         known.insert(path.clone());
         report.images_checked += 1;
         match std::fs::read(&path) {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                report.problems.push(Problem::MissingFile { image: img.id, path })
+                report.problems.push(Problem::MissingFile {
+                    image: img.id,
+                    path,
+                })
             }
-            Err(e) => report.problems.push(Problem::WrongContent { image: img.id, path, reason: e.to_string() }),
+            Err(e) => report.problems.push(Problem::WrongContent {
+                image: img.id,
+                path,
+                reason: e.to_string(),
+            }),
             Ok(bytes) => {
                 let hash = blake3::hash(&bytes).to_hex().to_string();
                 if hash != img.content_hash {
@@ -146,7 +193,9 @@ fn inspect(lib: &Library, report: &mut Report) -> Result<()> {
     let mut files = Vec::new();
     list_files(&lib.originals_dir(), &mut files)?;
     for path in files {
-        let is_temp = path.file_name().is_some_and(|n| n.to_string_lossy().starts_with(TEMP_PREFIX));
+        let is_temp = path
+            .file_name()
+            .is_some_and(|n| n.to_string_lossy().starts_with(TEMP_PREFIX));
         if is_temp {
             report.problems.push(Problem::Leftover { path });
         } else {
@@ -158,7 +207,9 @@ fn inspect(lib: &Library, report: &mut Report) -> Result<()> {
     }
     let mut trash = Vec::new();
     list_files(&lib.trash_dir(), &mut trash)?;
-    report.problems.extend(trash.into_iter().map(|path| Problem::Leftover { path }));
+    report
+        .problems
+        .extend(trash.into_iter().map(|path| Problem::Leftover { path }));
 
     Ok(())
 }
@@ -187,18 +238,26 @@ fn mend(lib: &mut Library, report: &mut Report) -> Result<()> {
     let mut order_fixed = std::collections::HashSet::new();
     for problem in &problems {
         match problem {
-            Problem::Leftover { path } if path.starts_with(lib.trash_dir()) => mend_trash(lib, path, report)?,
+            Problem::Leftover { path } if path.starts_with(lib.trash_dir()) => {
+                mend_trash(lib, path, report)?
+            }
             Problem::Leftover { path } => match std::fs::remove_file(path) {
-                Ok(()) => report.repaired.push(format!("removed temp file {}", path.display())),
+                Ok(()) => report
+                    .repaired
+                    .push(format!("removed temp file {}", path.display())),
                 Err(e) => report.unrepaired.push(format!("{}: {e}", path.display())),
             },
             Problem::Orphan { path } => recover(lib, path, report)?,
             Problem::DuplicateOrder { group, .. } if order_fixed.insert(*group) => {
                 renumber_group(lib, *group)?;
-                report.repaired.push(format!("renumbered the order of {group}"));
+                report
+                    .repaired
+                    .push(format!("renumbered the order of {group}"));
             }
             Problem::DuplicateOrder { .. } => {}
-            other => report.unrepaired.push(format!("{other} (not repaired: {})", advice(other))),
+            other => report
+                .unrepaired
+                .push(format!("{other} (not repaired: {})", advice(other))),
         }
     }
     Ok(())
@@ -217,7 +276,10 @@ fn advice(p: &Problem) -> &'static str {
 /// before its commit), put the file back; otherwise the delete finished and
 /// the file is removed.
 fn mend_trash(lib: &mut Library, path: &Path, report: &mut Report) -> Result<()> {
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
     let hash = name.split('.').next().unwrap_or_default();
     match images::image_by_hash(lib.conn(), hash)? {
         Some(img) => {
@@ -227,11 +289,16 @@ fn mend_trash(lib: &mut Library, path: &Path, report: &mut Report) -> Result<()>
             } else {
                 std::fs::rename(path, &back).at(path)?;
             }
-            report.repaired.push(format!("put back the file of {} ({})", img.id, img.original_name));
+            report.repaired.push(format!(
+                "put back the file of {} ({})",
+                img.id, img.original_name
+            ));
         }
         None => {
             std::fs::remove_file(path).at(path)?;
-            report.repaired.push(format!("finished deleting {}", path.display()));
+            report
+                .repaired
+                .push(format!("finished deleting {}", path.display()));
         }
     }
     Ok(())
@@ -261,10 +328,16 @@ fn recover(lib: &mut Library, path: &Path, report: &mut Report) -> Result<()> {
         return Ok(());
     }
     if images::image_by_hash(lib.conn(), &prepared.hash)?.is_some() {
-        report.unrepaired.push(format!("{}: a copy of an image the library already has; left in place", path.display()));
+        report.unrepaired.push(format!(
+            "{}: a copy of an image the library already has; left in place",
+            path.display()
+        ));
         return Ok(());
     }
-    let original_name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let original_name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
     let store = lib.store();
     let id = lib.write(|tx| {
         let group = catalog::find_or_create_group(tx, RECOVERED_GROUP)?;
@@ -284,7 +357,10 @@ fn recover(lib: &mut Library, path: &Path, report: &mut Report) -> Result<()> {
         images::add_images(tx, group, &[id], None)?;
         Ok(id)
     })?;
-    report.repaired.push(format!("re-registered {} as {id} in group \u{201c}{RECOVERED_GROUP}\u{201d}", path.display()));
+    report.repaired.push(format!(
+        "re-registered {} as {id} in group \u{201c}{RECOVERED_GROUP}\u{201d}",
+        path.display()
+    ));
     Ok(())
 }
 
@@ -312,7 +388,9 @@ mod tests {
     fn library_with(n: u64) -> (tempfile::TempDir, Library, GroupId) {
         let dir = tempfile::tempdir().unwrap();
         let mut lib = Library::open(dir.path().join("lib")).unwrap();
-        let group = lib.write(|tx| catalog::create_group(tx, "G", None)).unwrap();
+        let group = lib
+            .write(|tx| catalog::create_group(tx, "G", None))
+            .unwrap();
         let paths: Vec<_> = (0..n)
             .map(|i| {
                 let p = dir.path().join(format!("{i}.png"));
@@ -338,16 +416,28 @@ mod tests {
         let (_d, mut lib, group) = library_with(2);
         // As after restoring an older database: the row is gone, the file is not.
         let victim = images::group_images(lib.conn(), group).unwrap()[0].clone();
-        lib.conn().execute("DELETE FROM images WHERE id = ?1", [victim.id]).unwrap();
+        lib.conn()
+            .execute("DELETE FROM images WHERE id = ?1", [victim.id])
+            .unwrap();
         let r = check(&mut lib, false).unwrap();
-        assert_eq!(r.problems, [Problem::Orphan { path: lib.file_path(&victim.filename) }]);
+        assert_eq!(
+            r.problems,
+            [Problem::Orphan {
+                path: lib.file_path(&victim.filename)
+            }]
+        );
         let r = check(&mut lib, true).unwrap();
         assert_eq!(r.repaired.len(), 1, "{r:?}");
         assert!(check(&mut lib, false).unwrap().is_clean());
-        let recovered = catalog::group_by_name(lib.conn(), RECOVERED_GROUP).unwrap().unwrap();
+        let recovered = catalog::group_by_name(lib.conn(), RECOVERED_GROUP)
+            .unwrap()
+            .unwrap();
         let back = images::group_images(lib.conn(), recovered).unwrap();
         assert_eq!(back.len(), 1);
-        assert_eq!((back[0].content_hash.as_str(), back[0].filename.as_str()), (victim.content_hash.as_str(), victim.filename.as_str()));
+        assert_eq!(
+            (back[0].content_hash.as_str(), back[0].filename.as_str()),
+            (victim.content_hash.as_str(), victim.filename.as_str())
+        );
         assert!(lib.file_path(&victim.filename).is_file());
     }
 
@@ -357,7 +447,12 @@ mod tests {
         let stray = lib.originals_dir().join("holiday.jpg");
         std::fs::write(&stray, sample::image_bytes(Format::Jpeg, 8, 8, 1).unwrap()).unwrap();
         let r = check(&mut lib, true).unwrap();
-        assert!(r.unrepaired.iter().any(|u| u.contains("does not match its content")), "{r:?}");
+        assert!(
+            r.unrepaired
+                .iter()
+                .any(|u| u.contains("does not match its content")),
+            "{r:?}"
+        );
         assert!(stray.is_file(), "never deleted");
         assert!(!check(&mut lib, false).unwrap().is_clean());
     }
@@ -365,10 +460,16 @@ mod tests {
     #[test]
     fn temp_files_are_removed_by_repair() {
         let (_d, mut lib, _) = library_with(1);
-        let tmp = lib.originals_dir().join("ab").join(format!("{TEMP_PREFIX}x1y2"));
+        let tmp = lib
+            .originals_dir()
+            .join("ab")
+            .join(format!("{TEMP_PREFIX}x1y2"));
         std::fs::create_dir_all(tmp.parent().unwrap()).unwrap();
         std::fs::write(&tmp, b"half a file").unwrap();
-        assert_eq!(check(&mut lib, false).unwrap().problems, [Problem::Leftover { path: tmp.clone() }]);
+        assert_eq!(
+            check(&mut lib, false).unwrap().problems,
+            [Problem::Leftover { path: tmp.clone() }]
+        );
         check(&mut lib, true).unwrap();
         assert!(!tmp.exists());
         assert!(check(&mut lib, false).unwrap().is_clean());
@@ -381,9 +482,19 @@ mod tests {
         std::fs::remove_file(lib.file_path(&imgs[0].filename)).unwrap();
         std::fs::write(lib.file_path(&imgs[1].filename), b"overwritten").unwrap();
         let r = check(&mut lib, true).unwrap();
-        assert!(matches!(r.problems[0], Problem::MissingFile { image, .. } if image == imgs[0].id), "{r:?}");
-        assert!(matches!(r.problems[1], Problem::WrongContent { image, .. } if image == imgs[1].id), "{r:?}");
-        assert!(r.unrepaired.iter().all(|u| u.contains("import the original file again")));
+        assert!(
+            matches!(r.problems[0], Problem::MissingFile { image, .. } if image == imgs[0].id),
+            "{r:?}"
+        );
+        assert!(
+            matches!(r.problems[1], Problem::WrongContent { image, .. } if image == imgs[1].id),
+            "{r:?}"
+        );
+        assert!(
+            r.unrepaired
+                .iter()
+                .all(|u| u.contains("import the original file again"))
+        );
         // The rows are kept: nothing is removed because a file cannot be seen.
         assert_eq!(images::all_images(lib.conn()).unwrap().len(), 2);
     }
@@ -394,12 +505,18 @@ mod tests {
         let imgs = images::group_images(lib.conn(), group).unwrap();
         // Crash after moving the file to trash, before the row was deleted.
         let a = lib.file_path(&imgs[0].filename);
-        std::fs::rename(&a, lib.trash_dir().join(images::trash_name(&imgs[0].filename))).unwrap();
+        std::fs::rename(
+            &a,
+            lib.trash_dir().join(images::trash_name(&imgs[0].filename)),
+        )
+        .unwrap();
         // Crash after the row was deleted, before the trashed file was removed.
         let b = lib.file_path(&imgs[1].filename);
         let b_trash = lib.trash_dir().join(images::trash_name(&imgs[1].filename));
         std::fs::rename(&b, &b_trash).unwrap();
-        lib.conn().execute("DELETE FROM images WHERE id = ?1", [imgs[1].id]).unwrap();
+        lib.conn()
+            .execute("DELETE FROM images WHERE id = ?1", [imgs[1].id])
+            .unwrap();
         check(&mut lib, true).unwrap();
         assert!(a.is_file(), "the file of a still-existing row is put back");
         assert!(!b_trash.exists(), "the file of a deleted row is removed");
@@ -421,10 +538,16 @@ mod tests {
         let (_d, mut lib, group) = library_with(3);
         let before = images::group_image_ids(lib.conn(), group).unwrap();
         lib.conn()
-            .execute("UPDATE image_group_relations SET sort_order = 5 WHERE image_id != ?1", [before[0]])
+            .execute(
+                "UPDATE image_group_relations SET sort_order = 5 WHERE image_id != ?1",
+                [before[0]],
+            )
             .unwrap();
         let r = check(&mut lib, true).unwrap();
-        assert!(matches!(r.problems[0], Problem::DuplicateOrder { sort_order: 5, .. }), "{r:?}");
+        assert!(
+            matches!(r.problems[0], Problem::DuplicateOrder { sort_order: 5, .. }),
+            "{r:?}"
+        );
         assert!(check(&mut lib, false).unwrap().is_clean());
         assert_eq!(images::group_image_ids(lib.conn(), group).unwrap().len(), 3);
     }

@@ -135,10 +135,7 @@ fn describe_sqlite_error(e: &rusqlite::Error) -> String {
 }
 
 /// Builds a new database at a temporary path beside `path`, then renames it in.
-fn create(
-    path: &Path,
-    init: impl FnOnce(&rusqlite::Transaction) -> Result<()>,
-) -> Result<()> {
+fn create(path: &Path, init: impl FnOnce(&rusqlite::Transaction) -> Result<()>) -> Result<()> {
     let dir = path.parent().unwrap_or(Path::new("."));
     let tmp = tempfile::Builder::new()
         .prefix(".folio-db-creating-")
@@ -175,9 +172,14 @@ fn migrate(conn: &mut Connection, from: i64) -> Result<()> {
         let step = usize::try_from(version - 1)
             .ok()
             .and_then(|i| MIGRATIONS.get(i))
-            .ok_or_else(|| Error::invalid("schema", format!("no migration from version {version}")))?;
+            .ok_or_else(|| {
+                Error::invalid("schema", format!("no migration from version {version}"))
+            })?;
         tx.execute_batch(step)?;
-        log::info!("stepped the database schema from {version} to {}", version + 1);
+        log::info!(
+            "stepped the database schema from {version} to {}",
+            version + 1
+        );
     }
     tx.pragma_update(None, "user_version", SCHEMA_VERSION)?;
     tx.commit()?;
@@ -214,9 +216,15 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("folio.db");
         let conn = open_or_create(&path, |_| Ok(())).unwrap();
-        let fk: i64 = conn.query_row("PRAGMA foreign_keys", [], |r| r.get(0)).unwrap();
-        let mode: String = conn.query_row("PRAGMA journal_mode", [], |r| r.get(0)).unwrap();
-        let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
+        let fk: i64 = conn
+            .query_row("PRAGMA foreign_keys", [], |r| r.get(0))
+            .unwrap();
+        let mode: String = conn
+            .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+            .unwrap();
+        let version: i64 = conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .unwrap();
         assert_eq!((fk, mode.as_str(), version), (1, "wal", SCHEMA_VERSION));
         // No temporary database is left beside it.
         let names: Vec<_> = std::fs::read_dir(dir.path())
@@ -244,7 +252,11 @@ mod tests {
         let first = schema_of(&open_or_create(&path, |_| Ok(())).unwrap());
         let second = schema_of(&open_existing(&path).unwrap());
         assert_eq!(first, second);
-        assert!(first.iter().any(|(_, n, _)| n == "gallery_image_group_relations"));
+        assert!(
+            first
+                .iter()
+                .any(|(_, n, _)| n == "gallery_image_group_relations")
+        );
     }
 
     #[test]
@@ -254,7 +266,8 @@ mod tests {
         drop(open_or_create(&path, |_| Ok(())).unwrap());
         {
             let c = Connection::open(&path).unwrap();
-            c.pragma_update(None, "user_version", SCHEMA_VERSION + 1).unwrap();
+            c.pragma_update(None, "user_version", SCHEMA_VERSION + 1)
+                .unwrap();
             c.pragma_update(None, "journal_mode", "DELETE").unwrap();
         }
         let before = std::fs::read(&path).unwrap();
@@ -268,7 +281,10 @@ mod tests {
     fn garbage_empty_and_foreign_databases_are_refused_untouched() {
         let dir = tempfile::tempdir().unwrap();
         let cases: [(&str, Vec<u8>); 2] = [
-            ("garbage.db", b"this is not a database at all, just some text".repeat(200)),
+            (
+                "garbage.db",
+                b"this is not a database at all, just some text".repeat(200),
+            ),
             ("empty.db", Vec::new()),
         ];
         for (name, bytes) in cases {

@@ -27,7 +27,13 @@ pub enum Format {
 
 impl Format {
     /// Every supported format.
-    pub const ALL: [Format; 5] = [Format::Jpeg, Format::Png, Format::WebP, Format::Gif, Format::Tiff];
+    pub const ALL: [Format; 5] = [
+        Format::Jpeg,
+        Format::Png,
+        Format::WebP,
+        Format::Gif,
+        Format::Tiff,
+    ];
 
     /// The value of `images.format`.
     pub fn as_str(self) -> &'static str {
@@ -69,7 +75,9 @@ impl Format {
 impl rusqlite::types::FromSql for Format {
     fn column_result(value: rusqlite::types::ValueRef<'_>) -> rusqlite::types::FromSqlResult<Self> {
         let s = value.as_str()?;
-        Format::from_db(s).ok_or_else(|| rusqlite::types::FromSqlError::Other(format!("unknown image format {s:?}").into()))
+        Format::from_db(s).ok_or_else(|| {
+            rusqlite::types::FromSqlError::Other(format!("unknown image format {s:?}").into())
+        })
     }
 }
 
@@ -104,7 +112,8 @@ impl Image {
     }
 }
 
-const IMAGE_COLUMNS: &str = "i.id, i.store_id, i.filename, i.alt_text, i.created_at, i.original_name,
+const IMAGE_COLUMNS: &str =
+    "i.id, i.store_id, i.filename, i.alt_text, i.created_at, i.original_name,
     i.content_hash, i.byte_size, i.width, i.height, i.format";
 
 fn image_row(r: &rusqlite::Row) -> rusqlite::Result<Image> {
@@ -125,23 +134,29 @@ fn image_row(r: &rusqlite::Row) -> rusqlite::Result<Image> {
 
 /// One image.
 pub fn image(conn: &Connection, id: ImageId) -> Result<Image> {
-    conn.prepare_cached(&format!("SELECT {IMAGE_COLUMNS} FROM images i WHERE i.id = ?1"))?
-        .query_row([id], image_row)
-        .optional()?
-        .ok_or(id.not_found())
+    conn.prepare_cached(&format!(
+        "SELECT {IMAGE_COLUMNS} FROM images i WHERE i.id = ?1"
+    ))?
+    .query_row([id], image_row)
+    .optional()?
+    .ok_or(id.not_found())
 }
 
 /// The image with this content hash, if the library has it.
 pub fn image_by_hash(conn: &Connection, hash: &str) -> Result<Option<Image>> {
     Ok(conn
-        .prepare_cached(&format!("SELECT {IMAGE_COLUMNS} FROM images i WHERE i.content_hash = ?1"))?
+        .prepare_cached(&format!(
+            "SELECT {IMAGE_COLUMNS} FROM images i WHERE i.content_hash = ?1"
+        ))?
         .query_row([hash], image_row)
         .optional()?)
 }
 
 /// Every image in the library, oldest first.
 pub fn all_images(conn: &Connection) -> Result<Vec<Image>> {
-    let mut stmt = conn.prepare_cached(&format!("SELECT {IMAGE_COLUMNS} FROM images i ORDER BY i.id"))?;
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {IMAGE_COLUMNS} FROM images i ORDER BY i.id"
+    ))?;
     let rows = stmt.query_map([], image_row)?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
@@ -183,11 +198,17 @@ pub fn set_alt_text(conn: &Connection, id: ImageId, alt_text: Option<&str>) -> R
     let text = match alt_text.map(str::trim) {
         None | Some("") => None,
         Some(t) if t.chars().count() > MAX_ALT_TEXT_CHARS => {
-            return Err(Error::invalid("alt text", format!("longer than {MAX_ALT_TEXT_CHARS} characters")));
+            return Err(Error::invalid(
+                "alt text",
+                format!("longer than {MAX_ALT_TEXT_CHARS} characters"),
+            ));
         }
         Some(t) => Some(t),
     };
-    let n = conn.execute("UPDATE images SET alt_text = ?2 WHERE id = ?1", params![id, text])?;
+    let n = conn.execute(
+        "UPDATE images SET alt_text = ?2 WHERE id = ?1",
+        params![id, text],
+    )?;
     if n == 0 { Err(id.not_found()) } else { Ok(()) }
 }
 
@@ -195,14 +216,18 @@ pub fn set_alt_text(conn: &Connection, id: ImageId, alt_text: Option<&str>) -> R
 
 fn ensure_group(conn: &Connection, group: GroupId) -> Result<()> {
     let found: Option<i64> = conn
-        .query_row("SELECT 1 FROM image_groups WHERE id = ?1", [group], |r| r.get(0))
+        .query_row("SELECT 1 FROM image_groups WHERE id = ?1", [group], |r| {
+            r.get(0)
+        })
         .optional()?;
     found.map(|_| ()).ok_or(group.not_found())
 }
 
 fn is_member(conn: &Connection, group: GroupId, image: ImageId) -> Result<bool> {
     Ok(conn
-        .prepare_cached("SELECT 1 FROM image_group_relations WHERE image_group_id = ?1 AND image_id = ?2")?
+        .prepare_cached(
+            "SELECT 1 FROM image_group_relations WHERE image_group_id = ?1 AND image_id = ?2",
+        )?
         .query_row(params![group, image], |_| Ok(()))
         .optional()?
         .is_some())
@@ -232,7 +257,12 @@ pub fn group_images(conn: &Connection, group: GroupId) -> Result<Vec<Image>> {
 /// Adds images to a group: at the end (`at = None`) or at drop marker `at`
 /// (0 ..= len), in the order given. Images already in the group stay where
 /// they are. Returns how many were added.
-pub fn add_images(conn: &Connection, group: GroupId, images: &[ImageId], at: Option<usize>) -> Result<usize> {
+pub fn add_images(
+    conn: &Connection,
+    group: GroupId,
+    images: &[ImageId],
+    at: Option<usize>,
+) -> Result<usize> {
     ensure_group(conn, group)?;
     let mut seen = HashSet::new();
     let mut new = Vec::new();
@@ -267,8 +297,9 @@ pub fn add_images(conn: &Connection, group: GroupId, images: &[ImageId], at: Opt
 /// many were in the group.
 pub fn remove_images(conn: &Connection, group: GroupId, images: &[ImageId]) -> Result<usize> {
     ensure_group(conn, group)?;
-    let mut stmt =
-        conn.prepare_cached("DELETE FROM image_group_relations WHERE image_group_id = ?1 AND image_id = ?2")?;
+    let mut stmt = conn.prepare_cached(
+        "DELETE FROM image_group_relations WHERE image_group_id = ?1 AND image_id = ?2",
+    )?;
     let mut removed = 0;
     for id in images {
         removed += stmt.execute(params![group, id])?;
@@ -339,8 +370,16 @@ pub fn usage(conn: &Connection, id: ImageId) -> Result<Usage> {
         links.extend(super::catalog::group_links(conn, *group)?);
     }
     links.sort_by(|a, b| {
-        (a.gallery_name.to_lowercase(), &a.link_type, a.group_name.to_lowercase())
-            .cmp(&(b.gallery_name.to_lowercase(), &b.link_type, b.group_name.to_lowercase()))
+        (
+            a.gallery_name.to_lowercase(),
+            &a.link_type,
+            a.group_name.to_lowercase(),
+        )
+            .cmp(&(
+                b.gallery_name.to_lowercase(),
+                &b.link_type,
+                b.group_name.to_lowercase(),
+            ))
     });
     Ok(Usage { groups, links })
 }
@@ -452,7 +491,10 @@ pub(crate) mod tests {
         let mut stmt = conn
             .prepare("SELECT sort_order FROM image_group_relations WHERE image_group_id = ?1 ORDER BY sort_order")
             .unwrap();
-        stmt.query_map([g], |r| r.get(0)).unwrap().map(|r| r.unwrap()).collect()
+        stmt.query_map([g], |r| r.get(0))
+            .unwrap()
+            .map(|r| r.unwrap())
+            .collect()
     }
 
     /// The model of a move: the moved images, in their current order, end up
@@ -470,11 +512,21 @@ pub(crate) mod tests {
     fn add_appends_inserts_and_skips_members() {
         let (_d, mut lib) = lib();
         let (g, ids) = group_with(&mut lib, 3);
-        let [x, y] = lib.write(|tx| Ok([fake_image(tx, 10), fake_image(tx, 11)])).unwrap();
-        let added = lib.write(|tx| add_images(tx, g, &[x, ids[0], y, x], Some(1))).unwrap();
+        let [x, y] = lib
+            .write(|tx| Ok([fake_image(tx, 10), fake_image(tx, 11)]))
+            .unwrap();
+        let added = lib
+            .write(|tx| add_images(tx, g, &[x, ids[0], y, x], Some(1)))
+            .unwrap();
         assert_eq!(added, 2);
-        assert_eq!(group_image_ids(lib.conn(), g).unwrap(), [ids[0], x, y, ids[1], ids[2]]);
-        assert!(matches!(lib.write(|tx| add_images(tx, g, &[ImageId(999)], None)), Err(Error::NotFound { .. })));
+        assert_eq!(
+            group_image_ids(lib.conn(), g).unwrap(),
+            [ids[0], x, y, ids[1], ids[2]]
+        );
+        assert!(matches!(
+            lib.write(|tx| add_images(tx, g, &[ImageId(999)], None)),
+            Err(Error::NotFound { .. })
+        ));
     }
 
     #[test]
@@ -484,18 +536,28 @@ pub(crate) mod tests {
         let order = |lib: &Library| group_image_ids(lib.conn(), g).unwrap();
         // Drag the last image to the front.
         lib.write(|tx| move_images(tx, g, &[ids[5]], 0)).unwrap();
-        assert_eq!(order(&lib), [ids[5], ids[0], ids[1], ids[2], ids[3], ids[4]]);
+        assert_eq!(
+            order(&lib),
+            [ids[5], ids[0], ids[1], ids[2], ids[3], ids[4]]
+        );
         // Drag a selection (given in any order) to the end: keeps its relative order.
-        lib.write(|tx| move_images(tx, g, &[ids[2], ids[5], ids[0]], 6)).unwrap();
-        assert_eq!(order(&lib), [ids[1], ids[3], ids[4], ids[5], ids[0], ids[2]]);
+        lib.write(|tx| move_images(tx, g, &[ids[2], ids[5], ids[0]], 6))
+            .unwrap();
+        assert_eq!(
+            order(&lib),
+            [ids[1], ids[3], ids[4], ids[5], ids[0], ids[2]]
+        );
         // Drop a selection onto the marker between two of its own members.
         let now = order(&lib);
-        lib.write(|tx| move_images(tx, g, &[now[0], now[4]], 2)).unwrap();
+        lib.write(|tx| move_images(tx, g, &[now[0], now[4]], 2))
+            .unwrap();
         assert_eq!(order(&lib), model_move(&now, &[now[0], now[4]], 2));
         // Errors: past the end, or an image that is not in the group.
         assert!(lib.write(|tx| move_images(tx, g, &[ids[0]], 7)).is_err());
         let stranger = lib.write(|tx| Ok(fake_image(tx, 99))).unwrap();
-        let err = lib.write(|tx| move_images(tx, g, &[stranger], 0)).unwrap_err();
+        let err = lib
+            .write(|tx| move_images(tx, g, &[stranger], 0))
+            .unwrap_err();
         assert!(err.to_string().contains("is not in"), "{err}");
     }
 
@@ -504,10 +566,14 @@ pub(crate) mod tests {
         let dir = tempfile::tempdir().unwrap();
         let mut lib = Library::open(dir.path()).unwrap();
         let (g, ids) = group_with(&mut lib, 4);
-        lib.write(|tx| move_images(tx, g, &[ids[3], ids[2]], 0)).unwrap();
+        lib.write(|tx| move_images(tx, g, &[ids[3], ids[2]], 0))
+            .unwrap();
         drop(lib);
         let lib = Library::open(dir.path()).unwrap();
-        assert_eq!(group_image_ids(lib.conn(), g).unwrap(), [ids[2], ids[3], ids[0], ids[1]]);
+        assert_eq!(
+            group_image_ids(lib.conn(), g).unwrap(),
+            [ids[2], ids[3], ids[0], ids[1]]
+        );
     }
 
     #[test]
@@ -524,7 +590,10 @@ pub(crate) mod tests {
         }
         assert_eq!(group_image_ids(lib.conn(), g).unwrap(), model);
         let k = keys(lib.conn(), g);
-        assert!(k.windows(2).all(|w| w[0] < w[1]), "keys must stay distinct and ascending");
+        assert!(
+            k.windows(2).all(|w| w[0] < w[1]),
+            "keys must stay distinct and ascending"
+        );
         assert!(k[0] >= 0);
         // The far end of the group was never renumbered.
         let tail_keys: Vec<i64> = (0..50).map(|i| (i as i64 + 1) * order::GAP).collect();
@@ -533,9 +602,16 @@ pub(crate) mod tests {
                 .conn()
                 .prepare("SELECT sort_order FROM image_group_relations WHERE image_group_id = ?1 AND image_id <= ?2 ORDER BY sort_order")
                 .unwrap();
-            stmt.query_map(params![g, ids[49]], |r| r.get(0)).unwrap().map(|r| r.unwrap()).collect()
+            stmt.query_map(params![g, ids[49]], |r| r.get(0))
+                .unwrap()
+                .map(|r| r.unwrap())
+                .collect()
         };
-        assert_eq!(untouched[1..], tail_keys[1..], "rows far from the drop point keep their keys");
+        assert_eq!(
+            untouched[1..],
+            tail_keys[1..],
+            "rows far from the drop point keep their keys"
+        );
     }
 
     #[test]
@@ -547,7 +623,10 @@ pub(crate) mod tests {
             .unwrap();
         assert_eq!(keys(lib.conn(), g), [0, 1, 2]);
         lib.write(|tx| move_images(tx, g, &[ids[2]], 0)).unwrap();
-        assert_eq!(group_image_ids(lib.conn(), g).unwrap(), [ids[2], ids[0], ids[1]]);
+        assert_eq!(
+            group_image_ids(lib.conn(), g).unwrap(),
+            [ids[2], ids[0], ids[1]]
+        );
         assert!(keys(lib.conn(), g).windows(2).all(|w| w[0] < w[1]));
     }
 
@@ -560,8 +639,10 @@ pub(crate) mod tests {
 
     fn op() -> impl Strategy<Value = Op> {
         prop_oneof![
-            (1..4usize, proptest::option::of(0..40usize)).prop_map(|(count, at)| Op::Add { count, at }),
-            (proptest::collection::vec(0..40usize, 1..6), 0..41usize).prop_map(|(picks, to)| Op::Move { picks, to }),
+            (1..4usize, proptest::option::of(0..40usize))
+                .prop_map(|(count, at)| Op::Add { count, at }),
+            (proptest::collection::vec(0..40usize, 1..6), 0..41usize)
+                .prop_map(|(picks, to)| Op::Move { picks, to }),
             (proptest::collection::vec(0..40usize, 1..3)).prop_map(|picks| Op::Remove { picks }),
         ]
     }
@@ -619,16 +700,26 @@ pub(crate) mod tests {
     fn deleting_a_group_keeps_its_images_and_deleting_an_image_leaves_no_membership() {
         let (_d, mut lib) = lib();
         let (g, ids) = group_with(&mut lib, 3);
-        let g2 = lib.write(|tx| catalog::create_group(tx, "Other", None)).unwrap();
+        let g2 = lib
+            .write(|tx| catalog::create_group(tx, "Other", None))
+            .unwrap();
         lib.write(|tx| add_images(tx, g2, &ids[..2], None)).unwrap();
         lib.write(|tx| catalog::delete_group(tx, g)).unwrap();
-        assert_eq!(all_images(lib.conn()).unwrap().len(), 3, "images outlive their group");
+        assert_eq!(
+            all_images(lib.conn()).unwrap().len(),
+            3,
+            "images outlive their group"
+        );
         // Files for these fake rows do not exist; delete still removes the rows.
         delete_images(&mut lib, &[ids[0]]).unwrap();
         assert_eq!(group_image_ids(lib.conn(), g2).unwrap(), [ids[1]]);
         let memberships: i64 = lib
             .conn()
-            .query_row("SELECT count(*) FROM image_group_relations WHERE image_id = ?1", [ids[0]], |r| r.get(0))
+            .query_row(
+                "SELECT count(*) FROM image_group_relations WHERE image_id = ?1",
+                [ids[0]],
+                |r| r.get(0),
+            )
             .unwrap();
         assert_eq!(memberships, 0);
     }
@@ -637,18 +728,31 @@ pub(crate) mod tests {
     fn alt_text_and_usage() {
         let (_d, mut lib) = lib();
         let (g, ids) = group_with(&mut lib, 1);
-        let ga = lib.write(|tx| catalog::create_gallery(tx, "Show", None)).unwrap();
-        lib.write(|tx| catalog::attach(tx, ga, g, "main_exhibit")).unwrap();
-        lib.write(|tx| set_alt_text(tx, ids[0], Some("  A red fox at dusk  "))).unwrap();
+        let ga = lib
+            .write(|tx| catalog::create_gallery(tx, "Show", None))
+            .unwrap();
+        lib.write(|tx| catalog::attach(tx, ga, g, "main_exhibit"))
+            .unwrap();
+        lib.write(|tx| set_alt_text(tx, ids[0], Some("  A red fox at dusk  ")))
+            .unwrap();
         let img = image(lib.conn(), ids[0]).unwrap();
         assert_eq!(img.alt_text.as_deref(), Some("A red fox at dusk"));
         assert_eq!(img.label(), "A red fox at dusk");
         lib.write(|tx| set_alt_text(tx, ids[0], Some(""))).unwrap();
         assert_eq!(image(lib.conn(), ids[0]).unwrap().label(), "img1.png");
-        assert!(lib.write(|tx| set_alt_text(tx, ids[0], Some(&"x".repeat(MAX_ALT_TEXT_CHARS + 1)))).is_err());
+        assert!(
+            lib.write(|tx| set_alt_text(tx, ids[0], Some(&"x".repeat(MAX_ALT_TEXT_CHARS + 1))))
+                .is_err()
+        );
         let u = usage(lib.conn(), ids[0]).unwrap();
         assert_eq!(u.groups, [(g, "G".to_string())]);
         assert_eq!(u.links.len(), 1);
-        assert_eq!((u.links[0].gallery_name.as_str(), u.links[0].link_type.as_str()), ("Show", "main_exhibit"));
+        assert_eq!(
+            (
+                u.links[0].gallery_name.as_str(),
+                u.links[0].link_type.as_str()
+            ),
+            ("Show", "main_exhibit")
+        );
     }
 }

@@ -80,9 +80,17 @@ impl Prepared {
 #[derive(Debug)]
 pub enum Outcome {
     /// Copied into the library as a new image.
-    Imported { image: ImageId, format: Format, width: u32, height: u32 },
+    Imported {
+        image: ImageId,
+        format: Format,
+        width: u32,
+        height: u32,
+    },
     /// The library already had these bytes; the existing image was used.
-    AlreadyInLibrary { image: ImageId, added_to_group: bool },
+    AlreadyInLibrary {
+        image: ImageId,
+        added_to_group: bool,
+    },
     /// Not imported; the error names the file and says why.
     Failed(Error),
 }
@@ -185,7 +193,12 @@ pub fn collect(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<FileReport>) {
     (files, reports)
 }
 
-fn walk(dir: &Path, files: &mut Vec<PathBuf>, reports: &mut Vec<FileReport>, seen: &mut HashSet<PathBuf>) {
+fn walk(
+    dir: &Path,
+    files: &mut Vec<PathBuf>,
+    reports: &mut Vec<FileReport>,
+    seen: &mut HashSet<PathBuf>,
+) {
     let fail = |reports: &mut Vec<FileReport>, e: Error| {
         reports.push(FileReport {
             path: dir.to_path_buf(),
@@ -241,10 +254,15 @@ fn walk(dir: &Path, files: &mut Vec<PathBuf>, reports: &mut Vec<FileReport>, see
             // to a folder, or a broken link, is not.
             match std::fs::metadata(&child) {
                 Ok(m) if m.is_file() => files.push(child),
-                Ok(m) if m.is_dir() => log::info!("not following link to folder {}", child.display()),
+                Ok(m) if m.is_dir() => {
+                    log::info!("not following link to folder {}", child.display())
+                }
                 Ok(_) => {}
                 Err(e) => reports.push(FileReport {
-                    outcome: Outcome::Failed(Error::bad_image(&child, format!("broken or looping link: {e}"))),
+                    outcome: Outcome::Failed(Error::bad_image(
+                        &child,
+                        format!("broken or looping link: {e}"),
+                    )),
                     path: child,
                 }),
             }
@@ -263,7 +281,10 @@ pub fn prepare(path: &Path) -> Result<Prepared> {
             .map(|s| s.to_string())
             .or_else(|| panic.downcast_ref::<String>().cloned())
             .unwrap_or_else(|| "unknown".into());
-        Err(Error::bad_image(path, format!("the decoder failed on this file ({what})")))
+        Err(Error::bad_image(
+            path,
+            format!("the decoder failed on this file ({what})"),
+        ))
     })
 }
 
@@ -278,7 +299,11 @@ fn prepare_inner(path: &Path) -> Result<Prepared> {
     if meta.len() > MAX_FILE_BYTES {
         return Err(Error::bad_image(
             path,
-            format!("the file is {} MiB; Folio takes files up to {} MiB", meta.len() >> 20, MAX_FILE_BYTES >> 20),
+            format!(
+                "the file is {} MiB; Folio takes files up to {} MiB",
+                meta.len() >> 20,
+                MAX_FILE_BYTES >> 20
+            ),
         ));
     }
     let mut bytes = Vec::with_capacity(meta.len() as usize);
@@ -317,9 +342,10 @@ fn detect(path: &Path, bytes: &[u8]) -> Result<Format> {
     match image::guess_format(bytes) {
         // Camera RAW files are TIFF inside; the TIFF decoder would take their
         // small embedded preview for the photograph.
-        Ok(ImageFormat::Tiff) if unsupported == Some(RAW) => {
-            Err(Error::bad_image(path, format!("{RAW} not supported ({SUPPORTED})")))
-        }
+        Ok(ImageFormat::Tiff) if unsupported == Some(RAW) => Err(Error::bad_image(
+            path,
+            format!("{RAW} not supported ({SUPPORTED})"),
+        )),
         Ok(ImageFormat::Jpeg) => Ok(Format::Jpeg),
         Ok(ImageFormat::Png) => Ok(Format::Png),
         Ok(ImageFormat::WebP) => Ok(Format::WebP),
@@ -327,17 +353,22 @@ fn detect(path: &Path, bytes: &[u8]) -> Result<Format> {
         Ok(ImageFormat::Tiff) => Ok(Format::Tiff),
         Ok(other) => Err(Error::bad_image(
             path,
-            format!("{} images are not supported ({SUPPORTED})", other.extensions_str().first().unwrap_or(&"this kind of").to_uppercase()),
+            format!(
+                "{} images are not supported ({SUPPORTED})",
+                other
+                    .extensions_str()
+                    .first()
+                    .unwrap_or(&"this kind of")
+                    .to_uppercase()
+            ),
         )),
-        Err(_) => {
-            Err(Error::bad_image(
-                path,
-                match unsupported {
-                    Some(k) => format!("{k} not supported ({SUPPORTED})"),
-                    None => format!("not an image Folio can read ({SUPPORTED})"),
-                },
-            ))
-        }
+        Err(_) => Err(Error::bad_image(
+            path,
+            match unsupported {
+                Some(k) => format!("{k} not supported ({SUPPORTED})"),
+                None => format!("not an image Folio can read ({SUPPORTED})"),
+            },
+        )),
     }
 }
 
@@ -349,8 +380,8 @@ fn unsupported_kind(ext: &str) -> Option<&'static str> {
     match ext {
         "heic" | "heif" => Some("HEIC/HEIF images are"),
         "avif" => Some("AVIF images are"),
-        "cr2" | "cr3" | "nef" | "nrw" | "arw" | "dng" | "raf" | "orf" | "rw2" | "pef" | "srw" | "3fr"
-        | "iiq" => Some(RAW),
+        "cr2" | "cr3" | "nef" | "nrw" | "arw" | "dng" | "raf" | "orf" | "rw2" | "pef" | "srw"
+        | "3fr" | "iiq" => Some(RAW),
         "psd" | "psb" => Some("Photoshop documents are"),
         "svg" | "svgz" => Some("SVG drawings are"),
         "pdf" => Some("PDF documents are"),
@@ -373,7 +404,9 @@ fn decode_check(path: &Path, bytes: &[u8], format: Format) -> Result<(u32, u32)>
     let label = format.label();
     let damaged = |e: image::ImageError| {
         let reason = match e {
-            image::ImageError::Limits(l) => format!("the {label} image is too large to open safely ({l})"),
+            image::ImageError::Limits(l) => {
+                format!("the {label} image is too large to open safely ({l})")
+            }
             other => format!("the {label} file is damaged or incomplete ({other})"),
         };
         Error::bad_image(path, reason)
@@ -383,9 +416,14 @@ fn decode_check(path: &Path, bytes: &[u8], format: Format) -> Result<(u32, u32)>
     let mut decoder = reader.into_decoder().map_err(damaged)?;
     let (w, h) = decoder.dimensions();
     if w == 0 || h == 0 {
-        return Err(Error::bad_image(path, format!("the {label} image has no pixels ({w}×{h})")));
+        return Err(Error::bad_image(
+            path,
+            format!("the {label} image has no pixels ({w}×{h})"),
+        ));
     }
-    let orientation = decoder.orientation().unwrap_or(image::metadata::Orientation::NoTransforms);
+    let orientation = decoder
+        .orientation()
+        .unwrap_or(image::metadata::Orientation::NoTransforms);
     image::DynamicImage::from_decoder(decoder).map_err(damaged)?;
     use image::metadata::Orientation::*;
     Ok(match orientation {
@@ -440,11 +478,18 @@ pub fn store(lib: &mut Library, prepared: Prepared, group: GroupId) -> Result<Ou
         }),
         Err(e) => {
             // Leave nothing behind that we made, unless a row now owns the file.
-            let owned = images::image_by_hash(lib.conn(), &prepared.hash).ok().flatten().is_some();
-            if created && !owned {
-                if let Err(rm) = std::fs::remove_file(&path) {
-                    log::warn!("could not remove {} after a failed import: {rm}", path.display());
-                }
+            let owned = images::image_by_hash(lib.conn(), &prepared.hash)
+                .ok()
+                .flatten()
+                .is_some();
+            if created
+                && !owned
+                && let Err(rm) = std::fs::remove_file(&path)
+            {
+                log::warn!(
+                    "could not remove {} after a failed import: {rm}",
+                    path.display()
+                );
             }
             Err(e)
         }
@@ -459,9 +504,9 @@ fn file_matches(path: &Path, size: u64) -> bool {
 /// of them: temp file in the same folder, fsync, rename, fsync the folder. On
 /// any error the temp file is removed.
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
-    let dir = path
-        .parent()
-        .ok_or_else(|| Error::invalid("library path", format!("{} has no folder", path.display())))?;
+    let dir = path.parent().ok_or_else(|| {
+        Error::invalid("library path", format!("{} has no folder", path.display()))
+    })?;
     std::fs::create_dir_all(dir).at(dir)?;
     let mut tmp = tempfile::Builder::new()
         .prefix(TEMP_PREFIX)
@@ -491,8 +536,15 @@ mod tests {
         let mut lib = Library::open(dir.path().join("lib")).unwrap();
         let src = dir.path().join("src");
         std::fs::create_dir_all(&src).unwrap();
-        let group = lib.write(|tx| catalog::create_group(tx, "Imports", None)).unwrap();
-        Fixture { _dir: dir, lib, src, group }
+        let group = lib
+            .write(|tx| catalog::create_group(tx, "Imports", None))
+            .unwrap();
+        Fixture {
+            _dir: dir,
+            lib,
+            src,
+            group,
+        }
     }
 
     impl Fixture {
@@ -505,14 +557,23 @@ mod tests {
             p
         }
         fn import(&mut self, paths: &[PathBuf]) -> Summary {
-            import_paths(&mut self.lib, paths, self.group, |_| {}, &AtomicBool::new(false))
+            import_paths(
+                &mut self.lib,
+                paths,
+                self.group,
+                |_| {},
+                &AtomicBool::new(false),
+            )
         }
         fn failure(&mut self, path: PathBuf) -> String {
-            let s = self.import(&[path.clone()]);
+            let s = self.import(std::slice::from_ref(&path));
             match &s.files[0].outcome {
                 Outcome::Failed(e) => {
                     let msg = e.to_string();
-                    assert!(msg.contains(&*path.to_string_lossy()), "the message names the file: {msg}");
+                    assert!(
+                        msg.contains(&*path.to_string_lossy()),
+                        "the message names the file: {msg}"
+                    );
                     msg
                 }
                 other => panic!("{} should have failed, got {other:?}", path.display()),
@@ -523,7 +584,11 @@ mod tests {
             fn walk(d: &Path, out: &mut Vec<PathBuf>) {
                 for e in std::fs::read_dir(d).unwrap() {
                     let p = e.unwrap().path();
-                    if p.is_dir() { walk(&p, out) } else { out.push(p) }
+                    if p.is_dir() {
+                        walk(&p, out)
+                    } else {
+                        out.push(p)
+                    }
                 }
             }
             walk(&self.lib.originals_dir(), &mut files);
@@ -537,7 +602,12 @@ mod tests {
         let paths: Vec<_> = Format::ALL
             .iter()
             .enumerate()
-            .map(|(i, fmt)| f.file(&format!("pic{i}.{}", fmt.extension()), &sample::image_bytes(*fmt, 64, 48, i as u64).unwrap()))
+            .map(|(i, fmt)| {
+                f.file(
+                    &format!("pic{i}.{}", fmt.extension()),
+                    &sample::image_bytes(*fmt, 64, 48, i as u64).unwrap(),
+                )
+            })
             .collect();
         let s = f.import(&paths);
         assert_eq!((s.imported(), s.failed()), (5, 0), "{s:?}");
@@ -549,10 +619,16 @@ mod tests {
             let bytes = std::fs::read(path).unwrap();
             assert_eq!(img.byte_size, bytes.len() as u64);
             assert_eq!(img.content_hash, blake3::hash(&bytes).to_hex().to_string());
-            assert_eq!(img.original_name, path.file_name().unwrap().to_string_lossy());
+            assert_eq!(
+                img.original_name,
+                path.file_name().unwrap().to_string_lossy()
+            );
             // Stored under its hash, never its user-given name, with identical bytes.
             assert!(img.filename.contains(&img.content_hash));
-            assert_eq!(std::fs::read(f.lib.file_path(&img.filename)).unwrap(), bytes);
+            assert_eq!(
+                std::fs::read(f.lib.file_path(&img.filename)).unwrap(),
+                bytes
+            );
         }
         assert!(check::check(&mut f.lib, false).unwrap().is_clean());
     }
@@ -565,22 +641,51 @@ mod tests {
         let b = f.file("copy of a.png", &bytes);
         let s = f.import(&[a.clone(), b]);
         assert_eq!((s.imported(), s.already()), (1, 1));
-        assert!(matches!(s.files[1].outcome, Outcome::AlreadyInLibrary { added_to_group: false, .. }));
+        assert!(matches!(
+            s.files[1].outcome,
+            Outcome::AlreadyInLibrary {
+                added_to_group: false,
+                ..
+            }
+        ));
         // Into another group: the file is stored once, the image is in both.
-        let other = f.lib.write(|tx| catalog::create_group(tx, "Other", None)).unwrap();
+        let other = f
+            .lib
+            .write(|tx| catalog::create_group(tx, "Other", None))
+            .unwrap();
         let s = import_paths(&mut f.lib, &[a], other, |_| {}, &AtomicBool::new(false));
-        assert!(matches!(s.files[0].outcome, Outcome::AlreadyInLibrary { added_to_group: true, .. }));
+        assert!(matches!(
+            s.files[0].outcome,
+            Outcome::AlreadyInLibrary {
+                added_to_group: true,
+                ..
+            }
+        ));
         assert_eq!(images::all_images(f.lib.conn()).unwrap().len(), 1);
         assert_eq!(f.originals().len(), 1);
-        assert_eq!(images::group_image_ids(f.lib.conn(), other).unwrap().len(), 1);
+        assert_eq!(
+            images::group_image_ids(f.lib.conn(), other).unwrap().len(),
+            1
+        );
     }
 
     #[test]
     fn a_mislabelled_file_is_taken_by_its_content() {
         let mut f = fixture();
-        let p = f.file("really-a-jpeg.png", &sample::image_bytes(Format::Jpeg, 20, 10, 3).unwrap());
+        let p = f.file(
+            "really-a-jpeg.png",
+            &sample::image_bytes(Format::Jpeg, 20, 10, 3).unwrap(),
+        );
         let s = f.import(&[p]);
-        assert!(matches!(s.files[0].outcome, Outcome::Imported { format: Format::Jpeg, width: 20, height: 10, .. }));
+        assert!(matches!(
+            s.files[0].outcome,
+            Outcome::Imported {
+                format: Format::Jpeg,
+                width: 20,
+                height: 10,
+                ..
+            }
+        ));
         let img = &images::group_images(f.lib.conn(), f.group).unwrap()[0];
         assert!(img.filename.ends_with(".jpg"), "{}", img.filename);
         assert_eq!(img.original_name, "really-a-jpeg.png");
@@ -593,25 +698,54 @@ mod tests {
         let png = sample::image_bytes(Format::Png, 200, 150, 5).unwrap();
         let cases: Vec<(PathBuf, &str)> = vec![
             (f.file("empty.jpg", b""), "empty"),
-            (f.file("notes.jpg", b"just some text, not a picture"), "not an image"),
-            (f.file("photo.heic", b"\0\0\0\x18ftypheic\0\0\0\0mif1heic"), "HEIC"),
+            (
+                f.file("notes.jpg", b"just some text, not a picture"),
+                "not an image",
+            ),
+            (
+                f.file("photo.heic", b"\0\0\0\x18ftypheic\0\0\0\0mif1heic"),
+                "HEIC",
+            ),
             (f.file("scan.cr2", b"II*\0\x10\0\0\0CR\x02\0"), "camera RAW"),
-            (f.file("scan.dng", &sample::image_bytes(Format::Tiff, 8, 8, 1).unwrap()), "camera RAW"),
+            (
+                f.file(
+                    "scan.dng",
+                    &sample::image_bytes(Format::Tiff, 8, 8, 1).unwrap(),
+                ),
+                "camera RAW",
+            ),
             (f.file("layers.psd", b"8BPS\0\x01"), "Photoshop"),
-            (f.file("drawing.svg", b"<svg xmlns='http://www.w3.org/2000/svg'/>"), "SVG"),
-            (f.file("cut.png", &png[..png.len() / 2]), "damaged or incomplete"),
+            (
+                f.file("drawing.svg", b"<svg xmlns='http://www.w3.org/2000/svg'/>"),
+                "SVG",
+            ),
+            (
+                f.file("cut.png", &png[..png.len() / 2]),
+                "damaged or incomplete",
+            ),
             (f.file("cut.jpg", &jpeg[..40]), "damaged or incomplete"),
-            (f.file("bitmap.bmp", b"BM\x3a\0\0\0\0\0\0\0\x36\0\0\0"), "not supported"),
+            (
+                f.file("bitmap.bmp", b"BM\x3a\0\0\0\0\0\0\0\x36\0\0\0"),
+                "not supported",
+            ),
         ];
         for (path, expected) in cases {
             let before = std::fs::read(&path).unwrap();
             let msg = f.failure(path.clone());
             assert!(msg.contains(expected), "{}: {msg}", path.display());
-            assert_eq!(std::fs::read(&path).unwrap(), before, "the source is untouched");
+            assert_eq!(
+                std::fs::read(&path).unwrap(),
+                before,
+                "the source is untouched"
+            );
         }
         let missing = f.src.join("no such file.png");
         assert!(f.failure(missing).contains("No such file"));
-        assert!(f.originals().is_empty(), "nothing partial: {:?}", f.originals());
+        assert!(
+            f.originals().is_empty(),
+            "nothing partial: {:?}",
+            f.originals()
+        );
         assert!(images::all_images(f.lib.conn()).unwrap().is_empty());
     }
 
@@ -634,7 +768,11 @@ mod tests {
         for &b in data {
             crc ^= b as u32;
             for _ in 0..8 {
-                crc = if crc & 1 != 0 { (crc >> 1) ^ 0xEDB8_8320 } else { crc >> 1 };
+                crc = if crc & 1 != 0 {
+                    (crc >> 1) ^ 0xEDB8_8320
+                } else {
+                    crc >> 1
+                };
             }
         }
         !crc
@@ -643,44 +781,89 @@ mod tests {
     #[test]
     fn a_folder_is_walked_in_name_order_and_the_batch_goes_on_past_failures() {
         let mut f = fixture();
-        f.file("show/b.png", &sample::image_bytes(Format::Png, 10, 10, 2).unwrap());
-        f.file("show/a.jpg", &sample::image_bytes(Format::Jpeg, 10, 10, 1).unwrap());
+        f.file(
+            "show/b.png",
+            &sample::image_bytes(Format::Png, 10, 10, 2).unwrap(),
+        );
+        f.file(
+            "show/a.jpg",
+            &sample::image_bytes(Format::Jpeg, 10, 10, 1).unwrap(),
+        );
         f.file("show/broken.jpg", b"\xff\xd8\xff garbage");
-        f.file("show/nested/c.webp", &sample::image_bytes(Format::WebP, 10, 10, 3).unwrap());
+        f.file(
+            "show/nested/c.webp",
+            &sample::image_bytes(Format::WebP, 10, 10, 3).unwrap(),
+        );
         f.file("show/.DS_Store", b"junk the OS leaves");
         let progress = std::cell::RefCell::new(Vec::new());
         let s = import_paths(
             &mut f.lib,
             &[f.src.join("show")],
             f.group,
-            |p| progress.borrow_mut().push(p.current.file_name().unwrap().to_string_lossy().into_owned()),
+            |p| {
+                progress.borrow_mut().push(
+                    p.current
+                        .file_name()
+                        .unwrap()
+                        .to_string_lossy()
+                        .into_owned(),
+                )
+            },
             &AtomicBool::new(false),
         );
-        assert_eq!((s.imported(), s.failed(), s.files.len()), (3, 1, 4), "{s:?}");
-        let names: Vec<_> = images::group_images(f.lib.conn(), f.group).unwrap().into_iter().map(|i| i.original_name).collect();
+        assert_eq!(
+            (s.imported(), s.failed(), s.files.len()),
+            (3, 1, 4),
+            "{s:?}"
+        );
+        let names: Vec<_> = images::group_images(f.lib.conn(), f.group)
+            .unwrap()
+            .into_iter()
+            .map(|i| i.original_name)
+            .collect();
         assert_eq!(names, ["a.jpg", "b.png", "c.webp"]);
-        assert_eq!(*progress.borrow(), ["a.jpg", "b.png", "broken.jpg", "c.webp"]);
+        assert_eq!(
+            *progress.borrow(),
+            ["a.jpg", "b.png", "broken.jpg", "c.webp"]
+        );
     }
 
     #[test]
     fn cancel_stops_between_files() {
         let mut f = fixture();
-        let paths: Vec<_> = (0..4).map(|i| f.file(&format!("{i}.png"), &sample::image_bytes(Format::Png, 8, 8, i).unwrap())).collect();
+        let paths: Vec<_> = (0..4)
+            .map(|i| {
+                f.file(
+                    &format!("{i}.png"),
+                    &sample::image_bytes(Format::Png, 8, 8, i).unwrap(),
+                )
+            })
+            .collect();
         let cancel = AtomicBool::new(false);
-        let s = import_paths(&mut f.lib, &paths, f.group, |p| {
-            if p.done == 2 {
-                cancel.store(true, Ordering::Relaxed);
-            }
-        }, &cancel);
+        let s = import_paths(
+            &mut f.lib,
+            &paths,
+            f.group,
+            |p| {
+                if p.done == 2 {
+                    cancel.store(true, Ordering::Relaxed);
+                }
+            },
+            &cancel,
+        );
         assert!(s.cancelled);
-        assert_eq!(s.imported(), 3, "the file in hand is finished, the rest are not started");
+        assert_eq!(
+            s.imported(),
+            3,
+            "the file in hand is finished, the rest are not started"
+        );
     }
 
     #[test]
     fn a_missing_library_file_is_restored_by_importing_the_same_bytes() {
         let mut f = fixture();
         let p = f.file("a.png", &sample::image_bytes(Format::Png, 8, 8, 9).unwrap());
-        f.import(&[p.clone()]);
+        f.import(std::slice::from_ref(&p));
         let img = &images::group_images(f.lib.conn(), f.group).unwrap()[0];
         std::fs::remove_file(f.lib.file_path(&img.filename)).unwrap();
         assert!(!check::check(&mut f.lib, false).unwrap().is_clean());
@@ -699,7 +882,10 @@ mod tests {
         }
         assert!(f.failure(fifo).contains("not a regular file"));
         // Inside a folder it is passed over, like other special files.
-        f.file("good.png", &sample::image_bytes(Format::Png, 8, 8, 1).unwrap());
+        f.file(
+            "good.png",
+            &sample::image_bytes(Format::Png, 8, 8, 1).unwrap(),
+        );
         let s = f.import(&[f.src.clone()]);
         assert_eq!((s.imported(), s.failed()), (1, 0));
     }

@@ -71,7 +71,10 @@ impl Library {
             std::fs::create_dir_all(&originals).at(&originals)?;
         }
         let conn = db::open_or_create(&db_path, |tx| {
-            tx.execute("INSERT INTO stores (id, root) VALUES (1, ?1)", [DEFAULT_STORE])?;
+            tx.execute(
+                "INSERT INTO stores (id, root) VALUES (1, ?1)",
+                [DEFAULT_STORE],
+            )?;
             Ok(())
         })?;
         let (store, store_dir): (StoreId, String) = conn

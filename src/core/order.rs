@@ -159,7 +159,10 @@ pub fn make_room(
             for (j, row) in after.iter().enumerate() {
                 stmt.execute(params![group, row.image, key_of(before.len() + count + j)])?;
             }
-            log::debug!("renumbered {} rows of {group} around index {index}", before.len() + after.len());
+            log::debug!(
+                "renumbered {} rows of {group} around index {index}",
+                before.len() + after.len()
+            );
             return Ok((0..count).map(|i| key_of(before.len() + i)).collect());
         }
         if exhausted {

@@ -20,7 +20,13 @@ pub fn picture(width: u32, height: u32, seed: u64) -> RgbImage {
         rng ^= rng << 17;
         rng
     };
-    let mut colour = || [(next() % 200) as u8 + 30, (next() % 200) as u8 + 30, (next() % 200) as u8 + 30];
+    let mut colour = || {
+        [
+            (next() % 200) as u8 + 30,
+            (next() % 200) as u8 + 30,
+            (next() % 200) as u8 + 30,
+        ]
+    };
     let (top, bottom) = (colour(), colour());
     let discs: Vec<(f32, f32, f32, [u8; 3])> = (0..5)
         .map(|_| {

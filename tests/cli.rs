@@ -1,0 +1,405 @@
+//! Whole flows through the real `folio` binary: import of a messy folder,
+//! `list` of the seed's three scenarios, `check`, and refusals that must not
+//! touch anything.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // ok: a test fails loudly on any error
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use folio::core::images::Format;
+use folio::core::sample;
+
+fn folio(library: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_folio"))
+        .arg("--library")
+        .arg(library)
+        .args(args)
+        .env_remove("FOLIO_LIBRARY")
+        .output()
+        .expect("run folio")
+}
+
+fn stdout(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+fn write(path: PathBuf, bytes: &[u8]) -> PathBuf {
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(&path, bytes).unwrap();
+    path
+}
+
+/// 200 files: 150 good ones in five formats, 20 byte-for-byte duplicates, 15
+/// truncated, 10 JPEGs named .png, 5 empty.
+fn messy_folder(dir: &Path) -> (usize, usize, Vec<String>) {
+    let formats = Format::ALL;
+    let mut good = Vec::new();
+    for i in 0..150u64 {
+        let f = formats[i as usize % formats.len()];
+        let bytes = sample::image_bytes(f, 24 + (i % 7) as u32, 16 + (i % 5) as u32, i).unwrap();
+        let sub = if i % 3 == 0 { "nested/deeper" } else { "" };
+        good.push(write(
+            dir.join(sub).join(format!("good {i:03}.{}", f.extension())),
+            &bytes,
+        ));
+    }
+    for i in 0..20 {
+        let src = &good[i * 7];
+        write(
+            dir.join(format!(
+                "dup {i:02} {}",
+                src.file_name().unwrap().to_string_lossy()
+            )),
+            &std::fs::read(src).unwrap(),
+        );
+    }
+    let mut bad = Vec::new();
+    for i in 0..15u64 {
+        let bytes = sample::image_bytes(
+            if i % 2 == 0 {
+                Format::Jpeg
+            } else {
+                Format::Png
+            },
+            64,
+            64,
+            1000 + i,
+        )
+        .unwrap();
+        let name = format!(
+            "truncated {i:02}.{}",
+            if i % 2 == 0 { "jpg" } else { "png" }
+        );
+        write(dir.join(&name), &bytes[..bytes.len() / 3]);
+        bad.push(name);
+    }
+    for i in 0..10u64 {
+        write(
+            dir.join(format!("mislabelled {i:02}.png")),
+            &sample::image_bytes(Format::Jpeg, 20, 20, 2000 + i).unwrap(),
+        );
+    }
+    for i in 0..5 {
+        let name = format!("empty {i}.jpg");
+        write(dir.join(&name), b"");
+        bad.push(name);
+    }
+    (160, 20, bad)
+}
+
+#[test]
+fn importing_a_messy_folder_takes_the_good_once_and_names_every_bad_file() {
+    let tmp = tempfile::tempdir().unwrap();
+    let lib = tmp.path().join("library");
+    let src = tmp.path().join("incoming");
+    let (good, dups, bad) = messy_folder(&src);
+    let before: Vec<(PathBuf, Vec<u8>)> = walk(&src)
+        .into_iter()
+        .map(|p| {
+            let b = std::fs::read(&p).unwrap();
+            (p, b)
+        })
+        .collect();
+    assert_eq!(before.len(), 200);
+
+    let out = folio(
+        &lib,
+        &["import", "--group", "Everything", src.to_str().unwrap()],
+    );
+    let text = stdout(&out);
+    assert_eq!(out.status.code(), Some(1), "some files failed: {text}");
+    assert!(
+        text.contains(&format!(
+            "{good} imported, {dups} already in the library, {} failed, of 200 files",
+            bad.len()
+        )),
+        "{text}"
+    );
+    let failed: Vec<&str> = text.lines().filter(|l| l.starts_with("FAILED")).collect();
+    assert_eq!(failed.len(), bad.len());
+    for name in &bad {
+        let line = failed
+            .iter()
+            .find(|l| l.contains(name.as_str()))
+            .unwrap_or_else(|| panic!("no line names {name}"));
+        assert!(
+            line.contains("empty") || line.contains("damaged or incomplete"),
+            "{line}"
+        );
+    }
+    // Mislabelled files came in by their content.
+    assert!(
+        text.lines()
+            .any(|l| l.starts_with("imported") && l.contains("mislabelled 03.png (JPEG")),
+        "{text}"
+    );
+    // The sources are untouched.
+    for (p, bytes) in &before {
+        assert_eq!(&std::fs::read(p).unwrap(), bytes, "{} changed", p.display());
+    }
+
+    let check = folio(&lib, &["check"]);
+    assert!(check.status.success(), "{}", stdout(&check));
+    assert!(stdout(&check).contains(&format!("{good} images checked against their files, {good} files in originals/; database ok; the library is clean")), "{}", stdout(&check));
+
+    // Again: everything is already there, nothing is copied twice.
+    let again = folio(
+        &lib,
+        &["import", "--group", "Everything", src.to_str().unwrap()],
+    );
+    assert!(
+        stdout(&again).contains(&format!(
+            "0 imported, {} already in the library",
+            good + dups
+        )),
+        "{}",
+        stdout(&again)
+    );
+    let originals = walk(&lib.join("library/originals"));
+    assert_eq!(originals.len(), good);
+}
+
+fn walk(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).unwrap() {
+        let p = e.unwrap().path();
+        if p.is_dir() {
+            out.extend(walk(&p))
+        } else {
+            out.push(p)
+        }
+    }
+    out.sort();
+    out
+}
+
+#[test]
+fn the_three_seed_scenarios_built_with_the_cli_are_listed() {
+    let tmp = tempfile::tempdir().unwrap();
+    let lib = tmp.path().join("library");
+    let mut n = 0u64;
+    let mut files = |names: &[&str]| -> Vec<String> {
+        names
+            .iter()
+            .map(|name| {
+                n += 1;
+                let p = write(
+                    tmp.path().join("src").join(name),
+                    &sample::image_bytes(Format::Jpeg, 30, 20, n).unwrap(),
+                );
+                p.to_string_lossy().into_owned()
+            })
+            .collect()
+    };
+    let scenarios: [(&str, &str, &str, Vec<String>); 6] = [
+        (
+            "Spring Exhibition",
+            "Spring finals",
+            "main_exhibit",
+            files(&["fox.jpg", "heron.jpg"]),
+        ),
+        (
+            "Spring Exhibition",
+            "Studio setup",
+            "behind_the_scenes",
+            files(&["easel.jpg"]),
+        ),
+        (
+            "Duet",
+            "Maya's prints",
+            "primary_artist",
+            files(&["maya1.jpg", "maya2.jpg"]),
+        ),
+        (
+            "Duet",
+            "Guest: Ilya",
+            "guest_artist_feature",
+            files(&["ilya.jpg"]),
+        ),
+        (
+            "Harbour Project",
+            "Harbour prints",
+            "photographs",
+            files(&["dock.jpg", "boats.jpg", "crane.jpg"]),
+        ),
+        (
+            "Harbour Project",
+            "Harbour sketches",
+            "sketches",
+            files(&["sketch.jpg"]),
+        ),
+    ];
+    for (gallery, group, link_type, paths) in &scenarios {
+        let mut args = vec![
+            "import",
+            "--group",
+            group,
+            "--gallery",
+            gallery,
+            "--type",
+            link_type,
+        ];
+        args.extend(paths.iter().map(String::as_str));
+        let out = folio(&lib, &args);
+        assert!(
+            out.status.success(),
+            "{}{}",
+            stdout(&out),
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    // One group reused in a second gallery: a plain import of nothing new.
+    let reuse = folio(
+        &lib,
+        &[
+            "import",
+            "--group",
+            "Spring finals",
+            "--gallery",
+            "Website",
+            "--type",
+            "main_exhibit",
+            &scenarios[0].3[0],
+        ],
+    );
+    assert!(reuse.status.success());
+
+    let list = stdout(&folio(&lib, &["list"]));
+    let expected = "\
+Gallery “Duet”
+  [primary_artist] group “Maya's prints”, 2 images
+        1. maya1.jpg (JPEG 30×20)
+        2. maya2.jpg (JPEG 30×20)
+  [guest_artist_feature] group “Guest: Ilya”, 1 image
+        1. ilya.jpg (JPEG 30×20)
+Gallery “Harbour Project”
+  [photographs] group “Harbour prints”, 3 images
+        1. dock.jpg (JPEG 30×20)
+        2. boats.jpg (JPEG 30×20)
+        3. crane.jpg (JPEG 30×20)
+  [sketches] group “Harbour sketches”, 1 image
+        1. sketch.jpg (JPEG 30×20)
+Gallery “Spring Exhibition”
+  [main_exhibit] group “Spring finals”, 2 images
+        1. fox.jpg (JPEG 30×20)
+        2. heron.jpg (JPEG 30×20)
+  [behind_the_scenes] group “Studio setup”, 1 image
+        1. easel.jpg (JPEG 30×20)
+Gallery “Website”
+  [main_exhibit] group “Spring finals”, 2 images
+        1. fox.jpg (JPEG 30×20)
+        2. heron.jpg (JPEG 30×20)
+";
+    assert_eq!(list, expected);
+    assert!(folio(&lib, &["check"]).status.success());
+}
+
+#[test]
+fn a_library_from_a_newer_folio_is_refused_and_left_alone() {
+    let tmp = tempfile::tempdir().unwrap();
+    let lib = tmp.path().join("library");
+    assert!(folio(&lib, &["list"]).status.success());
+    let db = lib.join("folio.db");
+    {
+        let c = rusqlite::Connection::open(&db).unwrap();
+        c.pragma_update(None, "journal_mode", "DELETE").unwrap();
+        c.pragma_update(None, "user_version", 99).unwrap();
+    }
+    let before = std::fs::read(&db).unwrap();
+    let out = folio(&lib, &["list"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("newer version of Folio") && err.contains("folio.db"),
+        "{err}"
+    );
+    assert_eq!(std::fs::read(&db).unwrap(), before);
+}
+
+#[test]
+fn a_database_that_is_not_folios_is_refused_untouched() {
+    let tmp = tempfile::tempdir().unwrap();
+    let lib = tmp.path().join("library");
+    std::fs::create_dir_all(lib.join("library")).unwrap();
+    let junk = b"SQLite format 3\0 but then nothing sensible follows".repeat(100);
+    std::fs::write(lib.join("folio.db"), &junk).unwrap();
+    let out = folio(&lib, &["check"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("not a Folio library database"), "{err}");
+    assert_eq!(std::fs::read(lib.join("folio.db")).unwrap(), junk);
+}
+
+#[test]
+fn folio_library_environment_variable_chooses_the_library() {
+    let tmp = tempfile::tempdir().unwrap();
+    let lib = tmp.path().join("from-env");
+    let img = write(
+        tmp.path().join("a.png"),
+        &sample::image_bytes(Format::Png, 8, 8, 1).unwrap(),
+    );
+    let out = Command::new(env!("CARGO_BIN_EXE_folio"))
+        .args(["import", "--group", "G"])
+        .arg(&img)
+        .env("FOLIO_LIBRARY", &lib)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(lib.join("folio.db").is_file());
+}
+
+#[test]
+fn check_finds_damage_and_repair_recovers_without_deleting() {
+    let tmp = tempfile::tempdir().unwrap();
+    let lib = tmp.path().join("library");
+    let a = write(
+        tmp.path().join("a.png"),
+        &sample::image_bytes(Format::Png, 8, 8, 1).unwrap(),
+    );
+    let b = write(
+        tmp.path().join("b.png"),
+        &sample::image_bytes(Format::Png, 8, 8, 2).unwrap(),
+    );
+    assert!(
+        folio(
+            &lib,
+            &[
+                "import",
+                "--group",
+                "G",
+                a.to_str().unwrap(),
+                b.to_str().unwrap()
+            ]
+        )
+        .status
+        .success()
+    );
+    // An older database is restored: it knows only the first image.
+    {
+        let c = rusqlite::Connection::open(lib.join("folio.db")).unwrap();
+        c.execute("DELETE FROM images WHERE original_name = 'b.png'", [])
+            .unwrap();
+    }
+    let tmpfile = write(lib.join("library/originals/.folio-tmp-crash"), b"half");
+    let out = folio(&lib, &["check"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stdout(&out).contains("file without a database row"),
+        "{}",
+        stdout(&out)
+    );
+    let out = folio(&lib, &["check", "--repair"]);
+    assert!(out.status.success(), "{}", stdout(&out));
+    assert!(
+        stdout(&out).contains("re-registered") && stdout(&out).contains("Recovered"),
+        "{}",
+        stdout(&out)
+    );
+    assert!(!tmpfile.exists());
+    assert!(stdout(&folio(&lib, &["list"])).contains("group “Recovered”, 1 image"));
+}
