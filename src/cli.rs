@@ -104,34 +104,24 @@ fn import_cmd(
         Ok(group)
     })?;
     let group_name = catalog::group(lib.conn(), group)?.name;
-    let stdout = std::io::stdout();
     let cancel = AtomicBool::new(false);
-    let summary = import::import_paths(&mut lib, paths, group, |_| {}, &cancel);
-    let mut out = stdout.lock();
-    for report in &summary.files {
-        let path = report.path.display();
-        match &report.outcome {
-            Outcome::Imported {
-                format,
-                width,
-                height,
-                ..
-            } => writeln!(
-                out,
-                "imported  {path} ({} {width}\u{d7}{height})",
-                format.label()
-            )?,
-            Outcome::AlreadyInLibrary { added_to_group, .. } => writeln!(
-                out,
-                "existing  {path} (already in the library{})",
-                if *added_to_group {
-                    "; added to the group"
-                } else {
-                    "; already in the group"
-                }
-            )?,
-            Outcome::Failed(e) => writeln!(out, "FAILED    {e}")?,
-        }
+    let mut out = std::io::stdout().lock();
+    let mut write_error = None;
+    let summary = import::import_paths(
+        &mut lib,
+        paths,
+        group,
+        |event| {
+            if let import::Event::Finished { report, .. } = event
+                && let Err(e) = report_line(&mut out, report)
+            {
+                write_error.get_or_insert(e);
+            }
+        },
+        &cancel,
+    );
+    if let Some(e) = write_error {
+        return Err(e.into());
     }
     writeln!(
         out,
@@ -146,6 +136,35 @@ fn import_cmd(
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// One line about one file: what happened to it, naming it.
+fn report_line(out: &mut impl Write, report: &import::FileReport) -> std::io::Result<()> {
+    let path = report.path.display();
+    match &report.outcome {
+        Outcome::Imported {
+            format,
+            width,
+            height,
+            ..
+        } => {
+            writeln!(
+                out,
+                "imported  {path} ({} {width}\u{d7}{height})",
+                format.label()
+            )
+        }
+        Outcome::AlreadyInLibrary { added_to_group, .. } => writeln!(
+            out,
+            "existing  {path} (already in the library{})",
+            if *added_to_group {
+                "; added to the group"
+            } else {
+                "; already in the group"
+            }
+        ),
+        Outcome::Failed(e) => writeln!(out, "FAILED    {e}"),
+    }
 }
 
 fn list_cmd(root: PathBuf) -> anyhow::Result<ExitCode> {

@@ -16,6 +16,7 @@
 
 use std::collections::HashSet;
 use std::io::{Cursor, Read, Write};
+use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 
@@ -26,6 +27,7 @@ use super::error::{Error, IoContext, Result};
 use super::ids::{GroupId, ImageId};
 use super::images::{self, Format, NewImage};
 use super::library::{Library, ORIGINALS_DIR, TEMP_PREFIX};
+use super::pool;
 
 /// Files larger than this are refused before being read.
 pub const MAX_FILE_BYTES: u64 = 1 << 30;
@@ -102,14 +104,21 @@ pub struct FileReport {
     pub outcome: Outcome,
 }
 
-/// Where the import is in a batch.
-#[derive(Clone, Debug)]
-pub struct Progress<'a> {
-    /// Files finished so far.
-    pub done: usize,
-    pub total: usize,
-    /// The file being worked on.
-    pub current: &'a Path,
+/// What an import reports as it goes, for a progress line or bar.
+#[derive(Clone, Copy, Debug)]
+pub enum Event<'a> {
+    /// Work on this file is starting (`done` files are finished).
+    Started {
+        done: usize,
+        total: usize,
+        path: &'a Path,
+    },
+    /// This file is finished: imported, found already there, or failed.
+    Finished {
+        done: usize,
+        total: usize,
+        report: &'a FileReport,
+    },
 }
 
 /// The result of a batch.
@@ -141,34 +150,91 @@ impl Summary {
 
 /// Imports files and folders (recursively) into `group`, in the order given
 /// and, inside folders, by name. Hidden files inside folders are passed over.
-/// `progress` is called before each file; `cancel` is checked between files.
+///
+/// Files are read and decoded on one named worker per core ([`pool`]); each is
+/// stored, in order, on this thread. `events` hears of every file as it
+/// finishes; `cancel` is checked between files: the file being stored is
+/// finished, later ones are not started.
+///
+/// [`pool`]: super::pool
 pub fn import_paths(
     lib: &mut Library,
     paths: &[PathBuf],
     group: GroupId,
-    mut progress: impl FnMut(Progress<'_>),
+    mut events: impl FnMut(Event<'_>),
     cancel: &AtomicBool,
 ) -> Summary {
-    let (files, mut reports) = collect(paths);
+    let (files, reports) = collect(paths);
     let total = files.len() + reports.len();
     let mut summary = Summary::default();
-    summary.files.append(&mut reports);
-    for path in files {
-        if cancel.load(Ordering::Relaxed) {
-            summary.cancelled = true;
-            break;
+    for report in reports {
+        summary.files.push(report);
+        if let Some(report) = summary.files.last() {
+            events(Event::Finished {
+                done: summary.files.len(),
+                total,
+                report,
+            });
         }
-        progress(Progress {
+    }
+    if let Some(first) = files.first() {
+        events(Event::Started {
             done: summary.files.len(),
             total,
-            current: &path,
+            path: first,
         });
-        let outcome = match prepare(&path) {
-            Ok(p) => store(lib, p, group).unwrap_or_else(Outcome::Failed),
-            Err(e) => Outcome::Failed(e),
-        };
-        summary.files.push(FileReport { path, outcome });
     }
+    pool::map_ordered(
+        "folio-import",
+        &files,
+        pool::default_workers(),
+        |path| {
+            if cancel.load(Ordering::Relaxed) {
+                None
+            } else {
+                Some(prepare(path))
+            }
+        },
+        |index, path, prepared| {
+            let outcome = match prepared {
+                _ if cancel.load(Ordering::Relaxed) => None,
+                Ok(None) => None,
+                Ok(Some(Ok(p))) => Some(store(lib, p, group).unwrap_or_else(Outcome::Failed)),
+                Ok(Some(Err(e))) => Some(Outcome::Failed(e)),
+                Err(panic) => Some(Outcome::Failed(Error::bad_image(
+                    path,
+                    format!(
+                        "reading this file crashed ({})",
+                        pool::panic_message(&*panic)
+                    ),
+                ))),
+            };
+            let Some(outcome) = outcome else {
+                summary.cancelled = true;
+                return ControlFlow::Break(());
+            };
+            summary.files.push(FileReport {
+                path: path.clone(),
+                outcome,
+            });
+            let done = summary.files.len();
+            if let Some(report) = summary.files.last() {
+                events(Event::Finished {
+                    done,
+                    total,
+                    report,
+                });
+            }
+            if let Some(next) = files.get(index + 1) {
+                events(Event::Started {
+                    done,
+                    total,
+                    path: next,
+                });
+            }
+            ControlFlow::Continue(())
+        },
+    );
     summary
 }
 
@@ -800,14 +866,13 @@ mod tests {
             &mut f.lib,
             &[f.src.join("show")],
             f.group,
-            |p| {
-                progress.borrow_mut().push(
-                    p.current
-                        .file_name()
-                        .unwrap()
-                        .to_string_lossy()
-                        .into_owned(),
-                )
+            |e| {
+                let (kind, path) = match e {
+                    Event::Started { path, .. } => ("start", path),
+                    Event::Finished { report, .. } => ("done", report.path.as_path()),
+                };
+                let name = path.file_name().unwrap().to_string_lossy();
+                progress.borrow_mut().push(format!("{kind} {name}"));
             },
             &AtomicBool::new(false),
         );
@@ -824,7 +889,16 @@ mod tests {
         assert_eq!(names, ["a.jpg", "b.png", "c.webp"]);
         assert_eq!(
             *progress.borrow(),
-            ["a.jpg", "b.png", "broken.jpg", "c.webp"]
+            [
+                "start a.jpg",
+                "done a.jpg",
+                "start b.png",
+                "done b.png",
+                "start broken.jpg",
+                "done broken.jpg",
+                "start c.webp",
+                "done c.webp"
+            ]
         );
     }
 
@@ -844,8 +918,8 @@ mod tests {
             &mut f.lib,
             &paths,
             f.group,
-            |p| {
-                if p.done == 2 {
+            |e| {
+                if let Event::Finished { done: 2, .. } = e {
                     cancel.store(true, Ordering::Relaxed);
                 }
             },
@@ -853,9 +927,20 @@ mod tests {
         );
         assert!(s.cancelled);
         assert_eq!(
-            s.imported(),
-            3,
-            "the file in hand is finished, the rest are not started"
+            (s.imported(), s.files.len()),
+            (2, 2),
+            "finished files stay, no more are stored"
+        );
+        assert_eq!(
+            images::group_image_ids(f.lib.conn(), f.group)
+                .unwrap()
+                .len(),
+            2
+        );
+        assert!(
+            f.originals().len() == 2,
+            "no file of a cancelled import is left: {:?}",
+            f.originals()
         );
     }
 

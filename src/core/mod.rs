@@ -11,6 +11,7 @@ pub mod images;
 pub mod import;
 pub mod library;
 pub mod order;
+pub mod pool;
 pub mod sample;
 
 pub use error::{Error, Result};

@@ -1,0 +1,200 @@
+//! An ordered parallel map on named worker threads: the import decodes files
+//! on every core while the thread that owns the database stores the results
+//! one by one, in the order the files were given.
+//!
+//! At most `window` results are in flight at once (being made, or made and
+//! waiting for their turn), so memory stays bounded however slow one item is.
+//! A panic in `work` is caught on the worker and handed to the sink as that
+//! item's `Err`; the other items go on.
+
+use std::collections::BTreeMap;
+use std::ops::ControlFlow;
+use std::sync::mpsc;
+use std::sync::{Condvar, Mutex, PoisonError};
+
+/// What a panic in a worker said, in words.
+pub fn panic_message(panic: &(dyn std::any::Any + Send)) -> String {
+    panic
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "unknown panic".into())
+}
+
+/// How many workers to use: one per core.
+pub fn default_workers() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get())
+}
+
+/// Runs `work` on each item on `workers` threads named `{name}-{i}` and hands
+/// each result to `sink` on the calling thread, in item order. `sink` returning
+/// `Break` stops the map: items not yet started are never started.
+pub fn map_ordered<T: Sync, R: Send>(
+    name: &str,
+    items: &[T],
+    workers: usize,
+    work: impl Fn(&T) -> R + Sync,
+    mut sink: impl FnMut(usize, &T, std::thread::Result<R>) -> ControlFlow<()>,
+) {
+    let workers = workers.clamp(1, items.len().max(1));
+    let window = workers * 2;
+    // (next index to hand out, index the sink waits for, stopped)
+    let state = Mutex::new((0usize, 0usize, false));
+    let turn = Condvar::new();
+    let (tx, rx) = mpsc::channel::<(usize, std::thread::Result<R>)>();
+    std::thread::scope(|scope| {
+        for w in 0..workers {
+            let tx = tx.clone();
+            let (state, turn, work) = (&state, &turn, &work);
+            let spawned = std::thread::Builder::new()
+                .name(format!("{name}-{w}"))
+                .spawn_scoped(scope, move || {
+                    loop {
+                        let index = {
+                            let mut s = state.lock().unwrap_or_else(PoisonError::into_inner);
+                            while !s.2 && s.0 < items.len() && s.0 >= s.1 + window {
+                                s = turn.wait(s).unwrap_or_else(PoisonError::into_inner);
+                            }
+                            if s.2 || s.0 >= items.len() {
+                                return;
+                            }
+                            s.0 += 1;
+                            s.0 - 1
+                        };
+                        let item = &items[index];
+                        let result =
+                            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| work(item)));
+                        if tx.send((index, result)).is_err() {
+                            return;
+                        }
+                    }
+                });
+            if let Err(e) = spawned {
+                log::error!("could not start worker thread {name}-{w}: {e}");
+            }
+        }
+        drop(tx);
+        let mut waiting: BTreeMap<usize, std::thread::Result<R>> = BTreeMap::new();
+        let mut next = 0;
+        let stop = |state: &Mutex<(usize, usize, bool)>| {
+            state.lock().unwrap_or_else(PoisonError::into_inner).2 = true;
+            turn.notify_all();
+        };
+        'recv: for (index, result) in rx.iter() {
+            waiting.insert(index, result);
+            while let Some(result) = waiting.remove(&next) {
+                let flow = sink(next, &items[next], result);
+                next += 1;
+                {
+                    let mut s = state.lock().unwrap_or_else(PoisonError::into_inner);
+                    s.1 = next;
+                }
+                turn.notify_all();
+                if flow.is_break() {
+                    stop(&state);
+                    break 'recv;
+                }
+            }
+        }
+        stop(&state);
+        // Workers still running finish their item; its result is dropped.
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    #[test]
+    fn results_arrive_in_order_on_the_calling_thread() {
+        let items: Vec<u64> = (0..200).collect();
+        let mut seen = Vec::new();
+        let caller = std::thread::current().id();
+        map_ordered(
+            "test",
+            &items,
+            4,
+            |&i| {
+                // Uneven work so results finish out of order.
+                std::thread::sleep(std::time::Duration::from_micros((i * 37) % 300));
+                (i * i, std::thread::current().name().map(str::to_string))
+            },
+            |i, &item, r| {
+                assert_eq!(std::thread::current().id(), caller);
+                let (sq, name) = r.unwrap();
+                assert_eq!(sq, item * item);
+                assert!(name.unwrap().starts_with("test-"));
+                seen.push(i);
+                ControlFlow::Continue(())
+            },
+        );
+        assert_eq!(seen, (0..200).collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn a_panicking_item_is_reported_and_the_rest_go_on() {
+        let items: Vec<u32> = (0..20).collect();
+        let mut errors = Vec::new();
+        let mut ok = 0;
+        map_ordered(
+            "test",
+            &items,
+            2,
+            |&i| {
+                if i == 7 {
+                    panic!("item seven is cursed");
+                }
+                i
+            },
+            |i, _, r| {
+                match r {
+                    Ok(_) => ok += 1,
+                    Err(p) => errors.push((i, panic_message(&*p))),
+                }
+                ControlFlow::Continue(())
+            },
+        );
+        assert_eq!(ok, 19);
+        assert_eq!(errors, [(7, "item seven is cursed".to_string())]);
+    }
+
+    #[test]
+    fn break_stops_starting_new_items_and_the_window_bounds_work_ahead() {
+        let items: Vec<u32> = (0..1000).collect();
+        let started = AtomicUsize::new(0);
+        let mut sunk = 0;
+        map_ordered(
+            "test",
+            &items,
+            2,
+            |_| started.fetch_add(1, Ordering::SeqCst),
+            |i, _, _| {
+                sunk += 1;
+                if i == 9 {
+                    ControlFlow::Break(())
+                } else {
+                    ControlFlow::Continue(())
+                }
+            },
+        );
+        assert_eq!(sunk, 10);
+        // At most `window` (4) items beyond the last one sunk were started.
+        assert!(
+            started.load(Ordering::SeqCst) <= 10 + 4,
+            "{}",
+            started.load(Ordering::SeqCst)
+        );
+    }
+
+    #[test]
+    fn no_items_is_fine() {
+        map_ordered(
+            "test",
+            &[] as &[u8],
+            4,
+            |_| (),
+            |_, _, _| ControlFlow::Continue(()),
+        );
+    }
+}
