@@ -16,8 +16,10 @@ use folio::core::db::{self, APPLICATION_ID, SCHEMA_SQL, SCHEMA_VERSION};
 use rusqlite::Connection;
 
 fn frozen(version: i64) -> String {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("tests/schema_history/v{version}.sql"));
-    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e} (freeze every released schema)", path.display()))
+    let path =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("tests/schema_history/v{version}.sql"));
+    std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("{}: {e} (freeze every released schema)", path.display()))
 }
 
 fn schema_of(conn: &Connection) -> Vec<(String, String, Option<String>)> {
@@ -49,12 +51,19 @@ fn every_older_version_steps_forward_to_the_new_schema() {
         {
             let c = Connection::open(&path).unwrap();
             c.execute_batch(&frozen(version)).unwrap();
-            c.pragma_update(None, "application_id", APPLICATION_ID).unwrap();
+            c.pragma_update(None, "application_id", APPLICATION_ID)
+                .unwrap();
             c.pragma_update(None, "user_version", version).unwrap();
         }
         let conn = db::open_existing(&path).unwrap();
-        let v: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
+        let v: i64 = conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .unwrap();
         assert_eq!(v, SCHEMA_VERSION);
-        assert_eq!(schema_of(&conn), fresh, "v{version} stepped forward differs from a new database");
+        assert_eq!(
+            schema_of(&conn),
+            fresh,
+            "v{version} stepped forward differs from a new database"
+        );
     }
 }

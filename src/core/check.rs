@@ -156,38 +156,51 @@ fn inspect(lib: &Library, report: &mut Report) -> Result<()> {
             .push(Problem::DuplicateOrder { group, sort_order });
     }
 
-    // Every row against its file.
+    // Every row against its file, hashed on every core, streaming.
     let rows = images::all_images(conn)?;
     let mut known: std::collections::HashSet<PathBuf> =
         std::collections::HashSet::with_capacity(rows.len());
-    for img in &rows {
-        let path = lib.file_path(&img.filename);
-        known.insert(path.clone());
-        report.images_checked += 1;
-        match std::fs::read(&path) {
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                report.problems.push(Problem::MissingFile {
+    let store_root = lib.store_root();
+    super::pool::map_ordered(
+        "folio-check",
+        &rows,
+        super::pool::default_workers(),
+        |img| hash_file(&store_root.join(&img.filename)),
+        |_, img, hashed| {
+            let path = lib.file_path(&img.filename);
+            known.insert(path.clone());
+            report.images_checked += 1;
+            let problem = match hashed {
+                Ok(Ok(hash)) if hash == img.content_hash => None,
+                Ok(Ok(hash)) => Some(Problem::WrongContent {
                     image: img.id,
                     path,
-                })
-            }
-            Err(e) => report.problems.push(Problem::WrongContent {
-                image: img.id,
-                path,
-                reason: e.to_string(),
-            }),
-            Ok(bytes) => {
-                let hash = blake3::hash(&bytes).to_hex().to_string();
-                if hash != img.content_hash {
-                    report.problems.push(Problem::WrongContent {
+                    reason: format!("its hash is {hash}, not {}", img.content_hash),
+                }),
+                Ok(Err(e)) if e.kind() == std::io::ErrorKind::NotFound => {
+                    Some(Problem::MissingFile {
                         image: img.id,
                         path,
-                        reason: format!("its hash is {hash}, not {}", img.content_hash),
-                    });
+                    })
                 }
-            }
-        }
-    }
+                Ok(Err(e)) => Some(Problem::WrongContent {
+                    image: img.id,
+                    path,
+                    reason: e.to_string(),
+                }),
+                Err(panic) => Some(Problem::WrongContent {
+                    image: img.id,
+                    path,
+                    reason: format!(
+                        "could not be read ({})",
+                        super::pool::panic_message(&*panic)
+                    ),
+                }),
+            };
+            report.problems.extend(problem);
+            std::ops::ControlFlow::Continue(())
+        },
+    );
 
     // Every file against a row.
     let mut files = Vec::new();
@@ -212,6 +225,13 @@ fn inspect(lib: &Library, report: &mut Report) -> Result<()> {
         .extend(trash.into_iter().map(|path| Problem::Leftover { path }));
 
     Ok(())
+}
+
+/// BLAKE3 of a file, read in pieces (memory stays flat for any file size).
+fn hash_file(path: &Path) -> std::io::Result<String> {
+    let mut hasher = blake3::Hasher::new();
+    hasher.update_reader(std::fs::File::open(path)?)?;
+    Ok(hasher.finalize().to_hex().to_string())
 }
 
 fn list_files(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {

@@ -487,6 +487,14 @@ fn decode_check(path: &Path, bytes: &[u8], format: Format) -> Result<(u32, u32)>
             format!("the {label} image has no pixels ({w}×{h})"),
         ));
     }
+    // zune-jpeg decodes some truncated files without complaint, filling the
+    // missing part with grey; an artist must hear that the file is damaged.
+    if format == Format::Jpeg && !jpeg_is_complete(bytes) {
+        return Err(Error::bad_image(
+            path,
+            "the JPEG file is incomplete (it ends before the end of its image data)",
+        ));
+    }
     let orientation = decoder
         .orientation()
         .unwrap_or(image::metadata::Orientation::NoTransforms);
@@ -496,6 +504,19 @@ fn decode_check(path: &Path, bytes: &[u8], format: Format) -> Result<(u32, u32)>
         Rotate90 | Rotate270 | Rotate90FlipH | Rotate270FlipH => (h, w),
         _ => (w, h),
     })
+}
+
+/// Whether a JPEG has its end-of-image marker after its last scan. Inside
+/// entropy-coded data every 0xFF is followed by 0x00 or a restart marker, so
+/// SOS (FF DA) and EOI (FF D9) appear only as real markers; an embedded EXIF
+/// thumbnail ends before the main image's scans start, and data appended after
+/// the EOI (camera trailers) does not matter.
+fn jpeg_is_complete(bytes: &[u8]) -> bool {
+    let last_sos = bytes.windows(2).rposition(|w| w == [0xFF, 0xDA]);
+    match last_sos {
+        Some(sos) => bytes[sos..].windows(2).any(|w| w == [0xFF, 0xD9]),
+        None => false,
+    }
 }
 
 /// Stores a prepared file in the library and adds it to `group` (at the end).
@@ -813,6 +834,29 @@ mod tests {
             f.originals()
         );
         assert!(images::all_images(f.lib.conn()).unwrap().is_empty());
+    }
+
+    #[test]
+    fn a_jpeg_truncated_anywhere_is_refused() {
+        let mut f = fixture();
+        let jpeg = sample::image_bytes(Format::Jpeg, 320, 240, 11).unwrap();
+        assert!(jpeg_is_complete(&jpeg));
+        for len in (3..jpeg.len())
+            .step_by(jpeg.len() / 40 + 1)
+            .chain([jpeg.len() - 1, jpeg.len() - 2])
+        {
+            let p = f.file(&format!("cut-{len}.jpg"), &jpeg[..len]);
+            let msg = f.failure(p);
+            assert!(
+                msg.contains("incomplete") || msg.contains("damaged"),
+                "{len}: {msg}"
+            );
+        }
+        // Bytes after the end-of-image marker (camera trailers) are fine.
+        let mut trailer = jpeg.clone();
+        trailer.extend_from_slice(b"SAMSUNG TRAILER DATA");
+        let s = f.import(&[f.file("trailer.jpg", &trailer)]);
+        assert_eq!(s.imported(), 1, "{s:?}");
     }
 
     #[test]

@@ -9,8 +9,9 @@ use image::{ImageFormat, Rgb, RgbImage};
 use super::error::{Error, Result};
 use super::images::Format;
 
-/// A picture of `width`×`height` pixels: a soft two-colour gradient with a few
-/// discs, different for every `seed`.
+/// A picture of `width`×`height` pixels: a two-colour gradient with a few
+/// discs and a little film grain (so it compresses like a photograph, not like
+/// a flat graphic), different for every `seed`.
 pub fn picture(width: u32, height: u32, seed: u64) -> RgbImage {
     let mut rng = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
     let mut next = move || {
@@ -37,19 +38,24 @@ pub fn picture(width: u32, height: u32, seed: u64) -> RgbImage {
             (x, y, r, colour())
         })
         .collect();
+    let mut grain = seed | 1;
     RgbImage::from_fn(width, height, |x, y| {
         let t = y as f32 / height.max(1) as f32;
-        let mut px = [0u8; 3];
-        for i in 0..3 {
-            px[i] = (top[i] as f32 * (1.0 - t) + bottom[i] as f32 * t) as u8;
+        let mut base = [0f32; 3];
+        for (i, b) in base.iter_mut().enumerate() {
+            *b = top[i] as f32 * (1.0 - t) + bottom[i] as f32 * t;
         }
         for (cx, cy, r, c) in &discs {
             let (dx, dy) = (x as f32 - cx, y as f32 - cy);
             if dx * dx + dy * dy < r * r {
-                px = *c;
+                base = c.map(f32::from);
             }
         }
-        Rgb(px)
+        grain ^= grain << 13;
+        grain ^= grain >> 7;
+        grain ^= grain << 17;
+        let noise = (grain % 25) as f32 - 12.0;
+        Rgb(base.map(|v| (v + noise).clamp(0.0, 255.0) as u8))
     })
 }
 
