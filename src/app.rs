@@ -37,10 +37,15 @@ pub fn run(root: PathBuf) -> anyhow::Result<()> {
 
 fn describe(lib: &Library) -> String {
     let conn = lib.conn();
-    let galleries = catalog::list_galleries(conn).map(|v| v.len()).unwrap_or(0);
-    let groups = catalog::list_groups(conn).map(|v| v.len()).unwrap_or(0);
-    let images = images::all_images(conn).map(|v| v.len()).unwrap_or(0);
-    format!("{galleries} galleries, {groups} image groups, {images} images.")
+    let galleries = catalog::list_galleries(conn).map_or(0, |v| v.len() as u64);
+    let groups = catalog::list_groups(conn).map_or(0, |v| v.len() as u64);
+    let images = images::all_images(conn).map_or(0, |v| v.len() as u64);
+    format!(
+        "{}, {}, {}.",
+        crate::count(galleries, "gallery", "galleries"),
+        crate::count(groups, "image group", "image groups"),
+        crate::count(images, "image", "images")
+    )
 }
 
 struct Placeholder {

@@ -11,6 +11,7 @@ use clap::{Parser, Subcommand};
 use folio::core::check::{self, Problem};
 use folio::core::import::{self, Outcome};
 use folio::core::{Library, catalog, images, library};
+use folio::count;
 
 /// Folio: organise your portfolio into galleries of typed, hand-ordered image groups.
 ///
@@ -209,7 +210,7 @@ fn list_cmd(root: PathBuf) -> anyhow::Result<ExitCode> {
                 "  [{}] group \u{201c}{}\u{201d}, {}",
                 link.link_type,
                 link.group_name,
-                count(link.image_count, "image")
+                count(link.image_count, "image", "images")
             )?;
             print_images(&mut out, link.group)?;
         }
@@ -225,7 +226,7 @@ fn list_cmd(root: PathBuf) -> anyhow::Result<ExitCode> {
                 out,
                 "  group \u{201c}{}\u{201d}, {}",
                 group.name,
-                count(group.image_count, "image")
+                count(group.image_count, "image", "images")
             )?;
             print_images(&mut out, group.id)?;
         }
@@ -270,13 +271,4 @@ fn check_cmd(root: PathBuf, repair: bool) -> anyhow::Result<ExitCode> {
     } else {
         ExitCode::from(1)
     })
-}
-
-/// "1 image", "3 images".
-fn count(n: u64, noun: &str) -> String {
-    if n == 1 {
-        format!("1 {noun}")
-    } else {
-        format!("{n} {noun}s")
-    }
 }

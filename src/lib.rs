@@ -10,3 +10,11 @@
 
 pub mod app;
 pub mod core;
+
+/// "1 gallery", "3 galleries": a count with its noun, for messages.
+pub fn count(n: impl Into<u64>, one: &str, many: &str) -> String {
+    match n.into() {
+        1 => format!("1 {one}"),
+        n => format!("{n} {many}"),
+    }
+}
