@@ -109,6 +109,119 @@ pub fn clean_description(value: Option<&str>) -> Result<Option<String>> {
     }
 }
 
+// ---------------------------------------------------------------- named rows
+
+/// What galleries and image groups share: a unique name (regardless of case),
+/// an optional description, and the same create / rename / describe / delete.
+struct Named {
+    table: &'static str,
+    /// "gallery" or "group", for messages.
+    what: &'static str,
+}
+
+const GALLERIES: Named = Named {
+    table: "galleries",
+    what: "gallery",
+};
+const GROUPS: Named = Named {
+    table: "image_groups",
+    what: "group",
+};
+
+impl Named {
+    fn not_found(&self, id: i64) -> Error {
+        Error::NotFound {
+            what: self.what,
+            id,
+        }
+    }
+
+    fn clean_name(&self, name: &str) -> Result<String> {
+        clean_text(&format!("{} name", self.what), name, MAX_NAME_CHARS)
+    }
+
+    fn id_by_name(&self, conn: &Connection, name: &str) -> Result<Option<i64>> {
+        let sql = format!("SELECT id FROM {} WHERE name = ?1", self.table);
+        Ok(conn
+            .prepare_cached(&sql)?
+            .query_row([name.trim()], |r| r.get(0))
+            .optional()?)
+    }
+
+    fn ensure_name_free(&self, conn: &Connection, name: &str, except: Option<i64>) -> Result<()> {
+        match self.id_by_name(conn, name)? {
+            Some(id) if Some(id) != except => Err(Error::invalid(
+                format!("{} name", self.what),
+                format!(
+                    "a {} named \u{201c}{name}\u{201d} already exists",
+                    self.what
+                ),
+            )),
+            _ => Ok(()),
+        }
+    }
+
+    fn exists(&self, conn: &Connection, id: i64) -> Result<()> {
+        let sql = format!("SELECT 1 FROM {} WHERE id = ?1", self.table);
+        let found: Option<i64> = conn
+            .prepare_cached(&sql)?
+            .query_row([id], |r| r.get(0))
+            .optional()?;
+        found.map(|_| ()).ok_or(self.not_found(id))
+    }
+
+    fn create(&self, conn: &Connection, name: &str, description: Option<&str>) -> Result<i64> {
+        let name = self.clean_name(name)?;
+        let description = clean_description(description)?;
+        self.ensure_name_free(conn, &name, None)?;
+        let sql = format!(
+            "INSERT INTO {} (name, description) VALUES (?1, ?2)",
+            self.table
+        );
+        conn.prepare_cached(&sql)?
+            .execute(params![name, description])?;
+        Ok(conn.last_insert_rowid())
+    }
+
+    fn find_or_create(&self, conn: &Connection, name: &str) -> Result<i64> {
+        let name = self.clean_name(name)?;
+        match self.id_by_name(conn, &name)? {
+            Some(id) => Ok(id),
+            None => self.create(conn, &name, None),
+        }
+    }
+
+    fn rename(&self, conn: &Connection, id: i64, name: &str) -> Result<()> {
+        let name = self.clean_name(name)?;
+        self.ensure_name_free(conn, &name, Some(id))?;
+        let sql = format!("UPDATE {} SET name = ?2 WHERE id = ?1", self.table);
+        self.changed(conn.prepare_cached(&sql)?.execute(params![id, name])?, id)
+    }
+
+    fn set_description(&self, conn: &Connection, id: i64, description: Option<&str>) -> Result<()> {
+        let description = clean_description(description)?;
+        let sql = format!("UPDATE {} SET description = ?2 WHERE id = ?1", self.table);
+        self.changed(
+            conn.prepare_cached(&sql)?
+                .execute(params![id, description])?,
+            id,
+        )
+    }
+
+    fn delete(&self, conn: &Connection, id: i64) -> Result<()> {
+        let sql = format!("DELETE FROM {} WHERE id = ?1", self.table);
+        self.changed(conn.prepare_cached(&sql)?.execute([id])?, id)
+    }
+
+    fn changed(&self, rows: usize, id: i64) -> Result<()> {
+        if rows == 0 {
+            Err(self.not_found(id))
+        } else {
+            Ok(())
+        }
+    }
+}
+
 // ---------------------------------------------------------------- galleries
 
 const GALLERY_SELECT: &str = "SELECT g.id, g.name, g.description, g.created_at,
@@ -125,50 +238,23 @@ fn gallery_row(r: &rusqlite::Row) -> rusqlite::Result<Gallery> {
     })
 }
 
-fn ensure_gallery_name_free(
-    conn: &Connection,
-    name: &str,
-    except: Option<GalleryId>,
-) -> Result<()> {
-    let existing: Option<GalleryId> = conn
-        .query_row("SELECT id FROM galleries WHERE name = ?1", [name], |r| {
-            r.get(0)
-        })
-        .optional()?;
-    match existing {
-        Some(id) if Some(id) != except => Err(Error::invalid(
-            "gallery name",
-            format!("a gallery named \u{201c}{name}\u{201d} already exists"),
-        )),
-        _ => Ok(()),
-    }
-}
-
 /// Creates a gallery. Names are unique regardless of case.
 pub fn create_gallery(
     conn: &Connection,
     name: &str,
     description: Option<&str>,
 ) -> Result<GalleryId> {
-    let name = clean_text("gallery name", name, MAX_NAME_CHARS)?;
-    let description = clean_description(description)?;
-    ensure_gallery_name_free(conn, &name, None)?;
-    conn.execute(
-        "INSERT INTO galleries (name, description) VALUES (?1, ?2)",
-        params![name, description],
-    )?;
-    Ok(GalleryId(conn.last_insert_rowid()))
+    GALLERIES.create(conn, name, description).map(GalleryId)
+}
+
+/// The gallery with this name, created if there is none.
+pub fn find_or_create_gallery(conn: &Connection, name: &str) -> Result<GalleryId> {
+    GALLERIES.find_or_create(conn, name).map(GalleryId)
 }
 
 /// Renames a gallery.
 pub fn rename_gallery(conn: &Connection, id: GalleryId, name: &str) -> Result<()> {
-    let name = clean_text("gallery name", name, MAX_NAME_CHARS)?;
-    ensure_gallery_name_free(conn, &name, Some(id))?;
-    let n = conn.execute(
-        "UPDATE galleries SET name = ?2 WHERE id = ?1",
-        params![id, name],
-    )?;
-    if n == 0 { Err(id.not_found()) } else { Ok(()) }
+    GALLERIES.rename(conn, id.0, name)
 }
 
 /// Sets (or with `None` / blank, clears) a gallery's description.
@@ -177,19 +263,13 @@ pub fn set_gallery_description(
     id: GalleryId,
     description: Option<&str>,
 ) -> Result<()> {
-    let description = clean_description(description)?;
-    let n = conn.execute(
-        "UPDATE galleries SET description = ?2 WHERE id = ?1",
-        params![id, description],
-    )?;
-    if n == 0 { Err(id.not_found()) } else { Ok(()) }
+    GALLERIES.set_description(conn, id.0, description)
 }
 
 /// Deletes a gallery. Its links go with it (the seed's cascade); the groups and
 /// their images stay.
 pub fn delete_gallery(conn: &Connection, id: GalleryId) -> Result<()> {
-    let n = conn.execute("DELETE FROM galleries WHERE id = ?1", [id])?;
-    if n == 0 { Err(id.not_found()) } else { Ok(()) }
+    GALLERIES.delete(conn, id.0)
 }
 
 /// All galleries, by name.
@@ -214,13 +294,7 @@ pub fn gallery(conn: &Connection, id: GalleryId) -> Result<Gallery> {
 
 /// The gallery with this name (case-insensitive), if any.
 pub fn gallery_by_name(conn: &Connection, name: &str) -> Result<Option<GalleryId>> {
-    Ok(conn
-        .query_row(
-            "SELECT id FROM galleries WHERE name = ?1",
-            [name.trim()],
-            |r| r.get(0),
-        )
-        .optional()?)
+    Ok(GALLERIES.id_by_name(conn, name)?.map(GalleryId))
 }
 
 // ---------------------------------------------------------------- groups
@@ -245,55 +319,19 @@ fn group_row(r: &rusqlite::Row) -> rusqlite::Result<Group> {
     })
 }
 
-fn ensure_group_name_free(conn: &Connection, name: &str, except: Option<GroupId>) -> Result<()> {
-    match group_by_name(conn, name)? {
-        Some(id) if Some(id) != except => Err(Error::invalid(
-            "group name",
-            format!("a group named \u{201c}{name}\u{201d} already exists"),
-        )),
-        _ => Ok(()),
-    }
-}
-
 /// Creates an image group (in no gallery yet). Names are unique regardless of case.
 pub fn create_group(conn: &Connection, name: &str, description: Option<&str>) -> Result<GroupId> {
-    let name = clean_text("group name", name, MAX_NAME_CHARS)?;
-    let description = clean_description(description)?;
-    ensure_group_name_free(conn, &name, None)?;
-    conn.execute(
-        "INSERT INTO image_groups (name, description) VALUES (?1, ?2)",
-        params![name, description],
-    )?;
-    Ok(GroupId(conn.last_insert_rowid()))
+    GROUPS.create(conn, name, description).map(GroupId)
 }
 
 /// The group with this name, created if there is none.
 pub fn find_or_create_group(conn: &Connection, name: &str) -> Result<GroupId> {
-    let name = clean_text("group name", name, MAX_NAME_CHARS)?;
-    match group_by_name(conn, &name)? {
-        Some(id) => Ok(id),
-        None => create_group(conn, &name, None),
-    }
-}
-
-/// The gallery with this name, created if there is none.
-pub fn find_or_create_gallery(conn: &Connection, name: &str) -> Result<GalleryId> {
-    let name = clean_text("gallery name", name, MAX_NAME_CHARS)?;
-    match gallery_by_name(conn, &name)? {
-        Some(id) => Ok(id),
-        None => create_gallery(conn, &name, None),
-    }
+    GROUPS.find_or_create(conn, name).map(GroupId)
 }
 
 /// Renames a group.
 pub fn rename_group(conn: &Connection, id: GroupId, name: &str) -> Result<()> {
-    let name = clean_text("group name", name, MAX_NAME_CHARS)?;
-    ensure_group_name_free(conn, &name, Some(id))?;
-    let n = conn.execute(
-        "UPDATE image_groups SET name = ?2 WHERE id = ?1",
-        params![id, name],
-    )?;
-    if n == 0 { Err(id.not_found()) } else { Ok(()) }
+    GROUPS.rename(conn, id.0, name)
 }
 
 /// Sets (or clears) a group's description.
@@ -302,19 +340,13 @@ pub fn set_group_description(
     id: GroupId,
     description: Option<&str>,
 ) -> Result<()> {
-    let description = clean_description(description)?;
-    let n = conn.execute(
-        "UPDATE image_groups SET description = ?2 WHERE id = ?1",
-        params![id, description],
-    )?;
-    if n == 0 { Err(id.not_found()) } else { Ok(()) }
+    GROUPS.set_description(conn, id.0, description)
 }
 
 /// Deletes a group. Its memberships and gallery links go with it (the seed's
 /// cascades); the images stay in the library.
 pub fn delete_group(conn: &Connection, id: GroupId) -> Result<()> {
-    let n = conn.execute("DELETE FROM image_groups WHERE id = ?1", [id])?;
-    if n == 0 { Err(id.not_found()) } else { Ok(()) }
+    GROUPS.delete(conn, id.0)
 }
 
 /// Every group, including those in no gallery, by name.
@@ -335,13 +367,7 @@ pub fn group(conn: &Connection, id: GroupId) -> Result<Group> {
 
 /// The group with this name (case-insensitive), if any.
 pub fn group_by_name(conn: &Connection, name: &str) -> Result<Option<GroupId>> {
-    Ok(conn
-        .query_row(
-            "SELECT id FROM image_groups WHERE name = ?1",
-            [name.trim()],
-            |r| r.get(0),
-        )
-        .optional()?)
+    Ok(GROUPS.id_by_name(conn, name)?.map(GroupId))
 }
 
 // ---------------------------------------------------------------- links
@@ -367,19 +393,12 @@ fn link_row(r: &rusqlite::Row) -> rusqlite::Result<Link> {
 }
 
 fn ensure_gallery(conn: &Connection, id: GalleryId) -> Result<()> {
-    let found: Option<i64> = conn
-        .query_row("SELECT 1 FROM galleries WHERE id = ?1", [id], |r| r.get(0))
-        .optional()?;
-    found.map(|_| ()).ok_or(id.not_found())
+    GALLERIES.exists(conn, id.0)
 }
 
-fn ensure_group(conn: &Connection, id: GroupId) -> Result<()> {
-    let found: Option<i64> = conn
-        .query_row("SELECT 1 FROM image_groups WHERE id = ?1", [id], |r| {
-            r.get(0)
-        })
-        .optional()?;
-    found.map(|_| ()).ok_or(id.not_found())
+/// Fails with [`Error::NotFound`] unless the group exists.
+pub fn ensure_group(conn: &Connection, id: GroupId) -> Result<()> {
+    GROUPS.exists(conn, id.0)
 }
 
 fn link_exists(
@@ -735,6 +754,55 @@ mod tests {
         lib.write(|tx| delete_group(tx, gr)).unwrap();
         assert!(gallery_links(lib.conn(), ga).unwrap().is_empty());
         assert_eq!(gallery(lib.conn(), ga).unwrap().link_count, 0);
+    }
+
+    #[test]
+    fn groups_list_with_counts_cover_and_description() {
+        use crate::core::images::{self, tests::fake_image};
+        let (_d, mut lib) = lib();
+        let ga = lib.write(|tx| create_gallery(tx, "Show", None)).unwrap();
+        let [a, b] =
+            ["Prints", "Loose ends"].map(|n| lib.write(|tx| create_group(tx, n, None)).unwrap());
+        let ids = lib
+            .write(|tx| {
+                let ids: Vec<_> = (1..=3).map(|n| fake_image(tx, n)).collect();
+                images::add_images(tx, a, &ids, None)?;
+                attach(tx, ga, a, "main_exhibit")?;
+                Ok(ids)
+            })
+            .unwrap();
+        lib.write(|tx| set_group_description(tx, a, Some("  Final prints, 2026 ")))
+            .unwrap();
+        // The cover is the first image in the artist's order, and follows it.
+        lib.write(|tx| images::move_images(tx, a, &[ids[2]], 0))
+            .unwrap();
+        let groups = list_groups(lib.conn()).unwrap();
+        let summary: Vec<_> = groups
+            .iter()
+            .map(|g| {
+                (
+                    g.name.as_str(),
+                    g.image_count,
+                    g.cover,
+                    g.gallery_count,
+                    g.description.as_deref(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            summary,
+            [
+                ("Loose ends", 0, None, 0, None),
+                ("Prints", 3, Some(ids[2]), 1, Some("Final prints, 2026")),
+            ]
+        );
+        assert_eq!(group(lib.conn(), b).unwrap().image_count, 0);
+        let link = &gallery_links(lib.conn(), ga).unwrap()[0];
+        assert_eq!((link.image_count, link.cover), (3, Some(ids[2])));
+        assert!(matches!(
+            lib.write(|tx| set_group_description(tx, GroupId(99), None)),
+            Err(Error::NotFound { .. })
+        ));
     }
 
     #[test]

@@ -6,7 +6,7 @@ use std::collections::HashSet;
 
 use rusqlite::{Connection, OptionalExtension, params};
 
-use super::catalog::Link;
+use super::catalog::{Link, ensure_group};
 use super::error::{Error, IoContext, Result};
 use super::ids::{GroupId, ImageId, StoreId};
 use super::library::Library;
@@ -64,6 +64,22 @@ impl Format {
             Format::Gif => "GIF",
             Format::Tiff => "TIFF",
         }
+    }
+
+    /// The `image` crate's name for the format.
+    pub fn image_format(self) -> image::ImageFormat {
+        match self {
+            Format::Jpeg => image::ImageFormat::Jpeg,
+            Format::Png => image::ImageFormat::Png,
+            Format::WebP => image::ImageFormat::WebP,
+            Format::Gif => image::ImageFormat::Gif,
+            Format::Tiff => image::ImageFormat::Tiff,
+        }
+    }
+
+    /// The supported format the `image` crate detected, if it is one.
+    pub fn from_image_format(format: image::ImageFormat) -> Option<Format> {
+        Format::ALL.into_iter().find(|f| f.image_format() == format)
     }
 
     /// Parses `images.format`.
@@ -213,15 +229,6 @@ pub fn set_alt_text(conn: &Connection, id: ImageId, alt_text: Option<&str>) -> R
 }
 
 // ---------------------------------------------------------------- membership
-
-fn ensure_group(conn: &Connection, group: GroupId) -> Result<()> {
-    let found: Option<i64> = conn
-        .query_row("SELECT 1 FROM image_groups WHERE id = ?1", [group], |r| {
-            r.get(0)
-        })
-        .optional()?;
-    found.map(|_| ()).ok_or(group.not_found())
-}
 
 fn is_member(conn: &Connection, group: GroupId, image: ImageId) -> Result<bool> {
     Ok(conn

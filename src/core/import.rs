@@ -412,11 +412,7 @@ fn detect(path: &Path, bytes: &[u8]) -> Result<Format> {
             path,
             format!("{RAW} not supported ({SUPPORTED})"),
         )),
-        Ok(ImageFormat::Jpeg) => Ok(Format::Jpeg),
-        Ok(ImageFormat::Png) => Ok(Format::Png),
-        Ok(ImageFormat::WebP) => Ok(Format::WebP),
-        Ok(ImageFormat::Gif) => Ok(Format::Gif),
-        Ok(ImageFormat::Tiff) => Ok(Format::Tiff),
+        Ok(other) if let Some(format) = Format::from_image_format(other) => Ok(format),
         Ok(other) => Err(Error::bad_image(
             path,
             format!(
@@ -460,13 +456,7 @@ const SUPPORTED: &str = "Folio takes JPEG, PNG, WebP, GIF and TIFF";
 /// Decodes the whole image under [`limits`]: proves the file is complete and
 /// gives its displayed size.
 fn decode_check(path: &Path, bytes: &[u8], format: Format) -> Result<(u32, u32)> {
-    let image_format = match format {
-        Format::Jpeg => ImageFormat::Jpeg,
-        Format::Png => ImageFormat::Png,
-        Format::WebP => ImageFormat::WebP,
-        Format::Gif => ImageFormat::Gif,
-        Format::Tiff => ImageFormat::Tiff,
-    };
+    let image_format = format.image_format();
     let label = format.label();
     let damaged = |e: image::ImageError| {
         let reason = match e {

@@ -4,7 +4,7 @@
 
 use std::io::Cursor;
 
-use image::{ImageFormat, Rgb, RgbImage};
+use image::{Rgb, RgbImage};
 
 use super::error::{Error, Result};
 use super::images::Format;
@@ -67,13 +67,7 @@ pub fn image_bytes(format: Format, width: u32, height: u32, seed: u64) -> Result
 /// Encodes an image as `format`.
 pub fn encode(img: &RgbImage, format: Format) -> Result<Vec<u8>> {
     let mut out = Cursor::new(Vec::new());
-    let image_format = match format {
-        Format::Jpeg => ImageFormat::Jpeg,
-        Format::Png => ImageFormat::Png,
-        Format::WebP => ImageFormat::WebP,
-        Format::Gif => ImageFormat::Gif,
-        Format::Tiff => ImageFormat::Tiff,
-    };
+    let image_format = format.image_format();
     img.write_to(&mut out, image_format)
         .map_err(|e| Error::invalid("sample image", e.to_string()))?;
     Ok(out.into_inner())
