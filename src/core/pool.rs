@@ -38,29 +38,28 @@ pub fn map_ordered<T: Sync, R: Send>(
 ) {
     let workers = workers.clamp(1, items.len().max(1));
     let window = workers * 2;
-    // (next index to hand out, index the sink waits for, stopped)
-    let state = Mutex::new((0usize, 0usize, false));
+    let state = Mutex::new(State {
+        next: 0,
+        sunk: 0,
+        stopped: false,
+    });
     let turn = Condvar::new();
     let (tx, rx) = mpsc::channel::<(usize, std::thread::Result<R>)>();
     std::thread::scope(|scope| {
+        // However this scope ends, even by a panic in `sink`, waiting workers
+        // are released, so the scope can join them.
+        let _release = Release {
+            state: &state,
+            turn: &turn,
+        };
+        let mut started = 0;
         for w in 0..workers {
             let tx = tx.clone();
             let (state, turn, work) = (&state, &turn, &work);
             let spawned = std::thread::Builder::new()
                 .name(format!("{name}-{w}"))
                 .spawn_scoped(scope, move || {
-                    loop {
-                        let index = {
-                            let mut s = state.lock().unwrap_or_else(PoisonError::into_inner);
-                            while !s.2 && s.0 < items.len() && s.0 >= s.1 + window {
-                                s = turn.wait(s).unwrap_or_else(PoisonError::into_inner);
-                            }
-                            if s.2 || s.0 >= items.len() {
-                                return;
-                            }
-                            s.0 += 1;
-                            s.0 - 1
-                        };
+                    while let Some(index) = claim(state, turn, items.len(), window) {
                         let item = &items[index];
                         let result =
                             std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| work(item)));
@@ -69,36 +68,78 @@ pub fn map_ordered<T: Sync, R: Send>(
                         }
                     }
                 });
-            if let Err(e) = spawned {
-                log::error!("could not start worker thread {name}-{w}: {e}");
+            match spawned {
+                Ok(_) => started += 1,
+                Err(e) => log::error!("could not start worker thread {name}-{w}: {e}"),
             }
         }
         drop(tx);
+        if started == 0 {
+            // No thread could be started: do the work here, in order.
+            for (index, item) in items.iter().enumerate() {
+                let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| work(item)));
+                if sink(index, item, result).is_break() {
+                    break;
+                }
+            }
+            return;
+        }
         let mut waiting: BTreeMap<usize, std::thread::Result<R>> = BTreeMap::new();
         let mut next = 0;
-        let stop = |state: &Mutex<(usize, usize, bool)>| {
-            state.lock().unwrap_or_else(PoisonError::into_inner).2 = true;
-            turn.notify_all();
-        };
-        'recv: for (index, result) in rx.iter() {
+        for (index, result) in rx.iter() {
             waiting.insert(index, result);
             while let Some(result) = waiting.remove(&next) {
                 let flow = sink(next, &items[next], result);
                 next += 1;
-                {
-                    let mut s = state.lock().unwrap_or_else(PoisonError::into_inner);
-                    s.1 = next;
-                }
+                lock(&state).sunk = next;
                 turn.notify_all();
                 if flow.is_break() {
-                    stop(&state);
-                    break 'recv;
+                    return;
                 }
             }
         }
-        stop(&state);
         // Workers still running finish their item; its result is dropped.
     });
+}
+
+struct State {
+    /// The next index to hand to a worker.
+    next: usize,
+    /// How many results the sink has taken.
+    sunk: usize,
+    /// No more items are to be started.
+    stopped: bool,
+}
+
+fn lock(state: &Mutex<State>) -> std::sync::MutexGuard<'_, State> {
+    state.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// The next index for a worker, once it is within `window` of the sink; `None`
+/// when all are handed out or the map stopped.
+fn claim(state: &Mutex<State>, turn: &Condvar, len: usize, window: usize) -> Option<usize> {
+    let mut s = lock(state);
+    while !s.stopped && s.next < len && s.next >= s.sunk + window {
+        s = turn.wait(s).unwrap_or_else(PoisonError::into_inner);
+    }
+    if s.stopped || s.next >= len {
+        return None;
+    }
+    s.next += 1;
+    Some(s.next - 1)
+}
+
+/// Stops the map and wakes every waiting worker when dropped.
+struct Release<'a> {
+    state: &'a Mutex<State>,
+    turn: &'a Condvar,
+}
+
+impl Drop for Release<'_> {
+    fn drop(&mut self) {
+        lock(self.state).stopped = true;
+        self.turn.notify_all();
+    }
 }
 
 #[cfg(test)]
@@ -184,6 +225,29 @@ mod tests {
             started.load(Ordering::SeqCst) <= 10 + 4,
             "{}",
             started.load(Ordering::SeqCst)
+        );
+    }
+
+    #[test]
+    fn a_panic_in_the_sink_does_not_hang_the_workers() {
+        let items: Vec<u32> = (0..100).collect();
+        let result = std::panic::catch_unwind(|| {
+            map_ordered(
+                "test",
+                &items,
+                2,
+                |&i| i,
+                |i, _, _| {
+                    if i == 3 {
+                        panic!("sink failed");
+                    }
+                    ControlFlow::Continue(())
+                },
+            )
+        });
+        assert!(
+            result.is_err(),
+            "the panic reaches the caller instead of hanging"
         );
     }
 
