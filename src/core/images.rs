@@ -230,16 +230,6 @@ pub fn set_alt_text(conn: &Connection, id: ImageId, alt_text: Option<&str>) -> R
 
 // ---------------------------------------------------------------- membership
 
-fn is_member(conn: &Connection, group: GroupId, image: ImageId) -> Result<bool> {
-    Ok(conn
-        .prepare_cached(
-            "SELECT 1 FROM image_group_relations WHERE image_group_id = ?1 AND image_id = ?2",
-        )?
-        .query_row(params![group, image], |_| Ok(()))
-        .optional()?
-        .is_some())
-}
-
 /// A group's image ids in the artist's order (the fast path for big groups).
 pub fn group_image_ids(conn: &Connection, group: GroupId) -> Result<Vec<ImageId>> {
     ensure_group(conn, group)?;
@@ -262,15 +252,32 @@ pub fn group_images(conn: &Connection, group: GroupId) -> Result<Vec<Image>> {
 }
 
 /// Adds images to a group: at the end (`at = None`) or at drop marker `at`
-/// (0 ..= len), in the order given. Images already in the group stay where
-/// they are. Returns how many were added.
+/// (0 ..= len; past the end means the end), in the order given. Images already
+/// in the group stay where they are. Returns how many were added.
 pub fn add_images(
     conn: &Connection,
     group: GroupId,
     images: &[ImageId],
     at: Option<usize>,
 ) -> Result<usize> {
+    let before = match at {
+        Some(index) => order::image_at(conn, group, index)?,
+        None => None,
+    };
+    add_images_before(conn, group, images, before)
+}
+
+/// Adds images to a group right before the member `before` (`None`: at the
+/// end), in the order given; images already in the group stay where they are.
+/// Returns how many were added.
+pub fn add_images_before(
+    conn: &Connection,
+    group: GroupId,
+    images: &[ImageId],
+    before: Option<ImageId>,
+) -> Result<usize> {
     ensure_group(conn, group)?;
+    let marker = marker_key(conn, group, before)?;
     let mut seen = HashSet::new();
     let mut new = Vec::new();
     for &id in images {
@@ -284,13 +291,11 @@ pub fn add_images(
         if exists.is_none() {
             return Err(id.not_found());
         }
-        if !is_member(conn, group, id)? {
+        if order::key_of(conn, group, id)?.is_none() {
             new.push(id);
         }
     }
-    let len = order::len(conn, group)?;
-    let index = at.unwrap_or(len).min(len);
-    let keys = order::make_room(conn, group, index, &HashSet::new(), new.len())?;
+    let keys = order::make_room(conn, group, marker, &HashSet::new(), new.len())?;
     let mut stmt = conn.prepare_cached(
         "INSERT INTO image_group_relations (image_group_id, image_id, sort_order) VALUES (?1, ?2, ?3)",
     )?;
@@ -298,6 +303,16 @@ pub fn add_images(
         stmt.execute(params![group, id, key])?;
     }
     Ok(new.len())
+}
+
+/// The key of the member a drop marker sits before (`None`: the end).
+fn marker_key(conn: &Connection, group: GroupId, before: Option<ImageId>) -> Result<Option<i64>> {
+    match before {
+        None => Ok(None),
+        Some(anchor) => order::key_of(conn, group, anchor)?
+            .map(Some)
+            .ok_or_else(|| Error::invalid("drop position", format!("{anchor} is not in {group}"))),
+    }
 }
 
 /// Removes images from a group; the images stay in the library. Returns how
@@ -317,31 +332,48 @@ pub fn remove_images(conn: &Connection, group: GroupId, images: &[ImageId]) -> R
 /// Moves one or many images of a group to the drop marker `to` (0 ..= len, a
 /// position in the current order, as the insertion line in the grid shows it).
 /// The moved images keep their relative order and end up side by side; the
-/// rest keep theirs. This is the drag-reorder.
+/// rest keep theirs. This is the drag-reorder. Finding the image at `to` counts
+/// rows; [`move_images_before`] does not.
 pub fn move_images(conn: &Connection, group: GroupId, images: &[ImageId], to: usize) -> Result<()> {
     ensure_group(conn, group)?;
-    let len = order::len(conn, group)?;
-    if to > len {
-        return Err(Error::invalid(
-            "position",
-            format!("{to} is past the end of {group}, which has {len} images"),
-        ));
+    let before = order::image_at(conn, group, to)?;
+    if before.is_none() {
+        let len = order::len(conn, group)?;
+        if to != len {
+            return Err(Error::invalid(
+                "position",
+                format!("{to} is past the end of {group}, which has {len} images"),
+            ));
+        }
     }
+    move_images_before(conn, group, images, before)
+}
+
+/// Moves one or many images of a group to just before the member `before`
+/// (`None`: to the end) — the drop marker as the grid knows it. `before` may
+/// itself be one of the moved images (a drop onto the selection's own place).
+/// The moved images keep their relative order; the rest keep theirs. Writes
+/// only the moved rows, and now and then a small neighbourhood.
+pub fn move_images_before(
+    conn: &Connection,
+    group: GroupId,
+    images: &[ImageId],
+    before: Option<ImageId>,
+) -> Result<()> {
+    ensure_group(conn, group)?;
+    let marker = marker_key(conn, group, before)?;
     let mut moving: Vec<(i64, ImageId)> = Vec::with_capacity(images.len());
     let mut set = HashSet::with_capacity(images.len());
     for &id in images {
         if !set.insert(id) {
             continue;
         }
-        let key: Option<i64> = conn
-            .prepare_cached("SELECT sort_order FROM image_group_relations WHERE image_group_id = ?1 AND image_id = ?2")?
-            .query_row(params![group, id], |r| r.get(0))
-            .optional()?;
-        let key = key.ok_or_else(|| Error::invalid("image", format!("{id} is not in {group}")))?;
+        let key = order::key_of(conn, group, id)?
+            .ok_or_else(|| Error::invalid("image", format!("{id} is not in {group}")))?;
         moving.push((key, id));
     }
     moving.sort_unstable();
-    let keys = order::make_room(conn, group, to, &set, moving.len())?;
+    let keys = order::make_room(conn, group, marker, &set, moving.len())?;
     let mut stmt = conn.prepare_cached(
         "UPDATE image_group_relations SET sort_order = ?3 WHERE image_group_id = ?1 AND image_id = ?2",
     )?;
@@ -639,17 +671,34 @@ pub(crate) mod tests {
 
     #[derive(Clone, Debug)]
     enum Op {
-        Add { count: usize, at: Option<usize> },
-        Move { picks: Vec<usize>, to: usize },
-        Remove { picks: Vec<usize> },
+        Add {
+            count: usize,
+            at: Option<usize>,
+        },
+        Move {
+            picks: Vec<usize>,
+            to: usize,
+            by_anchor: bool,
+        },
+        Remove {
+            picks: Vec<usize>,
+        },
     }
 
     fn op() -> impl Strategy<Value = Op> {
         prop_oneof![
             (1..4usize, proptest::option::of(0..40usize))
                 .prop_map(|(count, at)| Op::Add { count, at }),
-            (proptest::collection::vec(0..40usize, 1..6), 0..41usize)
-                .prop_map(|(picks, to)| Op::Move { picks, to }),
+            (
+                proptest::collection::vec(0..40usize, 1..6),
+                0..41usize,
+                any::<bool>()
+            )
+                .prop_map(|(picks, to, by_anchor)| Op::Move {
+                    picks,
+                    to,
+                    by_anchor
+                }),
             (proptest::collection::vec(0..40usize, 1..3)).prop_map(|picks| Op::Remove { picks }),
         ]
     }
@@ -683,10 +732,16 @@ pub(crate) mod tests {
                         let i = at.unwrap_or(model.len());
                         model.splice(i..i, new);
                     }
-                    Op::Move { picks, to } if !model.is_empty() => {
+                    Op::Move { picks, to, by_anchor } if !model.is_empty() => {
                         let moved: Vec<_> = picks.iter().map(|p| model[p % model.len()]).collect();
                         let to = to % (model.len() + 1);
-                        lib.write(|tx| move_images(tx, g, &moved, to)).unwrap();
+                        if by_anchor {
+                            // As the grid does it: the image the marker sits before.
+                            let before = model.get(to).copied();
+                            lib.write(|tx| move_images_before(tx, g, &moved, before)).unwrap();
+                        } else {
+                            lib.write(|tx| move_images(tx, g, &moved, to)).unwrap();
+                        }
                         model = model_move(&model, &moved, to);
                     }
                     Op::Remove { picks } if !model.is_empty() => {

@@ -44,7 +44,23 @@ pub fn len(conn: &Connection, group: GroupId) -> Result<usize> {
     Ok(usize::try_from(n).unwrap_or(0))
 }
 
-/// The row at `index` in the group's order (the drop marker's right neighbour).
+/// The image at `index` in the group's order (the drop marker's right
+/// neighbour), found by counting: O(index). Callers that know the image the
+/// marker sits before pass it to [`make_room`] directly.
+pub fn image_at(conn: &Connection, group: GroupId, index: usize) -> Result<Option<ImageId>> {
+    Ok(row_at(conn, group, index)?.map(|r| r.image))
+}
+
+/// The sort key of an image in the group, if it is a member.
+pub fn key_of(conn: &Connection, group: GroupId, image: ImageId) -> Result<Option<i64>> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT sort_order FROM image_group_relations WHERE image_group_id = ?1 AND image_id = ?2",
+        )?
+        .query_row(params![group, image], |r| r.get(0))
+        .optional()?)
+}
+
 fn row_at(conn: &Connection, group: GroupId, index: usize) -> Result<Option<Row>> {
     Ok(conn
         .prepare_cached(
@@ -108,21 +124,22 @@ fn walk(
     Ok((found, None))
 }
 
-/// Finds `count` ascending keys for rows to be placed at the drop marker
-/// `index` (0 ..= len) of the group's current order, as if the rows in `moving`
-/// were not there (they are about to get the returned keys). Renumbers a window
-/// of neighbours when there is no room.
+/// Finds `count` ascending keys for rows to be placed at a drop marker in the
+/// group's current order: right before the row whose key is `marker`, or at
+/// the end for `None`. The rows in `moving` are treated as not there (they are
+/// about to get the returned keys; the marker's own row may be one of them).
+/// Renumbers a window of neighbours when there is no room. Cost: index seeks
+/// plus the rows skipped or renumbered, never the size of the group.
 pub fn make_room(
     conn: &Connection,
     group: GroupId,
-    index: usize,
+    marker: Option<i64>,
     moving: &HashSet<ImageId>,
     count: usize,
 ) -> Result<Vec<i64>> {
     if count == 0 {
         return Ok(Vec::new());
     }
-    let marker = row_at(conn, group, index)?.map(|r| r.key);
     let mut width = FIRST_WINDOW.max(count);
     loop {
         let (mut before, low) = walk(conn, group, marker, true, moving, width)?;
@@ -159,10 +176,7 @@ pub fn make_room(
             for (j, row) in after.iter().enumerate() {
                 stmt.execute(params![group, row.image, key_of(before.len() + count + j)])?;
             }
-            log::debug!(
-                "renumbered {} rows of {group} around index {index}",
-                before.len() + after.len()
-            );
+            log::debug!("renumbered {} rows of {group}", before.len() + after.len());
             return Ok((0..count).map(|i| key_of(before.len() + i)).collect());
         }
         if exhausted {
