@@ -541,18 +541,29 @@ pub fn store(lib: &mut Library, prepared: Prepared, group: GroupId) -> Result<Ou
         height: prepared.height,
         format: prepared.format,
     };
-    let inserted = lib.write(|tx| {
-        let id = images::insert_image(tx, &new)?;
-        images::add_images(tx, group, &[id], None)?;
-        Ok(id)
+    // Looked up again under the write lock: another process may have imported
+    // the same bytes since the check above.
+    let inserted = lib.write(|tx| match images::image_by_hash(tx, new.content_hash)? {
+        Some(existing) => {
+            let added = images::add_images(tx, group, &[existing.id], None)?;
+            Ok(Outcome::AlreadyInLibrary {
+                image: existing.id,
+                added_to_group: added > 0,
+            })
+        }
+        None => {
+            let image = images::insert_image(tx, &new)?;
+            images::add_images(tx, group, &[image], None)?;
+            Ok(Outcome::Imported {
+                image,
+                format: prepared.format,
+                width: prepared.width,
+                height: prepared.height,
+            })
+        }
     });
     match inserted {
-        Ok(image) => Ok(Outcome::Imported {
-            image,
-            format: prepared.format,
-            width: prepared.width,
-            height: prepared.height,
-        }),
+        Ok(outcome) => Ok(outcome),
         Err(e) => {
             // Leave nothing behind that we made, unless a row now owns the file.
             let owned = images::image_by_hash(lib.conn(), &prepared.hash)
@@ -988,6 +999,43 @@ mod tests {
         assert!(!check::check(&mut f.lib, false).unwrap().is_clean());
         f.import(&[p]);
         assert!(check::check(&mut f.lib, false).unwrap().is_clean());
+    }
+
+    #[test]
+    fn two_importers_racing_on_the_same_files_store_each_once() {
+        let f = fixture();
+        let paths: Vec<_> = (0..30)
+            .map(|i| {
+                f.file(
+                    &format!("{i}.png"),
+                    &sample::image_bytes(Format::Png, 16, 16, i).unwrap(),
+                )
+            })
+            .collect();
+        let root = f.lib.root().to_path_buf();
+        let group = f.group;
+        let results: Vec<Summary> = std::thread::scope(|scope| {
+            let runs: Vec<_> = (0..2)
+                .map(|_| {
+                    let (root, paths) = (&root, &paths);
+                    scope.spawn(move || {
+                        // A connection of its own, as a second process would have.
+                        let mut lib = Library::open(root).unwrap();
+                        import_paths(&mut lib, paths, group, |_| {}, &AtomicBool::new(false))
+                    })
+                })
+                .collect();
+            runs.into_iter().map(|r| r.join().unwrap()).collect()
+        });
+        for s in &results {
+            assert_eq!(s.failed(), 0, "{s:?}");
+        }
+        assert_eq!(results[0].imported() + results[1].imported(), 30);
+        assert_eq!(
+            images::group_image_ids(f.lib.conn(), group).unwrap().len(),
+            30
+        );
+        assert_eq!(f.originals().len(), 30);
     }
 
     #[cfg(unix)]
