@@ -140,17 +140,24 @@ pub fn make_room(
     if count == 0 {
         return Ok(Vec::new());
     }
+    // Fast path: room in the gap right at the marker; only the two neighbours
+    // are read and no other row changes.
+    let prev = walk(conn, group, marker, true, moving, 1)?
+        .0
+        .first()
+        .map(|r| r.key);
+    let next = walk(conn, group, marker, false, moving, 1)?
+        .0
+        .first()
+        .map(|r| r.key);
+    if let Some(keys) = spread(prev, next, count) {
+        return Ok(keys);
+    }
     let mut width = FIRST_WINDOW.max(count);
     loop {
         let (mut before, low) = walk(conn, group, marker, true, moving, width)?;
         let (after, high) = walk(conn, group, marker, false, moving, width)?;
         before.reverse();
-        // Fast path: room in the gap right at the marker, no neighbour changes.
-        let prev = before.last().map(|r| r.key);
-        let next = after.first().map(|r| r.key);
-        if let Some(keys) = spread(prev, next, count) {
-            return Ok(keys);
-        }
         // Renumber before ++ [new] ++ after between the window's outer bounds.
         let total = before.len() + count + after.len();
         let exhausted = low.is_none() && high.is_none();
