@@ -39,7 +39,7 @@ fn describe(lib: &Library) -> String {
     let conn = lib.conn();
     let galleries = catalog::list_galleries(conn).map_or(0, |v| v.len() as u64);
     let groups = catalog::list_groups(conn).map_or(0, |v| v.len() as u64);
-    let images = images::all_images(conn).map_or(0, |v| v.len() as u64);
+    let images = images::count(conn).unwrap_or(0);
     format!(
         "{}, {}, {}.",
         crate::count(galleries, "gallery", "galleries"),

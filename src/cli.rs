@@ -95,10 +95,7 @@ fn import_cmd(
         if let Some((gallery, link_type)) = &link {
             let gallery = catalog::find_or_create_gallery(tx, gallery)?;
             let link_type = catalog::clean_type(link_type)?;
-            let linked = catalog::gallery_links(tx, gallery)?
-                .iter()
-                .any(|l| l.group == group && l.link_type == link_type);
-            if !linked {
+            if !catalog::link_exists(tx, gallery, group, &link_type)? {
                 catalog::attach(tx, gallery, group, &link_type)?;
             }
         }

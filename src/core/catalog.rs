@@ -401,7 +401,8 @@ pub fn ensure_group(conn: &Connection, id: GroupId) -> Result<()> {
     GROUPS.exists(conn, id.0)
 }
 
-fn link_exists(
+/// Whether the group is in the gallery under this type.
+pub fn link_exists(
     conn: &Connection,
     gallery: GalleryId,
     group: GroupId,
@@ -549,6 +550,19 @@ pub fn group_links(conn: &Connection, group: GroupId) -> Result<Vec<Link>> {
         "{LINK_SELECT} WHERE l.image_group_id = ?1 ORDER BY ga.name COLLATE NOCASE, l.type"
     ))?;
     let rows = stmt.query_map([group], link_row)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Every link through which an image appears in a gallery (via any of its
+/// groups), by gallery, type and group.
+pub fn image_links(conn: &Connection, image: ImageId) -> Result<Vec<Link>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "{LINK_SELECT}
+         JOIN image_group_relations im ON im.image_group_id = l.image_group_id
+         WHERE im.image_id = ?1
+         ORDER BY ga.name COLLATE NOCASE, l.type, g.name COLLATE NOCASE"
+    ))?;
+    let rows = stmt.query_map([image], link_row)?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 

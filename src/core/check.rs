@@ -9,8 +9,6 @@
 
 use std::path::{Path, PathBuf};
 
-use rusqlite::params;
-
 use super::catalog;
 use super::error::{IoContext, Result};
 use super::ids::{GroupId, ImageId};
@@ -269,7 +267,7 @@ fn mend(lib: &mut Library, report: &mut Report) -> Result<()> {
             },
             Problem::Orphan { path } => recover(lib, path, report)?,
             Problem::DuplicateOrder { group, .. } if order_fixed.insert(*group) => {
-                renumber_group(lib, *group)?;
+                lib.write(|tx| super::order::renumber(tx, *group))?;
                 report
                     .repaired
                     .push(format!("renumbered the order of {group}"));
@@ -382,20 +380,6 @@ fn recover(lib: &mut Library, path: &Path, report: &mut Report) -> Result<()> {
         path.display()
     ));
     Ok(())
-}
-
-/// Gives every image of a group a fresh key, keeping the current order.
-fn renumber_group(lib: &mut Library, group: GroupId) -> Result<()> {
-    lib.write(|tx| {
-        let ids = images::group_image_ids(tx, group)?;
-        let mut stmt = tx.prepare_cached(
-            "UPDATE image_group_relations SET sort_order = ?3 WHERE image_group_id = ?1 AND image_id = ?2",
-        )?;
-        for (i, id) in ids.iter().enumerate() {
-            stmt.execute(params![group, id, (i as i64 + 1) * super::order::GAP])?;
-        }
-        Ok(())
-    })
 }
 
 #[cfg(test)]

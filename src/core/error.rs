@@ -10,10 +10,6 @@ pub enum Error {
     #[error("{what} #{id} does not exist")]
     NotFound { what: &'static str, id: i64 },
 
-    /// A row that was asked for by name does not exist.
-    #[error("there is no {what} named \u{201c}{name}\u{201d}")]
-    NotFoundByName { what: &'static str, name: String },
-
     /// A value the user gave cannot be used; `reason` says why in words.
     #[error("{what}: {reason}")]
     Invalid { what: String, reason: String },

@@ -177,6 +177,11 @@ pub fn all_images(conn: &Connection) -> Result<Vec<Image>> {
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
+/// How many images the library holds.
+pub fn count(conn: &Connection) -> Result<u64> {
+    Ok(conn.query_row("SELECT count(*) FROM images", [], |r| r.get(0))?)
+}
+
 /// The data of a new image row.
 #[derive(Clone, Debug)]
 pub struct NewImage<'a> {
@@ -404,22 +409,7 @@ pub fn usage(conn: &Connection, id: ImageId) -> Result<Usage> {
     let groups = stmt
         .query_map([id], |r| Ok((r.get(0)?, r.get(1)?)))?
         .collect::<rusqlite::Result<Vec<(GroupId, String)>>>()?;
-    let mut links = Vec::new();
-    for (group, _) in &groups {
-        links.extend(super::catalog::group_links(conn, *group)?);
-    }
-    links.sort_by(|a, b| {
-        (
-            a.gallery_name.to_lowercase(),
-            &a.link_type,
-            a.group_name.to_lowercase(),
-        )
-            .cmp(&(
-                b.gallery_name.to_lowercase(),
-                &b.link_type,
-                b.group_name.to_lowercase(),
-            ))
-    });
+    let links = super::catalog::image_links(conn, id)?;
     Ok(Usage { groups, links })
 }
 

@@ -511,21 +511,13 @@ fn jpeg_is_complete(bytes: &[u8]) -> bool {
 
 /// Stores a prepared file in the library and adds it to `group` (at the end).
 pub fn store(lib: &mut Library, prepared: Prepared, group: GroupId) -> Result<Outcome> {
-    if let Some(existing) = images::image_by_hash(lib.conn(), &prepared.hash)? {
-        // Same bytes as an image we have. If its file went missing or was
-        // damaged, these bytes put it right.
-        let path = lib.file_path(&existing.filename);
-        if !file_matches(&path, prepared.byte_size()) {
-            log::warn!("restoring the missing or damaged file {}", path.display());
-            write_atomically(&path, &prepared.bytes)?;
-        }
-        let added = lib.write(|tx| images::add_images(tx, group, &[existing.id], None))?;
-        return Ok(Outcome::AlreadyInLibrary {
-            image: existing.id,
-            added_to_group: added > 0,
-        });
-    }
-    let filename = prepared.filename();
+    // The file first: under the existing image's name if the library already
+    // has these bytes (which puts back a file that went missing or changed
+    // size), else under the name the content gives.
+    let filename = match images::image_by_hash(lib.conn(), &prepared.hash)? {
+        Some(existing) => existing.filename,
+        None => prepared.filename(),
+    };
     let path = lib.file_path(&filename);
     let created = !file_matches(&path, prepared.byte_size());
     if created {
@@ -541,9 +533,9 @@ pub fn store(lib: &mut Library, prepared: Prepared, group: GroupId) -> Result<Ou
         height: prepared.height,
         format: prepared.format,
     };
-    // Looked up again under the write lock: another process may have imported
-    // the same bytes since the check above.
-    let inserted = lib.write(|tx| match images::image_by_hash(tx, new.content_hash)? {
+    // Then the row, deciding new or existing under the write lock: another
+    // process may have imported the same bytes meanwhile.
+    let stored = lib.write(|tx| match images::image_by_hash(tx, new.content_hash)? {
         Some(existing) => {
             let added = images::add_images(tx, group, &[existing.id], None)?;
             Ok(Outcome::AlreadyInLibrary {
@@ -562,26 +554,20 @@ pub fn store(lib: &mut Library, prepared: Prepared, group: GroupId) -> Result<Ou
             })
         }
     });
-    match inserted {
-        Ok(outcome) => Ok(outcome),
-        Err(e) => {
-            // Leave nothing behind that we made, unless a row now owns the file.
-            let owned = images::image_by_hash(lib.conn(), &prepared.hash)
-                .ok()
-                .flatten()
-                .is_some();
-            if created
-                && !owned
-                && let Err(rm) = std::fs::remove_file(&path)
-            {
-                log::warn!(
-                    "could not remove {} after a failed import: {rm}",
-                    path.display()
-                );
-            }
-            Err(e)
+    if stored.is_err() && created {
+        // Leave nothing behind that we made, unless a row now owns the file.
+        let owned = images::image_by_hash(lib.conn(), &prepared.hash)
+            .ok()
+            .flatten()
+            .is_some();
+        if !owned && let Err(rm) = std::fs::remove_file(&path) {
+            log::warn!(
+                "could not remove {} after a failed import: {rm}",
+                path.display()
+            );
         }
     }
+    stored
 }
 
 fn file_matches(path: &Path, size: u64) -> bool {

@@ -66,9 +66,10 @@ impl Library {
         let db_path = root.join(DB_FILE);
         let is_new = !db_path.exists();
         if is_new {
-            std::fs::create_dir_all(&root).at(&root)?;
-            let originals = root.join(DEFAULT_STORE).join(ORIGINALS_DIR);
-            std::fs::create_dir_all(&originals).at(&originals)?;
+            // Only a new library gets its store folder made; for an existing
+            // one, a missing store folder is an unmounted drive (below).
+            let store = root.join(DEFAULT_STORE);
+            std::fs::create_dir_all(&store).at(&store)?;
         }
         let conn = db::open_or_create(&db_path, |tx| {
             tx.execute(

@@ -197,6 +197,26 @@ pub fn make_room(
     }
 }
 
+/// Gives every image of the group a fresh key, GAP apart, keeping the current
+/// order (ties, which only a damaged database has, broken by image id). For
+/// repairs; moves never need it.
+pub fn renumber(conn: &Connection, group: GroupId) -> Result<()> {
+    let ids: Vec<ImageId> = conn
+        .prepare_cached(
+            "SELECT image_id FROM image_group_relations WHERE image_group_id = ?1
+             ORDER BY sort_order, image_id",
+        )?
+        .query_map([group], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut stmt = conn.prepare_cached(
+        "UPDATE image_group_relations SET sort_order = ?3 WHERE image_group_id = ?1 AND image_id = ?2",
+    )?;
+    for (i, id) in ids.iter().enumerate() {
+        stmt.execute(params![group, id, (i as i64 + 1) * GAP])?;
+    }
+    Ok(())
+}
+
 /// `count` evenly spaced keys strictly between `prev` and `next` (open ends:
 /// from 0, or by GAP past the end), if they fit.
 fn spread(prev: Option<i64>, next: Option<i64>, count: usize) -> Option<Vec<i64>> {
