@@ -3,11 +3,16 @@
 //! nothing depends on image files shipped in the repository.
 
 use std::io::Cursor;
+use std::path::PathBuf;
+use std::sync::atomic::AtomicBool;
 
 use image::{Rgb, RgbImage};
 
-use super::error::{Error, Result};
-use super::images::Format;
+use super::catalog;
+use super::error::{Error, IoContext, Result};
+use super::images::{self, Format};
+use super::import::{self, Event, Outcome};
+use super::library::Library;
 
 /// A picture of `width`×`height` pixels: a two-colour gradient with a few
 /// discs and a little film grain (so it compresses like a photograph, not like
@@ -73,6 +78,158 @@ pub fn encode(img: &RgbImage, format: Format) -> Result<Vec<u8>> {
     Ok(out.into_inner())
 }
 
+/// A pencil sketch on paper: outlines of a few discs and some hatching, for
+/// the sample portfolio's `sketches` groups.
+pub fn sketch(width: u32, height: u32, seed: u64) -> RgbImage {
+    let base = picture(width, height, seed);
+    let paper = [244.0f32, 239.0, 228.0];
+    let step = (width.min(height) / 40).max(2);
+    RgbImage::from_fn(width, height, |x, y| {
+        let p = base.get_pixel(x, y).0;
+        // Edges of the picture's shapes become pencil lines.
+        let right = base.get_pixel((x + 1).min(width - 1), y).0;
+        let below = base.get_pixel(x, (y + 1).min(height - 1)).0;
+        let edge = (0..3)
+            .map(|i| {
+                (i32::from(p[i]) - i32::from(right[i])).abs()
+                    + (i32::from(p[i]) - i32::from(below[i])).abs()
+            })
+            .sum::<i32>();
+        let luma = (u32::from(p[0]) * 3 + u32::from(p[1]) * 6 + u32::from(p[2])) / 10;
+        let hatch = luma < 110 && (x + y) % step == 0;
+        let ink = if edge > 90 {
+            0.75
+        } else if hatch {
+            0.35
+        } else {
+            0.0
+        };
+        Rgb(paper.map(|c| (c * (1.0 - ink) + 60.0 * ink) as u8))
+    })
+}
+
+/// What the sample portfolio holds: one gallery per scenario of the user's
+/// design, each with two groups of different types.
+pub const PORTFOLIO: [SampleGallery; 3] = [
+    SampleGallery {
+        name: "Harbour Lights (exhibition)",
+        description: "Main exhibit and behind-the-scenes: the public show and how it was made.",
+        groups: [
+            ("Harbour Lights", "main_exhibit", 8, false),
+            ("Harbour Lights: making of", "behind_the_scenes", 4, false),
+        ],
+    },
+    SampleGallery {
+        name: "Two Voices (collaboration)",
+        description: "A primary artist and a guest, side by side but not mixed.",
+        groups: [
+            ("Ines Moreau: new work", "primary_artist", 6, false),
+            ("Guest: Tomas Reyes", "guest_artist_feature", 3, false),
+        ],
+    },
+    SampleGallery {
+        name: "Salt Flats (project)",
+        description: "Final photographs and the concept sketches behind them.",
+        groups: [
+            ("Salt Flats: prints", "photographs", 6, false),
+            ("Salt Flats: sketches", "sketches", 5, true),
+        ],
+    },
+];
+
+/// One gallery of the sample portfolio: `(group, type, images, sketches?)`.
+#[derive(Clone, Copy, Debug)]
+pub struct SampleGallery {
+    pub name: &'static str,
+    pub description: &'static str,
+    pub groups: [(&'static str, &'static str, usize, bool); 2],
+}
+
+/// Builds the sample portfolio in `lib`: generates its pictures (`width` px
+/// wide) into a temporary folder, imports them through the normal import, and
+/// makes the galleries, groups, typed links and alt texts. Galleries or groups
+/// that already exist by name are reused, so running it twice adds nothing.
+/// `progress(done, total)` hears of each image.
+pub fn create_portfolio(
+    lib: &mut Library,
+    width: u32,
+    mut progress: impl FnMut(usize, usize),
+    cancel: &AtomicBool,
+) -> Result<import::Summary> {
+    let dir = tempfile::Builder::new()
+        .prefix("folio-sample-")
+        .tempdir()
+        .at(std::env::temp_dir())?;
+    let total: usize = PORTFOLIO
+        .iter()
+        .flat_map(|g| g.groups.iter().map(|t| t.2))
+        .sum();
+    let mut done = 0;
+    let mut summary = import::Summary::default();
+    for (gi, gallery) in PORTFOLIO.iter().enumerate() {
+        let gallery_id = lib.write(|tx| {
+            let id = catalog::find_or_create_gallery(tx, gallery.name)?;
+            catalog::set_gallery_description(tx, id, Some(gallery.description))?;
+            Ok(id)
+        })?;
+        for (ti, &(group, link_type, count, sketches)) in gallery.groups.iter().enumerate() {
+            let mut files: Vec<PathBuf> = Vec::new();
+            for i in 0..count {
+                let seed = (gi * 100 + ti * 10 + i) as u64 + 1;
+                // Every third picture is portrait, as in a real portfolio.
+                let (w, h) = if i % 3 == 2 {
+                    (width * 2 / 3, width * 5 / 6)
+                } else {
+                    (width, width * 2 / 3)
+                };
+                let img = if sketches {
+                    sketch(w, h, seed)
+                } else {
+                    picture(w, h, seed)
+                };
+                let path = dir.path().join(format!("{group} {:02}.jpg", i + 1));
+                std::fs::write(&path, encode(&img, Format::Jpeg)?).at(&path)?;
+                files.push(path);
+            }
+            let group_id = lib.write(|tx| {
+                let id = catalog::find_or_create_group(tx, group)?;
+                if !catalog::link_exists(tx, gallery_id, id, link_type)? {
+                    catalog::attach(tx, gallery_id, id, link_type)?;
+                }
+                Ok(id)
+            })?;
+            let batch = import::import_paths(
+                lib,
+                &files,
+                group_id,
+                |event| {
+                    if let Event::Finished { .. } = event {
+                        done += 1;
+                        progress(done, total);
+                    }
+                },
+                cancel,
+            );
+            lib.write(|tx| {
+                for (i, report) in batch.files.iter().enumerate() {
+                    if let Outcome::Imported { image, .. } = report.outcome {
+                        let alt = format!("{group}, plate {}", i + 1);
+                        images::set_alt_text(tx, image, Some(&alt))?;
+                    }
+                }
+                Ok(())
+            })?;
+            let cancelled = batch.cancelled;
+            summary.files.extend(batch.files);
+            if cancelled {
+                summary.cancelled = true;
+                return Ok(summary);
+            }
+        }
+    }
+    Ok(summary)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -85,5 +242,29 @@ mod tests {
             assert_eq!((img.width(), img.height()), (40, 30), "{format:?}");
         }
         assert_ne!(picture(20, 20, 1).into_raw(), picture(20, 20, 2).into_raw());
+    }
+
+    #[test]
+    fn sample_portfolio_shows_the_three_scenarios_and_is_idempotent() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut lib = Library::open(dir.path()).unwrap();
+        let never = AtomicBool::new(false);
+        let first = create_portfolio(&mut lib, 48, |_, _| {}, &never).unwrap();
+        assert_eq!(first.failed(), 0, "{:?}", first.files);
+        assert_eq!(first.imported(), 32);
+        let galleries = catalog::list_galleries(lib.conn()).unwrap();
+        assert_eq!(galleries.len(), 3);
+        let mut types: Vec<String> = Vec::new();
+        for g in &galleries {
+            types.extend(catalog::gallery_links(lib.conn(), g.id).unwrap().into_iter().map(|l| l.link_type));
+        }
+        types.sort();
+        let mut seed: Vec<String> = catalog::SEED_TYPES.iter().map(|s| s.to_string()).collect();
+        seed.sort();
+        assert_eq!(types, seed, "every seed type appears once");
+        let again = create_portfolio(&mut lib, 48, |_, _| {}, &never).unwrap();
+        assert_eq!(again.imported(), 0);
+        assert_eq!(images::count(lib.conn()).unwrap(), 32);
+        assert_eq!(catalog::list_groups(lib.conn()).unwrap().len(), 6);
     }
 }

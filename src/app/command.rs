@@ -1,0 +1,232 @@
+//! Every command the artist can give from a menu, a button or the keyboard.
+//! One enum is the single source of each command's label, shortcut and
+//! description: the menus, the buttons' tooltips, the keyboard handling and
+//! the help overlay (F1) all read it from here.
+
+use eframe::egui::{Key, KeyboardShortcut, Modifiers};
+
+/// A command of the app. Which one is allowed right now is decided by the app
+/// (a command that needs a selection does nothing without one).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Command {
+    /// Make a new, empty gallery.
+    NewGallery,
+    /// Make a new image group (attached to the selected gallery if there is one).
+    NewGroup,
+    /// Attach an existing or new group to the selected gallery, with a type.
+    AttachGroup,
+    /// Pick image files to import into the selected group.
+    ImportFiles,
+    /// Pick a folder to import (recursively) into the selected group.
+    ImportFolder,
+    /// Build the three scenarios of the design as a sample portfolio.
+    AddSamplePortfolio,
+    /// Undo the last change to a group's images (remove or reorder).
+    Undo,
+    /// Select every image of the group.
+    SelectAll,
+    /// Clear the selection (or close the viewer or a dialog).
+    SelectNone,
+    /// Select the previous image.
+    SelectPrevious,
+    /// Select the next image.
+    SelectNext,
+    /// Move the selected images one place earlier.
+    MoveEarlier,
+    /// Move the selected images one place later.
+    MoveLater,
+    /// Remove the selected images from this group; they stay in the library.
+    RemoveFromGroup,
+    /// Delete the selected images from the library and every group (asks first).
+    DeleteFromLibrary,
+    /// Show the selected image full-window.
+    OpenViewer,
+    /// Rename the selected group.
+    RenameGroup,
+    /// Bigger thumbnails.
+    ZoomIn,
+    /// Smaller thumbnails.
+    ZoomOut,
+    /// Show or hide the inspector.
+    ToggleInspector,
+    /// The list of shortcuts.
+    Help,
+}
+
+const fn sc(modifiers: Modifiers, key: Key) -> KeyboardShortcut {
+    KeyboardShortcut::new(modifiers, key)
+}
+
+const CMD_SHIFT: Modifiers = Modifiers {
+    alt: false,
+    ctrl: false,
+    shift: true,
+    mac_cmd: false,
+    command: true,
+};
+
+impl Command {
+    /// Every command, in the order the help overlay lists them.
+    pub const ALL: [Command; 21] = [
+        Command::NewGallery,
+        Command::NewGroup,
+        Command::AttachGroup,
+        Command::ImportFiles,
+        Command::ImportFolder,
+        Command::AddSamplePortfolio,
+        Command::Undo,
+        Command::SelectAll,
+        Command::SelectNone,
+        Command::SelectPrevious,
+        Command::SelectNext,
+        Command::MoveEarlier,
+        Command::MoveLater,
+        Command::RemoveFromGroup,
+        Command::DeleteFromLibrary,
+        Command::OpenViewer,
+        Command::RenameGroup,
+        Command::ZoomIn,
+        Command::ZoomOut,
+        Command::ToggleInspector,
+        Command::Help,
+    ];
+
+    /// The name on menus and buttons.
+    pub fn label(self) -> &'static str {
+        match self {
+            Command::NewGallery => "New gallery…",
+            Command::NewGroup => "New group…",
+            Command::AttachGroup => "Attach group…",
+            Command::ImportFiles => "Import files…",
+            Command::ImportFolder => "Import folder…",
+            Command::AddSamplePortfolio => "Add sample portfolio",
+            Command::Undo => "Undo",
+            Command::SelectAll => "Select all",
+            Command::SelectNone => "Select none",
+            Command::SelectPrevious => "Select previous",
+            Command::SelectNext => "Select next",
+            Command::MoveEarlier => "Move earlier",
+            Command::MoveLater => "Move later",
+            Command::RemoveFromGroup => "Remove from group",
+            Command::DeleteFromLibrary => "Delete from library…",
+            Command::OpenViewer => "View full window",
+            Command::RenameGroup => "Rename group…",
+            Command::ZoomIn => "Bigger thumbnails",
+            Command::ZoomOut => "Smaller thumbnails",
+            Command::ToggleInspector => "Show inspector",
+            Command::Help => "Keyboard shortcuts",
+        }
+    }
+
+    /// What it does, for tooltips and the help overlay.
+    pub fn description(self) -> &'static str {
+        match self {
+            Command::NewGallery => "Make a gallery: an exhibition, a project, a client portfolio.",
+            Command::NewGroup => {
+                "Make an image group; it is attached to the selected gallery with the type you choose."
+            }
+            Command::AttachGroup => {
+                "Put an existing group (or a new one) into the selected gallery, with a type such as main_exhibit or sketches."
+            }
+            Command::ImportFiles => "Copy image files into the library and into the selected group.",
+            Command::ImportFolder => "Copy every image in a folder (and its sub-folders) into the selected group.",
+            Command::AddSamplePortfolio => {
+                "Three example galleries, one for each way of using typed groups."
+            }
+            Command::Undo => "Undo the last removal from a group, reorder or detach.",
+            Command::SelectAll => "Select every image in the group.",
+            Command::SelectNone => "Clear the selection; closes the viewer or a dialog.",
+            Command::SelectPrevious => "Select the image before the selected one.",
+            Command::SelectNext => "Select the image after the selected one.",
+            Command::MoveEarlier => "Move the selected images one place earlier in the group.",
+            Command::MoveLater => "Move the selected images one place later in the group.",
+            Command::RemoveFromGroup => {
+                "Take the selected images out of this group. They stay in the library and in other groups."
+            }
+            Command::DeleteFromLibrary => {
+                "Delete the selected images from the library and from every group that holds them."
+            }
+            Command::OpenViewer => "Show the selected image full-window; ← and → step, Esc closes.",
+            Command::RenameGroup => "Give the selected group a new name.",
+            Command::ZoomIn => "Make the thumbnails bigger.",
+            Command::ZoomOut => "Make the thumbnails smaller.",
+            Command::ToggleInspector => "Show or hide the panel with the selected image's details.",
+            Command::Help => "Show this list.",
+        }
+    }
+
+    /// The keyboard shortcuts (the first is the one shown in menus).
+    pub fn shortcuts(self) -> &'static [KeyboardShortcut] {
+        const NONE: Modifiers = Modifiers::NONE;
+        const CMD: Modifiers = Modifiers::COMMAND;
+        const SHIFT: Modifiers = Modifiers::SHIFT;
+        const ALT: Modifiers = Modifiers::ALT;
+        match self {
+            Command::NewGallery => const { &[sc(CMD, Key::N)] },
+            Command::NewGroup => const { &[sc(CMD_SHIFT, Key::N)] },
+            Command::AttachGroup => const { &[sc(CMD, Key::L)] },
+            Command::ImportFiles => const { &[sc(CMD, Key::O)] },
+            Command::ImportFolder => const { &[sc(CMD_SHIFT, Key::O)] },
+            Command::AddSamplePortfolio => &[],
+            Command::Undo => const { &[sc(CMD, Key::Z)] },
+            Command::SelectAll => const { &[sc(CMD, Key::A)] },
+            Command::SelectNone => const { &[sc(NONE, Key::Escape)] },
+            Command::SelectPrevious => const { &[sc(NONE, Key::ArrowLeft)] },
+            Command::SelectNext => const { &[sc(NONE, Key::ArrowRight)] },
+            Command::MoveEarlier => const { &[sc(ALT, Key::ArrowLeft)] },
+            Command::MoveLater => const { &[sc(ALT, Key::ArrowRight)] },
+            Command::RemoveFromGroup => const { &[sc(NONE, Key::Delete), sc(NONE, Key::Backspace)] },
+            Command::DeleteFromLibrary => const { &[sc(SHIFT, Key::Delete)] },
+            Command::OpenViewer => const { &[sc(NONE, Key::Space), sc(NONE, Key::Enter)] },
+            Command::RenameGroup => const { &[sc(NONE, Key::F2)] },
+            Command::ZoomIn => const { &[sc(CMD, Key::Plus), sc(CMD, Key::Equals)] },
+            Command::ZoomOut => const { &[sc(CMD, Key::Minus)] },
+            Command::ToggleInspector => const { &[sc(CMD, Key::I)] },
+            Command::Help => const { &[sc(NONE, Key::F1), sc(NONE, Key::Questionmark)] },
+        }
+    }
+
+    /// Whether the shortcut is a plain key that a text field would also want
+    /// (those only act when no text field has the keyboard).
+    pub fn is_plain_key(self) -> bool {
+        self.shortcuts()
+            .iter()
+            .any(|s| s.modifiers.is_none() || s.modifiers == Modifiers::SHIFT)
+            || matches!(self, Command::SelectAll | Command::MoveEarlier | Command::MoveLater)
+    }
+
+    /// The first shortcut in words, for menus ("Ctrl+N").
+    pub fn shortcut_text(self, ctx: &eframe::egui::Context) -> String {
+        self.shortcuts()
+            .iter()
+            .map(|s| ctx.format_shortcut(s))
+            .collect::<Vec<_>>()
+            .join(" or ")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_command_is_listed_once_with_words() {
+        let mut seen = std::collections::HashSet::new();
+        for c in Command::ALL {
+            assert!(seen.insert(format!("{c:?}")), "{c:?} twice");
+            assert!(!c.label().is_empty() && !c.description().is_empty());
+        }
+    }
+
+    #[test]
+    fn no_two_commands_share_a_shortcut() {
+        let mut seen = std::collections::HashMap::new();
+        for c in Command::ALL {
+            for s in c.shortcuts() {
+                if let Some(other) = seen.insert((s.modifiers, s.logical_key), c) {
+                    panic!("{c:?} and {other:?} share a shortcut");
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,511 @@
+//! The centre: the selected group's image grid, and what stands in for it when
+//! there is nothing to show (first start, no group, an empty group).
+//!
+//! The grid is laid out by geometry, not by widgets in a wrapping layout:
+//! only the visible rows are built ([`egui::ScrollArea::show_rows`]) and the
+//! drop position of a drag comes from the pointer's place in the cell raster,
+//! so it works the same for 10 images and for 100,000.
+
+use eframe::egui::{self, Color32, Pos2, Rect, Role, Sense, Stroke, WidgetInfo, vec2};
+
+use super::thumbs::{Size, Thumb};
+use super::{Action, Command, FolioApp, Selection};
+use crate::core::{GroupId, ImageId};
+
+/// A drag of grid images in progress.
+#[derive(Clone, Debug)]
+pub struct GridDrag {
+    pub group: GroupId,
+    /// The dragged images, in the group's order.
+    pub ids: Vec<ImageId>,
+}
+
+/// Where the grid's cells are on screen this frame.
+#[derive(Clone, Copy, Debug)]
+struct Raster {
+    /// Top-left of cell 0 (may be above the visible area).
+    origin: Pos2,
+    pitch: egui::Vec2,
+    cols: usize,
+    len: usize,
+    /// The visible part of the grid.
+    viewport: Rect,
+}
+
+impl Raster {
+    /// The drop marker under `p`: a position 0..=len, and the (row, column)
+    /// of the gap it is drawn in.
+    fn marker(&self, p: Pos2) -> (usize, usize, usize) {
+        let row = ((p.y - self.origin.y) / self.pitch.y).floor().max(0.0) as usize;
+        let col = ((p.x - self.origin.x) / self.pitch.x).round().clamp(0.0, self.cols as f32) as usize;
+        let index = (row * self.cols + col).min(self.len);
+        // Draw at the real gap: past the end, the gap after the last image.
+        let (row, col) = if index == self.len && self.len > 0 {
+            let last = self.len - 1;
+            (last / self.cols, last % self.cols + 1)
+        } else {
+            (row, col)
+        };
+        (index, row, col)
+    }
+}
+
+/// Height of the caption under each thumbnail.
+const CAPTION: f32 = 18.0;
+/// Space between cells.
+const GAP: f32 = 10.0;
+/// How near the top or bottom edge a drag starts scrolling.
+const SCROLL_EDGE: f32 = 40.0;
+
+enum CellEvent {
+    Click(ImageId, egui::Modifiers),
+    DoubleClick(ImageId),
+    DragStart(ImageId),
+    Menu(ImageId, Command),
+}
+
+impl FolioApp {
+    pub(super) fn center_ui(&mut self, ui: &mut egui::Ui) {
+        if self.data.is_empty() {
+            self.welcome_ui(ui);
+            return;
+        }
+        let Some(group) = self.view.group().and_then(|g| self.data.group(g)).cloned() else {
+            self.no_group_ui(ui);
+            return;
+        };
+        ui.horizontal(|ui| {
+            ui.heading(&group.name);
+            ui.label(
+                egui::RichText::new(crate::count(group.image_count, "image", "images")).weak(),
+            );
+            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                ui.add(
+                    egui::Slider::new(&mut self.view.thumb_size, super::THUMB_SIZES)
+                        .show_value(false)
+                        .text("Thumbnail size"),
+                );
+                for c in [Command::ImportFolder, Command::ImportFiles] {
+                    if ui.button(c.label()).on_hover_text(c.description()).clicked() {
+                        self.commands.push(c);
+                    }
+                }
+            });
+        });
+        if let Some(d) = &group.description {
+            ui.label(egui::RichText::new(d).weak());
+        }
+        if !self.selection.ids.is_empty() {
+            ui.label(
+                egui::RichText::new(format!(
+                    "{} selected. Drag to reorder; Delete removes from this group; Shift+Delete deletes from the library.",
+                    crate::count(self.selection.ids.len() as u64, "image", "images")
+                ))
+                .small()
+                .weak(),
+            );
+        }
+        ui.separator();
+        if self.data.images.is_empty() {
+            empty_group_ui(ui, &group.name, &mut self.commands);
+            return;
+        }
+        self.grid_ui(ui, group.id);
+    }
+
+    fn grid_ui(&mut self, ui: &mut egui::Ui, group: GroupId) {
+        let len = self.data.images.len();
+        let cell = self.view.thumb_size;
+        let pitch = vec2(cell + GAP, cell + CAPTION + GAP);
+        let cols = (((ui.available_width() - 12.0 + GAP) / pitch.x).floor() as usize).max(1);
+        let rows = len.div_ceil(cols);
+        let modifiers = ui.input(|i| i.modifiers);
+        let pointer = ui.ctx().pointer_interact_pos();
+        let dragging = self.drag.is_some();
+        let mut events = Vec::new();
+        let mut raster = None;
+        let FolioApp {
+            data,
+            thumbs,
+            lib,
+            selection,
+            ..
+        } = self;
+        let Ok(lib) = lib else { return };
+        ui.scope(|ui| {
+            ui.spacing_mut().item_spacing = vec2(0.0, 0.0);
+            egui::ScrollArea::vertical()
+                .auto_shrink([false, false])
+                .show_rows(ui, pitch.y, rows, |ui, visible| {
+                    let viewport = ui.clip_rect();
+                    if dragging && let Some(p) = pointer {
+                        // Scroll while a drag is held near the top or bottom edge.
+                        if p.y < viewport.top() + SCROLL_EDGE && p.y > viewport.top() - SCROLL_EDGE {
+                            ui.scroll_with_delta(vec2(0.0, 12.0));
+                            ui.ctx().request_repaint();
+                        } else if p.y > viewport.bottom() - SCROLL_EDGE
+                            && p.y < viewport.bottom() + SCROLL_EDGE
+                        {
+                            ui.scroll_with_delta(vec2(0.0, -12.0));
+                            ui.ctx().request_repaint();
+                        }
+                    }
+                    for row in visible.clone() {
+                        let (row_rect, _) = ui.allocate_exact_size(vec2(cols as f32 * pitch.x, pitch.y), Sense::hover());
+                        if row == visible.start {
+                            raster = Some(Raster {
+                                origin: row_rect.left_top() - vec2(0.0, row as f32 * pitch.y),
+                                pitch,
+                                cols,
+                                len,
+                                viewport,
+                            });
+                        }
+                        for col in 0..cols {
+                            let i = row * cols + col;
+                            let Some(img) = data.images.get(i) else { break };
+                            let rect = Rect::from_min_size(
+                                row_rect.left_top() + vec2(col as f32 * pitch.x + GAP / 2.0, GAP / 2.0),
+                                vec2(cell, cell + CAPTION),
+                            );
+                            let id = egui::Id::unique(("grid-cell", img.id.0));
+                            let resp = ui.interact(rect, id, Sense::click_and_drag());
+                            let selected = selection.ids.contains(&img.id);
+                            let label = img.label().to_string();
+                            resp.widget_info(|| WidgetInfo::selected(Role::Image, true, selected, &label));
+                            if resp.double_clicked() {
+                                events.push(CellEvent::DoubleClick(img.id));
+                            } else if resp.clicked() {
+                                events.push(CellEvent::Click(img.id, modifiers));
+                            }
+                            if resp.drag_started() {
+                                events.push(CellEvent::DragStart(img.id));
+                            }
+                            resp.context_menu(|ui| {
+                                for c in [Command::OpenViewer, Command::RemoveFromGroup, Command::DeleteFromLibrary] {
+                                    if ui.button(c.label()).clicked() {
+                                        events.push(CellEvent::Menu(img.id, c));
+                                    }
+                                }
+                            });
+                            let thumb = thumbs.get(img.id, Size::Grid, || lib.file_path(&img.filename));
+                            paint_cell(ui, rect, cell, &thumb, selected, resp.hovered(), &label);
+                        }
+                    }
+                });
+        });
+        for event in events {
+            match event {
+                CellEvent::Click(id, m) => self.click(id, m),
+                CellEvent::DoubleClick(id) => {
+                    self.selection = Selection::only(id);
+                    self.viewer = true;
+                }
+                CellEvent::DragStart(id) => {
+                    if !self.selection.ids.contains(&id) {
+                        self.selection = Selection::only(id);
+                    }
+                    self.drag = Some(GridDrag {
+                        group,
+                        ids: self.selected_in_order(),
+                    });
+                }
+                CellEvent::Menu(id, c) => {
+                    if !self.selection.ids.contains(&id) {
+                        self.selection = Selection::only(id);
+                    }
+                    self.commands.push(c);
+                }
+            }
+        }
+        self.drag_ui(ui, raster);
+    }
+
+    fn click(&mut self, id: ImageId, m: egui::Modifiers) {
+        let s = &mut self.selection;
+        if m.shift {
+            let anchor = s.anchor.and_then(|a| self.data.index.get(&a).copied());
+            let here = self.data.index.get(&id).copied();
+            if let (Some(a), Some(b)) = (anchor, here) {
+                let range = a.min(b)..=a.max(b);
+                if !m.command {
+                    s.ids.clear();
+                }
+                s.ids.extend(self.data.images[range].iter().map(|i| i.id));
+                s.focus = Some(id);
+                return;
+            }
+        }
+        if m.command {
+            if !s.ids.remove(&id) {
+                s.ids.insert(id);
+            }
+            s.anchor = Some(id);
+            s.focus = Some(id);
+        } else {
+            *s = Selection::only(id);
+        }
+    }
+
+    /// The drop marker while a drag is held; the move when it is let go.
+    fn drag_ui(&mut self, ui: &egui::Ui, raster: Option<Raster>) {
+        let Some(drag) = &self.drag else { return };
+        let (released, pointer) = ui.input(|i| (i.pointer.any_released() || !i.pointer.any_down(), i.pointer.interact_pos()));
+        let marker = match (raster, pointer) {
+            (Some(r), Some(p)) if r.viewport.expand(SCROLL_EDGE).contains(p) => Some((r, r.marker(p))),
+            _ => None,
+        };
+        if released {
+            if let Some((_, (index, _, _))) = marker
+                && !self.is_noop_move(&drag.ids, index)
+            {
+                let before = self.data.images.get(index).map(|i| i.id);
+                self.actions.push(Action::MoveImages {
+                    group: drag.group,
+                    ids: drag.ids.clone(),
+                    before,
+                });
+            }
+            self.drag = None;
+            return;
+        }
+        let painter = ui.ctx().layer_painter(egui::LayerId::new(egui::Order::Foreground, egui::Id::unique("grid-drag")));
+        if let Some((r, (_, row, col))) = marker {
+            let x = r.origin.x + col as f32 * r.pitch.x;
+            let top = r.origin.y + row as f32 * r.pitch.y + GAP / 2.0;
+            let clip = painter.with_clip_rect(r.viewport);
+            clip.line_segment(
+                [egui::pos2(x, top), egui::pos2(x, top + r.pitch.y - GAP)],
+                Stroke::new(4.0, ui.visuals().selection.stroke.color),
+            );
+        }
+        if let Some(p) = pointer {
+            let text = format!("Moving {}", crate::count(drag.ids.len() as u64, "image", "images"));
+            let galley = painter.layout_no_wrap(text, egui::FontId::proportional(14.0), Color32::WHITE);
+            let rect = Rect::from_min_size(p + vec2(16.0, 8.0), galley.size()).expand(6.0);
+            painter.rect_filled(rect, 4.0, Color32::from_rgb(50, 90, 160));
+            painter.galley(rect.min + vec2(6.0, 6.0), galley, Color32::WHITE);
+        }
+    }
+
+    /// Whether dropping `ids` at `index` would leave the order as it is: they
+    /// already sit side by side there.
+    fn is_noop_move(&self, ids: &[ImageId], index: usize) -> bool {
+        let positions: Vec<usize> = ids.iter().filter_map(|id| self.data.index.get(id).copied()).collect();
+        let (Some(&first), Some(&last)) = (positions.first(), positions.last()) else {
+            return true;
+        };
+        last - first + 1 == positions.len() && (first..=last + 1).contains(&index)
+    }
+
+    fn welcome_ui(&mut self, ui: &mut egui::Ui) {
+        ui.vertical_centered(|ui| {
+            ui.add_space((ui.available_height() * 0.12).min(80.0));
+            ui.heading(egui::RichText::new("Welcome to Folio").size(28.0));
+            ui.add_space(6.0);
+            ui.label("Your portfolio: galleries built from reusable, hand-ordered image groups.");
+            ui.add_space(18.0);
+        });
+        let width = ui.available_width().min(560.0);
+        ui.horizontal(|ui| {
+            ui.add_space((ui.available_width() - width).max(0.0) / 2.0);
+            ui.vertical(|ui| {
+                ui.set_width(width);
+                let steps = [
+                    (
+                        "1. Make a gallery",
+                        "An exhibition, a project, a client portfolio.",
+                        Some(Command::NewGallery),
+                    ),
+                    (
+                        "2. Give it image groups, each with a type",
+                        "A group is a named set of images, such as \u{201c}Summer lookbook\u{201d}. Its type says what it is for in this gallery: main exhibit, behind the scenes, sketches, or your own words. One group can be used in many galleries.",
+                        Some(Command::NewGroup),
+                    ),
+                    (
+                        "3. Bring images in",
+                        "Drop image files or folders anywhere on this window, or use Import. Files are copied into the library; your originals are never changed.",
+                        None,
+                    ),
+                    (
+                        "4. Put them in order",
+                        "Drag thumbnails to where they belong. The order is saved at once.",
+                        None,
+                    ),
+                ];
+                for (title, text, command) in steps {
+                    ui.label(egui::RichText::new(title).strong().size(16.0));
+                    ui.label(text);
+                    if let Some(c) = command
+                        && ui.button(c.label()).on_hover_text(c.description()).clicked()
+                    {
+                        self.commands.push(c);
+                    }
+                    ui.add_space(12.0);
+                }
+                ui.separator();
+                ui.label("Or look around first: a sample portfolio shows each way of using typed groups.");
+                if ui
+                    .button(Command::AddSamplePortfolio.label())
+                    .on_hover_text(Command::AddSamplePortfolio.description())
+                    .clicked()
+                {
+                    self.commands.push(Command::AddSamplePortfolio);
+                }
+                ui.add_space(12.0);
+                ui.label(
+                    egui::RichText::new(format!(
+                        "Library: {}   ·   Press F1 for keyboard shortcuts.",
+                        self.root.display()
+                    ))
+                    .small()
+                    .weak(),
+                );
+            });
+        });
+    }
+
+    fn no_group_ui(&mut self, ui: &mut egui::Ui) {
+        ui.vertical_centered(|ui| {
+            ui.add_space(ui.available_height() * 0.3);
+            match self.view.gallery().and_then(|g| self.data.gallery(g)) {
+                Some(gallery) if self.data.links.is_empty() => {
+                    ui.heading(format!("\u{201c}{}\u{201d} has no groups yet", gallery.name));
+                    ui.label("Attach an image group to it and say what the group is for in this gallery.");
+                    ui.add_space(8.0);
+                    for c in [Command::AttachGroup, Command::NewGroup] {
+                        if ui.button(c.label()).on_hover_text(c.description()).clicked() {
+                            self.commands.push(c);
+                        }
+                    }
+                }
+                _ => {
+                    ui.heading("Pick a group");
+                    ui.label("Choose a group on the left to see its images, or drop files here to import them into a new group.");
+                }
+            }
+        });
+    }
+}
+
+fn empty_group_ui(ui: &mut egui::Ui, name: &str, commands: &mut Vec<Command>) {
+    let rect = ui.available_rect_before_wrap().shrink(24.0);
+    ui.painter().rect_stroke(
+        rect,
+        12.0,
+        Stroke::new(2.0, ui.visuals().weak_text_color()),
+        egui::StrokeKind::Inside,
+    );
+    ui.vertical_centered(|ui| {
+        ui.add_space(rect.height() * 0.35);
+        ui.heading(format!("\u{201c}{name}\u{201d} is empty"));
+        ui.label("Drop images or folders anywhere on this window to import them into this group.");
+        ui.add_space(8.0);
+        ui.horizontal(|ui| {
+            ui.add_space((ui.available_width() - 240.0).max(0.0) / 2.0);
+            for c in [Command::ImportFiles, Command::ImportFolder] {
+                if ui.button(c.label()).on_hover_text(c.description()).clicked() {
+                    commands.push(c);
+                }
+            }
+        });
+    });
+}
+
+fn paint_cell(
+    ui: &egui::Ui,
+    rect: Rect,
+    cell: f32,
+    thumb: &Thumb<'_>,
+    selected: bool,
+    hovered: bool,
+    label: &str,
+) {
+    if !ui.is_rect_visible(rect) {
+        return;
+    }
+    let painter = ui.painter();
+    let square = Rect::from_min_size(rect.min, vec2(cell, cell));
+    painter.rect_filled(square, 6.0, ui.visuals().extreme_bg_color);
+    match thumb {
+        Thumb::Ready(texture) => {
+            let size = texture.size_vec2();
+            let scale = (cell - 8.0) / size.x.max(size.y);
+            let shown = Rect::from_center_size(square.center(), size * scale);
+            painter.image(
+                texture.id(),
+                shown,
+                Rect::from_min_max(egui::pos2(0.0, 0.0), egui::pos2(1.0, 1.0)),
+                Color32::WHITE,
+            );
+        }
+        Thumb::Loading => {
+            painter.rect_filled(square.shrink(cell * 0.2), 4.0, ui.visuals().faint_bg_color);
+        }
+        Thumb::Failed(_) => {
+            painter.text(
+                square.center(),
+                egui::Align2::CENTER_CENTER,
+                "⚠ cannot show",
+                egui::FontId::proportional(13.0),
+                ui.visuals().error_fg_color,
+            );
+        }
+    }
+    if selected {
+        painter.rect_stroke(
+            square,
+            6.0,
+            Stroke::new(3.0, ui.visuals().selection.stroke.color),
+            egui::StrokeKind::Inside,
+        );
+    } else if hovered {
+        painter.rect_stroke(
+            square,
+            6.0,
+            Stroke::new(1.0, ui.visuals().weak_text_color()),
+            egui::StrokeKind::Inside,
+        );
+    }
+    let font = egui::FontId::proportional(12.0);
+    let colour = if selected {
+        ui.visuals().strong_text_color()
+    } else {
+        ui.visuals().weak_text_color()
+    };
+    let mut job = egui::text::LayoutJob::simple_singleline(label.to_string(), font, colour);
+    job.wrap = egui::text::TextWrapping::truncate_at_width(cell);
+    let galley = painter.layout_job(job);
+    painter.galley(
+        egui::pos2(rect.center().x - galley.size().x / 2.0, square.bottom() + 2.0),
+        galley,
+        colour,
+    );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn raster(cols: usize, len: usize) -> Raster {
+        Raster {
+            origin: egui::pos2(0.0, 0.0),
+            pitch: vec2(100.0, 120.0),
+            cols,
+            len,
+            viewport: Rect::from_min_size(egui::pos2(0.0, 0.0), vec2(1000.0, 1000.0)),
+        }
+    }
+
+    #[test]
+    fn marker_follows_the_nearest_gap() {
+        let r = raster(4, 10);
+        assert_eq!(r.marker(egui::pos2(10.0, 10.0)).0, 0, "left half of the first cell");
+        assert_eq!(r.marker(egui::pos2(60.0, 10.0)).0, 1, "right half of the first cell");
+        assert_eq!(r.marker(egui::pos2(390.0, 10.0)).0, 4, "end of the first row");
+        assert_eq!(r.marker(egui::pos2(10.0, 130.0)).0, 4, "start of the second row");
+        assert_eq!(r.marker(egui::pos2(260.0, 250.0)), (10, 2, 2), "past the end: after the last");
+        assert_eq!(r.marker(egui::pos2(10.0, 900.0)).0, 10, "below the last row");
+        assert_eq!(r.marker(egui::pos2(-50.0, -50.0)).0, 0, "above the grid");
+    }
+}

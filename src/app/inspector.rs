@@ -1,0 +1,248 @@
+//! The right panel (what the selected image is, where it is used, its alt
+//! text) and the full-window viewer.
+
+use eframe::egui::{self, Color32, Rect, vec2};
+
+use super::thumbs::{Size, Thumb};
+use super::{Action, Command, FolioApp, type_label};
+use crate::core::ImageId;
+use crate::core::images;
+
+/// The alt text being edited: saved when the field loses focus, when another
+/// image is selected, and when the app closes.
+#[derive(Default)]
+pub struct AltEdit {
+    image: Option<ImageId>,
+    text: String,
+    saved: String,
+}
+
+impl AltEdit {
+    /// The save to make, if the text changed since it was last saved.
+    pub fn flush(&mut self) -> Option<Action> {
+        let id = self.image?;
+        if self.text.trim() == self.saved.trim() {
+            return None;
+        }
+        self.saved = self.text.clone();
+        Some(Action::SetAltText(id, self.text.clone()))
+    }
+}
+
+impl FolioApp {
+    pub(super) fn inspector_ui(&mut self, ui: &mut egui::Ui) {
+        let focus = self.selection.focus.filter(|f| self.data.index.contains_key(f));
+        // Another image (or none) is shown now: keep what was typed for the last one.
+        if self.alt.image != focus {
+            if let Some(save) = self.alt.flush() {
+                self.actions.push(save);
+            }
+            let text = focus
+                .and_then(|f| self.data.image(f))
+                .and_then(|i| i.alt_text.clone())
+                .unwrap_or_default();
+            self.alt = AltEdit {
+                image: focus,
+                saved: text.clone(),
+                text,
+            };
+        }
+        let Some(img) = focus.and_then(|f| self.data.image(f)).cloned() else {
+            ui.add_space(8.0);
+            ui.heading("Inspector");
+            ui.label(egui::RichText::new("Select an image to see its details and edit its alt text.").weak());
+            return;
+        };
+        if self.data.usage.as_ref().map(|u| u.0) != Some(img.id)
+            && let Ok(lib) = &self.lib
+        {
+            self.data.usage = images::usage(lib.conn(), img.id).ok().map(|u| (img.id, u));
+        }
+        egui::ScrollArea::vertical().auto_shrink([false, false]).show(ui, |ui| {
+            let n = self.selection.ids.len();
+            if n > 1 {
+                ui.label(egui::RichText::new(format!("{n} images selected; showing the last one clicked.")).weak());
+                ui.horizontal_wrapped(|ui| {
+                    for c in [Command::RemoveFromGroup, Command::DeleteFromLibrary] {
+                        if ui.button(c.label()).on_hover_text(c.description()).clicked() {
+                            self.commands.push(c);
+                        }
+                    }
+                });
+                ui.separator();
+            }
+            let width = ui.available_width();
+            let aspect = img.height.max(1) as f32 / img.width.max(1) as f32;
+            let height = (width * aspect).min(width * 1.25);
+            let (rect, resp) = ui.allocate_exact_size(vec2(width, height), egui::Sense::click());
+            if resp.double_clicked() {
+                self.viewer = true;
+            }
+            let path = self.lib.as_ref().map(|l| l.file_path(&img.filename)).unwrap_or_default();
+            match self.thumbs.get(img.id, Size::Preview, || path) {
+                Thumb::Ready(t) => paint_fit(ui, t, rect),
+                Thumb::Loading => {
+                    ui.painter().rect_filled(rect, 4.0, ui.visuals().extreme_bg_color);
+                }
+                Thumb::Failed(_) => {
+                    ui.painter().rect_filled(rect, 4.0, ui.visuals().extreme_bg_color);
+                }
+            }
+            if let Some(reason) = self.thumbs.failure(img.id) {
+                ui.colored_label(ui.visuals().error_fg_color, format!("Cannot show this image: {reason}"));
+            }
+            ui.add_space(8.0);
+            let label = ui.label(egui::RichText::new("Alt text").strong());
+            let edit = egui::TextEdit::multiline(&mut self.alt.text)
+                .hint_text("Describe the image for people who cannot see it")
+                .desired_rows(3)
+                .desired_width(f32::INFINITY);
+            let resp = ui.add(edit).labelled_by(label.id);
+            if resp.lost_focus()
+                && let Some(save) = self.alt.flush()
+            {
+                self.actions.push(save);
+            }
+            ui.add_space(8.0);
+            egui::Grid::new("facts").num_columns(2).spacing([12.0, 4.0]).show(ui, |ui| {
+                let fact = |ui: &mut egui::Ui, name: &str, value: String| {
+                    ui.label(egui::RichText::new(name).weak());
+                    ui.add(egui::Label::new(value).wrap());
+                    ui.end_row();
+                };
+                fact(ui, "File name", img.original_name.clone());
+                fact(ui, "Pixels", format!("{} × {}", img.width, img.height));
+                fact(ui, "Size", human_bytes(img.byte_size));
+                fact(ui, "Format", img.format.label().to_string());
+                fact(ui, "Imported", format!("{} UTC", img.created_at));
+            });
+            ui.add_space(8.0);
+            if let Some((_, usage)) = self.data.usage.clone() {
+                ui.label(egui::RichText::new("In groups").strong());
+                for (group, name) in &usage.groups {
+                    if ui.link(name).on_hover_text("Show this group").clicked() {
+                        self.actions.push(Action::SelectGroup(Some(*group)));
+                    }
+                }
+                ui.add_space(6.0);
+                ui.label(egui::RichText::new("In galleries").strong());
+                if usage.links.is_empty() {
+                    ui.label(egui::RichText::new("None yet: its groups are in no gallery.").weak());
+                }
+                for link in &usage.links {
+                    ui.label(format!(
+                        "{}: {} ({})",
+                        link.gallery_name,
+                        link.group_name,
+                        type_label(&link.link_type)
+                    ));
+                }
+            }
+        });
+    }
+
+    pub(super) fn viewer_ui(&mut self, ctx: &egui::Context) {
+        let Some(img) = self.selection.focus.and_then(|f| self.data.image(f)).cloned() else {
+            self.viewer = false;
+            return;
+        };
+        let position = self.data.index.get(&img.id).copied().unwrap_or(0);
+        let total = self.data.images.len();
+        let path = self.lib.as_ref().map(|l| l.file_path(&img.filename)).unwrap_or_default();
+        let screen = ctx.content_rect();
+        egui::Area::new(egui::Id::unique("viewer"))
+            .order(egui::Order::Foreground)
+            .fixed_pos(screen.min)
+            .show(ctx, |ui| {
+                ui.set_min_size(screen.size());
+                ui.painter().rect_filled(screen, 0.0, Color32::from_gray(12));
+                let image_rect = Rect::from_min_max(screen.min + vec2(16.0, 48.0), screen.max - vec2(16.0, 16.0));
+                match self.thumbs.get(img.id, Size::Preview, || path) {
+                    Thumb::Ready(t) => paint_fit(ui, t, image_rect),
+                    Thumb::Loading => {
+                        ui.painter().text(
+                            image_rect.center(),
+                            egui::Align2::CENTER_CENTER,
+                            "Loading…",
+                            egui::FontId::proportional(18.0),
+                            Color32::GRAY,
+                        );
+                    }
+                    Thumb::Failed(why) => {
+                        ui.painter().text(
+                            image_rect.center(),
+                            egui::Align2::CENTER_CENTER,
+                            format!("Cannot show this image: {why}"),
+                            egui::FontId::proportional(16.0),
+                            Color32::LIGHT_RED,
+                        );
+                    }
+                }
+                let bar = Rect::from_min_size(screen.min + vec2(12.0, 8.0), vec2(screen.width() - 24.0, 32.0));
+                ui.scope_builder(egui::UiBuilder::new().max_rect(bar), |ui| {
+                    ui.horizontal(|ui| {
+                        ui.visuals_mut().override_text_color = Some(Color32::WHITE);
+                        if ui.button("✕ Close").on_hover_text("Esc").clicked() {
+                            self.viewer = false;
+                        }
+                        if ui.add_enabled(position > 0, egui::Button::new("‹ Previous")).on_hover_text("←").clicked() {
+                            self.commands.push(Command::SelectPrevious);
+                        }
+                        if ui.add_enabled(position + 1 < total, egui::Button::new("Next ›")).on_hover_text("→").clicked() {
+                            self.commands.push(Command::SelectNext);
+                        }
+                        ui.label(format!("{} / {total}   {}", position + 1, img.label()));
+                    });
+                });
+            });
+    }
+}
+
+/// Paints a texture as large as fits in `rect`, centred, keeping its shape.
+fn paint_fit(ui: &egui::Ui, texture: &egui::TextureHandle, rect: Rect) {
+    let size = texture.size_vec2();
+    let scale = (rect.width() / size.x).min(rect.height() / size.y);
+    let shown = Rect::from_center_size(rect.center(), size * scale);
+    ui.painter().image(
+        texture.id(),
+        shown,
+        Rect::from_min_max(egui::pos2(0.0, 0.0), egui::pos2(1.0, 1.0)),
+        Color32::WHITE,
+    );
+}
+
+/// "12.4 MB (12,412,345 bytes)".
+pub fn human_bytes(bytes: u64) -> String {
+    let units = ["bytes", "KB", "MB", "GB", "TB"];
+    let mut value = bytes as f64;
+    let mut unit = 0;
+    while value >= 1000.0 && unit + 1 < units.len() {
+        value /= 1000.0;
+        unit += 1;
+    }
+    let digits: Vec<char> = bytes.to_string().chars().collect();
+    let mut grouped = String::new();
+    for (i, c) in digits.iter().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(*c);
+    }
+    if unit == 0 {
+        format!("{grouped} bytes")
+    } else {
+        format!("{value:.1} {} ({grouped} bytes)", units[unit])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::human_bytes;
+
+    #[test]
+    fn sizes_read_in_words() {
+        assert_eq!(human_bytes(999), "999 bytes");
+        assert_eq!(human_bytes(12_412_345), "12.4 MB (12,412,345 bytes)");
+        assert_eq!(human_bytes(1_000), "1.0 KB (1,000 bytes)");
+    }
+}

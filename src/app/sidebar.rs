@@ -1,0 +1,305 @@
+//! The left panel: galleries, the selected gallery's typed groups (drag to
+//! reorder), and every group of the library (drag one onto a gallery to
+//! attach it).
+
+use eframe::egui::{self, Color32, Response, Role, Sense, Stroke, WidgetInfo};
+
+use super::{Action, Command, Dialog, FolioApp, type_label};
+use crate::core::{GalleryId, GroupId};
+
+/// A group dragged from All groups (to attach it to a gallery).
+#[derive(Clone, Copy, Debug)]
+struct GroupDrag(GroupId);
+
+/// A typed link dragged within its gallery (to reorder it).
+#[derive(Clone, Debug)]
+struct LinkDrag {
+    gallery: GalleryId,
+    group: GroupId,
+    link_type: String,
+    index: usize,
+}
+
+/// Colour of link types in the sidebar.
+const TYPE_COLOUR: Color32 = Color32::from_rgb(110, 160, 240);
+
+impl FolioApp {
+    pub(super) fn sidebar_ui(&mut self, ui: &mut egui::Ui) {
+        egui::ScrollArea::vertical().auto_shrink([false, false]).show(ui, |ui| {
+            ui.horizontal(|ui| {
+                ui.heading("Galleries");
+                ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                    if ui
+                        .button("+ Gallery")
+                        .on_hover_text(Command::NewGallery.description())
+                        .clicked()
+                    {
+                        self.commands.push(Command::NewGallery);
+                    }
+                });
+            });
+            if self.data.galleries.is_empty() {
+                ui.label(egui::RichText::new("No galleries yet.").weak());
+            }
+            let galleries = self.data.galleries.clone();
+            for gallery in &galleries {
+                let selected = self.view.gallery() == Some(gallery.id);
+                let subtitle = crate::count(gallery.link_count, "group", "groups");
+                let resp = row(ui, selected, &gallery.name, &subtitle, None, &gallery.name);
+                if let Some(drag) = resp.dnd_hover_payload::<GroupDrag>() {
+                    ui.painter().rect_stroke(
+                        resp.rect,
+                        4.0,
+                        Stroke::new(2.0, TYPE_COLOUR),
+                        egui::StrokeKind::Inside,
+                    );
+                    let _ = drag;
+                }
+                if let Some(drag) = resp.dnd_release_payload::<GroupDrag>() {
+                    self.dialog = Some(Dialog::attach(gallery.id, Some(drag.0)));
+                }
+                if resp.clicked() {
+                    self.actions.push(Action::SelectGallery(Some(gallery.id)));
+                }
+                resp.context_menu(|ui| {
+                    if ui.button("Attach group…").clicked() {
+                        self.dialog = Some(Dialog::attach(gallery.id, None));
+                    }
+                    if ui.button("Rename gallery…").clicked() {
+                        self.dialog = Some(Dialog::rename_gallery(gallery.id, &gallery.name));
+                    }
+                    if ui.button("Delete gallery…").clicked() {
+                        self.dialog = Some(Dialog::ConfirmDeleteGallery {
+                            id: gallery.id,
+                            name: gallery.name.clone(),
+                            groups: gallery.link_count,
+                        });
+                    }
+                });
+                if selected {
+                    ui.indent(("links", gallery.id.0), |ui| self.links_ui(ui, gallery.id));
+                }
+            }
+            ui.add_space(12.0);
+            ui.separator();
+            ui.horizontal(|ui| {
+                ui.heading("All groups");
+                ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                    if ui
+                        .button("+ Group")
+                        .on_hover_text(Command::NewGroup.description())
+                        .clicked()
+                    {
+                        self.commands.push(Command::NewGroup);
+                    }
+                });
+            });
+            if self.data.groups.is_empty() {
+                ui.label(egui::RichText::new("No groups yet.").weak());
+            } else {
+                ui.label(
+                    egui::RichText::new("Drag a group onto a gallery to use it there too.")
+                        .small()
+                        .weak(),
+                );
+            }
+            let groups = self.data.groups.clone();
+            for group in &groups {
+                let selected = self.view.group() == Some(group.id);
+                let galleries = match group.gallery_count {
+                    0 => "in no gallery".to_string(),
+                    n => format!("in {}", crate::count(n, "gallery", "galleries")),
+                };
+                let subtitle = format!(
+                    "{} · {galleries}",
+                    crate::count(group.image_count, "image", "images")
+                );
+                let resp = row(ui, selected, &group.name, &subtitle, None, &group.name);
+                if resp.drag_started() {
+                    resp.dnd_set_drag_payload(GroupDrag(group.id));
+                }
+                if resp.clicked() {
+                    self.actions.push(Action::SelectGroup(Some(group.id)));
+                }
+                resp.context_menu(|ui| {
+                    if let Some(gallery) = self.view.gallery()
+                        && ui.button("Attach to the selected gallery…").clicked()
+                    {
+                        self.dialog = Some(Dialog::attach(gallery, Some(group.id)));
+                    }
+                    if ui.button("Rename group…").clicked() {
+                        self.dialog = Some(Dialog::rename_group(group.id, &group.name));
+                    }
+                    if ui.button("Delete group…").clicked() {
+                        self.dialog = Some(Dialog::ConfirmDeleteGroup {
+                            id: group.id,
+                            name: group.name.clone(),
+                            images: group.image_count,
+                            galleries: group.gallery_count,
+                        });
+                    }
+                });
+            }
+        });
+        drag_label::<GroupDrag>(ui, |d| self.group_name(d.0));
+        drag_label::<LinkDrag>(ui, |d| self.group_name(d.group));
+    }
+
+    fn links_ui(&mut self, ui: &mut egui::Ui, gallery: GalleryId) {
+        let links = self.data.links.clone();
+        if links.is_empty() {
+            ui.label(
+                egui::RichText::new("No groups in this gallery yet.")
+                    .small()
+                    .weak(),
+            );
+        }
+        for (index, link) in links.iter().enumerate() {
+            let selected = self.view.group() == Some(link.group);
+            let kind = type_label(&link.link_type);
+            let subtitle = crate::count(link.image_count, "image", "images");
+            let title = format!("{}  ·  {subtitle}", link.group_name);
+            let a11y = format!("{kind}: {}", link.group_name);
+            let resp = row(ui, selected, &title, "", Some(&kind), &a11y)
+                .on_hover_text(format!("Type: {}", link.link_type));
+            if resp.drag_started() {
+                resp.dnd_set_drag_payload(LinkDrag {
+                    gallery,
+                    group: link.group,
+                    link_type: link.link_type.clone(),
+                    index,
+                });
+            }
+            if let Some(drag) = resp.dnd_hover_payload::<LinkDrag>()
+                && drag.gallery == gallery
+                && let Some(pointer) = ui.ctx().pointer_interact_pos()
+            {
+                let above = pointer.y < resp.rect.center().y;
+                let y = if above { resp.rect.top() } else { resp.rect.bottom() };
+                ui.painter().hline(resp.rect.x_range(), y, Stroke::new(2.0, TYPE_COLOUR));
+            }
+            if let Some(drag) = resp.dnd_release_payload::<LinkDrag>()
+                && drag.gallery == gallery
+                && let Some(pointer) = ui.ctx().pointer_interact_pos()
+            {
+                let above = pointer.y < resp.rect.center().y;
+                let slot = if above { index } else { index + 1 };
+                // Positions count without the dragged link itself.
+                let to = if drag.index < slot { slot - 1 } else { slot };
+                if to != drag.index {
+                    self.actions.push(Action::MoveLink {
+                        gallery,
+                        group: drag.group,
+                        link_type: drag.link_type.clone(),
+                        to,
+                    });
+                }
+            }
+            if resp.clicked() {
+                self.actions.push(Action::SelectGroup(Some(link.group)));
+            }
+            resp.context_menu(|ui| {
+                if ui.button("Change type…").clicked() {
+                    self.dialog = Some(Dialog::change_type(gallery, link.group, &link.link_type));
+                }
+                if ui.button("Detach from gallery").clicked() {
+                    self.actions.push(Action::Detach {
+                        gallery,
+                        group: link.group,
+                        link_type: link.link_type.clone(),
+                    });
+                }
+                if ui.button("Rename group…").clicked() {
+                    self.dialog = Some(Dialog::rename_group(link.group, &link.group_name));
+                }
+            });
+        }
+        if ui
+            .small_button("+ Attach group…")
+            .on_hover_text(Command::AttachGroup.description())
+            .clicked()
+        {
+            self.dialog = Some(Dialog::attach(gallery, None));
+        }
+        ui.add_space(6.0);
+    }
+}
+
+/// One row of the sidebar: an optional small coloured type line above a title
+/// and a weak subtitle; clickable and draggable, named `a11y` for screen
+/// readers and tests.
+fn row(
+    ui: &mut egui::Ui,
+    selected: bool,
+    title: &str,
+    subtitle: &str,
+    kind: Option<&str>,
+    a11y: &str,
+) -> Response {
+    let width = ui.available_width();
+    let title_font = egui::TextStyle::Body.resolve(ui.style());
+    let small_font = egui::TextStyle::Small.resolve(ui.style());
+    let wrap = width - 12.0;
+    let title_galley = ui.painter().layout(
+        title.to_string(),
+        title_font,
+        ui.visuals().text_color(),
+        wrap,
+    );
+    let kind_galley = kind.map(|k| {
+        ui.painter()
+            .layout_no_wrap(k.to_uppercase(), small_font.clone(), TYPE_COLOUR)
+    });
+    let sub_galley = (!subtitle.is_empty()).then(|| {
+        ui.painter()
+            .layout(subtitle.to_string(), small_font, ui.visuals().weak_text_color(), wrap)
+    });
+    let height = 8.0
+        + title_galley.size().y
+        + kind_galley.as_ref().map_or(0.0, |g| g.size().y + 2.0)
+        + sub_galley.as_ref().map_or(0.0, |g| g.size().y + 1.0);
+    let (rect, resp) = ui.allocate_exact_size(egui::vec2(width, height), Sense::click_and_drag());
+    resp.widget_info(|| WidgetInfo::selected(Role::Button, true, selected, a11y));
+    if ui.is_rect_visible(rect) {
+        let visuals = ui.style().interact_selectable(&resp, selected);
+        if selected || resp.hovered() {
+            ui.painter().rect_filled(rect, 4.0, visuals.weak_bg_fill);
+        }
+        let mut y = rect.top() + 4.0;
+        let x = rect.left() + 6.0;
+        if let Some(g) = kind_galley {
+            let h = g.size().y;
+            ui.painter().galley(egui::pos2(x, y), g, TYPE_COLOUR);
+            y += h + 2.0;
+        }
+        let h = title_galley.size().y;
+        let colour = if selected {
+            visuals.text_color()
+        } else {
+            ui.visuals().text_color()
+        };
+        ui.painter().galley(egui::pos2(x, y), title_galley, colour);
+        y += h + 1.0;
+        if let Some(g) = sub_galley {
+            ui.painter().galley(egui::pos2(x, y), g, ui.visuals().weak_text_color());
+        }
+    }
+    resp
+}
+
+/// While a `P` is being dragged, its name follows the pointer.
+fn drag_label<P: std::any::Any + Send + Sync>(ui: &egui::Ui, name: impl Fn(&P) -> String) {
+    let Some(payload) = egui::DragAndDrop::payload::<P>(ui.ctx()) else {
+        return;
+    };
+    let Some(pos) = ui.ctx().pointer_interact_pos() else {
+        return;
+    };
+    let layer = egui::LayerId::new(egui::Order::Tooltip, egui::Id::unique("sidebar-drag"));
+    let painter = ui.ctx().layer_painter(layer);
+    let text = name(&payload);
+    let galley = painter.layout_no_wrap(text, egui::FontId::proportional(14.0), Color32::WHITE);
+    let rect = egui::Rect::from_min_size(pos + egui::vec2(14.0, 6.0), galley.size()).expand(6.0);
+    painter.rect_filled(rect, 4.0, Color32::from_rgb(50, 90, 160));
+    painter.galley(rect.min + egui::vec2(6.0, 6.0), galley, Color32::WHITE);
+}

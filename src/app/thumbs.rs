@@ -1,0 +1,284 @@
+//! Thumbnails and previews for the grid, the inspector and the viewer.
+//!
+//! Images are decoded on named worker threads (one per core, never the UI
+//! thread), under [`import::limits`], with EXIF orientation applied, and
+//! shrunk to the size asked for. The newest request is served first (the rows
+//! just scrolled into view); a request no frame asked for since is dropped
+//! from the queue before it is decoded. Textures are uploaded a few per frame
+//! and the least recently shown are let go beyond a fixed count. A file that
+//! cannot be decoded, or a decoder that panics, marks that image with the
+//! reason; the app carries on.
+//!
+//! This is the simple path; thumbnails are not yet cached on disk.
+
+use std::collections::{HashMap, HashSet};
+use std::io::BufReader;
+use std::path::PathBuf;
+use std::sync::mpsc::{Receiver, Sender, channel};
+use std::sync::{Arc, Condvar, Mutex, PoisonError};
+
+use eframe::egui::{self, ColorImage, TextureHandle, TextureOptions};
+use image::{DynamicImage, ImageDecoder, ImageReader};
+
+use crate::core::{ImageId, import, pool};
+
+/// Which rendition of an image.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Size {
+    /// For the grid: 320 px on the longest side (sharp up to the biggest cells).
+    Grid,
+    /// For the inspector and the full-window viewer.
+    Preview,
+}
+
+impl Size {
+    fn max_side(self) -> u32 {
+        match self {
+            Size::Grid => 320,
+            Size::Preview => 1600,
+        }
+    }
+    fn keep(self) -> usize {
+        match self {
+            Size::Grid => 1500,
+            Size::Preview => 6,
+        }
+    }
+}
+
+type Key = (ImageId, Size);
+
+/// What the app sees of one thumbnail.
+pub enum Thumb<'a> {
+    /// Not decoded yet.
+    Loading,
+    Ready(&'a TextureHandle),
+    /// Could not be made; the reason names the file.
+    Failed(&'a str),
+}
+
+enum Entry {
+    Queued,
+    Ready { texture: TextureHandle, used: u64 },
+    Failed(String),
+}
+
+struct Request {
+    key: Key,
+    path: PathBuf,
+}
+
+struct Queue {
+    requests: Vec<Request>,
+    stop: bool,
+}
+
+struct Shared {
+    queue: Mutex<Queue>,
+    ready: Condvar,
+}
+
+/// The thumbnail cache and its workers.
+pub struct Thumbs {
+    shared: Arc<Shared>,
+    done: Receiver<(Key, Result<ColorImage, String>)>,
+    entries: HashMap<Key, Entry>,
+    wanted: HashSet<Key>,
+    frame: u64,
+}
+
+/// Most textures uploaded per frame, so a fast scroll never stalls a frame.
+const UPLOADS_PER_FRAME: usize = 24;
+
+impl Thumbs {
+    /// Starts the workers; they ask `ctx` to repaint when a thumbnail is ready.
+    pub fn new(ctx: &egui::Context) -> Self {
+        let shared = Arc::new(Shared {
+            queue: Mutex::new(Queue {
+                requests: Vec::new(),
+                stop: false,
+            }),
+            ready: Condvar::new(),
+        });
+        let (tx, done) = channel();
+        for n in 0..pool::default_workers() {
+            let shared = Arc::clone(&shared);
+            let tx: Sender<_> = tx.clone();
+            let ctx = ctx.clone();
+            let spawned = std::thread::Builder::new()
+                .name(format!("folio-thumb-{n}"))
+                .spawn(move || worker(&shared, &tx, &ctx));
+            if let Err(e) = spawned {
+                log::error!("could not start a thumbnail worker: {e}");
+            }
+        }
+        Self {
+            shared,
+            done,
+            entries: HashMap::new(),
+            wanted: HashSet::new(),
+            frame: 0,
+        }
+    }
+
+    /// Call once at the start of each frame: uploads what the workers made.
+    pub fn begin_frame(&mut self, ctx: &egui::Context) {
+        self.frame += 1;
+        self.wanted.clear();
+        for _ in 0..UPLOADS_PER_FRAME {
+            let Ok((key, result)) = self.done.try_recv() else {
+                break;
+            };
+            let entry = match result {
+                Ok(image) => Entry::Ready {
+                    texture: ctx.load_texture(
+                        format!("thumb-{}-{:?}", key.0.0, key.1),
+                        image,
+                        TextureOptions::LINEAR,
+                    ),
+                    used: self.frame,
+                },
+                Err(reason) => Entry::Failed(reason),
+            };
+            self.entries.insert(key, entry);
+        }
+        if self.done.try_recv().is_ok() {
+            // More are waiting: come back next frame (the one taken is re-asked for).
+            ctx.request_repaint();
+        }
+    }
+
+    /// The thumbnail of `image` (file at `path`), asking for it if needed.
+    pub fn get(&mut self, image: ImageId, size: Size, path: impl FnOnce() -> PathBuf) -> Thumb<'_> {
+        let key = (image, size);
+        self.wanted.insert(key);
+        let frame = self.frame;
+        let entry = self.entries.entry(key).or_insert_with(|| {
+            let mut queue = self.shared.queue.lock().unwrap_or_else(PoisonError::into_inner);
+            queue.requests.push(Request { key, path: path() });
+            self.shared.ready.notify_one();
+            Entry::Queued
+        });
+        match entry {
+            Entry::Queued => Thumb::Loading,
+            Entry::Ready { texture, used } => {
+                *used = frame;
+                Thumb::Ready(texture)
+            }
+            Entry::Failed(reason) => Thumb::Failed(reason),
+        }
+    }
+
+    /// Why this image's thumbnail could not be made, if it could not.
+    pub fn failure(&self, image: ImageId) -> Option<&str> {
+        [Size::Grid, Size::Preview].iter().find_map(|s| match self.entries.get(&(image, *s)) {
+            Some(Entry::Failed(reason)) => Some(reason.as_str()),
+            _ => None,
+        })
+    }
+
+    /// Forgets an image's thumbnails (after it was deleted).
+    pub fn forget(&mut self, image: ImageId) {
+        self.entries.remove(&(image, Size::Grid));
+        self.entries.remove(&(image, Size::Preview));
+    }
+
+    /// Call once at the end of each frame: drops queued requests no one asked
+    /// for this frame (scrolled out of view) and old textures beyond the limit.
+    pub fn end_frame(&mut self) {
+        let wanted = &self.wanted;
+        {
+            let mut queue = self.shared.queue.lock().unwrap_or_else(PoisonError::into_inner);
+            queue.requests.retain(|r| wanted.contains(&r.key));
+        }
+        self.entries
+            .retain(|key, e| !matches!(e, Entry::Queued) || wanted.contains(key));
+        for size in [Size::Grid, Size::Preview] {
+            let mut ready: Vec<(u64, Key)> = self
+                .entries
+                .iter()
+                .filter_map(|(k, e)| match e {
+                    Entry::Ready { used, .. } if k.1 == size => Some((*used, *k)),
+                    _ => None,
+                })
+                .collect();
+            if ready.len() > size.keep() {
+                ready.sort_unstable();
+                let excess = ready.len() - size.keep();
+                for (_, key) in ready.into_iter().take(excess) {
+                    if !self.wanted.contains(&key) {
+                        self.entries.remove(&key);
+                    }
+                }
+            }
+        }
+    }
+}
+
+impl Drop for Thumbs {
+    fn drop(&mut self) {
+        let mut queue = self.shared.queue.lock().unwrap_or_else(PoisonError::into_inner);
+        queue.stop = true;
+        queue.requests.clear();
+        self.shared.ready.notify_all();
+    }
+}
+
+fn worker(shared: &Shared, tx: &Sender<(Key, Result<ColorImage, String>)>, ctx: &egui::Context) {
+    loop {
+        let request = {
+            let mut queue = shared.queue.lock().unwrap_or_else(PoisonError::into_inner);
+            loop {
+                if queue.stop {
+                    return;
+                }
+                // Newest first: what just scrolled into view.
+                if let Some(r) = queue.requests.pop() {
+                    break r;
+                }
+                queue = shared
+                    .ready
+                    .wait(queue)
+                    .unwrap_or_else(PoisonError::into_inner);
+            }
+        };
+        let max_side = request.key.1.max_side();
+        let result = std::panic::catch_unwind(|| decode(&request.path, max_side))
+            .unwrap_or_else(|panic| {
+                Err(format!(
+                    "decoding {} crashed ({})",
+                    request.path.display(),
+                    pool::panic_message(&*panic)
+                ))
+            });
+        if tx.send((request.key, result)).is_err() {
+            return;
+        }
+        ctx.request_repaint();
+    }
+}
+
+/// Decodes the file at `path` (bounded by [`import::limits`]), turns it upright
+/// and shrinks it to at most `max_side` pixels on its longest side.
+pub fn decode(path: &std::path::Path, max_side: u32) -> Result<ColorImage, String> {
+    let fail = |why: String| format!("{}: {why}", path.display());
+    let file = std::fs::File::open(path).map_err(|e| fail(e.to_string()))?;
+    let mut reader = ImageReader::new(BufReader::new(file))
+        .with_guessed_format()
+        .map_err(|e| fail(e.to_string()))?;
+    reader.limits(import::limits());
+    let mut decoder = reader.into_decoder().map_err(|e| fail(e.to_string()))?;
+    let orientation = decoder.orientation().map_err(|e| fail(e.to_string()))?;
+    let mut img = DynamicImage::from_decoder(decoder).map_err(|e| fail(e.to_string()))?;
+    img.apply_orientation(orientation);
+    let img = if img.width().max(img.height()) > max_side {
+        img.thumbnail(max_side, max_side)
+    } else {
+        img
+    };
+    let rgba = img.to_rgba8();
+    Ok(ColorImage::from_rgba_unmultiplied(
+        [rgba.width() as usize, rgba.height() as usize],
+        rgba.as_raw(),
+    ))
+}
