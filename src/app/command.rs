@@ -128,8 +128,12 @@ impl Command {
             Command::AttachGroup => {
                 "Put an existing group (or a new one) into the selected gallery, with a type such as main_exhibit or sketches."
             }
-            Command::ImportFiles => "Copy image files into the library and into the selected group.",
-            Command::ImportFolder => "Copy every image in a folder (and its sub-folders) into the selected group.",
+            Command::ImportFiles => {
+                "Copy image files into the library and into the selected group."
+            }
+            Command::ImportFolder => {
+                "Copy every image in a folder (and its sub-folders) into the selected group."
+            }
             Command::AddSamplePortfolio => {
                 "Three example galleries, one for each way of using typed groups."
             }
@@ -146,7 +150,9 @@ impl Command {
             Command::DeleteFromLibrary => {
                 "Delete the selected images from the library and from every group that holds them."
             }
-            Command::OpenViewer => "Show the selected image full-window; ← and → step, Esc closes.",
+            Command::OpenViewer => {
+                "Show the selected image full-window; the left and right arrow keys step, Esc closes."
+            }
             Command::RenameGroup => "Give the selected group a new name.",
             Command::ZoomIn => "Make the thumbnails bigger.",
             Command::ZoomOut => "Make the thumbnails smaller.",
@@ -175,7 +181,9 @@ impl Command {
             Command::SelectNext => const { &[sc(NONE, Key::ArrowRight)] },
             Command::MoveEarlier => const { &[sc(ALT, Key::ArrowLeft)] },
             Command::MoveLater => const { &[sc(ALT, Key::ArrowRight)] },
-            Command::RemoveFromGroup => const { &[sc(NONE, Key::Delete), sc(NONE, Key::Backspace)] },
+            Command::RemoveFromGroup => {
+                const { &[sc(NONE, Key::Delete), sc(NONE, Key::Backspace)] }
+            }
             Command::DeleteFromLibrary => const { &[sc(SHIFT, Key::Delete)] },
             Command::OpenViewer => const { &[sc(NONE, Key::Space), sc(NONE, Key::Enter)] },
             Command::RenameGroup => const { &[sc(NONE, Key::F2)] },
@@ -192,7 +200,10 @@ impl Command {
         self.shortcuts()
             .iter()
             .any(|s| s.modifiers.is_none() || s.modifiers == Modifiers::SHIFT)
-            || matches!(self, Command::SelectAll | Command::MoveEarlier | Command::MoveLater)
+            || matches!(
+                self,
+                Command::SelectAll | Command::MoveEarlier | Command::MoveLater
+            )
     }
 
     /// The first shortcut in words, for menus ("Ctrl+N").

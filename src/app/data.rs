@@ -51,7 +51,11 @@ impl Data {
             Some(g) => images::group_images(conn, *g)?,
             None => Vec::new(),
         };
-        let index = images.iter().enumerate().map(|(i, img)| (img.id, i)).collect();
+        let index = images
+            .iter()
+            .enumerate()
+            .map(|(i, img)| (img.id, i))
+            .collect();
         let usage = match inspected {
             Some(id) if images.iter().any(|i| i.id == id) => Some((id, images::usage(conn, id)?)),
             _ => None,

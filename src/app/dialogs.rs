@@ -15,7 +15,10 @@ use crate::core::{GalleryId, GroupId, ImageId};
 #[derive(Clone, Debug)]
 pub enum Dialog {
     /// New gallery (`id: None`) or rename.
-    NameGallery { id: Option<GalleryId>, name: String },
+    NameGallery {
+        id: Option<GalleryId>,
+        name: String,
+    },
     /// New group, attached to `gallery` with `link_type` when there is one.
     NewGroup {
         name: String,
@@ -25,7 +28,10 @@ pub enum Dialog {
         paths: Vec<PathBuf>,
         pick: Option<Pick>,
     },
-    RenameGroup { id: GroupId, name: String },
+    RenameGroup {
+        id: GroupId,
+        name: String,
+    },
     /// Attach an existing group (`group: Some`) or a new one to a gallery.
     Attach {
         gallery: GalleryId,
@@ -39,7 +45,11 @@ pub enum Dialog {
         from: String,
         to: String,
     },
-    ConfirmDeleteGallery { id: GalleryId, name: String, groups: u64 },
+    ConfirmDeleteGallery {
+        id: GalleryId,
+        name: String,
+        groups: u64,
+    },
     ConfirmDeleteGroup {
         id: GroupId,
         name: String,
@@ -128,7 +138,9 @@ enum Outcome {
 
 impl FolioApp {
     pub(super) fn dialog_ui(&mut self, ctx: &egui::Context) {
-        let Some(mut dialog) = self.dialog.take() else { return };
+        let Some(mut dialog) = self.dialog.take() else {
+            return;
+        };
         let mut outcome = Outcome::Open;
         let modal = egui::Modal::new(egui::Id::unique("dialog")).show(ctx, |ui| {
             ui.set_max_width(520.0);
@@ -148,10 +160,23 @@ impl FolioApp {
 fn dialog_body(ui: &mut egui::Ui, dialog: &mut Dialog, data: &Data) -> Outcome {
     match dialog {
         Dialog::NameGallery { id, name } => {
-            ui.heading(if id.is_some() { "Rename gallery" } else { "New gallery" });
-            let problem = name_problem(name, "gallery", data.galleries.iter().map(|g| (g.id.0, g.name.as_str())), id.map(|i| i.0));
+            ui.heading(if id.is_some() {
+                "Rename gallery"
+            } else {
+                "New gallery"
+            });
+            let problem = name_problem(
+                name,
+                "gallery",
+                data.galleries.iter().map(|g| (g.id.0, g.name.as_str())),
+                id.map(|i| i.0),
+            );
             let enter = name_field(ui, "Gallery name", name, "Spring Show 2027");
-            let ok = if id.is_some() { "Rename" } else { "Create gallery" };
+            let ok = if id.is_some() {
+                "Rename"
+            } else {
+                "Create gallery"
+            };
             match buttons(ui, ok, problem.as_deref(), enter) {
                 Some(true) => Outcome::Done(vec![match id {
                     Some(id) => Action::RenameGallery(*id, name.clone()),
@@ -175,7 +200,12 @@ fn dialog_body(ui: &mut egui::Ui, dialog: &mut Dialog, data: &Data) -> Outcome {
                     crate::count(paths.len() as u64, "dropped item", "dropped items")
                 ));
             }
-            let problem = name_problem(name, "group", data.groups.iter().map(|g| (g.id.0, g.name.as_str())), None);
+            let problem = name_problem(
+                name,
+                "group",
+                data.groups.iter().map(|g| (g.id.0, g.name.as_str())),
+                None,
+            );
             let enter = name_field(ui, "Group name", name, "Summer 2026 Lookbook");
             let mut problem = problem;
             if let Some(g) = gallery.and_then(|g| data.gallery(g)) {
@@ -189,7 +219,9 @@ fn dialog_body(ui: &mut egui::Ui, dialog: &mut Dialog, data: &Data) -> Outcome {
             match buttons(ui, "Create group", problem.as_deref(), enter) {
                 Some(true) => Outcome::Done(vec![Action::CreateGroup {
                     name: name.clone(),
-                    attach: gallery.filter(|g| data.gallery(*g).is_some()).map(|g| (g, link_type.clone())),
+                    attach: gallery
+                        .filter(|g| data.gallery(*g).is_some())
+                        .map(|g| (g, link_type.clone())),
                     then_import: std::mem::take(paths),
                     then_pick: *pick,
                 }]),
@@ -199,7 +231,12 @@ fn dialog_body(ui: &mut egui::Ui, dialog: &mut Dialog, data: &Data) -> Outcome {
         }
         Dialog::RenameGroup { id, name } => {
             ui.heading("Rename group");
-            let problem = name_problem(name, "group", data.groups.iter().map(|g| (g.id.0, g.name.as_str())), Some(id.0));
+            let problem = name_problem(
+                name,
+                "group",
+                data.groups.iter().map(|g| (g.id.0, g.name.as_str())),
+                Some(id.0),
+            );
             let enter = name_field(ui, "Group name", name, "");
             match buttons(ui, "Rename", problem.as_deref(), enter) {
                 Some(true) => Outcome::Done(vec![Action::RenameGroup(*id, name.clone())]),
@@ -213,7 +250,9 @@ fn dialog_body(ui: &mut egui::Ui, dialog: &mut Dialog, data: &Data) -> Outcome {
             new_name,
             link_type,
         } => {
-            let gallery_name = data.gallery(*gallery).map_or_else(String::new, |g| g.name.clone());
+            let gallery_name = data
+                .gallery(*gallery)
+                .map_or_else(String::new, |g| g.name.clone());
             ui.heading(format!("Attach a group to \u{201c}{gallery_name}\u{201d}"));
             ui.label("The same group can be in many galleries, and twice in one under two types.");
             ui.add_space(6.0);
@@ -235,7 +274,12 @@ fn dialog_body(ui: &mut egui::Ui, dialog: &mut Dialog, data: &Data) -> Outcome {
             let mut enter = false;
             let mut problem = None;
             if group.is_none() {
-                problem = name_problem(new_name, "group", data.groups.iter().map(|g| (g.id.0, g.name.as_str())), None);
+                problem = name_problem(
+                    new_name,
+                    "group",
+                    data.groups.iter().map(|g| (g.id.0, g.name.as_str())),
+                    None,
+                );
                 enter = name_field(ui, "New group name", new_name, "Summer 2026 Lookbook");
             }
             ui.add_space(6.0);
@@ -247,9 +291,14 @@ fn dialog_body(ui: &mut egui::Ui, dialog: &mut Dialog, data: &Data) -> Outcome {
             if problem.is_none()
                 && let Some(g) = group
                 && data.gallery(*gallery).is_some()
-                && data.links.iter().any(|l| l.gallery == *gallery && l.group == *g && l.link_type == link_type.trim())
+                && data.links.iter().any(|l| {
+                    l.gallery == *gallery && l.group == *g && l.link_type == link_type.trim()
+                })
             {
-                problem = Some(format!("It is already in this gallery as \u{201c}{}\u{201d}.", link_type.trim()));
+                problem = Some(format!(
+                    "It is already in this gallery as \u{201c}{}\u{201d}.",
+                    link_type.trim()
+                ));
             }
             match buttons(ui, "Attach", problem.as_deref(), enter) {
                 Some(true) => Outcome::Done(vec![match group {
@@ -275,7 +324,9 @@ fn dialog_body(ui: &mut egui::Ui, dialog: &mut Dialog, data: &Data) -> Outcome {
             from,
             to,
         } => {
-            let name = data.group(*group).map_or_else(String::new, |g| g.name.clone());
+            let name = data
+                .group(*group)
+                .map_or_else(String::new, |g| g.name.clone());
             ui.heading(format!("Type of \u{201c}{name}\u{201d}"));
             type_picker(ui, to, &data.types);
             let problem = catalog::clean_type(to).err().map(|e| e.to_string());
@@ -335,28 +386,33 @@ fn dialog_body(ui: &mut egui::Ui, dialog: &mut Dialog, data: &Data) -> Outcome {
         Dialog::ImportReport(report) => {
             ui.heading(&report.title);
             ui.label(report.headline());
-            egui::ScrollArea::vertical().max_height(360.0).show(ui, |ui| {
-                if !report.failed.is_empty() {
-                    ui.add_space(6.0);
-                    ui.label(egui::RichText::new(format!("Not imported ({})", report.failed.len())).strong());
-                    for line in &report.failed {
-                        ui.colored_label(ui.visuals().error_fg_color, &line.reason);
+            egui::ScrollArea::vertical()
+                .max_height(360.0)
+                .show(ui, |ui| {
+                    if !report.failed.is_empty() {
+                        ui.add_space(6.0);
+                        ui.label(
+                            egui::RichText::new(format!("Not imported ({})", report.failed.len()))
+                                .strong(),
+                        );
+                        for line in &report.failed {
+                            ui.colored_label(ui.visuals().error_fg_color, &line.reason);
+                        }
                     }
-                }
-                if !report.already.is_empty() {
-                    ui.add_space(6.0);
-                    ui.label(
-                        egui::RichText::new(format!(
-                            "Already in the library ({}): added to the group, not copied again",
-                            report.already.len()
-                        ))
-                        .strong(),
-                    );
-                    for line in &report.already {
-                        ui.label(line.path.display().to_string());
+                    if !report.already.is_empty() {
+                        ui.add_space(6.0);
+                        ui.label(
+                            egui::RichText::new(format!(
+                                "Already in the library ({}): added to the group, not copied again",
+                                report.already.len()
+                            ))
+                            .strong(),
+                        );
+                        for line in &report.already {
+                            ui.label(line.path.display().to_string());
+                        }
                     }
-                }
-            });
+                });
             ui.add_space(8.0);
             if ui.button("Close").clicked() || ui.input(|i| i.key_pressed(Key::Enter)) {
                 Outcome::Cancel
@@ -366,17 +422,21 @@ fn dialog_body(ui: &mut egui::Ui, dialog: &mut Dialog, data: &Data) -> Outcome {
         }
         Dialog::Help => {
             ui.heading("Keyboard shortcuts");
-            egui::Grid::new("help").num_columns(3).striped(true).spacing([16.0, 4.0]).show(ui, |ui| {
-                for c in Command::ALL {
-                    if c.shortcuts().is_empty() {
-                        continue;
+            egui::Grid::new("help")
+                .num_columns(3)
+                .striped(true)
+                .spacing([16.0, 4.0])
+                .show(ui, |ui| {
+                    for c in Command::ALL {
+                        if c.shortcuts().is_empty() {
+                            continue;
+                        }
+                        ui.label(egui::RichText::new(c.shortcut_text(ui.ctx())).monospace());
+                        ui.label(c.label());
+                        ui.label(egui::RichText::new(c.description()).weak());
+                        ui.end_row();
                     }
-                    ui.label(egui::RichText::new(c.shortcut_text(ui.ctx())).monospace());
-                    ui.label(c.label());
-                    ui.label(egui::RichText::new(c.description()).weak());
-                    ui.end_row();
-                }
-            });
+                });
             ui.add_space(6.0);
             ui.label("Mouse: click selects, Ctrl-click adds, Shift-click selects a range, drag moves, double-click views. Right-click a gallery, group or image for more.");
             if ui.button("Close").clicked() {
@@ -406,7 +466,12 @@ fn name_problem<'a>(
     existing
         .filter(|(id, _)| Some(*id) != except)
         .any(|(_, n)| n.to_lowercase() == wanted)
-        .then(|| format!("A {what} named \u{201c}{}\u{201d} already exists.", name.trim()))
+        .then(|| {
+            format!(
+                "A {what} named \u{201c}{}\u{201d} already exists.",
+                name.trim()
+            )
+        })
 }
 
 /// A labelled one-line field that has the keyboard when the dialog opens.
@@ -414,7 +479,11 @@ fn name_problem<'a>(
 fn name_field(ui: &mut egui::Ui, label: &str, value: &mut String, hint: &str) -> bool {
     let label = ui.label(label);
     let resp = ui
-        .add(egui::TextEdit::singleline(value).hint_text(hint).desired_width(f32::INFINITY))
+        .add(
+            egui::TextEdit::singleline(value)
+                .hint_text(hint)
+                .desired_width(f32::INFINITY),
+        )
         .labelled_by(label.id);
     if ui.memory(|m| m.focused().is_none()) {
         resp.request_focus();
@@ -425,8 +494,12 @@ fn name_field(ui: &mut egui::Ui, label: &str, value: &mut String, hint: &str) ->
 /// The type field with the known types to pick from.
 fn type_picker(ui: &mut egui::Ui, value: &mut String, types: &[String]) {
     let label = ui.label("Type");
-    ui.add(egui::TextEdit::singleline(value).desired_width(f32::INFINITY).hint_text("main_exhibit, sketches, or your own words"))
-        .labelled_by(label.id);
+    ui.add(
+        egui::TextEdit::singleline(value)
+            .desired_width(f32::INFINITY)
+            .hint_text("main_exhibit, sketches, or your own words"),
+    )
+    .labelled_by(label.id);
     ui.horizontal_wrapped(|ui| {
         for t in types {
             if ui
@@ -449,7 +522,10 @@ fn buttons(ui: &mut egui::Ui, ok: &str, problem: Option<&str>, enter: bool) -> O
     ui.add_space(8.0);
     let mut result = None;
     ui.horizontal(|ui| {
-        if ui.add_enabled(problem.is_none(), egui::Button::new(ok)).clicked() {
+        if ui
+            .add_enabled(problem.is_none(), egui::Button::new(ok))
+            .clicked()
+        {
             result = Some(true);
         }
         if ui.button("Cancel").clicked() {

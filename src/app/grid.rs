@@ -37,7 +37,9 @@ impl Raster {
     /// of the gap it is drawn in.
     fn marker(&self, p: Pos2) -> (usize, usize, usize) {
         let row = ((p.y - self.origin.y) / self.pitch.y).floor().max(0.0) as usize;
-        let col = ((p.x - self.origin.x) / self.pitch.x).round().clamp(0.0, self.cols as f32) as usize;
+        let col = ((p.x - self.origin.x) / self.pitch.x)
+            .round()
+            .clamp(0.0, self.cols as f32) as usize;
         let index = (row * self.cols + col).min(self.len);
         // Draw at the real gap: past the end, the gap after the last image.
         let (row, col) = if index == self.len && self.len > 0 {
@@ -86,7 +88,11 @@ impl FolioApp {
                         .text("Thumbnail size"),
                 );
                 for c in [Command::ImportFolder, Command::ImportFiles] {
-                    if ui.button(c.label()).on_hover_text(c.description()).clicked() {
+                    if ui
+                        .button(c.label())
+                        .on_hover_text(c.description())
+                        .clicked()
+                    {
                         self.commands.push(c);
                     }
                 }
@@ -95,16 +101,16 @@ impl FolioApp {
         if let Some(d) = &group.description {
             ui.label(egui::RichText::new(d).weak());
         }
-        if !self.selection.ids.is_empty() {
-            ui.label(
-                egui::RichText::new(format!(
-                    "{} selected. Drag to reorder; Delete removes from this group; Shift+Delete deletes from the library.",
-                    crate::count(self.selection.ids.len() as u64, "image", "images")
-                ))
-                .small()
-                .weak(),
-            );
-        }
+        // Always one line, so the grid does not jump when the selection changes.
+        let hint = if self.selection.ids.is_empty() {
+            "Click to select (Ctrl adds, Shift selects a range); drag to reorder; double-click to view.".to_string()
+        } else {
+            format!(
+                "{} selected. Drag to reorder; Delete removes from this group; Shift+Delete deletes from the library.",
+                crate::count(self.selection.ids.len() as u64, "image", "images")
+            )
+        };
+        ui.label(egui::RichText::new(hint).small().weak());
         ui.separator();
         if self.data.images.is_empty() {
             empty_group_ui(ui, &group.name, &mut self.commands);
@@ -140,7 +146,8 @@ impl FolioApp {
                     let viewport = ui.clip_rect();
                     if dragging && let Some(p) = pointer {
                         // Scroll while a drag is held near the top or bottom edge.
-                        if p.y < viewport.top() + SCROLL_EDGE && p.y > viewport.top() - SCROLL_EDGE {
+                        if p.y < viewport.top() + SCROLL_EDGE && p.y > viewport.top() - SCROLL_EDGE
+                        {
                             ui.scroll_with_delta(vec2(0.0, 12.0));
                             ui.ctx().request_repaint();
                         } else if p.y > viewport.bottom() - SCROLL_EDGE
@@ -151,7 +158,10 @@ impl FolioApp {
                         }
                     }
                     for row in visible.clone() {
-                        let (row_rect, _) = ui.allocate_exact_size(vec2(cols as f32 * pitch.x, pitch.y), Sense::hover());
+                        let (row_rect, _) = ui.allocate_exact_size(
+                            vec2(cols as f32 * pitch.x, pitch.y),
+                            Sense::hover(),
+                        );
                         if row == visible.start {
                             raster = Some(Raster {
                                 origin: row_rect.left_top() - vec2(0.0, row as f32 * pitch.y),
@@ -165,14 +175,17 @@ impl FolioApp {
                             let i = row * cols + col;
                             let Some(img) = data.images.get(i) else { break };
                             let rect = Rect::from_min_size(
-                                row_rect.left_top() + vec2(col as f32 * pitch.x + GAP / 2.0, GAP / 2.0),
+                                row_rect.left_top()
+                                    + vec2(col as f32 * pitch.x + GAP / 2.0, GAP / 2.0),
                                 vec2(cell, cell + CAPTION),
                             );
                             let id = egui::Id::unique(("grid-cell", img.id.0));
                             let resp = ui.interact(rect, id, Sense::click_and_drag());
                             let selected = selection.ids.contains(&img.id);
                             let label = img.label().to_string();
-                            resp.widget_info(|| WidgetInfo::selected(Role::Image, true, selected, &label));
+                            resp.widget_info(|| {
+                                WidgetInfo::selected(Role::Image, true, selected, &label)
+                            });
                             if resp.double_clicked() {
                                 events.push(CellEvent::DoubleClick(img.id));
                             } else if resp.clicked() {
@@ -182,13 +195,18 @@ impl FolioApp {
                                 events.push(CellEvent::DragStart(img.id));
                             }
                             resp.context_menu(|ui| {
-                                for c in [Command::OpenViewer, Command::RemoveFromGroup, Command::DeleteFromLibrary] {
+                                for c in [
+                                    Command::OpenViewer,
+                                    Command::RemoveFromGroup,
+                                    Command::DeleteFromLibrary,
+                                ] {
                                     if ui.button(c.label()).clicked() {
                                         events.push(CellEvent::Menu(img.id, c));
                                     }
                                 }
                             });
-                            let thumb = thumbs.get(img.id, Size::Grid, || lib.file_path(&img.filename));
+                            let thumb =
+                                thumbs.get(img.id, Size::Grid, || lib.file_path(&img.filename));
                             paint_cell(ui, rect, cell, &thumb, selected, resp.hovered(), &label);
                         }
                     }
@@ -250,9 +268,16 @@ impl FolioApp {
     /// The drop marker while a drag is held; the move when it is let go.
     fn drag_ui(&mut self, ui: &egui::Ui, raster: Option<Raster>) {
         let Some(drag) = &self.drag else { return };
-        let (released, pointer) = ui.input(|i| (i.pointer.any_released() || !i.pointer.any_down(), i.pointer.interact_pos()));
+        let (released, pointer) = ui.input(|i| {
+            (
+                i.pointer.any_released() || !i.pointer.any_down(),
+                i.pointer.interact_pos(),
+            )
+        });
         let marker = match (raster, pointer) {
-            (Some(r), Some(p)) if r.viewport.expand(SCROLL_EDGE).contains(p) => Some((r, r.marker(p))),
+            (Some(r), Some(p)) if r.viewport.expand(SCROLL_EDGE).contains(p) => {
+                Some((r, r.marker(p)))
+            }
             _ => None,
         };
         if released {
@@ -269,7 +294,10 @@ impl FolioApp {
             self.drag = None;
             return;
         }
-        let painter = ui.ctx().layer_painter(egui::LayerId::new(egui::Order::Foreground, egui::Id::unique("grid-drag")));
+        let painter = ui.ctx().layer_painter(egui::LayerId::new(
+            egui::Order::Foreground,
+            egui::Id::unique("grid-drag"),
+        ));
         if let Some((r, (_, row, col))) = marker {
             let x = r.origin.x + col as f32 * r.pitch.x;
             let top = r.origin.y + row as f32 * r.pitch.y + GAP / 2.0;
@@ -280,8 +308,12 @@ impl FolioApp {
             );
         }
         if let Some(p) = pointer {
-            let text = format!("Moving {}", crate::count(drag.ids.len() as u64, "image", "images"));
-            let galley = painter.layout_no_wrap(text, egui::FontId::proportional(14.0), Color32::WHITE);
+            let text = format!(
+                "Moving {}",
+                crate::count(drag.ids.len() as u64, "image", "images")
+            );
+            let galley =
+                painter.layout_no_wrap(text, egui::FontId::proportional(14.0), Color32::WHITE);
             let rect = Rect::from_min_size(p + vec2(16.0, 8.0), galley.size()).expand(6.0);
             painter.rect_filled(rect, 4.0, Color32::from_rgb(50, 90, 160));
             painter.galley(rect.min + vec2(6.0, 6.0), galley, Color32::WHITE);
@@ -291,7 +323,10 @@ impl FolioApp {
     /// Whether dropping `ids` at `index` would leave the order as it is: they
     /// already sit side by side there.
     fn is_noop_move(&self, ids: &[ImageId], index: usize) -> bool {
-        let positions: Vec<usize> = ids.iter().filter_map(|id| self.data.index.get(id).copied()).collect();
+        let positions: Vec<usize> = ids
+            .iter()
+            .filter_map(|id| self.data.index.get(id).copied())
+            .collect();
         let (Some(&first), Some(&last)) = (positions.first(), positions.last()) else {
             return true;
         };
@@ -404,7 +439,11 @@ fn empty_group_ui(ui: &mut egui::Ui, name: &str, commands: &mut Vec<Command>) {
         ui.horizontal(|ui| {
             ui.add_space((ui.available_width() - 240.0).max(0.0) / 2.0);
             for c in [Command::ImportFiles, Command::ImportFolder] {
-                if ui.button(c.label()).on_hover_text(c.description()).clicked() {
+                if ui
+                    .button(c.label())
+                    .on_hover_text(c.description())
+                    .clicked()
+                {
                     commands.push(c);
                 }
             }
@@ -446,7 +485,7 @@ fn paint_cell(
             painter.text(
                 square.center(),
                 egui::Align2::CENTER_CENTER,
-                "⚠ cannot show",
+                "cannot show",
                 egui::FontId::proportional(13.0),
                 ui.visuals().error_fg_color,
             );
@@ -477,7 +516,10 @@ fn paint_cell(
     job.wrap = egui::text::TextWrapping::truncate_at_width(cell);
     let galley = painter.layout_job(job);
     painter.galley(
-        egui::pos2(rect.center().x - galley.size().x / 2.0, square.bottom() + 2.0),
+        egui::pos2(
+            rect.center().x - galley.size().x / 2.0,
+            square.bottom() + 2.0,
+        ),
         galley,
         colour,
     );
@@ -500,12 +542,36 @@ mod tests {
     #[test]
     fn marker_follows_the_nearest_gap() {
         let r = raster(4, 10);
-        assert_eq!(r.marker(egui::pos2(10.0, 10.0)).0, 0, "left half of the first cell");
-        assert_eq!(r.marker(egui::pos2(60.0, 10.0)).0, 1, "right half of the first cell");
-        assert_eq!(r.marker(egui::pos2(390.0, 10.0)).0, 4, "end of the first row");
-        assert_eq!(r.marker(egui::pos2(10.0, 130.0)).0, 4, "start of the second row");
-        assert_eq!(r.marker(egui::pos2(260.0, 250.0)), (10, 2, 2), "past the end: after the last");
-        assert_eq!(r.marker(egui::pos2(10.0, 900.0)).0, 10, "below the last row");
+        assert_eq!(
+            r.marker(egui::pos2(10.0, 10.0)).0,
+            0,
+            "left half of the first cell"
+        );
+        assert_eq!(
+            r.marker(egui::pos2(60.0, 10.0)).0,
+            1,
+            "right half of the first cell"
+        );
+        assert_eq!(
+            r.marker(egui::pos2(390.0, 10.0)).0,
+            4,
+            "end of the first row"
+        );
+        assert_eq!(
+            r.marker(egui::pos2(10.0, 130.0)).0,
+            4,
+            "start of the second row"
+        );
+        assert_eq!(
+            r.marker(egui::pos2(260.0, 250.0)),
+            (10, 2, 2),
+            "past the end: after the last"
+        );
+        assert_eq!(
+            r.marker(egui::pos2(10.0, 900.0)).0,
+            10,
+            "below the last row"
+        );
         assert_eq!(r.marker(egui::pos2(-50.0, -50.0)).0, 0, "above the grid");
     }
 }

@@ -31,7 +31,10 @@ impl AltEdit {
 
 impl FolioApp {
     pub(super) fn inspector_ui(&mut self, ui: &mut egui::Ui) {
-        let focus = self.selection.focus.filter(|f| self.data.index.contains_key(f));
+        let focus = self
+            .selection
+            .focus
+            .filter(|f| self.data.index.contains_key(f));
         // Another image (or none) is shown now: keep what was typed for the last one.
         if self.alt.image != focus {
             if let Some(save) = self.alt.flush() {
@@ -50,7 +53,10 @@ impl FolioApp {
         let Some(img) = focus.and_then(|f| self.data.image(f)).cloned() else {
             ui.add_space(8.0);
             ui.heading("Inspector");
-            ui.label(egui::RichText::new("Select an image to see its details and edit its alt text.").weak());
+            ui.label(
+                egui::RichText::new("Select an image to see its details and edit its alt text.")
+                    .weak(),
+            );
             return;
         };
         if self.data.usage.as_ref().map(|u| u.0) != Some(img.id)
@@ -58,105 +64,144 @@ impl FolioApp {
         {
             self.data.usage = images::usage(lib.conn(), img.id).ok().map(|u| (img.id, u));
         }
-        egui::ScrollArea::vertical().auto_shrink([false, false]).show(ui, |ui| {
-            let n = self.selection.ids.len();
-            if n > 1 {
-                ui.label(egui::RichText::new(format!("{n} images selected; showing the last one clicked.")).weak());
-                ui.horizontal_wrapped(|ui| {
-                    for c in [Command::RemoveFromGroup, Command::DeleteFromLibrary] {
-                        if ui.button(c.label()).on_hover_text(c.description()).clicked() {
-                            self.commands.push(c);
+        egui::ScrollArea::vertical()
+            .auto_shrink([false, false])
+            .show(ui, |ui| {
+                let n = self.selection.ids.len();
+                if n > 1 {
+                    ui.label(
+                        egui::RichText::new(format!(
+                            "{n} images selected; showing the last one clicked."
+                        ))
+                        .weak(),
+                    );
+                    ui.horizontal_wrapped(|ui| {
+                        for c in [Command::RemoveFromGroup, Command::DeleteFromLibrary] {
+                            if ui
+                                .button(c.label())
+                                .on_hover_text(c.description())
+                                .clicked()
+                            {
+                                self.commands.push(c);
+                            }
+                        }
+                    });
+                    ui.separator();
+                }
+                let width = ui.available_width();
+                let aspect = img.height.max(1) as f32 / img.width.max(1) as f32;
+                let height = (width * aspect).min(width * 1.25);
+                let (rect, resp) =
+                    ui.allocate_exact_size(vec2(width, height), egui::Sense::click());
+                if resp.double_clicked() {
+                    self.viewer = true;
+                }
+                let path = self
+                    .lib
+                    .as_ref()
+                    .map(|l| l.file_path(&img.filename))
+                    .unwrap_or_default();
+                match self.thumbs.get(img.id, Size::Preview, || path) {
+                    Thumb::Ready(t) => paint_fit(ui, t, rect),
+                    Thumb::Loading => {
+                        ui.painter()
+                            .rect_filled(rect, 4.0, ui.visuals().extreme_bg_color);
+                    }
+                    Thumb::Failed(_) => {
+                        ui.painter()
+                            .rect_filled(rect, 4.0, ui.visuals().extreme_bg_color);
+                    }
+                }
+                if let Some(reason) = self.thumbs.failure(img.id) {
+                    ui.colored_label(
+                        ui.visuals().error_fg_color,
+                        format!("Cannot show this image: {reason}"),
+                    );
+                }
+                ui.add_space(8.0);
+                let label = ui.label(egui::RichText::new("Alt text").strong());
+                let edit = egui::TextEdit::multiline(&mut self.alt.text)
+                    .hint_text("Describe the image for people who cannot see it")
+                    .desired_rows(3)
+                    .desired_width(f32::INFINITY);
+                let resp = ui.add(edit).labelled_by(label.id);
+                if resp.lost_focus()
+                    && let Some(save) = self.alt.flush()
+                {
+                    self.actions.push(save);
+                }
+                ui.add_space(8.0);
+                egui::Grid::new("facts")
+                    .num_columns(2)
+                    .spacing([12.0, 4.0])
+                    .show(ui, |ui| {
+                        let fact = |ui: &mut egui::Ui, name: &str, value: String| {
+                            ui.label(egui::RichText::new(name).weak());
+                            ui.add(egui::Label::new(value).wrap());
+                            ui.end_row();
+                        };
+                        fact(ui, "File name", img.original_name.clone());
+                        fact(ui, "Pixels", format!("{} × {}", img.width, img.height));
+                        fact(ui, "Size", human_bytes(img.byte_size));
+                        fact(ui, "Format", img.format.label().to_string());
+                        fact(ui, "Imported", format!("{} UTC", img.created_at));
+                    });
+                ui.add_space(8.0);
+                if let Some((_, usage)) = self.data.usage.clone() {
+                    ui.label(egui::RichText::new("In groups").strong());
+                    for (group, name) in &usage.groups {
+                        if ui.link(name).on_hover_text("Show this group").clicked() {
+                            self.actions.push(Action::SelectGroup(Some(*group)));
                         }
                     }
-                });
-                ui.separator();
-            }
-            let width = ui.available_width();
-            let aspect = img.height.max(1) as f32 / img.width.max(1) as f32;
-            let height = (width * aspect).min(width * 1.25);
-            let (rect, resp) = ui.allocate_exact_size(vec2(width, height), egui::Sense::click());
-            if resp.double_clicked() {
-                self.viewer = true;
-            }
-            let path = self.lib.as_ref().map(|l| l.file_path(&img.filename)).unwrap_or_default();
-            match self.thumbs.get(img.id, Size::Preview, || path) {
-                Thumb::Ready(t) => paint_fit(ui, t, rect),
-                Thumb::Loading => {
-                    ui.painter().rect_filled(rect, 4.0, ui.visuals().extreme_bg_color);
-                }
-                Thumb::Failed(_) => {
-                    ui.painter().rect_filled(rect, 4.0, ui.visuals().extreme_bg_color);
-                }
-            }
-            if let Some(reason) = self.thumbs.failure(img.id) {
-                ui.colored_label(ui.visuals().error_fg_color, format!("Cannot show this image: {reason}"));
-            }
-            ui.add_space(8.0);
-            let label = ui.label(egui::RichText::new("Alt text").strong());
-            let edit = egui::TextEdit::multiline(&mut self.alt.text)
-                .hint_text("Describe the image for people who cannot see it")
-                .desired_rows(3)
-                .desired_width(f32::INFINITY);
-            let resp = ui.add(edit).labelled_by(label.id);
-            if resp.lost_focus()
-                && let Some(save) = self.alt.flush()
-            {
-                self.actions.push(save);
-            }
-            ui.add_space(8.0);
-            egui::Grid::new("facts").num_columns(2).spacing([12.0, 4.0]).show(ui, |ui| {
-                let fact = |ui: &mut egui::Ui, name: &str, value: String| {
-                    ui.label(egui::RichText::new(name).weak());
-                    ui.add(egui::Label::new(value).wrap());
-                    ui.end_row();
-                };
-                fact(ui, "File name", img.original_name.clone());
-                fact(ui, "Pixels", format!("{} × {}", img.width, img.height));
-                fact(ui, "Size", human_bytes(img.byte_size));
-                fact(ui, "Format", img.format.label().to_string());
-                fact(ui, "Imported", format!("{} UTC", img.created_at));
-            });
-            ui.add_space(8.0);
-            if let Some((_, usage)) = self.data.usage.clone() {
-                ui.label(egui::RichText::new("In groups").strong());
-                for (group, name) in &usage.groups {
-                    if ui.link(name).on_hover_text("Show this group").clicked() {
-                        self.actions.push(Action::SelectGroup(Some(*group)));
+                    ui.add_space(6.0);
+                    ui.label(egui::RichText::new("In galleries").strong());
+                    if usage.links.is_empty() {
+                        ui.label(
+                            egui::RichText::new("None yet: its groups are in no gallery.").weak(),
+                        );
+                    }
+                    for link in &usage.links {
+                        ui.label(format!(
+                            "{}: {} ({})",
+                            link.gallery_name,
+                            link.group_name,
+                            type_label(&link.link_type)
+                        ));
                     }
                 }
-                ui.add_space(6.0);
-                ui.label(egui::RichText::new("In galleries").strong());
-                if usage.links.is_empty() {
-                    ui.label(egui::RichText::new("None yet: its groups are in no gallery.").weak());
-                }
-                for link in &usage.links {
-                    ui.label(format!(
-                        "{}: {} ({})",
-                        link.gallery_name,
-                        link.group_name,
-                        type_label(&link.link_type)
-                    ));
-                }
-            }
-        });
+            });
     }
 
     pub(super) fn viewer_ui(&mut self, ctx: &egui::Context) {
-        let Some(img) = self.selection.focus.and_then(|f| self.data.image(f)).cloned() else {
+        let Some(img) = self
+            .selection
+            .focus
+            .and_then(|f| self.data.image(f))
+            .cloned()
+        else {
             self.viewer = false;
             return;
         };
         let position = self.data.index.get(&img.id).copied().unwrap_or(0);
         let total = self.data.images.len();
-        let path = self.lib.as_ref().map(|l| l.file_path(&img.filename)).unwrap_or_default();
+        let path = self
+            .lib
+            .as_ref()
+            .map(|l| l.file_path(&img.filename))
+            .unwrap_or_default();
         let screen = ctx.content_rect();
         egui::Area::new(egui::Id::unique("viewer"))
             .order(egui::Order::Foreground)
             .fixed_pos(screen.min)
             .show(ctx, |ui| {
                 ui.set_min_size(screen.size());
-                ui.painter().rect_filled(screen, 0.0, Color32::from_gray(12));
-                let image_rect = Rect::from_min_max(screen.min + vec2(16.0, 48.0), screen.max - vec2(16.0, 16.0));
+                ui.painter()
+                    .rect_filled(screen, 0.0, Color32::from_gray(12));
+                let image_rect = Rect::from_min_max(
+                    screen.min + vec2(16.0, 48.0),
+                    screen.max - vec2(16.0, 16.0),
+                );
                 match self.thumbs.get(img.id, Size::Preview, || path) {
                     Thumb::Ready(t) => paint_fit(ui, t, image_rect),
                     Thumb::Loading => {
@@ -178,17 +223,28 @@ impl FolioApp {
                         );
                     }
                 }
-                let bar = Rect::from_min_size(screen.min + vec2(12.0, 8.0), vec2(screen.width() - 24.0, 32.0));
+                let bar = Rect::from_min_size(
+                    screen.min + vec2(12.0, 8.0),
+                    vec2(screen.width() - 24.0, 32.0),
+                );
                 ui.scope_builder(egui::UiBuilder::new().max_rect(bar), |ui| {
                     ui.horizontal(|ui| {
                         ui.visuals_mut().override_text_color = Some(Color32::WHITE);
-                        if ui.button("✕ Close").on_hover_text("Esc").clicked() {
+                        if ui.button("× Close").on_hover_text("Esc").clicked() {
                             self.viewer = false;
                         }
-                        if ui.add_enabled(position > 0, egui::Button::new("‹ Previous")).on_hover_text("←").clicked() {
+                        if ui
+                            .add_enabled(position > 0, egui::Button::new("< Previous"))
+                            .on_hover_text("Left arrow")
+                            .clicked()
+                        {
                             self.commands.push(Command::SelectPrevious);
                         }
-                        if ui.add_enabled(position + 1 < total, egui::Button::new("Next ›")).on_hover_text("→").clicked() {
+                        if ui
+                            .add_enabled(position + 1 < total, egui::Button::new("Next >"))
+                            .on_hover_text("Right arrow")
+                            .clicked()
+                        {
                             self.commands.push(Command::SelectNext);
                         }
                         ui.label(format!("{} / {total}   {}", position + 1, img.label()));

@@ -266,7 +266,12 @@ pub struct Picker {
 
 impl Picker {
     /// Opens the dialog; the paths arrive through [`Picker::poll`].
-    pub fn open(pick: Pick, group: GroupId, group_name: String, ctx: &egui::Context) -> Result<Picker, String> {
+    pub fn open(
+        pick: Pick,
+        group: GroupId,
+        group_name: String,
+        ctx: &egui::Context,
+    ) -> Result<Picker, String> {
         let (tx, result) = channel();
         let ctx = ctx.clone();
         let title = format!("Import into \u{201c}{group_name}\u{201d}");
@@ -276,7 +281,10 @@ impl Picker {
                 let dialog = rfd::FileDialog::new().set_title(&title);
                 let picked = match pick {
                     Pick::Files => dialog
-                        .add_filter("Images", &["jpg", "jpeg", "png", "webp", "gif", "tif", "tiff"])
+                        .add_filter(
+                            "Images",
+                            &["jpg", "jpeg", "png", "webp", "gif", "tif", "tiff"],
+                        )
                         .add_filter("All files", &["*"])
                         .pick_files(),
                     Pick::Folder => dialog.pick_folder().map(|f| vec![f]),

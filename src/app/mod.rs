@@ -202,6 +202,7 @@ impl Selection {
 
 /// The application.
 pub struct FolioApp {
+    ctx: egui::Context,
     root: PathBuf,
     lib: Result<Library, String>,
     pub data: Data,
@@ -238,8 +239,11 @@ impl FolioApp {
             },
             None => View::new(root.clone()),
         };
-        view.thumb_size = view.thumb_size.clamp(*THUMB_SIZES.start(), *THUMB_SIZES.end());
+        view.thumb_size = view
+            .thumb_size
+            .clamp(*THUMB_SIZES.start(), *THUMB_SIZES.end());
         let mut app = FolioApp {
+            ctx: ctx.clone(),
             root,
             lib,
             data: Data::default(),
@@ -279,11 +283,12 @@ impl FolioApp {
     }
 
     /// Waits for the running import and any queued ones (tests; the app never waits).
-    pub fn finish_jobs(&mut self, ctx: &egui::Context) {
+    pub fn finish_jobs(&mut self) {
+        let ctx = self.ctx.clone();
         while let Some(job) = self.job.take() {
             let report = job.wait();
             self.job_finished(report);
-            self.start_next_job(ctx);
+            self.start_next_job(&ctx);
         }
     }
 
@@ -334,10 +339,18 @@ impl FolioApp {
                 self.view.group = group.map(|g| g.0);
                 let index = &self.data.index;
                 self.selection.ids.retain(|id| index.contains_key(id));
-                if self.selection.focus.is_some_and(|f| !index.contains_key(&f)) {
+                if self
+                    .selection
+                    .focus
+                    .is_some_and(|f| !index.contains_key(&f))
+                {
                     self.selection.focus = None;
                 }
-                if self.selection.anchor.is_some_and(|f| !index.contains_key(&f)) {
+                if self
+                    .selection
+                    .anchor
+                    .is_some_and(|f| !index.contains_key(&f))
+                {
                     self.selection.anchor = None;
                 }
             }
@@ -351,7 +364,8 @@ impl FolioApp {
         if self.dialog.is_some() {
             return;
         }
-        let typing = ctx.egui_wants_keyboard_input();
+        // A focused button does not need Delete or the arrows; a text field does.
+        let typing = ctx.text_edit_focused();
         // Most specific first: Shift+Delete must not also be Delete.
         let mut all = Command::ALL.to_vec();
         all.sort_by_key(|c| {
@@ -425,7 +439,10 @@ impl FolioApp {
                 if len == 0 {
                     return;
                 }
-                let current = self.selection.focus.and_then(|f| self.data.index.get(&f).copied());
+                let current = self
+                    .selection
+                    .focus
+                    .and_then(|f| self.data.index.get(&f).copied());
                 let next = match (c, current) {
                     (Command::SelectPrevious, Some(i)) => i.saturating_sub(1),
                     (_, Some(i)) => (i + 1).min(len - 1),
@@ -438,7 +455,10 @@ impl FolioApp {
             Command::MoveEarlier | Command::MoveLater => {
                 let Some(group) = group else { return };
                 let ids = self.selected_in_order();
-                let positions: Vec<usize> = ids.iter().filter_map(|id| self.data.index.get(id).copied()).collect();
+                let positions: Vec<usize> = ids
+                    .iter()
+                    .filter_map(|id| self.data.index.get(id).copied())
+                    .collect();
                 let (Some(&first), Some(&last)) = (positions.first(), positions.last()) else {
                     return;
                 };
@@ -523,7 +543,9 @@ impl FolioApp {
         if self.job.is_some() {
             return;
         }
-        let Some(work) = self.queue.pop_front() else { return };
+        let Some(work) = self.queue.pop_front() else {
+            return;
+        };
         self.reloaded_at = 0;
         match jobs::Job::start(self.root.clone(), work, ctx) {
             Ok(job) => self.job = Some(job),
@@ -767,7 +789,8 @@ impl FolioApp {
                 });
             }
             Action::DeleteImages(ids) => {
-                let n = images::delete_images(self.lib_mut()?, &ids).map_err(err("delete the images"))?;
+                let n = images::delete_images(self.lib_mut()?, &ids)
+                    .map_err(err("delete the images"))?;
                 for id in &ids {
                     self.thumbs.forget(*id);
                 }
@@ -837,7 +860,9 @@ impl FolioApp {
                     for (id, next) in places.iter().rev() {
                         // The image that followed may have gone meanwhile: then the end.
                         let next = match next {
-                            Some(n) if crate::core::order::key_of(tx, *group, *n)?.is_some() => Some(*n),
+                            Some(n) if crate::core::order::key_of(tx, *group, *n)?.is_some() => {
+                                Some(*n)
+                            }
                             _ => None,
                         };
                         if removed {
@@ -985,22 +1010,42 @@ impl FolioApp {
             let p = job.progress();
             ui.horizontal(|ui| {
                 let what = match &job.work {
-                    Work::Import { group_name, .. } => format!("Importing into \u{201c}{group_name}\u{201d}"),
+                    Work::Import { group_name, .. } => {
+                        format!("Importing into \u{201c}{group_name}\u{201d}")
+                    }
                     Work::Sample => "Making the sample portfolio".into(),
                 };
-                let fraction = if p.total == 0 { 0.0 } else { p.done as f32 / p.total as f32 };
+                let fraction = if p.total == 0 {
+                    0.0
+                } else {
+                    p.done as f32 / p.total as f32
+                };
                 ui.label(format!("{what}: {} of {}", p.done, p.total));
-                ui.add(egui::ProgressBar::new(fraction).desired_width(200.0).show_percentage());
+                ui.add(
+                    egui::ProgressBar::new(fraction)
+                        .desired_width(200.0)
+                        .show_percentage(),
+                );
                 if let Some(current) = &p.current {
                     ui.label(
                         egui::RichText::new(
-                            current.file_name().map_or_else(String::new, |n| n.to_string_lossy().into_owned()),
+                            current
+                                .file_name()
+                                .map_or_else(String::new, |n| n.to_string_lossy().into_owned()),
                         )
                         .weak(),
                     );
                 }
-                let label = if job.is_cancelling() { "Cancelling…" } else { "Cancel" };
-                if ui.button(label).on_hover_text("Stop after the current file; what is imported stays.").clicked() {
+                let label = if job.is_cancelling() {
+                    "Cancelling…"
+                } else {
+                    "Cancel"
+                };
+                if ui
+                    .button(label)
+                    .on_hover_text("Stop after the current file; what is imported stays.")
+                    .clicked()
+                {
                     cancel = true;
                 }
                 if !self.queue.is_empty() {
@@ -1026,7 +1071,7 @@ impl FolioApp {
                     undo = true;
                     dismiss = Some(i);
                 }
-                if ui.small_button("✕").on_hover_text("Dismiss").clicked() {
+                if ui.small_button("×").on_hover_text("Dismiss").clicked() {
                     dismiss = Some(i);
                 }
             });
@@ -1101,7 +1146,7 @@ impl eframe::App for FolioApp {
     fn save(&mut self, storage: &mut dyn eframe::Storage) {
         if let Some(action) = self.alt.flush() {
             self.actions.push(action);
-            let ctx = egui::Context::default();
+            let ctx = self.ctx.clone();
             self.apply(&ctx);
         }
         eframe::set_value(storage, STORAGE_KEY, &self.view);

@@ -25,122 +25,124 @@ const TYPE_COLOUR: Color32 = Color32::from_rgb(110, 160, 240);
 
 impl FolioApp {
     pub(super) fn sidebar_ui(&mut self, ui: &mut egui::Ui) {
-        egui::ScrollArea::vertical().auto_shrink([false, false]).show(ui, |ui| {
-            ui.horizontal(|ui| {
-                ui.heading("Galleries");
-                ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-                    if ui
-                        .button("+ Gallery")
-                        .on_hover_text(Command::NewGallery.description())
-                        .clicked()
-                    {
-                        self.commands.push(Command::NewGallery);
-                    }
+        egui::ScrollArea::vertical()
+            .auto_shrink([false, false])
+            .show(ui, |ui| {
+                ui.horizontal(|ui| {
+                    ui.heading("Galleries");
+                    ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                        if ui
+                            .button("+ Gallery")
+                            .on_hover_text(Command::NewGallery.description())
+                            .clicked()
+                        {
+                            self.commands.push(Command::NewGallery);
+                        }
+                    });
                 });
-            });
-            if self.data.galleries.is_empty() {
-                ui.label(egui::RichText::new("No galleries yet.").weak());
-            }
-            let galleries = self.data.galleries.clone();
-            for gallery in &galleries {
-                let selected = self.view.gallery() == Some(gallery.id);
-                let subtitle = crate::count(gallery.link_count, "group", "groups");
-                let resp = row(ui, selected, &gallery.name, &subtitle, None, &gallery.name);
-                if let Some(drag) = resp.dnd_hover_payload::<GroupDrag>() {
-                    ui.painter().rect_stroke(
-                        resp.rect,
-                        4.0,
-                        Stroke::new(2.0, TYPE_COLOUR),
-                        egui::StrokeKind::Inside,
+                if self.data.galleries.is_empty() {
+                    ui.label(egui::RichText::new("No galleries yet.").weak());
+                }
+                let galleries = self.data.galleries.clone();
+                for gallery in &galleries {
+                    let selected = self.view.gallery() == Some(gallery.id);
+                    let subtitle = crate::count(gallery.link_count, "group", "groups");
+                    let resp = row(ui, selected, &gallery.name, &subtitle, None, &gallery.name);
+                    if let Some(drag) = resp.dnd_hover_payload::<GroupDrag>() {
+                        ui.painter().rect_stroke(
+                            resp.rect,
+                            4.0,
+                            Stroke::new(2.0, TYPE_COLOUR),
+                            egui::StrokeKind::Inside,
+                        );
+                        let _ = drag;
+                    }
+                    if let Some(drag) = resp.dnd_release_payload::<GroupDrag>() {
+                        self.dialog = Some(Dialog::attach(gallery.id, Some(drag.0)));
+                    }
+                    if resp.clicked() {
+                        self.actions.push(Action::SelectGallery(Some(gallery.id)));
+                    }
+                    resp.context_menu(|ui| {
+                        if ui.button("Attach group…").clicked() {
+                            self.dialog = Some(Dialog::attach(gallery.id, None));
+                        }
+                        if ui.button("Rename gallery…").clicked() {
+                            self.dialog = Some(Dialog::rename_gallery(gallery.id, &gallery.name));
+                        }
+                        if ui.button("Delete gallery…").clicked() {
+                            self.dialog = Some(Dialog::ConfirmDeleteGallery {
+                                id: gallery.id,
+                                name: gallery.name.clone(),
+                                groups: gallery.link_count,
+                            });
+                        }
+                    });
+                    if selected {
+                        ui.indent(("links", gallery.id.0), |ui| self.links_ui(ui, gallery.id));
+                    }
+                }
+                ui.add_space(12.0);
+                ui.separator();
+                ui.horizontal(|ui| {
+                    ui.heading("All groups");
+                    ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                        if ui
+                            .button("+ Group")
+                            .on_hover_text(Command::NewGroup.description())
+                            .clicked()
+                        {
+                            self.commands.push(Command::NewGroup);
+                        }
+                    });
+                });
+                if self.data.groups.is_empty() {
+                    ui.label(egui::RichText::new("No groups yet.").weak());
+                } else {
+                    ui.label(
+                        egui::RichText::new("Drag a group onto a gallery to use it there too.")
+                            .small()
+                            .weak(),
                     );
-                    let _ = drag;
                 }
-                if let Some(drag) = resp.dnd_release_payload::<GroupDrag>() {
-                    self.dialog = Some(Dialog::attach(gallery.id, Some(drag.0)));
+                let groups = self.data.groups.clone();
+                for group in &groups {
+                    let selected = self.view.group() == Some(group.id);
+                    let galleries = match group.gallery_count {
+                        0 => "in no gallery".to_string(),
+                        n => format!("in {}", crate::count(n, "gallery", "galleries")),
+                    };
+                    let subtitle = format!(
+                        "{} · {galleries}",
+                        crate::count(group.image_count, "image", "images")
+                    );
+                    let resp = row(ui, selected, &group.name, &subtitle, None, &group.name);
+                    if resp.drag_started() {
+                        resp.dnd_set_drag_payload(GroupDrag(group.id));
+                    }
+                    if resp.clicked() {
+                        self.actions.push(Action::SelectGroup(Some(group.id)));
+                    }
+                    resp.context_menu(|ui| {
+                        if let Some(gallery) = self.view.gallery()
+                            && ui.button("Attach to the selected gallery…").clicked()
+                        {
+                            self.dialog = Some(Dialog::attach(gallery, Some(group.id)));
+                        }
+                        if ui.button("Rename group…").clicked() {
+                            self.dialog = Some(Dialog::rename_group(group.id, &group.name));
+                        }
+                        if ui.button("Delete group…").clicked() {
+                            self.dialog = Some(Dialog::ConfirmDeleteGroup {
+                                id: group.id,
+                                name: group.name.clone(),
+                                images: group.image_count,
+                                galleries: group.gallery_count,
+                            });
+                        }
+                    });
                 }
-                if resp.clicked() {
-                    self.actions.push(Action::SelectGallery(Some(gallery.id)));
-                }
-                resp.context_menu(|ui| {
-                    if ui.button("Attach group…").clicked() {
-                        self.dialog = Some(Dialog::attach(gallery.id, None));
-                    }
-                    if ui.button("Rename gallery…").clicked() {
-                        self.dialog = Some(Dialog::rename_gallery(gallery.id, &gallery.name));
-                    }
-                    if ui.button("Delete gallery…").clicked() {
-                        self.dialog = Some(Dialog::ConfirmDeleteGallery {
-                            id: gallery.id,
-                            name: gallery.name.clone(),
-                            groups: gallery.link_count,
-                        });
-                    }
-                });
-                if selected {
-                    ui.indent(("links", gallery.id.0), |ui| self.links_ui(ui, gallery.id));
-                }
-            }
-            ui.add_space(12.0);
-            ui.separator();
-            ui.horizontal(|ui| {
-                ui.heading("All groups");
-                ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-                    if ui
-                        .button("+ Group")
-                        .on_hover_text(Command::NewGroup.description())
-                        .clicked()
-                    {
-                        self.commands.push(Command::NewGroup);
-                    }
-                });
             });
-            if self.data.groups.is_empty() {
-                ui.label(egui::RichText::new("No groups yet.").weak());
-            } else {
-                ui.label(
-                    egui::RichText::new("Drag a group onto a gallery to use it there too.")
-                        .small()
-                        .weak(),
-                );
-            }
-            let groups = self.data.groups.clone();
-            for group in &groups {
-                let selected = self.view.group() == Some(group.id);
-                let galleries = match group.gallery_count {
-                    0 => "in no gallery".to_string(),
-                    n => format!("in {}", crate::count(n, "gallery", "galleries")),
-                };
-                let subtitle = format!(
-                    "{} · {galleries}",
-                    crate::count(group.image_count, "image", "images")
-                );
-                let resp = row(ui, selected, &group.name, &subtitle, None, &group.name);
-                if resp.drag_started() {
-                    resp.dnd_set_drag_payload(GroupDrag(group.id));
-                }
-                if resp.clicked() {
-                    self.actions.push(Action::SelectGroup(Some(group.id)));
-                }
-                resp.context_menu(|ui| {
-                    if let Some(gallery) = self.view.gallery()
-                        && ui.button("Attach to the selected gallery…").clicked()
-                    {
-                        self.dialog = Some(Dialog::attach(gallery, Some(group.id)));
-                    }
-                    if ui.button("Rename group…").clicked() {
-                        self.dialog = Some(Dialog::rename_group(group.id, &group.name));
-                    }
-                    if ui.button("Delete group…").clicked() {
-                        self.dialog = Some(Dialog::ConfirmDeleteGroup {
-                            id: group.id,
-                            name: group.name.clone(),
-                            images: group.image_count,
-                            galleries: group.gallery_count,
-                        });
-                    }
-                });
-            }
-        });
         drag_label::<GroupDrag>(ui, |d| self.group_name(d.0));
         drag_label::<LinkDrag>(ui, |d| self.group_name(d.group));
     }
@@ -175,8 +177,13 @@ impl FolioApp {
                 && let Some(pointer) = ui.ctx().pointer_interact_pos()
             {
                 let above = pointer.y < resp.rect.center().y;
-                let y = if above { resp.rect.top() } else { resp.rect.bottom() };
-                ui.painter().hline(resp.rect.x_range(), y, Stroke::new(2.0, TYPE_COLOUR));
+                let y = if above {
+                    resp.rect.top()
+                } else {
+                    resp.rect.bottom()
+                };
+                ui.painter()
+                    .hline(resp.rect.x_range(), y, Stroke::new(2.0, TYPE_COLOUR));
             }
             if let Some(drag) = resp.dnd_release_payload::<LinkDrag>()
                 && drag.gallery == gallery
@@ -251,8 +258,12 @@ fn row(
             .layout_no_wrap(k.to_uppercase(), small_font.clone(), TYPE_COLOUR)
     });
     let sub_galley = (!subtitle.is_empty()).then(|| {
-        ui.painter()
-            .layout(subtitle.to_string(), small_font, ui.visuals().weak_text_color(), wrap)
+        ui.painter().layout(
+            subtitle.to_string(),
+            small_font,
+            ui.visuals().weak_text_color(),
+            wrap,
+        )
     });
     let height = 8.0
         + title_galley.size().y
@@ -281,7 +292,8 @@ fn row(
         ui.painter().galley(egui::pos2(x, y), title_galley, colour);
         y += h + 1.0;
         if let Some(g) = sub_galley {
-            ui.painter().galley(egui::pos2(x, y), g, ui.visuals().weak_text_color());
+            ui.painter()
+                .galley(egui::pos2(x, y), g, ui.visuals().weak_text_color());
         }
     }
     resp

@@ -154,7 +154,11 @@ impl Thumbs {
         self.wanted.insert(key);
         let frame = self.frame;
         let entry = self.entries.entry(key).or_insert_with(|| {
-            let mut queue = self.shared.queue.lock().unwrap_or_else(PoisonError::into_inner);
+            let mut queue = self
+                .shared
+                .queue
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner);
             queue.requests.push(Request { key, path: path() });
             self.shared.ready.notify_one();
             Entry::Queued
@@ -171,10 +175,12 @@ impl Thumbs {
 
     /// Why this image's thumbnail could not be made, if it could not.
     pub fn failure(&self, image: ImageId) -> Option<&str> {
-        [Size::Grid, Size::Preview].iter().find_map(|s| match self.entries.get(&(image, *s)) {
-            Some(Entry::Failed(reason)) => Some(reason.as_str()),
-            _ => None,
-        })
+        [Size::Grid, Size::Preview]
+            .iter()
+            .find_map(|s| match self.entries.get(&(image, *s)) {
+                Some(Entry::Failed(reason)) => Some(reason.as_str()),
+                _ => None,
+            })
     }
 
     /// Forgets an image's thumbnails (after it was deleted).
@@ -188,7 +194,11 @@ impl Thumbs {
     pub fn end_frame(&mut self) {
         let wanted = &self.wanted;
         {
-            let mut queue = self.shared.queue.lock().unwrap_or_else(PoisonError::into_inner);
+            let mut queue = self
+                .shared
+                .queue
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner);
             queue.requests.retain(|r| wanted.contains(&r.key));
         }
         self.entries
@@ -217,7 +227,11 @@ impl Thumbs {
 
 impl Drop for Thumbs {
     fn drop(&mut self) {
-        let mut queue = self.shared.queue.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut queue = self
+            .shared
+            .queue
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
         queue.stop = true;
         queue.requests.clear();
         self.shared.ready.notify_all();
@@ -243,8 +257,8 @@ fn worker(shared: &Shared, tx: &Sender<(Key, Result<ColorImage, String>)>, ctx: 
             }
         };
         let max_side = request.key.1.max_side();
-        let result = std::panic::catch_unwind(|| decode(&request.path, max_side))
-            .unwrap_or_else(|panic| {
+        let result =
+            std::panic::catch_unwind(|| decode(&request.path, max_side)).unwrap_or_else(|panic| {
                 Err(format!(
                     "decoding {} crashed ({})",
                     request.path.display(),

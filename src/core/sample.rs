@@ -256,7 +256,12 @@ mod tests {
         assert_eq!(galleries.len(), 3);
         let mut types: Vec<String> = Vec::new();
         for g in &galleries {
-            types.extend(catalog::gallery_links(lib.conn(), g.id).unwrap().into_iter().map(|l| l.link_type));
+            types.extend(
+                catalog::gallery_links(lib.conn(), g.id)
+                    .unwrap()
+                    .into_iter()
+                    .map(|l| l.link_type),
+            );
         }
         types.sort();
         let mut seed: Vec<String> = catalog::SEED_TYPES.iter().map(|s| s.to_string()).collect();

@@ -1,0 +1,619 @@
+//! The desktop app driven as an artist drives it (egui_kittest, no GPU): every
+//! widget is found by its accessible label or role, clicked, typed into and
+//! dragged; what the artist would notice is then checked in the window and
+//! in the database.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use eframe::egui::{self, Key, Modifiers, Pos2, vec2};
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+use folio::app::FolioApp;
+use folio::core::images::Format;
+use folio::core::{GroupId, ImageId, Library, catalog, images, sample};
+
+/// A file dropped from the file manager.
+#[derive(Debug)]
+struct Dropped(PathBuf);
+
+impl egui::DroppedFile for Dropped {
+    fn path(&self) -> &Path {
+        &self.0
+    }
+    fn bytes(&self) -> Result<Vec<u8>, String> {
+        std::fs::read(&self.0).map_err(|e| e.to_string())
+    }
+}
+
+/// eframe's storage, in memory: what a restart would read back.
+#[derive(Clone, Default)]
+struct Memory(HashMap<String, String>);
+
+impl eframe::Storage for Memory {
+    fn get_string(&self, key: &str) -> Option<String> {
+        self.0.get(key).cloned()
+    }
+    fn set_string(&mut self, key: &str, value: String) {
+        self.0.insert(key.to_string(), value);
+    }
+    fn remove_string(&mut self, key: &str) {
+        self.0.remove(key);
+    }
+    fn flush(&mut self) {}
+}
+
+fn open(root: &Path, storage: Option<Memory>) -> Harness<'static, FolioApp> {
+    let root = root.to_path_buf();
+    Harness::builder()
+        .with_size([1280.0, 800.0])
+        .with_max_steps(64)
+        .build_eframe(move |cc| {
+            FolioApp::new(
+                &cc.egui_ctx,
+                root,
+                storage.as_ref().map(|s| s as &dyn eframe::Storage),
+            )
+        })
+}
+
+/// Runs frames until the app is idle: imports finished, nothing to repaint.
+fn settle(h: &mut Harness<'static, FolioApp>) {
+    h.run_steps(4);
+    h.state_mut().finish_jobs();
+    h.run_steps(4);
+}
+
+/// Image files in a folder of their own: `n` JPEGs named `<prefix>-NN.jpg`.
+fn pictures(dir: &Path, prefix: &str, n: usize) -> Vec<PathBuf> {
+    std::fs::create_dir_all(dir).unwrap();
+    (0..n)
+        .map(|i| {
+            let p = dir.join(format!("{prefix}-{:02}.jpg", i + 1));
+            let seed = prefix.bytes().map(u64::from).sum::<u64>() * 100 + i as u64;
+            std::fs::write(&p, sample::image_bytes(Format::Jpeg, 48, 32, seed).unwrap()).unwrap();
+            p
+        })
+        .collect()
+}
+
+fn drop_files(h: &mut Harness<'static, FolioApp>, paths: &[PathBuf]) {
+    for p in paths {
+        h.input_mut()
+            .dropped_files
+            .push(Arc::new(Dropped(p.clone())));
+    }
+    settle(h);
+}
+
+fn click(h: &mut Harness<'static, FolioApp>, label: &str) {
+    h.get_by_label(label).click();
+    h.run_steps(4);
+}
+
+fn type_into(h: &mut Harness<'static, FolioApp>, label: &str, text: &str) {
+    h.get_by_label(label).click();
+    h.run_steps(4);
+    // Replace what is there.
+    h.key_press_modifiers(Modifiers::COMMAND, Key::A);
+    h.get_by_label(label).type_text(text);
+    h.run_steps(4);
+}
+
+fn lib<'a>(h: &'a Harness<'static, FolioApp>) -> &'a Library {
+    h.state().library().unwrap()
+}
+
+fn group_id(h: &Harness<'static, FolioApp>, name: &str) -> GroupId {
+    catalog::group_by_name(lib(h).conn(), name)
+        .unwrap()
+        .unwrap()
+}
+
+/// The group's images by label (alt text, else file name), in order.
+fn order(h: &Harness<'static, FolioApp>, group: &str) -> Vec<String> {
+    images::group_images(lib(h).conn(), group_id(h, group))
+        .unwrap()
+        .iter()
+        .map(|i| i.label().to_string())
+        .collect()
+}
+
+fn names(paths: &[PathBuf]) -> Vec<String> {
+    paths
+        .iter()
+        .map(|p| p.file_name().unwrap().to_string_lossy().into_owned())
+        .collect()
+}
+
+/// `folio list`'s view of one gallery: (type, group, image names) in order.
+fn gallery(h: &Harness<'static, FolioApp>, name: &str) -> Vec<(String, String, Vec<String>)> {
+    let conn = lib(h).conn();
+    let id = catalog::gallery_by_name(conn, name).unwrap().unwrap();
+    catalog::gallery_links(conn, id)
+        .unwrap()
+        .into_iter()
+        .map(|l| {
+            (
+                l.link_type.clone(),
+                l.group_name.clone(),
+                order(h, &l.group_name),
+            )
+        })
+        .collect()
+}
+
+fn new_gallery(h: &mut Harness<'static, FolioApp>, name: &str) {
+    click(h, "+ Gallery");
+    type_into(h, "Gallery name", name);
+    click(h, "Create gallery");
+}
+
+/// Attaches a new group to the selected gallery through the Attach dialog,
+/// picking the type from the offered ones (or typing it when it is new).
+fn attach_new_group(h: &mut Harness<'static, FolioApp>, group: &str, link_type: &str) {
+    click(h, "+ Attach group…");
+    type_into(h, "New group name", group);
+    if h.query_by_label(link_type).is_some() {
+        click(h, link_type);
+    } else {
+        type_into(h, "Type", link_type);
+    }
+    click(h, "Attach");
+}
+
+/// The centre of an image's thumbnail, found by its label.
+fn cell(h: &Harness<'static, FolioApp>, label: &str) -> egui::Rect {
+    h.get_by_role_and_label(egui::Role::Image, label).rect()
+}
+
+/// Clicks an image of the grid, found by its label.
+fn click_image(h: &mut Harness<'static, FolioApp>, label: &str, modifiers: Modifiers) {
+    h.get_by_role_and_label(egui::Role::Image, label)
+        .click_modifiers(modifiers);
+    h.run_steps(4);
+}
+
+/// Drags from `from` to `to` in small steps, as a hand would.
+fn drag(h: &mut Harness<'static, FolioApp>, from: Pos2, to: Pos2) {
+    h.hover_at(from);
+    h.run_steps(4);
+    h.drag_at(from);
+    h.run_steps(4);
+    for i in 1..=6 {
+        let t = i as f32 / 6.0;
+        h.hover_at(from + (to - from) * t);
+        h.run_steps(4);
+    }
+    h.drop_at(to);
+    h.run_steps(4);
+}
+
+/// Builds one seed scenario entirely through the UI: a gallery, two groups
+/// attached with their types, images dropped into each.
+fn build_scenario(
+    h: &mut Harness<'static, FolioApp>,
+    files: &Path,
+    name: &str,
+    groups: [(&str, &str, usize); 2],
+) {
+    new_gallery(h, name);
+    for (group, link_type, n) in groups {
+        attach_new_group(h, group, link_type);
+        let paths = pictures(&files.join(group), group, n);
+        drop_files(h, &paths);
+        assert_eq!(
+            order(h, group),
+            names(&paths),
+            "{group} holds the dropped files in order"
+        );
+    }
+    let built = gallery(h, name);
+    let expected: Vec<(String, String)> = groups
+        .iter()
+        .map(|(g, t, _)| (t.to_string(), g.to_string()))
+        .collect();
+    let got: Vec<(String, String)> = built
+        .iter()
+        .map(|(t, g, _)| (t.clone(), g.clone()))
+        .collect();
+    assert_eq!(got, expected);
+}
+
+#[test]
+fn empty_library_explains_itself_and_offers_the_sample() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = open(dir.path(), None);
+    h.run_steps(4);
+    h.get_by_label("Welcome to Folio");
+    h.get_by_label("1. Make a gallery");
+    h.get_by_label("3. Bring images in");
+    click(&mut h, "Add sample portfolio");
+    settle(&mut h);
+    assert_eq!(catalog::list_galleries(lib(&h).conn()).unwrap().len(), 3);
+    assert_eq!(images::count(lib(&h).conn()).unwrap(), 32);
+    // The welcome gives way to the library.
+    assert!(h.query_by_label("Welcome to Folio").is_none());
+    h.get_by_label("Harbour Lights (exhibition)");
+}
+
+#[test]
+fn scenario_1_main_exhibit_and_behind_the_scenes_survives_a_restart() {
+    let dir = tempfile::tempdir().unwrap();
+    let files = tempfile::tempdir().unwrap();
+    let root = dir.path().join("lib");
+    let mut h = open(&root, None);
+    build_scenario(
+        &mut h,
+        files.path(),
+        "Harbour Lights",
+        [
+            ("Final prints", "main_exhibit", 4),
+            ("Making of", "behind_the_scenes", 3),
+        ],
+    );
+    // The sidebar shows each group headed by its type.
+    h.get_by_label("Main exhibit: Final prints");
+    h.get_by_label("Behind the scenes: Making of");
+    let before = gallery(&h, "Harbour Lights");
+    click(&mut h, "Main exhibit: Final prints");
+    h.state_mut().view.thumb_size = 200.0;
+
+    // Close (eframe saves the view) and start again on the same library.
+    let mut storage = Memory::default();
+    eframe::App::save(h.state_mut(), &mut storage);
+    drop(h);
+    let mut h = open(&root, Some(storage));
+    h.run_steps(4);
+    assert_eq!(gallery(&h, "Harbour Lights"), before);
+    assert_eq!(h.state().view.thumb_size, 200.0);
+    // Same gallery open, same group shown, its images in the grid.
+    h.get_by_label("Behind the scenes: Making of");
+    h.get_by_role_and_label(egui::Role::Image, "Final prints-01.jpg");
+}
+
+#[test]
+fn scenario_2_primary_artist_and_guest_feature() {
+    let dir = tempfile::tempdir().unwrap();
+    let files = tempfile::tempdir().unwrap();
+    let mut h = open(dir.path(), None);
+    build_scenario(
+        &mut h,
+        files.path(),
+        "Two Voices",
+        [
+            ("Ines Moreau", "primary_artist", 3),
+            ("Tomas Reyes", "guest_artist_feature", 2),
+        ],
+    );
+    h.get_by_label("Primary artist: Ines Moreau");
+    h.get_by_label("Guest artist feature: Tomas Reyes");
+}
+
+#[test]
+fn scenario_3_photographs_and_sketches_with_an_own_type_too() {
+    let dir = tempfile::tempdir().unwrap();
+    let files = tempfile::tempdir().unwrap();
+    let mut h = open(dir.path(), None);
+    build_scenario(
+        &mut h,
+        files.path(),
+        "Salt Flats",
+        [("Prints", "photographs", 3), ("Concept", "sketches", 2)],
+    );
+    // The artist's own words work as a type too, and the same group can be
+    // attached twice under two types.
+    click(&mut h, "+ Attach group…");
+    click(&mut h, "Group");
+    // The group list pops up over the sidebar, which lists "Prints" too.
+    let option = h
+        .get_all_by_label("Prints")
+        .find(|n| n.rect().left() > 300.0)
+        .expect("Prints in the group list");
+    option.click();
+    h.run_steps(4);
+    type_into(&mut h, "Type", "press kit");
+    click(&mut h, "Attach");
+    h.get_by_label("press kit: Prints");
+    let types: Vec<String> = gallery(&h, "Salt Flats")
+        .into_iter()
+        .map(|(t, _, _)| t)
+        .collect();
+    assert_eq!(types, ["photographs", "sketches", "press kit"]);
+}
+
+#[test]
+fn dragging_a_thumbnail_reorders_the_group_and_saves_at_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let files = tempfile::tempdir().unwrap();
+    let mut h = open(dir.path(), None);
+    new_gallery(&mut h, "Show");
+    attach_new_group(&mut h, "Walls", "main_exhibit");
+    let paths = pictures(files.path(), "w", 5);
+    drop_files(&mut h, &paths);
+    let n = names(&paths);
+    // Drag the first image to the gap after the third.
+    let from = cell(&h, n[0].as_str()).center();
+    let third = cell(&h, n[2].as_str());
+    let to = Pos2::new(third.right() + 4.0, third.center().y);
+    drag(&mut h, from, to);
+    assert_eq!(
+        order(&h, "Walls"),
+        [
+            n[1].as_str(),
+            n[2].as_str(),
+            n[0].as_str(),
+            n[3].as_str(),
+            n[4].as_str()
+        ]
+    );
+    // The grid shows the new order too: the moved image now sits after the third.
+    assert!(cell(&h, n[0].as_str()).left() > cell(&h, n[2].as_str()).left());
+}
+
+#[test]
+fn a_multi_selection_moves_together_and_keeps_its_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let files = tempfile::tempdir().unwrap();
+    let mut h = open(dir.path(), None);
+    click(&mut h, "+ Group");
+    type_into(&mut h, "Group name", "Loose");
+    click(&mut h, "Create group");
+    let paths = pictures(files.path(), "m", 6);
+    drop_files(&mut h, &paths);
+    let n = names(&paths);
+    click_image(&mut h, &n[0], Modifiers::NONE);
+    click_image(&mut h, &n[3], Modifiers::COMMAND);
+    assert_eq!(h.state().selection.ids.len(), 2);
+    // Drag the selection (grabbing its second image) to the very end.
+    let from = cell(&h, n[3].as_str()).center();
+    let last = cell(&h, n[5].as_str());
+    drag(&mut h, from, Pos2::new(last.right() + 4.0, last.center().y));
+    assert_eq!(
+        order(&h, "Loose"),
+        [
+            n[1].as_str(),
+            n[2].as_str(),
+            n[4].as_str(),
+            n[5].as_str(),
+            n[0].as_str(),
+            n[3].as_str()
+        ]
+    );
+
+    // Shift-click selects a range; Ctrl+A all; Alt+← moves one place earlier.
+    click_image(&mut h, &n[1], Modifiers::NONE);
+    click_image(&mut h, &n[5], Modifiers::SHIFT);
+    assert_eq!(h.state().selection.ids.len(), 4);
+    h.key_press_modifiers(Modifiers::COMMAND, Key::A);
+    h.run_steps(4);
+    assert_eq!(h.state().selection.ids.len(), 6);
+    click_image(&mut h, &n[0], Modifiers::NONE);
+    h.key_press_modifiers(Modifiers::ALT, Key::ArrowLeft);
+    h.run_steps(4);
+    assert_eq!(
+        order(&h, "Loose"),
+        [
+            n[1].as_str(),
+            n[2].as_str(),
+            n[4].as_str(),
+            n[0].as_str(),
+            n[5].as_str(),
+            n[3].as_str()
+        ]
+    );
+}
+
+#[test]
+fn alt_text_is_saved_when_editing_ends_and_becomes_the_label() {
+    let dir = tempfile::tempdir().unwrap();
+    let files = tempfile::tempdir().unwrap();
+    let mut h = open(dir.path(), None);
+    click(&mut h, "+ Group");
+    type_into(&mut h, "Group name", "Boats");
+    click(&mut h, "Create group");
+    let paths = pictures(files.path(), "b", 2);
+    drop_files(&mut h, &paths);
+    let n = names(&paths);
+    click_image(&mut h, &n[0], Modifiers::NONE);
+    // The inspector shows the file's facts.
+    h.get_by_label("48 × 32");
+    h.get_by_role_and_label(egui::Role::Label, n[0].as_str());
+    type_into(&mut h, "Alt text", "A red boat at dawn");
+    // Editing ends by clicking elsewhere: the next image.
+    click_image(&mut h, &n[1], Modifiers::NONE);
+    h.run_steps(4);
+    assert_eq!(order(&h, "Boats"), ["A red boat at dawn", n[1].as_str()]);
+    h.get_by_role_and_label(egui::Role::Image, "A red boat at dawn");
+}
+
+#[test]
+fn delete_removes_from_the_group_with_undo_and_library_delete_asks_first() {
+    let dir = tempfile::tempdir().unwrap();
+    let files = tempfile::tempdir().unwrap();
+    let mut h = open(dir.path(), None);
+    new_gallery(&mut h, "Show");
+    attach_new_group(&mut h, "A", "main_exhibit");
+    let paths = pictures(files.path(), "d", 4);
+    drop_files(&mut h, &paths);
+    let n = names(&paths);
+    // The same image in a second group.
+    attach_new_group(&mut h, "B", "sketches");
+    drop_files(&mut h, &paths[1..2]);
+    // The summary says it was already in the library (and is now in B too).
+    h.get_by_label_contains("Already in the library (1)");
+    click(&mut h, "Close");
+    click(&mut h, "Main exhibit: A");
+
+    click_image(&mut h, &n[1], Modifiers::NONE);
+    h.key_press(Key::Delete);
+    h.run_steps(4);
+    assert_eq!(
+        order(&h, "A"),
+        [n[0].as_str(), n[2].as_str(), n[3].as_str()]
+    );
+    assert_eq!(
+        images::count(lib(&h).conn()).unwrap(),
+        4,
+        "still in the library"
+    );
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    h.run_steps(4);
+    assert_eq!(order(&h, "A"), names(&paths), "back where it was");
+
+    // Delete from the library: a confirmation naming the groups that lose it.
+    click_image(&mut h, &n[1], Modifiers::NONE);
+    h.key_press_modifiers(Modifiers::SHIFT, Key::Delete);
+    h.run_steps(4);
+    h.get_by_label("Delete 1 image from the library?");
+    h.get_by_label_contains("every group that holds them: A, B.");
+    click(&mut h, "Cancel");
+    assert_eq!(
+        images::count(lib(&h).conn()).unwrap(),
+        4,
+        "cancel deletes nothing"
+    );
+    click_image(&mut h, &n[1], Modifiers::NONE);
+    h.key_press_modifiers(Modifiers::SHIFT, Key::Delete);
+    h.run_steps(4);
+    click(&mut h, "Delete from library");
+    assert_eq!(images::count(lib(&h).conn()).unwrap(), 3);
+    assert_eq!(
+        order(&h, "A"),
+        [n[0].as_str(), n[2].as_str(), n[3].as_str()]
+    );
+    assert!(order(&h, "B").is_empty());
+    let originals = walk(&lib(&h).originals_dir());
+    assert_eq!(originals, 3, "its file is gone from the library");
+    assert!(paths[1].exists(), "the artist's own file is untouched");
+}
+
+fn walk(dir: &Path) -> usize {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .flatten()
+        .map(|e| {
+            if e.path().is_dir() {
+                walk(&e.path())
+            } else {
+                1
+            }
+        })
+        .sum()
+}
+
+#[test]
+fn import_summary_names_each_failure_and_each_file_already_there() {
+    let dir = tempfile::tempdir().unwrap();
+    let files = tempfile::tempdir().unwrap();
+    let mut h = open(dir.path(), None);
+    click(&mut h, "+ Group");
+    type_into(&mut h, "Group name", "Mixed");
+    click(&mut h, "Create group");
+    let good = pictures(files.path(), "g", 2);
+    drop_files(&mut h, &good[..1]);
+    let broken = files.path().join("broken.jpg");
+    std::fs::write(&broken, b"not really a jpeg").unwrap();
+    drop_files(&mut h, &[good[0].clone(), good[1].clone(), broken.clone()]);
+    h.get_by_label("Import into \u{201c}Mixed\u{201d}");
+    h.get_by_label_contains("broken.jpg");
+    h.get_by_label(&good[0].display().to_string());
+    assert_eq!(order(&h, "Mixed"), names(&good));
+    click(&mut h, "Close");
+    assert!(h.state().dialog.is_none());
+}
+
+#[test]
+fn dropping_with_no_group_selected_offers_a_new_group() {
+    let dir = tempfile::tempdir().unwrap();
+    let files = tempfile::tempdir().unwrap();
+    let mut h = open(dir.path(), None);
+    let folder = files.path().join("Studio visit");
+    let paths = pictures(&folder, "s", 3);
+    drop_files(&mut h, std::slice::from_ref(&folder));
+    h.get_by_label("New image group");
+    // The dropped folder names the group; creating it imports into it.
+    assert_eq!(
+        h.get_by_label("Group name").value().as_deref(),
+        Some("Studio visit")
+    );
+    click(&mut h, "Create group");
+    settle(&mut h);
+    assert_eq!(order(&h, "Studio visit"), names(&paths));
+}
+
+#[test]
+fn a_group_is_reused_by_dragging_it_onto_another_gallery() {
+    let dir = tempfile::tempdir().unwrap();
+    let files = tempfile::tempdir().unwrap();
+    let mut h = open(dir.path(), None);
+    new_gallery(&mut h, "First");
+    attach_new_group(&mut h, "Shared", "main_exhibit");
+    drop_files(&mut h, &pictures(files.path(), "r", 2));
+    new_gallery(&mut h, "Second");
+    // All groups lists it; drag it onto the other gallery.
+    let from = h
+        .get_by_role_and_label(egui::Role::Button, "Shared")
+        .rect()
+        .center();
+    let to = h.get_by_label("First").rect().center();
+    // "First" is the drop target: drag Shared from All groups onto it.
+    drag(&mut h, from, to);
+    h.get_by_label_contains("Attach a group to");
+    click(&mut h, "photographs");
+    click(&mut h, "Attach");
+    let first = gallery(&h, "First");
+    assert_eq!(first.len(), 2);
+    assert_eq!(first[1].0, "photographs");
+    assert_eq!(
+        first[0].1, first[1].1,
+        "the same group, twice, under two types"
+    );
+    let _ = ImageId(0);
+}
+
+#[test]
+fn groups_are_reordered_in_a_gallery_by_dragging() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = open(dir.path(), None);
+    new_gallery(&mut h, "Order");
+    attach_new_group(&mut h, "One", "main_exhibit");
+    attach_new_group(&mut h, "Two", "sketches");
+    attach_new_group(&mut h, "Three", "photographs");
+    let from = h.get_by_label("Photographs: Three").rect().center();
+    let one = h.get_by_label("Main exhibit: One").rect();
+    drag(&mut h, from, Pos2::new(one.center().x, one.top() + 3.0));
+    let groups: Vec<String> = gallery(&h, "Order")
+        .into_iter()
+        .map(|(_, g, _)| g)
+        .collect();
+    assert_eq!(groups, ["Three", "One", "Two"]);
+}
+
+#[test]
+fn the_viewer_opens_steps_and_closes_and_help_lists_shortcuts() {
+    let dir = tempfile::tempdir().unwrap();
+    let files = tempfile::tempdir().unwrap();
+    let mut h = open(dir.path(), None);
+    click(&mut h, "+ Group");
+    type_into(&mut h, "Group name", "V");
+    click(&mut h, "Create group");
+    let paths = pictures(files.path(), "v", 3);
+    drop_files(&mut h, &paths);
+    let n = names(&paths);
+    click_image(&mut h, &n[0], Modifiers::NONE);
+    h.key_press(Key::Space);
+    h.run_steps(4);
+    h.get_by_label_contains("1 / 3");
+    h.key_press(Key::ArrowRight);
+    h.run_steps(4);
+    h.get_by_label_contains("2 / 3");
+    h.key_press(Key::Escape);
+    h.run_steps(4);
+    assert!(h.query_by_label_contains("2 / 3").is_none());
+    h.key_press(Key::F1);
+    h.run_steps(4);
+    h.get_by_label(folio::app::Command::RemoveFromGroup.description());
+    let _ = vec2(0.0, 0.0);
+}
