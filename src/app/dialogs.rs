@@ -171,13 +171,13 @@ fn dialog_body(ui: &mut egui::Ui, dialog: &mut Dialog, data: &Data) -> Outcome {
                 data.galleries.iter().map(|g| (g.id.0, g.name.as_str())),
                 id.map(|i| i.0),
             );
-            let enter = name_field(ui, "Gallery name", name, "Spring Show 2027");
+            name_field(ui, "Gallery name", name, "Spring Show 2027");
             let ok = if id.is_some() {
                 "Rename"
             } else {
                 "Create gallery"
             };
-            match buttons(ui, ok, problem.as_deref(), enter) {
+            match buttons(ui, ok, problem.as_deref(), true) {
                 Some(true) => Outcome::Done(vec![match id {
                     Some(id) => Action::RenameGallery(*id, name.clone()),
                     None => Action::CreateGallery(name.clone()),
@@ -206,7 +206,7 @@ fn dialog_body(ui: &mut egui::Ui, dialog: &mut Dialog, data: &Data) -> Outcome {
                 data.groups.iter().map(|g| (g.id.0, g.name.as_str())),
                 None,
             );
-            let enter = name_field(ui, "Group name", name, "Summer 2026 Lookbook");
+            name_field(ui, "Group name", name, "Summer 2026 Lookbook");
             let mut problem = problem;
             if let Some(g) = gallery.and_then(|g| data.gallery(g)) {
                 ui.add_space(6.0);
@@ -216,7 +216,7 @@ fn dialog_body(ui: &mut egui::Ui, dialog: &mut Dialog, data: &Data) -> Outcome {
                     problem = catalog::clean_type(link_type).err().map(|e| e.to_string());
                 }
             }
-            match buttons(ui, "Create group", problem.as_deref(), enter) {
+            match buttons(ui, "Create group", problem.as_deref(), true) {
                 Some(true) => Outcome::Done(vec![Action::CreateGroup {
                     name: name.clone(),
                     attach: gallery
@@ -237,8 +237,8 @@ fn dialog_body(ui: &mut egui::Ui, dialog: &mut Dialog, data: &Data) -> Outcome {
                 data.groups.iter().map(|g| (g.id.0, g.name.as_str())),
                 Some(id.0),
             );
-            let enter = name_field(ui, "Group name", name, "");
-            match buttons(ui, "Rename", problem.as_deref(), enter) {
+            name_field(ui, "Group name", name, "");
+            match buttons(ui, "Rename", problem.as_deref(), true) {
                 Some(true) => Outcome::Done(vec![Action::RenameGroup(*id, name.clone())]),
                 Some(false) => Outcome::Cancel,
                 None => Outcome::Open,
@@ -271,7 +271,6 @@ fn dialog_body(ui: &mut egui::Ui, dialog: &mut Dialog, data: &Data) -> Outcome {
                 })
                 .response
                 .labelled_by(label.id);
-            let mut enter = false;
             let mut problem = None;
             if group.is_none() {
                 problem = name_problem(
@@ -280,7 +279,7 @@ fn dialog_body(ui: &mut egui::Ui, dialog: &mut Dialog, data: &Data) -> Outcome {
                     data.groups.iter().map(|g| (g.id.0, g.name.as_str())),
                     None,
                 );
-                enter = name_field(ui, "New group name", new_name, "Summer 2026 Lookbook");
+                name_field(ui, "New group name", new_name, "Summer 2026 Lookbook");
             }
             ui.add_space(6.0);
             ui.label("Its purpose in this gallery:");
@@ -300,7 +299,7 @@ fn dialog_body(ui: &mut egui::Ui, dialog: &mut Dialog, data: &Data) -> Outcome {
                     link_type.trim()
                 ));
             }
-            match buttons(ui, "Attach", problem.as_deref(), enter) {
+            match buttons(ui, "Attach", problem.as_deref(), true) {
                 Some(true) => Outcome::Done(vec![match group {
                     Some(g) => Action::Attach {
                         gallery: *gallery,
@@ -330,7 +329,7 @@ fn dialog_body(ui: &mut egui::Ui, dialog: &mut Dialog, data: &Data) -> Outcome {
             ui.heading(format!("Type of \u{201c}{name}\u{201d}"));
             type_picker(ui, to, &data.types);
             let problem = catalog::clean_type(to).err().map(|e| e.to_string());
-            match buttons(ui, "Change type", problem.as_deref(), false) {
+            match buttons(ui, "Change type", problem.as_deref(), true) {
                 Some(true) => Outcome::Done(vec![Action::ChangeType {
                     gallery: *gallery,
                     group: *group,
@@ -475,8 +474,7 @@ fn name_problem<'a>(
 }
 
 /// A labelled one-line field that has the keyboard when the dialog opens.
-/// Returns whether Enter was pressed in it.
-fn name_field(ui: &mut egui::Ui, label: &str, value: &mut String, hint: &str) -> bool {
+fn name_field(ui: &mut egui::Ui, label: &str, value: &mut String, hint: &str) {
     let label = ui.label(label);
     let resp = ui
         .add(
@@ -488,7 +486,6 @@ fn name_field(ui: &mut egui::Ui, label: &str, value: &mut String, hint: &str) ->
     if ui.memory(|m| m.focused().is_none()) {
         resp.request_focus();
     }
-    resp.lost_focus() && ui.input(|i| i.key_pressed(Key::Enter))
 }
 
 /// The type field with the known types to pick from.
@@ -514,8 +511,11 @@ fn type_picker(ui: &mut egui::Ui, value: &mut String, types: &[String]) {
 }
 
 /// OK and Cancel; OK is disabled (with the problem shown) while the input is
-/// not valid. `Some(true)`: OK, `Some(false)`: cancel.
-fn buttons(ui: &mut egui::Ui, ok: &str, problem: Option<&str>, enter: bool) -> Option<bool> {
+/// not valid, and Enter presses it when `enter_submits` (dialogs that ask for
+/// words; a confirmation of a delete wants a click). `Some(true)`: OK,
+/// `Some(false)`: cancel.
+fn buttons(ui: &mut egui::Ui, ok: &str, problem: Option<&str>, enter_submits: bool) -> Option<bool> {
+    let enter = enter_submits && ui.input(|i| i.key_pressed(Key::Enter));
     if let Some(p) = problem.filter(|p| !p.is_empty()) {
         ui.colored_label(ui.visuals().error_fg_color, p);
     }

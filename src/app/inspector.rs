@@ -279,7 +279,7 @@ pub fn human_bytes(bytes: u64) -> String {
     let digits: Vec<char> = bytes.to_string().chars().collect();
     let mut grouped = String::new();
     for (i, c) in digits.iter().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             grouped.push(',');
         }
         grouped.push(*c);

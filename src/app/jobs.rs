@@ -261,6 +261,7 @@ pub enum Pick {
 /// A native file dialog open on its own thread.
 pub struct Picker {
     pub group: GroupId,
+    opened: std::time::Instant,
     result: Receiver<Option<Vec<PathBuf>>>,
 }
 
@@ -293,7 +294,11 @@ impl Picker {
                 ctx.request_repaint();
             })
             .map_err(|e| format!("could not open the file dialog: {e}"))?;
-        Ok(Picker { group, result })
+        Ok(Picker {
+            group,
+            opened: std::time::Instant::now(),
+            result,
+        })
     }
 
     /// `Some(paths)` once the dialog closed (empty: cancelled, or no dialog
@@ -304,5 +309,12 @@ impl Picker {
             Err(TryRecvError::Empty) => None,
             Err(TryRecvError::Disconnected) => Some(Vec::new()),
         }
+    }
+
+    /// Whether the dialog came back too fast for a person to have cancelled
+    /// it: then the desktop most likely has no file-dialog service (rfd
+    /// reports that and a cancel alike).
+    pub fn closed_at_once(&self) -> bool {
+        self.opened.elapsed() < std::time::Duration::from_millis(400)
     }
 }

@@ -572,9 +572,14 @@ impl FolioApp {
             && let Some(paths) = picker.poll()
         {
             let group = picker.group;
+            let at_once = picker.closed_at_once();
             self.picker = None;
             if !paths.is_empty() {
                 self.actions.push(Action::Import { paths, group });
+            } else if at_once {
+                self.error(
+                    "No file dialog could be opened: this desktop has neither the xdg-desktop-portal service nor zenity. Drop files or folders onto the window instead.",
+                );
             }
         }
     }
