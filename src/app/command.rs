@@ -51,6 +51,8 @@ pub enum Command {
     ToggleInspector,
     /// The list of shortcuts.
     Help,
+    /// Close the window (the view is saved; the data already is).
+    Quit,
 }
 
 const fn sc(modifiers: Modifiers, key: Key) -> KeyboardShortcut {
@@ -67,7 +69,7 @@ const CMD_SHIFT: Modifiers = Modifiers {
 
 impl Command {
     /// Every command, in the order the help overlay lists them.
-    pub const ALL: [Command; 21] = [
+    pub const ALL: [Command; 22] = [
         Command::NewGallery,
         Command::NewGroup,
         Command::AttachGroup,
@@ -89,6 +91,7 @@ impl Command {
         Command::ZoomOut,
         Command::ToggleInspector,
         Command::Help,
+        Command::Quit,
     ];
 
     /// The name on menus and buttons.
@@ -115,6 +118,7 @@ impl Command {
             Command::ZoomOut => "Smaller thumbnails",
             Command::ToggleInspector => "Show inspector",
             Command::Help => "Keyboard shortcuts",
+            Command::Quit => "Quit",
         }
     }
 
@@ -158,6 +162,7 @@ impl Command {
             Command::ZoomOut => "Make the thumbnails smaller.",
             Command::ToggleInspector => "Show or hide the panel with the selected image's details.",
             Command::Help => "Show this list.",
+            Command::Quit => "Close Folio. Everything is already saved.",
         }
     }
 
@@ -191,6 +196,7 @@ impl Command {
             Command::ZoomOut => const { &[sc(CMD, Key::Minus)] },
             Command::ToggleInspector => const { &[sc(CMD, Key::I)] },
             Command::Help => const { &[sc(NONE, Key::F1), sc(NONE, Key::Questionmark)] },
+            Command::Quit => const { &[sc(CMD, Key::Q)] },
         }
     }
 

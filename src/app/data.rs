@@ -47,6 +47,10 @@ impl Data {
             Some(g) => catalog::gallery_links(conn, *g)?,
             None => Vec::new(),
         };
+        // With its group gone (deleted, detached), a gallery shows its first one.
+        if group.is_none() {
+            *group = links.first().map(|l| l.group);
+        }
         let images = match group {
             Some(g) => images::group_images(conn, *g)?,
             None => Vec::new(),

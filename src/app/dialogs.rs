@@ -355,11 +355,21 @@ fn dialog_body(ui: &mut egui::Ui, dialog: &mut Dialog, data: &Data) -> Outcome {
             galleries,
         } => {
             ui.heading(format!("Delete the group \u{201c}{name}\u{201d}?"));
-            ui.label(format!(
-                "It will be removed from {}. Its {} stay in the library and in their other groups.",
-                crate::count(*galleries, "gallery", "galleries"),
-                crate::count(*images, "image", "images")
-            ));
+            let images = match images {
+                0 => "It holds no images.".to_string(),
+                n => format!(
+                    "Its {} stay in the library and in their other groups.",
+                    crate::count(*n, "image", "images")
+                ),
+            };
+            let galleries = match galleries {
+                0 => "It is in no gallery.".to_string(),
+                n => format!(
+                    "It will be removed from {}.",
+                    crate::count(*n, "gallery", "galleries")
+                ),
+            };
+            ui.label(format!("{galleries} {images}"));
             confirm(ui, "Delete group", Action::DeleteGroup(*id))
         }
         Dialog::ConfirmDeleteImages { ids, names, groups } => {
@@ -514,7 +524,12 @@ fn type_picker(ui: &mut egui::Ui, value: &mut String, types: &[String]) {
 /// not valid, and Enter presses it when `enter_submits` (dialogs that ask for
 /// words; a confirmation of a delete wants a click). `Some(true)`: OK,
 /// `Some(false)`: cancel.
-fn buttons(ui: &mut egui::Ui, ok: &str, problem: Option<&str>, enter_submits: bool) -> Option<bool> {
+fn buttons(
+    ui: &mut egui::Ui,
+    ok: &str,
+    problem: Option<&str>,
+    enter_submits: bool,
+) -> Option<bool> {
     let enter = enter_submits && ui.input(|i| i.key_pressed(Key::Enter));
     if let Some(p) = problem.filter(|p| !p.is_empty()) {
         ui.colored_label(ui.visuals().error_fg_color, p);

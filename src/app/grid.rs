@@ -77,7 +77,12 @@ impl FolioApp {
             return;
         };
         ui.horizontal(|ui| {
-            ui.heading(&group.name);
+            // The name takes what the controls on the right leave, cut short if it must be.
+            let name_width = (ui.available_width() - 470.0).max(80.0);
+            ui.scope(|ui| {
+                ui.set_max_width(name_width);
+                ui.add(egui::Label::new(egui::RichText::new(&group.name).heading()).truncate());
+            });
             ui.label(
                 egui::RichText::new(crate::count(group.image_count, "image", "images")).weak(),
             );

@@ -41,6 +41,11 @@ pub fn run(root: PathBuf) -> anyhow::Result<()> {
             .with_inner_size([1280.0, 800.0])
             .with_min_inner_size([640.0, 400.0])
             .with_drag_and_drop(true),
+        // Window and panel state is not the artist's data: keep it out of the
+        // library folder (eframe's default would be ~/.local/share/folio too).
+        // eframe takes this as the file's path, whatever its docs say.
+        persistence_path: directories::ProjectDirs::from("", "", "Folio")
+            .map(|d| d.config_dir().join("window.ron")),
         ..Default::default()
     };
     #[cfg(target_os = "linux")]
@@ -505,6 +510,7 @@ impl FolioApp {
             }
             Command::ToggleInspector => self.view.inspector = !self.view.inspector,
             Command::Help => self.dialog = Some(Dialog::Help),
+            Command::Quit => ctx.send_viewport_cmd(egui::ViewportCommand::Close),
         }
     }
 
@@ -969,9 +975,7 @@ impl FolioApp {
                     self.command_button(ui, c);
                 }
                 ui.separator();
-                if ui.button("Quit").clicked() {
-                    ui.ctx().send_viewport_cmd(egui::ViewportCommand::Close);
-                }
+                self.command_button(ui, Command::Quit);
             });
             ui.menu_button("Edit", |ui| {
                 for c in [
