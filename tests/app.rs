@@ -240,6 +240,9 @@ fn empty_library_explains_itself_and_offers_the_sample() {
     // The welcome gives way to the library.
     assert!(h.query_by_label("Welcome to Folio").is_none());
     h.get_by_label("Harbour Lights (exhibition)");
+    // It opens on the first scenario: its groups, headed by their types.
+    h.get_by_label("Main exhibit: Harbour Lights");
+    h.get_by_label("Behind the scenes: Harbour Lights: making of");
 }
 
 #[test]

@@ -116,7 +116,7 @@ impl Command {
             Command::RenameGroup => "Rename group…",
             Command::ZoomIn => "Bigger thumbnails",
             Command::ZoomOut => "Smaller thumbnails",
-            Command::ToggleInspector => "Show inspector",
+            Command::ToggleInspector => "Show or hide inspector",
             Command::Help => "Keyboard shortcuts",
             Command::Quit => "Quit",
         }

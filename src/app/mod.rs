@@ -293,6 +293,9 @@ impl FolioApp {
         while let Some(job) = self.job.take() {
             let report = job.wait();
             self.job_finished(report);
+            if matches!(job.work, Work::Sample) {
+                self.show_sample();
+            }
             self.start_next_job(&ctx);
         }
     }
@@ -562,8 +565,12 @@ impl FolioApp {
     fn poll_jobs(&mut self, ctx: &egui::Context) {
         if let Some(job) = &self.job {
             if let Some(report) = job.finished() {
+                let sample = matches!(job.work, Work::Sample);
                 self.job = None;
                 self.job_finished(report);
+                if sample {
+                    self.show_sample();
+                }
                 self.start_next_job(ctx);
             } else {
                 // Show imported images as they arrive, a few times a second at most.
@@ -587,6 +594,19 @@ impl FolioApp {
                     "No file dialog could be opened: this desktop has neither the xdg-desktop-portal service nor zenity. Drop files or folders onto the window instead.",
                 );
             }
+        }
+    }
+
+    /// Opens the sample portfolio's first gallery, unless a gallery is open.
+    fn show_sample(&mut self) {
+        if self.view.gallery.is_some() {
+            return;
+        }
+        let first = crate::core::sample::PORTFOLIO[0].name;
+        if let Some(g) = self.data.galleries.iter().find(|g| g.name == first) {
+            self.view.gallery = Some(g.id.0);
+            self.view.group = None;
+            self.reload();
         }
     }
 

@@ -18,6 +18,10 @@ use super::library::Library;
 /// discs and a little film grain (so it compresses like a photograph, not like
 /// a flat graphic), different for every `seed`.
 pub fn picture(width: u32, height: u32, seed: u64) -> RgbImage {
+    picture_with(width, height, seed, true)
+}
+
+fn picture_with(width: u32, height: u32, seed: u64, grain: bool) -> RgbImage {
     let mut rng = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
     let mut next = move || {
         // xorshift64: deterministic and dependency-free.
@@ -43,7 +47,7 @@ pub fn picture(width: u32, height: u32, seed: u64) -> RgbImage {
             (x, y, r, colour())
         })
         .collect();
-    let mut grain = seed | 1;
+    let mut noise_state = seed | 1;
     RgbImage::from_fn(width, height, |x, y| {
         let t = y as f32 / height.max(1) as f32;
         let mut base = [0f32; 3];
@@ -56,10 +60,14 @@ pub fn picture(width: u32, height: u32, seed: u64) -> RgbImage {
                 base = c.map(f32::from);
             }
         }
-        grain ^= grain << 13;
-        grain ^= grain >> 7;
-        grain ^= grain << 17;
-        let noise = (grain % 25) as f32 - 12.0;
+        noise_state ^= noise_state << 13;
+        noise_state ^= noise_state >> 7;
+        noise_state ^= noise_state << 17;
+        let noise = if grain {
+            (noise_state % 25) as f32 - 12.0
+        } else {
+            0.0
+        };
         Rgb(base.map(|v| (v + noise).clamp(0.0, 255.0) as u8))
     })
 }
@@ -81,14 +89,16 @@ pub fn encode(img: &RgbImage, format: Format) -> Result<Vec<u8>> {
 /// A pencil sketch on paper: outlines of a few discs and some hatching, for
 /// the sample portfolio's `sketches` groups.
 pub fn sketch(width: u32, height: u32, seed: u64) -> RgbImage {
-    let base = picture(width, height, seed);
+    let base = picture_with(width, height, seed, false);
     let paper = [244.0f32, 239.0, 228.0];
     let step = (width.min(height) / 40).max(2);
+    // Lines about 1/400 of the width, so they survive a thumbnail.
+    let reach = (width / 400).max(1);
     RgbImage::from_fn(width, height, |x, y| {
         let p = base.get_pixel(x, y).0;
         // Edges of the picture's shapes become pencil lines.
-        let right = base.get_pixel((x + 1).min(width - 1), y).0;
-        let below = base.get_pixel(x, (y + 1).min(height - 1)).0;
+        let right = base.get_pixel((x + reach).min(width - 1), y).0;
+        let below = base.get_pixel(x, (y + reach).min(height - 1)).0;
         let edge = (0..3)
             .map(|i| {
                 (i32::from(p[i]) - i32::from(right[i])).abs()
@@ -97,7 +107,7 @@ pub fn sketch(width: u32, height: u32, seed: u64) -> RgbImage {
             .sum::<i32>();
         let luma = (u32::from(p[0]) * 3 + u32::from(p[1]) * 6 + u32::from(p[2])) / 10;
         let hatch = luma < 110 && (x + y) % step == 0;
-        let ink = if edge > 90 {
+        let ink = if edge > 40 {
             0.75
         } else if hatch {
             0.35
