@@ -525,7 +525,7 @@ fn import_summary_names_each_failure_and_each_file_already_there() {
     drop_files(&mut h, &[good[0].clone(), good[1].clone(), broken.clone()]);
     h.get_by_label("Import into \u{201c}Mixed\u{201d}");
     h.get_by_label_contains("broken.jpg");
-    h.get_by_label(&good[0].display().to_string());
+    h.get_by_label(&format!("{} (already in the group)", good[0].display()));
     assert_eq!(order(&h, "Mixed"), names(&good));
     click(&mut h, "Close");
     assert!(h.state().dialog.is_none());

@@ -394,7 +394,7 @@ fn dialog_body(ui: &mut egui::Ui, dialog: &mut Dialog, data: &Data) -> Outcome {
         }
         Dialog::ImportReport(report) => {
             ui.heading(&report.title);
-            ui.label(report.headline());
+            ui.label(report.counts());
             egui::ScrollArea::vertical()
                 .max_height(360.0)
                 .show(ui, |ui| {
@@ -412,13 +412,13 @@ fn dialog_body(ui: &mut egui::Ui, dialog: &mut Dialog, data: &Data) -> Outcome {
                         ui.add_space(6.0);
                         ui.label(
                             egui::RichText::new(format!(
-                                "Already in the library ({}): added to the group, not copied again",
+                                "Already in the library ({}): not copied again",
                                 report.already.len()
                             ))
                             .strong(),
                         );
                         for line in &report.already {
-                            ui.label(line.path.display().to_string());
+                            ui.label(format!("{} ({})", line.path.display(), line.reason));
                         }
                     }
                 });

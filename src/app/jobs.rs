@@ -67,9 +67,13 @@ impl Report {
         for file in &summary.files {
             match &file.outcome {
                 Outcome::Imported { .. } => report.imported += 1,
-                Outcome::AlreadyInLibrary { .. } => report.already.push(Line {
+                Outcome::AlreadyInLibrary { added_to_group, .. } => report.already.push(Line {
                     path: file.path.clone(),
-                    reason: String::new(),
+                    reason: if *added_to_group {
+                        "added to the group".into()
+                    } else {
+                        "already in the group".into()
+                    },
                 }),
                 Outcome::Failed(e) => report.failed.push(Line {
                     path: file.path.clone(),
@@ -85,14 +89,18 @@ impl Report {
         !self.failed.is_empty() || !self.already.is_empty() || self.error.is_some()
     }
 
-    /// One line for the status bar.
+    /// One line for the status bar: the title and the counts.
     pub fn headline(&self) -> String {
+        format!("{}: {}", self.title, self.counts())
+    }
+
+    /// What happened, in numbers ("3 images imported, 1 could not be imported").
+    pub fn counts(&self) -> String {
         if let Some(e) = &self.error {
-            return format!("{}: {e}", self.title);
+            return e.clone();
         }
         let mut parts = vec![format!(
-            "{}: {} imported",
-            self.title,
+            "{} imported",
             crate::count(self.imported as u64, "image", "images")
         )];
         if !self.already.is_empty() {
