@@ -622,3 +622,66 @@ fn the_viewer_opens_steps_and_closes_and_help_lists_shortcuts() {
     h.run_steps(4);
     h.get_by_label(folio::app::Command::RemoveFromGroup.description());
 }
+
+#[test]
+fn context_menus_rename_change_type_detach_with_undo_and_delete_a_gallery() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = open(dir.path(), None);
+    new_gallery(&mut h, "Draft");
+    attach_new_group(&mut h, "Walls", "main_exhibit");
+    attach_new_group(&mut h, "Desk", "sketches");
+
+    // Rename the gallery.
+    h.get_by_role_and_label(egui::Role::Button, "Draft")
+        .click_secondary();
+    h.run_steps(4);
+    click(&mut h, "Rename gallery…");
+    type_into(&mut h, "Gallery name", "Final Show");
+    h.key_press(Key::Enter);
+    h.run_steps(4);
+    assert!(
+        catalog::gallery_by_name(lib(&h).conn(), "Final Show")
+            .unwrap()
+            .is_some()
+    );
+
+    // Change a link's type to the artist's own words.
+    h.get_by_label("Sketches: Desk").click_secondary();
+    h.run_steps(4);
+    click(&mut h, "Change type…");
+    type_into(&mut h, "Type", "studio notes");
+    click(&mut h, "Change type");
+    h.get_by_label("studio notes: Desk");
+
+    // Detach it, then undo: back in its place with its type.
+    h.get_by_label("Main exhibit: Walls").click_secondary();
+    h.run_steps(4);
+    click(&mut h, "Detach from gallery");
+    let types: Vec<String> = gallery(&h, "Final Show")
+        .into_iter()
+        .map(|(t, _, _)| t)
+        .collect();
+    assert_eq!(types, ["studio notes"]);
+    assert!(
+        catalog::group_by_name(lib(&h).conn(), "Walls")
+            .unwrap()
+            .is_some(),
+        "the group stays"
+    );
+    click(&mut h, "Undo");
+    let types: Vec<String> = gallery(&h, "Final Show")
+        .into_iter()
+        .map(|(t, _, _)| t)
+        .collect();
+    assert_eq!(types, ["main_exhibit", "studio notes"]);
+
+    // Delete the gallery: asked first; its groups stay.
+    h.get_by_role_and_label(egui::Role::Button, "Final Show")
+        .click_secondary();
+    h.run_steps(4);
+    click(&mut h, "Delete gallery…");
+    h.get_by_label("Delete the gallery \u{201c}Final Show\u{201d}?");
+    click(&mut h, "Delete gallery");
+    assert!(catalog::list_galleries(lib(&h).conn()).unwrap().is_empty());
+    assert_eq!(catalog::list_groups(lib(&h).conn()).unwrap().len(), 2);
+}
