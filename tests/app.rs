@@ -685,3 +685,46 @@ fn context_menus_rename_change_type_detach_with_undo_and_delete_a_gallery() {
     assert!(catalog::list_galleries(lib(&h).conn()).unwrap().is_empty());
     assert_eq!(catalog::list_groups(lib(&h).conn()).unwrap().len(), 2);
 }
+
+#[test]
+fn a_library_that_cannot_be_opened_is_explained_and_left_untouched() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("folio.db");
+    std::fs::write(&db, b"this is not a database, and must survive").unwrap();
+    let mut h = open(dir.path(), None);
+    h.run_steps(4);
+    h.get_by_label("The library could not be opened");
+    h.get_by_label_contains("folio.db");
+    drop(h);
+    assert_eq!(std::fs::read(&db).unwrap(), b"this is not a database, and must survive");
+}
+
+#[test]
+fn an_image_whose_file_went_bad_shows_why_instead_of_crashing() {
+    let dir = tempfile::tempdir().unwrap();
+    let files = tempfile::tempdir().unwrap();
+    let mut h = open(dir.path(), None);
+    click(&mut h, "+ Group");
+    type_into(&mut h, "Group name", "Damaged");
+    click(&mut h, "Create group");
+    let paths = pictures(files.path(), "x", 2);
+    drop_files(&mut h, &paths);
+    // Damage the library's copy of the first image behind Folio's back.
+    let img = &images::group_images(lib(&h).conn(), group_id(&h, "Damaged")).unwrap()[0];
+    std::fs::write(lib(&h).file_path(&img.filename), b"garbage").unwrap();
+    let n = names(&paths);
+    click_image(&mut h, &n[0], Modifiers::NONE);
+    let mut shown = false;
+    for _ in 0..200 {
+        h.run_steps(1);
+        if h.query_by_label_contains("Cannot show this image").is_some() {
+            shown = true;
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    assert!(shown, "the inspector says why the image cannot be shown");
+    // The rest of the app goes on: the other image still selects.
+    click_image(&mut h, &n[1], Modifiers::NONE);
+    assert_eq!(h.state().selection.ids.len(), 1);
+}
