@@ -696,7 +696,10 @@ fn a_library_that_cannot_be_opened_is_explained_and_left_untouched() {
     h.get_by_label("The library could not be opened");
     h.get_by_label_contains("folio.db");
     drop(h);
-    assert_eq!(std::fs::read(&db).unwrap(), b"this is not a database, and must survive");
+    assert_eq!(
+        std::fs::read(&db).unwrap(),
+        b"this is not a database, and must survive"
+    );
 }
 
 #[test]
@@ -717,7 +720,9 @@ fn an_image_whose_file_went_bad_shows_why_instead_of_crashing() {
     let mut shown = false;
     for _ in 0..200 {
         h.run_steps(1);
-        if h.query_by_label_contains("Cannot show this image").is_some() {
+        if h.query_by_label_contains("Cannot show this image")
+            .is_some()
+        {
             shown = true;
             break;
         }
