@@ -635,15 +635,21 @@ fn context_menus_rename_change_type_detach_with_undo_and_delete_a_gallery() {
     h.get_by_role_and_label(egui::Role::Button, "Draft")
         .click_secondary();
     h.run_steps(4);
-    click(&mut h, "Rename gallery…");
+    click(&mut h, "Rename or describe…");
     type_into(&mut h, "Gallery name", "Final Show");
+    type_into(&mut h, "Description (optional)", "Opening in March.");
+    // Enter in the description is a new line, not a confirmation.
     h.key_press(Key::Enter);
     h.run_steps(4);
-    assert!(
-        catalog::gallery_by_name(lib(&h).conn(), "Final Show")
-            .unwrap()
-            .is_some()
-    );
+    assert!(h.state().dialog.is_some());
+    click(&mut h, "Save");
+    let id = catalog::gallery_by_name(lib(&h).conn(), "Final Show")
+        .unwrap()
+        .unwrap();
+    let g = catalog::gallery(lib(&h).conn(), id).unwrap();
+    assert_eq!(g.description.as_deref(), Some("Opening in March."));
+    // The sidebar shows the description under the gallery.
+    h.get_by_label_contains("Opening in March.");
 
     // Change a link's type to the artist's own words.
     h.get_by_label("Sketches: Desk").click_secondary();

@@ -18,6 +18,7 @@ pub enum Dialog {
     NameGallery {
         id: Option<GalleryId>,
         name: String,
+        description: String,
     },
     /// New group, attached to `gallery` with `link_type` when there is one.
     NewGroup {
@@ -31,6 +32,7 @@ pub enum Dialog {
     RenameGroup {
         id: GroupId,
         name: String,
+        description: String,
     },
     /// Attach an existing group (`group: Some`) or a new one to a gallery.
     Attach {
@@ -71,12 +73,14 @@ impl Dialog {
         Dialog::NameGallery {
             id: None,
             name: String::new(),
+            description: String::new(),
         }
     }
-    pub fn rename_gallery(id: GalleryId, name: &str) -> Self {
+    pub fn rename_gallery(id: GalleryId, name: &str, description: Option<&str>) -> Self {
         Dialog::NameGallery {
             id: Some(id),
             name: name.to_string(),
+            description: description.unwrap_or_default().to_string(),
         }
     }
     pub fn new_group(gallery: Option<GalleryId>, pick: Option<Pick>) -> Self {
@@ -105,10 +109,11 @@ impl Dialog {
             pick: None,
         }
     }
-    pub fn rename_group(id: GroupId, name: &str) -> Self {
+    pub fn rename_group(id: GroupId, name: &str, description: Option<&str>) -> Self {
         Dialog::RenameGroup {
             id,
             name: name.to_string(),
+            description: description.unwrap_or_default().to_string(),
         }
     }
     pub fn attach(gallery: GalleryId, group: Option<GroupId>) -> Self {
@@ -159,9 +164,13 @@ impl FolioApp {
 
 fn dialog_body(ui: &mut egui::Ui, dialog: &mut Dialog, data: &Data) -> Outcome {
     match dialog {
-        Dialog::NameGallery { id, name } => {
+        Dialog::NameGallery {
+            id,
+            name,
+            description,
+        } => {
             ui.heading(if id.is_some() {
-                "Rename gallery"
+                "Gallery details"
             } else {
                 "New gallery"
             });
@@ -172,15 +181,16 @@ fn dialog_body(ui: &mut egui::Ui, dialog: &mut Dialog, data: &Data) -> Outcome {
                 id.map(|i| i.0),
             );
             name_field(ui, "Gallery name", name, "Spring Show 2027");
+            let writing = description_field(ui, description);
             let ok = if id.is_some() {
-                "Rename"
+                "Save"
             } else {
                 "Create gallery"
             };
-            match buttons(ui, ok, problem.as_deref(), true) {
+            match buttons(ui, ok, problem.as_deref(), !writing) {
                 Some(true) => Outcome::Done(vec![match id {
-                    Some(id) => Action::RenameGallery(*id, name.clone()),
-                    None => Action::CreateGallery(name.clone()),
+                    Some(id) => Action::EditGallery(*id, name.clone(), description.clone()),
+                    None => Action::CreateGallery(name.clone(), description.clone()),
                 }]),
                 Some(false) => Outcome::Cancel,
                 None => Outcome::Open,
@@ -229,8 +239,12 @@ fn dialog_body(ui: &mut egui::Ui, dialog: &mut Dialog, data: &Data) -> Outcome {
                 None => Outcome::Open,
             }
         }
-        Dialog::RenameGroup { id, name } => {
-            ui.heading("Rename group");
+        Dialog::RenameGroup {
+            id,
+            name,
+            description,
+        } => {
+            ui.heading("Group details");
             let problem = name_problem(
                 name,
                 "group",
@@ -238,8 +252,13 @@ fn dialog_body(ui: &mut egui::Ui, dialog: &mut Dialog, data: &Data) -> Outcome {
                 Some(id.0),
             );
             name_field(ui, "Group name", name, "");
-            match buttons(ui, "Rename", problem.as_deref(), true) {
-                Some(true) => Outcome::Done(vec![Action::RenameGroup(*id, name.clone())]),
+            let writing = description_field(ui, description);
+            match buttons(ui, "Save", problem.as_deref(), !writing) {
+                Some(true) => Outcome::Done(vec![Action::EditGroup(
+                    *id,
+                    name.clone(),
+                    description.clone(),
+                )]),
                 Some(false) => Outcome::Cancel,
                 None => Outcome::Open,
             }
@@ -496,6 +515,20 @@ fn name_field(ui: &mut egui::Ui, label: &str, value: &mut String, hint: &str) {
     if ui.memory(|m| m.focused().is_none()) {
         resp.request_focus();
     }
+}
+
+/// An optional description. Returns whether it has the keyboard: Enter makes a
+/// new line there, so it must not also confirm the dialog.
+fn description_field(ui: &mut egui::Ui, value: &mut String) -> bool {
+    let label = ui.label("Description (optional)");
+    ui.add(
+        egui::TextEdit::multiline(value)
+            .desired_rows(3)
+            .desired_width(f32::INFINITY)
+            .hint_text("What it is, for whom, when"),
+    )
+    .labelled_by(label.id)
+    .has_focus()
 }
 
 /// The type field with the known types to pick from.

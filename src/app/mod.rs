@@ -101,8 +101,10 @@ pub const THUMB_SIZES: std::ops::RangeInclusive<f32> = 72.0..=320.0;
 pub enum Action {
     SelectGallery(Option<GalleryId>),
     SelectGroup(Option<GroupId>),
-    CreateGallery(String),
-    RenameGallery(GalleryId, String),
+    /// A new gallery: name and description.
+    CreateGallery(String, String),
+    /// A gallery's new name and description.
+    EditGallery(GalleryId, String, String),
     DeleteGallery(GalleryId),
     /// A new group, attached to a gallery with a type when given.
     CreateGroup {
@@ -112,7 +114,8 @@ pub enum Action {
         then_import: Vec<PathBuf>,
         then_pick: Option<Pick>,
     },
-    RenameGroup(GroupId, String),
+    /// A group's new name and description.
+    EditGroup(GroupId, String, String),
     DeleteGroup(GroupId),
     Attach {
         gallery: GalleryId,
@@ -502,7 +505,11 @@ impl FolioApp {
             }
             Command::RenameGroup => {
                 if let Some(g) = group.and_then(|g| self.data.group(g)) {
-                    self.dialog = Some(Dialog::rename_group(g.id, &g.name));
+                    self.dialog = Some(Dialog::rename_group(
+                        g.id,
+                        &g.name,
+                        g.description.as_deref(),
+                    ));
                 }
             }
             Command::ZoomIn => {
@@ -673,17 +680,20 @@ impl FolioApp {
                 }
                 self.view.group = g.map(|g| g.0);
             }
-            Action::CreateGallery(name) => {
+            Action::CreateGallery(name, description) => {
                 let id = self
                     .lib_mut()?
-                    .write(|tx| catalog::create_gallery(tx, &name, None))
+                    .write(|tx| catalog::create_gallery(tx, &name, Some(&description)))
                     .map_err(err("make the gallery"))?;
                 self.view.gallery = Some(id.0);
             }
-            Action::RenameGallery(id, name) => self
+            Action::EditGallery(id, name, description) => self
                 .lib_mut()?
-                .write(|tx| catalog::rename_gallery(tx, id, &name))
-                .map_err(err("rename the gallery"))?,
+                .write(|tx| {
+                    catalog::rename_gallery(tx, id, &name)?;
+                    catalog::set_gallery_description(tx, id, Some(&description))
+                })
+                .map_err(err("change the gallery"))?,
             Action::DeleteGallery(id) => {
                 self.lib_mut()?
                     .write(|tx| catalog::delete_gallery(tx, id))
@@ -724,10 +734,13 @@ impl FolioApp {
                     self.apply_one(Action::Pick(pick, id), ctx)?;
                 }
             }
-            Action::RenameGroup(id, name) => self
+            Action::EditGroup(id, name, description) => self
                 .lib_mut()?
-                .write(|tx| catalog::rename_group(tx, id, &name))
-                .map_err(err("rename the group"))?,
+                .write(|tx| {
+                    catalog::rename_group(tx, id, &name)?;
+                    catalog::set_group_description(tx, id, Some(&description))
+                })
+                .map_err(err("change the group"))?,
             Action::DeleteGroup(id) => {
                 self.lib_mut()?
                     .write(|tx| catalog::delete_group(tx, id))

@@ -67,8 +67,12 @@ impl FolioApp {
                         if ui.button("Attach group…").clicked() {
                             self.dialog = Some(Dialog::attach(gallery.id, None));
                         }
-                        if ui.button("Rename gallery…").clicked() {
-                            self.dialog = Some(Dialog::rename_gallery(gallery.id, &gallery.name));
+                        if ui.button("Rename or describe…").clicked() {
+                            self.dialog = Some(Dialog::rename_gallery(
+                                gallery.id,
+                                &gallery.name,
+                                gallery.description.as_deref(),
+                            ));
                         }
                         if ui.button("Delete gallery…").clicked() {
                             self.dialog = Some(Dialog::ConfirmDeleteGallery {
@@ -129,8 +133,12 @@ impl FolioApp {
                         {
                             self.dialog = Some(Dialog::attach(gallery, Some(group.id)));
                         }
-                        if ui.button("Rename group…").clicked() {
-                            self.dialog = Some(Dialog::rename_group(group.id, &group.name));
+                        if ui.button("Rename or describe group…").clicked() {
+                            self.dialog = Some(Dialog::rename_group(
+                                group.id,
+                                &group.name,
+                                group.description.as_deref(),
+                            ));
                         }
                         if ui.button("Delete group…").clicked() {
                             self.dialog = Some(Dialog::ConfirmDeleteGroup {
@@ -148,6 +156,13 @@ impl FolioApp {
     }
 
     fn links_ui(&mut self, ui: &mut egui::Ui, gallery: GalleryId) {
+        if let Some(d) = self
+            .data
+            .gallery(gallery)
+            .and_then(|g| g.description.clone())
+        {
+            ui.add(egui::Label::new(egui::RichText::new(d).small().weak()).wrap());
+        }
         let links = self.data.links.clone();
         if links.is_empty() {
             ui.label(
@@ -216,8 +231,16 @@ impl FolioApp {
                         link_type: link.link_type.clone(),
                     });
                 }
-                if ui.button("Rename group…").clicked() {
-                    self.dialog = Some(Dialog::rename_group(link.group, &link.group_name));
+                if ui.button("Rename or describe group…").clicked() {
+                    let description = self
+                        .data
+                        .group(link.group)
+                        .and_then(|g| g.description.clone());
+                    self.dialog = Some(Dialog::rename_group(
+                        link.group,
+                        &link.group_name,
+                        description.as_deref(),
+                    ));
                 }
             });
         }
