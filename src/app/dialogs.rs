@@ -143,9 +143,20 @@ enum Outcome {
 
 impl FolioApp {
     pub(super) fn dialog_ui(&mut self, ctx: &egui::Context) {
+        let fresh = !self.dialog_was_open;
+        self.dialog_was_open = self.dialog.is_some();
         let Some(mut dialog) = self.dialog.take() else {
             return;
         };
+        if fresh {
+            // The button that opened it would keep the keyboard; the dialog's
+            // first field should have it.
+            ctx.memory_mut(|m| {
+                if let Some(id) = m.focused() {
+                    m.surrender_focus(id);
+                }
+            });
+        }
         let mut outcome = Outcome::Open;
         let modal = egui::Modal::new(egui::Id::unique("dialog")).show(ctx, |ui| {
             ui.set_max_width(520.0);

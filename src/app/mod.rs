@@ -220,6 +220,8 @@ pub struct FolioApp {
     actions: Vec<Action>,
     commands: Vec<Command>,
     pub dialog: Option<Dialog>,
+    /// Whether a dialog was open last frame (a new one takes the keyboard).
+    dialog_was_open: bool,
     job: Option<jobs::Job>,
     queue: VecDeque<Work>,
     picker: Option<jobs::Picker>,
@@ -261,6 +263,7 @@ impl FolioApp {
             actions: Vec::new(),
             commands: Vec::new(),
             dialog: None,
+            dialog_was_open: false,
             job: None,
             queue: VecDeque::new(),
             picker: None,
