@@ -1,5 +1,6 @@
 //! The command line: argument parsing (clap) and the headless commands
-//! `import`, `list` and `check`, each a thin client of `folio::core`.
+//! `import`, `list`, `sort`, `check`, `backup` and `restore`, each a thin
+//! client of `folio::core`.
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -9,8 +10,9 @@ use std::sync::atomic::AtomicBool;
 use anyhow::Context;
 use clap::{Parser, Subcommand};
 use folio::core::check::{self, Problem};
+use folio::core::images::SortBy;
 use folio::core::import::{self, Outcome};
-use folio::core::{Library, catalog, images, library};
+use folio::core::{Library, backup, catalog, images, library};
 use folio::count;
 
 /// Folio: organise your portfolio into galleries of typed, hand-ordered image groups.
@@ -48,6 +50,24 @@ enum Command {
     },
     /// Print galleries, their typed groups and the images in order.
     List,
+    /// Put a group in a new order (one transaction: all or nothing).
+    Sort {
+        /// The group to sort.
+        #[arg(long, value_name = "NAME")]
+        group: String,
+        /// name: by original file name; imported: oldest first; reverse: the current order backwards.
+        #[arg(long, value_enum)]
+        by: SortKey,
+    },
+    /// Make a backup of the database now (kept in DIR/backups/, checked).
+    Backup,
+    /// Put a backup back as the database. The current database is moved aside,
+    /// not deleted. Refused while the library is open in another Folio.
+    Restore {
+        /// The backup file; default: the most recent in DIR/backups/.
+        #[arg(value_name = "FILE")]
+        backup: Option<PathBuf>,
+    },
     /// Check the database and every file; exit status 1 if anything is wrong.
     Check {
         /// Remove Folio's own leftover temp files and re-register originals
@@ -55,6 +75,13 @@ enum Command {
         #[arg(long)]
         repair: bool,
     },
+}
+
+#[derive(Clone, Copy, Debug, clap::ValueEnum)]
+enum SortKey {
+    Name,
+    Imported,
+    Reverse,
 }
 
 /// Runs the parsed command.
@@ -76,7 +103,56 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         }) => import_cmd(root, &group, gallery.zip(link_type), &paths),
         Some(Command::List) => list_cmd(root),
         Some(Command::Check { repair }) => check_cmd(root, repair),
+        Some(Command::Sort { group, by }) => {
+            let by = match by {
+                SortKey::Name => SortBy::Name,
+                SortKey::Imported => SortBy::Imported,
+                SortKey::Reverse => SortBy::Reverse,
+            };
+            let mut lib = open(&root)?;
+            let id = catalog::group_by_name(lib.conn(), &group)?.ok_or_else(|| {
+                anyhow::anyhow!("there is no group named \u{201c}{group}\u{201d}")
+            })?;
+            lib.write(|tx| images::sort_group(tx, id, by))?;
+            println!("Sorted \u{201c}{group}\u{201d}.");
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(Command::Backup) => {
+            let lib = open(&root)?;
+            let path = backup::create(lib.conn(), &root, "manual")?;
+            println!(
+                "Backed up to {} (checked; the last {} are kept).",
+                path.display(),
+                backup::KEEP
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(Command::Restore { backup: file }) => restore_cmd(root, file),
     }
+}
+
+fn restore_cmd(root: PathBuf, file: Option<PathBuf>) -> anyhow::Result<ExitCode> {
+    // The lock first: never swap the database under another Folio.
+    let lock = library::Lock::take(&root)?;
+    let file = match file {
+        Some(f) => f,
+        None => backup::latest(&root).ok_or_else(|| {
+            anyhow::anyhow!(
+                "{}: there are no backups to restore",
+                root.join(backup::BACKUP_DIR).display()
+            )
+        })?,
+    };
+    let aside = backup::restore(&root, &file)?;
+    drop(lock);
+    // It must open now; this also says so if the store folder is missing.
+    drop(open(&root)?);
+    println!("Restored {}.", file.display());
+    if let Some(aside) = aside {
+        println!("The database it replaced is kept as {}.", aside.display());
+    }
+    println!("Images imported after that backup are re-registered by `folio check --repair`.");
+    Ok(ExitCode::SUCCESS)
 }
 
 fn open(root: &std::path::Path) -> anyhow::Result<Library> {

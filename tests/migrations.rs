@@ -45,7 +45,7 @@ fn schema_sql_is_frozen_as_the_current_version() {
 fn every_older_version_steps_forward_to_the_new_schema() {
     let dir = tempfile::tempdir().unwrap();
     let fresh_path = dir.path().join("fresh.db");
-    let fresh = schema_of(&db::open_or_create(&fresh_path, |_| Ok(())).unwrap());
+    let fresh = schema_of(&db::open_or_create(&fresh_path, |_| Ok(()), |_, _| Ok(())).unwrap());
     for version in 1..=SCHEMA_VERSION {
         let path = dir.path().join(format!("v{version}.db"));
         {
@@ -55,7 +55,7 @@ fn every_older_version_steps_forward_to_the_new_schema() {
                 .unwrap();
             c.pragma_update(None, "user_version", version).unwrap();
         }
-        let conn = db::open_existing(&path).unwrap();
+        let conn = db::open_existing(&path, |_, _| Ok(())).unwrap();
         let v: i64 = conn
             .query_row("PRAGMA user_version", [], |r| r.get(0))
             .unwrap();

@@ -125,8 +125,9 @@ pub struct Job {
 }
 
 impl Job {
-    /// Starts `work` on a new thread with its own connection to the library at `root`.
-    pub fn start(root: PathBuf, work: Work, ctx: &egui::Context) -> Result<Job, String> {
+    /// Starts `work` on a new thread, with `lib` (a second connection of this
+    /// process: see [`Library::connect_again`]).
+    pub fn start(lib: Library, work: Work, ctx: &egui::Context) -> Result<Job, String> {
         let progress = Arc::new(Mutex::new(Progress::default()));
         let cancel = Arc::new(AtomicBool::new(false));
         let (tx, result) = channel();
@@ -147,7 +148,7 @@ impl Job {
                     Work::Sample => "Sample portfolio".to_string(),
                 };
                 let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                    run(&root, &work, &progress, &cancel, &ctx)
+                    run(lib, &work, &progress, &cancel, &ctx)
                 }));
                 let report = match outcome {
                     Ok(Ok(summary)) => Report::from_summary(title, &summary),
@@ -215,13 +216,12 @@ impl Job {
 }
 
 fn run(
-    root: &std::path::Path,
+    mut lib: Library,
     work: &Work,
     progress: &Mutex<Progress>,
     cancel: &AtomicBool,
     ctx: &egui::Context,
 ) -> Result<Summary, String> {
-    let mut lib = Library::open(root).map_err(|e| e.to_string())?;
     let set = |f: &mut dyn FnMut(&mut Progress)| {
         f(&mut progress.lock().unwrap_or_else(PoisonError::into_inner));
         ctx.request_repaint();

@@ -566,9 +566,13 @@ impl FolioApp {
             return;
         };
         self.reloaded_at = 0;
-        match jobs::Job::start(self.root.clone(), work, ctx) {
+        let lib = match &self.lib {
+            Ok(lib) => lib.connect_again().map_err(|e| e.to_string()),
+            Err(e) => Err(e.clone()),
+        };
+        match lib.and_then(|lib| jobs::Job::start(lib, work, ctx)) {
             Ok(job) => self.job = Some(job),
-            Err(e) => self.error(e),
+            Err(e) => self.error(format!("Could not start the import: {e}")),
         }
     }
 

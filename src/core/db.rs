@@ -35,16 +35,22 @@ const MIGRATIONS: &[&str] = &[];
 pub fn open_or_create(
     path: &Path,
     init: impl FnOnce(&rusqlite::Transaction) -> Result<()>,
+    before_upgrade: impl FnOnce(&Connection, i64) -> Result<()>,
 ) -> Result<Connection> {
     if !path.exists() {
         create(path, init)?;
     }
-    open_existing(path)
+    open_existing(path, before_upgrade)
 }
 
 /// Opens an existing database: refuses it unless it is a Folio database of this
-/// or an older version, and steps an older one forward.
-pub fn open_existing(path: &Path) -> Result<Connection> {
+/// or an older version, and steps an older one forward — after calling
+/// `before_upgrade(conn, old_version)`, which makes the backup; if it fails,
+/// nothing is upgraded.
+pub fn open_existing(
+    path: &Path,
+    before_upgrade: impl FnOnce(&Connection, i64) -> Result<()>,
+) -> Result<Connection> {
     let meta = std::fs::metadata(path).at(path)?;
     if meta.len() == 0 {
         return Err(Error::NotALibrary {
@@ -88,6 +94,7 @@ pub fn open_existing(path: &Path) -> Result<Connection> {
     configure(&conn, true)?;
     quick_check(&conn).map_err(not_a_library)?;
     if version < SCHEMA_VERSION {
+        before_upgrade(&conn, version)?;
         migrate(&mut conn, version)?;
     }
     Ok(conn)
@@ -205,7 +212,7 @@ mod tests {
     fn new_database_has_foreign_keys_wal_and_version() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("folio.db");
-        let conn = open_or_create(&path, |_| Ok(())).unwrap();
+        let conn = open_or_create(&path, |_| Ok(()), |_, _| Ok(())).unwrap();
         let fk: i64 = conn
             .query_row("PRAGMA foreign_keys", [], |r| r.get(0))
             .unwrap();
@@ -239,7 +246,7 @@ mod tests {
     fn newer_database_is_refused_and_left_untouched() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("folio.db");
-        drop(open_or_create(&path, |_| Ok(())).unwrap());
+        drop(open_or_create(&path, |_| Ok(()), |_, _| Ok(())).unwrap());
         {
             let c = Connection::open(&path).unwrap();
             c.pragma_update(None, "user_version", SCHEMA_VERSION + 1)
@@ -247,7 +254,7 @@ mod tests {
             c.pragma_update(None, "journal_mode", "DELETE").unwrap();
         }
         let before = std::fs::read(&path).unwrap();
-        let err = open_existing(&path).unwrap_err();
+        let err = open_existing(&path, |_, _| Ok(())).unwrap_err();
         assert!(matches!(err, Error::NewerSchema { found, .. } if found == SCHEMA_VERSION + 1));
         assert!(err.to_string().contains("newer version of Folio"), "{err}");
         assert_eq!(std::fs::read(&path).unwrap(), before);
@@ -266,7 +273,7 @@ mod tests {
         for (name, bytes) in cases {
             let path = dir.path().join(name);
             std::fs::write(&path, &bytes).unwrap();
-            let err = open_existing(&path).unwrap_err();
+            let err = open_existing(&path, |_, _| Ok(())).unwrap_err();
             assert!(matches!(err, Error::NotALibrary { .. }), "{name}: {err}");
             assert!(err.to_string().contains(name), "{err}");
             assert_eq!(std::fs::read(&path).unwrap(), bytes, "{name} was changed");
@@ -276,7 +283,7 @@ mod tests {
             .unwrap()
             .execute_batch("CREATE TABLE notes (x); INSERT INTO notes VALUES (1);")
             .unwrap();
-        let err = open_existing(&other).unwrap_err();
+        let err = open_existing(&other, |_, _| Ok(())).unwrap_err();
         assert!(err.to_string().contains("not Folio's"), "{err}");
     }
 }

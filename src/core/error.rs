@@ -45,6 +45,22 @@ pub enum Error {
     #[error("{}: the library folder is not available (is the drive mounted?); nothing was changed", path.display())]
     StoreUnavailable { path: PathBuf },
 
+    /// Another Folio (the app or a command) has the library open.
+    #[error("{}: this library is open in another Folio{}; close it there first. Nothing was changed", path.display(), holder.as_deref().map(|h| format!(" ({h})")).unwrap_or_default())]
+    Locked {
+        path: PathBuf,
+        /// Who holds it, as the holder wrote it ("process 1234").
+        holder: Option<String>,
+    },
+
+    /// The database was refused; a backup exists that can be put back.
+    #[error("{source}\nThe most recent backup is {}: `folio restore` puts it back (the current file is kept aside, not deleted)", backup.display())]
+    RefusedWithBackup {
+        #[source]
+        source: Box<Error>,
+        backup: PathBuf,
+    },
+
     /// SQLite refused to turn foreign keys on, so the seed's cascades would not run.
     #[error("SQLite did not enable foreign keys; refusing to work without the cascades")]
     ForeignKeysOff,

@@ -388,6 +388,41 @@ pub fn move_images_before(
     Ok(())
 }
 
+/// A whole-group order to sort by.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SortBy {
+    /// By original file name (numbers in names compare as text).
+    Name,
+    /// Oldest import first.
+    Imported,
+    /// The current order, backwards.
+    Reverse,
+}
+
+/// Puts a group in a new order, as a batch of moves in the caller's
+/// transaction: each image in the new order is moved to the end in turn, so
+/// each step writes one row. Run in one transaction, a crash leaves the old
+/// order or the new one, never a mix.
+pub fn sort_group(conn: &Connection, group: GroupId, by: SortBy) -> Result<()> {
+    let mut rows = group_images(conn, group)?;
+    match by {
+        SortBy::Name => rows.sort_by(|a, b| {
+            a.original_name
+                .to_lowercase()
+                .cmp(&b.original_name.to_lowercase())
+                .then(a.id.cmp(&b.id))
+        }),
+        SortBy::Imported => {
+            rows.sort_by(|a, b| a.created_at.cmp(&b.created_at).then(a.id.cmp(&b.id)))
+        }
+        SortBy::Reverse => rows.reverse(),
+    }
+    for img in rows {
+        move_images_before(conn, group, &[img.id], None)?;
+    }
+    Ok(())
+}
+
 // ---------------------------------------------------------------- where used
 
 /// Where an image is used: its groups and, through them, its galleries.
@@ -588,6 +623,18 @@ pub(crate) mod tests {
             .write(|tx| move_images(tx, g, &[stranger], 0))
             .unwrap_err();
         assert!(err.to_string().contains("is not in"), "{err}");
+    }
+
+    #[test]
+    fn sort_group_orders_by_name_and_reverses() {
+        let (_d, mut lib) = lib();
+        let (g, ids) = group_with(&mut lib, 5);
+        lib.write(|tx| sort_group(tx, g, SortBy::Reverse)).unwrap();
+        let mut reversed = ids.clone();
+        reversed.reverse();
+        assert_eq!(group_image_ids(lib.conn(), g).unwrap(), reversed);
+        lib.write(|tx| sort_group(tx, g, SortBy::Imported)).unwrap();
+        assert_eq!(group_image_ids(lib.conn(), g).unwrap(), ids);
     }
 
     #[test]

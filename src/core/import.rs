@@ -998,15 +998,15 @@ mod tests {
                 )
             })
             .collect();
-        let root = f.lib.root().to_path_buf();
         let group = f.group;
+        // Connections of their own, as the app's UI and its import job have.
+        let libs: Vec<Library> = (0..2).map(|_| f.lib.connect_again().unwrap()).collect();
         let results: Vec<Summary> = std::thread::scope(|scope| {
-            let runs: Vec<_> = (0..2)
-                .map(|_| {
-                    let (root, paths) = (&root, &paths);
+            let runs: Vec<_> = libs
+                .into_iter()
+                .map(|mut lib| {
+                    let paths = &paths;
                     scope.spawn(move || {
-                        // A connection of its own, as a second process would have.
-                        let mut lib = Library::open(root).unwrap();
                         import_paths(&mut lib, paths, group, |_| {}, &AtomicBool::new(false))
                     })
                 })

@@ -8,12 +8,23 @@
 //!     library/               the default store (stores.root = 'library')
 //!         originals/ab/<blake3 hex>.jpg   imported files, content-addressed
 //!         trash/             files of images being deleted (emptied at once)
+//!     backups/               copies of folio.db (see `backup`)
+//!     folio.lock             held (OS advisory lock) while a Folio has it open
 //! ```
+//!
+//! One Folio at a time: [`Library::open`] takes an exclusive OS lock on
+//! `folio.lock` before it reads or writes anything, and a second Folio is
+//! refused with [`Error::Locked`]. The OS drops the lock when the process
+//! ends, however it ends, so a crash never leaves the library locked. Holding
+//! the lock is also what makes it safe to clear leftover temp files at open.
 
+use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior};
 
+use super::backup;
 use super::db;
 use super::error::{Error, IoContext, Result};
 use super::ids::StoreId;
@@ -28,6 +39,53 @@ pub const ORIGINALS_DIR: &str = "originals";
 pub const TRASH_DIR: &str = "trash";
 /// Prefix of Folio's own temporary files inside `originals/`.
 pub const TEMP_PREFIX: &str = ".folio-tmp-";
+/// The lock file inside the library root.
+pub const LOCK_FILE: &str = "folio.lock";
+
+/// The library's lock, held while any connection of this process is open.
+#[derive(Debug)]
+pub struct Lock {
+    _file: std::fs::File,
+}
+
+impl Lock {
+    /// Takes the exclusive lock of the library at `root` (made if missing),
+    /// or says who holds it. Writes nothing unless the lock is taken.
+    pub fn take(root: &Path) -> Result<Lock> {
+        std::fs::create_dir_all(root).at(root)?;
+        let path = root.join(LOCK_FILE);
+        let mut file = std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .open(&path)
+            .at(&path)?;
+        match file.try_lock() {
+            Ok(()) => {}
+            Err(std::fs::TryLockError::WouldBlock) => {
+                let holder = std::fs::read_to_string(&path)
+                    .ok()
+                    .map(|s| s.trim().to_string())
+                    .filter(|s| !s.is_empty());
+                return Err(Error::Locked {
+                    path: root.to_path_buf(),
+                    holder,
+                });
+            }
+            Err(std::fs::TryLockError::Error(e)) => return Err(Error::io(&path, e)),
+        }
+        // Say who holds it, for the message the next one gets.
+        let who = format!("process {}", std::process::id());
+        let written = file
+            .set_len(0)
+            .and_then(|()| file.write_all(who.as_bytes()));
+        if let Err(e) = written {
+            log::warn!("could not write {}: {e}", path.display());
+        }
+        Ok(Lock { _file: file })
+    }
+}
 
 /// The per-user library root (`~/.local/share/folio` on Linux), used when
 /// neither `--library` nor `FOLIO_LIBRARY` names one.
@@ -48,6 +106,7 @@ pub struct Library {
     store: StoreId,
     store_root: PathBuf,
     conn: Connection,
+    lock: Arc<Lock>,
 }
 
 impl std::fmt::Debug for Library {
@@ -58,11 +117,21 @@ impl std::fmt::Debug for Library {
 
 impl Library {
     /// Opens the library at `root`, creating an empty one if the folder holds no
-    /// database yet. An existing library whose store folder is missing (an
-    /// unmounted drive) is refused with [`Error::StoreUnavailable`]; nothing in
-    /// the database is changed because files cannot be seen.
+    /// database yet.
+    ///
+    /// - Another Folio holding the library: refused ([`Error::Locked`]),
+    ///   nothing read or written.
+    /// - A database that is not a whole Folio database: refused, never
+    ///   changed; the message names the most recent backup if there is one.
+    /// - An older schema: a backup is made, then it is stepped forward.
+    /// - Once a day, a backup ([`backup::daily`]).
+    /// - Temp files a killed import left behind are removed (safe: we hold the lock).
+    /// - A store folder that is missing (an unmounted drive) is refused with
+    ///   [`Error::StoreUnavailable`]; nothing in the database is changed
+    ///   because files cannot be seen.
     pub fn open(root: impl AsRef<Path>) -> Result<Self> {
         let root = root.as_ref().to_path_buf();
+        let lock = Arc::new(Lock::take(&root)?);
         let db_path = root.join(DB_FILE);
         let is_new = !db_path.exists();
         if is_new {
@@ -71,13 +140,53 @@ impl Library {
             let store = root.join(DEFAULT_STORE);
             std::fs::create_dir_all(&store).at(&store)?;
         }
-        let conn = db::open_or_create(&db_path, |tx| {
-            tx.execute(
-                "INSERT INTO stores (id, root) VALUES (1, ?1)",
-                [DEFAULT_STORE],
-            )?;
-            Ok(())
-        })?;
+        let opened = db::open_or_create(
+            &db_path,
+            |tx| {
+                tx.execute(
+                    "INSERT INTO stores (id, root) VALUES (1, ?1)",
+                    [DEFAULT_STORE],
+                )?;
+                Ok(())
+            },
+            |conn, from| {
+                backup::create(conn, &root, &format!("before-upgrade-from-v{from}")).map(drop)
+            },
+        );
+        let conn = match opened {
+            Ok(conn) => conn,
+            Err(e @ Error::NotALibrary { .. }) => {
+                return Err(match backup::latest(&root) {
+                    Some(backup) => Error::RefusedWithBackup {
+                        source: Box::new(e),
+                        backup,
+                    },
+                    None => e,
+                });
+            }
+            Err(e) => return Err(e),
+        };
+        let lib = Self::with_connection(root, conn, lock)?;
+        lib.remove_leftovers();
+        match backup::daily(lib.conn(), &lib.root) {
+            Ok(Some(path)) => log::info!("backed up the database to {}", path.display()),
+            Ok(None) => {}
+            // Not fatal: the library works without it, and the next open tries again.
+            Err(e) => log::warn!("could not back up the database: {e}"),
+        }
+        Ok(lib)
+    }
+
+    /// A second connection to this library for another thread of this
+    /// process (an import running beside the UI). It shares this process's
+    /// lock; it makes no backup and clears nothing.
+    pub fn connect_again(&self) -> Result<Self> {
+        let conn = db::open_existing(&self.db_path(), |_, _| Ok(()))?;
+        Self::with_connection(self.root.clone(), conn, Arc::clone(&self.lock))
+    }
+
+    fn with_connection(root: PathBuf, conn: Connection, lock: Arc<Lock>) -> Result<Self> {
+        let db_path = root.join(DB_FILE);
         let (store, store_dir): (StoreId, String) = conn
             .query_row("SELECT id, root FROM stores ORDER BY id LIMIT 1", [], |r| {
                 Ok((r.get(0)?, r.get(1)?))
@@ -100,7 +209,43 @@ impl Library {
             store,
             store_root,
             conn,
+            lock,
         })
+    }
+
+    /// Removes Folio's own temp files that a killed process left in
+    /// `originals/` (and a half-made new database in the root). Only called
+    /// with the lock held, so no live import owns them.
+    fn remove_leftovers(&self) {
+        let mut dirs = vec![
+            self.root.clone(),
+            self.root.join(backup::BACKUP_DIR),
+            self.originals_dir(),
+        ];
+        if let Ok(entries) = std::fs::read_dir(self.originals_dir()) {
+            dirs.extend(
+                entries
+                    .flatten()
+                    .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
+                    .map(|e| e.path()),
+            );
+        }
+        for dir in dirs {
+            let Ok(entries) = std::fs::read_dir(&dir) else {
+                continue;
+            };
+            for entry in entries.flatten() {
+                let name = entry.file_name();
+                let name = name.to_string_lossy();
+                let ours = name.starts_with(TEMP_PREFIX) || name.starts_with(".folio-db-creating-");
+                if ours && entry.file_type().is_ok_and(|t| t.is_file()) {
+                    match std::fs::remove_file(entry.path()) {
+                        Ok(()) => log::info!("removed the leftover {}", entry.path().display()),
+                        Err(e) => log::warn!("could not remove {}: {e}", entry.path().display()),
+                    }
+                }
+            }
+        }
     }
 
     /// The library's root folder (holds the database).
@@ -181,6 +326,58 @@ mod tests {
         assert!(matches!(err, Error::StoreUnavailable { .. }), "{err}");
         assert!(err.to_string().contains("not available"), "{err}");
         assert!(!store.exists(), "the store folder must not be recreated");
+    }
+
+    #[test]
+    fn a_second_open_is_refused_until_the_first_is_closed() {
+        let dir = tempfile::tempdir().unwrap();
+        let lib = Library::open(dir.path()).unwrap();
+        let db_before = std::fs::read(dir.path().join(DB_FILE)).unwrap();
+        let err = Library::open(dir.path()).unwrap_err();
+        assert!(matches!(err, Error::Locked { .. }), "{err}");
+        assert!(
+            err.to_string().contains("open in another Folio (process "),
+            "{err}"
+        );
+        assert_eq!(std::fs::read(dir.path().join(DB_FILE)).unwrap(), db_before);
+        // A second connection of the same process shares the lock.
+        let again = lib.connect_again().unwrap();
+        drop(again);
+        drop(lib);
+        Library::open(dir.path()).unwrap();
+    }
+
+    #[test]
+    fn leftover_temp_files_are_gone_after_the_next_open() {
+        let dir = tempfile::tempdir().unwrap();
+        let lib = Library::open(dir.path()).unwrap();
+        let sub = lib.originals_dir().join("ab");
+        std::fs::create_dir_all(&sub).unwrap();
+        let tmp = sub.join(format!("{TEMP_PREFIX}abc"));
+        std::fs::write(&tmp, b"half a file").unwrap();
+        drop(lib);
+        let _lib = Library::open(dir.path()).unwrap();
+        assert!(!tmp.exists());
+    }
+
+    #[test]
+    fn a_refused_database_points_to_the_latest_backup() {
+        let dir = tempfile::tempdir().unwrap();
+        drop(Library::open(dir.path()).unwrap());
+        let db = dir.path().join(DB_FILE);
+        let len = std::fs::metadata(&db).unwrap().len();
+        // Truncated to half: the header survives, the rest does not.
+        let bytes = std::fs::read(&db).unwrap();
+        std::fs::write(&db, &bytes[..(len / 2) as usize]).unwrap();
+        for ext in ["-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{}{ext}", db.display()));
+        }
+        let damaged = std::fs::read(&db).unwrap();
+        let err = Library::open(dir.path()).unwrap_err();
+        let text = err.to_string();
+        assert!(text.contains("folio restore"), "{text}");
+        assert!(text.contains("backups"), "{text}");
+        assert_eq!(std::fs::read(&db).unwrap(), damaged, "never changed");
     }
 
     #[test]

@@ -2,6 +2,7 @@
 //! import and checks. No egui types in here: the app and the command line are
 //! both clients of this module, and everything here is tested on its own.
 
+pub mod backup;
 pub mod catalog;
 pub mod check;
 pub mod db;

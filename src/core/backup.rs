@@ -1,0 +1,255 @@
+//! Backups of the database (`<root>/backups/folio-<UTC time>.db`), made with
+//! SQLite's online backup API: before every schema upgrade, at most once a day
+//! when a library is opened, and on request (`folio backup`). Each new backup
+//! is written under a temp name, checked with `PRAGMA integrity_check`, and
+//! only then renamed in; only after that are the oldest beyond [`KEEP`]
+//! removed, so a bad backup never pushes a good one out.
+//!
+//! Restoring (`folio restore`) never deletes the current database: it is moved
+//! aside to `folio.db.before-restore-<time>` first.
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, SystemTime};
+
+use rusqlite::{Connection, OpenFlags};
+
+use super::db::{self, sync_dir};
+use super::error::{Error, IoContext, Result};
+use super::library::{DB_FILE, TEMP_PREFIX};
+
+/// The folder of backups inside the library root.
+pub const BACKUP_DIR: &str = "backups";
+/// How many backups are kept.
+pub const KEEP: usize = 7;
+/// A backup on open is made when the newest is older than this.
+pub const DAILY: Duration = Duration::from_secs(24 * 60 * 60);
+
+const PREFIX: &str = "folio-";
+const SUFFIX: &str = ".db";
+
+/// The backups of the library at `root`, oldest first.
+pub fn list(root: &Path) -> Result<Vec<PathBuf>> {
+    let dir = root.join(BACKUP_DIR);
+    let entries = match std::fs::read_dir(&dir) {
+        Ok(e) => e,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(e) => return Err(Error::io(&dir, e)),
+    };
+    let mut found: Vec<PathBuf> = entries
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| {
+            p.file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| n.starts_with(PREFIX) && n.ends_with(SUFFIX))
+        })
+        .collect();
+    // The names hold the UTC time, so name order is time order.
+    found.sort();
+    Ok(found)
+}
+
+/// The most recent backup, if there is one.
+pub fn latest(root: &Path) -> Option<PathBuf> {
+    list(root).ok().and_then(|mut l| l.pop())
+}
+
+/// Makes a backup of `conn`'s database into `<root>/backups/`, checks it, and
+/// then lets the oldest beyond [`KEEP`] go. `why` is part of the file name
+/// ("daily", "manual", "before-v2").
+pub fn create(conn: &Connection, root: &Path, why: &str) -> Result<PathBuf> {
+    let dir = root.join(BACKUP_DIR);
+    std::fs::create_dir_all(&dir).at(&dir)?;
+    let stamp: String =
+        conn.query_row("SELECT strftime('%Y%m%dT%H%M%SZ', 'now')", [], |r| r.get(0))?;
+    let mut name = format!("{PREFIX}{stamp}-{why}{SUFFIX}");
+    let mut n = 1;
+    while dir.join(&name).exists() {
+        n += 1;
+        name = format!("{PREFIX}{stamp}-{why}-{n}{SUFFIX}");
+    }
+    let target = dir.join(&name);
+    let tmp = dir.join(format!("{TEMP_PREFIX}{name}"));
+    let made = (|| {
+        conn.backup(
+            rusqlite::MAIN_DB,
+            &tmp,
+            None::<fn(rusqlite::backup::Progress)>,
+        )?;
+        verify(&tmp)?;
+        std::fs::File::open(&tmp)
+            .and_then(|f| f.sync_all())
+            .at(&tmp)?;
+        std::fs::rename(&tmp, &target).at(&target)
+    })();
+    if let Err(e) = made {
+        let _ = std::fs::remove_file(&tmp);
+        return Err(e);
+    }
+    sync_dir(&dir);
+    rotate(root)?;
+    Ok(target)
+}
+
+/// Makes a backup if the newest one is older than a day (or there is none).
+/// Returns the new backup's path, if one was made.
+pub fn daily(conn: &Connection, root: &Path) -> Result<Option<PathBuf>> {
+    if let Some(newest) = latest(root) {
+        let age = std::fs::metadata(&newest)
+            .and_then(|m| m.modified())
+            .ok()
+            .and_then(|t| SystemTime::now().duration_since(t).ok());
+        if age.is_some_and(|a| a < DAILY) {
+            return Ok(None);
+        }
+    }
+    create(conn, root, "daily").map(Some)
+}
+
+/// Checks that the file at `path` is a whole SQLite database (read-only).
+pub fn verify(path: &Path) -> Result<()> {
+    let conn = Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )?;
+    let result: String = conn
+        .query_row("PRAGMA integrity_check(1)", [], |r| r.get(0))
+        .map_err(|e| Error::NotALibrary {
+            path: path.to_path_buf(),
+            reason: e.to_string(),
+        })?;
+    if result != "ok" {
+        return Err(Error::NotALibrary {
+            path: path.to_path_buf(),
+            reason: format!("the backup failed its integrity check: {result}"),
+        });
+    }
+    Ok(())
+}
+
+/// Removes the oldest backups beyond [`KEEP`], each only if it is not the
+/// newest whole one (the newest was checked when it was made).
+fn rotate(root: &Path) -> Result<()> {
+    let all = list(root)?;
+    if all.len() <= KEEP {
+        return Ok(());
+    }
+    for old in &all[..all.len() - KEEP] {
+        if let Err(e) = std::fs::remove_file(old) {
+            log::warn!("could not remove the old backup {}: {e}", old.display());
+        }
+    }
+    Ok(())
+}
+
+/// Puts `backup` back as the library's database. The current database (with
+/// its `-wal`/`-shm` files) is moved aside to `folio.db.before-restore-<time>`,
+/// never deleted. The caller must hold the library's lock and have no
+/// connection open. Returns where the old database was put.
+pub fn restore(root: &Path, backup: &Path) -> Result<Option<PathBuf>> {
+    verify(backup)?;
+    // It must be a Folio database this program can open: checked on a copy, so
+    // that stepping an older schema forward never touches the backup itself.
+    let staging = root.join(format!("{TEMP_PREFIX}restore-{DB_FILE}"));
+    std::fs::copy(backup, &staging).at(&staging)?;
+    let checked = db::open_existing(&staging, |_, _| Ok(())).map(drop);
+    if let Err(e) = checked {
+        let _ = std::fs::remove_file(&staging);
+        return Err(e);
+    }
+    for ext in ["-wal", "-shm"] {
+        let p = PathBuf::from(format!("{}{ext}", staging.display()));
+        let _ = std::fs::remove_file(p);
+    }
+    std::fs::File::open(&staging)
+        .and_then(|f| f.sync_all())
+        .at(&staging)?;
+    let current = root.join(DB_FILE);
+    let mut aside = None;
+    if current.exists() {
+        let stamp = stamp_now();
+        let kept = root.join(format!("{DB_FILE}.before-restore-{stamp}"));
+        std::fs::rename(&current, &kept).at(&kept)?;
+        for ext in ["-wal", "-shm"] {
+            let from = PathBuf::from(format!("{}{ext}", current.display()));
+            if from.exists() {
+                let to = PathBuf::from(format!("{}{ext}", kept.display()));
+                std::fs::rename(&from, &to).at(&to)?;
+            }
+        }
+        aside = Some(kept);
+    }
+    std::fs::rename(&staging, &current).at(&current)?;
+    sync_dir(root);
+    Ok(aside)
+}
+
+/// Seconds since 1970, for names that need no calendar.
+fn stamp_now() -> u64 {
+    SystemTime::now()
+        .duration_since(SystemTime::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::{Library, catalog};
+
+    #[test]
+    fn a_backup_is_whole_and_restores_with_the_current_file_kept_aside() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut lib = Library::open(dir.path()).unwrap();
+        lib.write(|tx| catalog::create_gallery(tx, "Before", None).map(drop))
+            .unwrap();
+        let b = create(lib.conn(), dir.path(), "manual").unwrap();
+        verify(&b).unwrap();
+        lib.write(|tx| catalog::create_gallery(tx, "After", None).map(drop))
+            .unwrap();
+        drop(lib);
+        let aside = restore(dir.path(), &b).unwrap().unwrap();
+        assert!(aside.exists(), "the replaced database is kept");
+        let lib = Library::open(dir.path()).unwrap();
+        let names: Vec<String> = catalog::list_galleries(lib.conn())
+            .unwrap()
+            .into_iter()
+            .map(|g| g.name)
+            .collect();
+        assert_eq!(names, ["Before"]);
+    }
+
+    #[test]
+    fn only_the_newest_backups_are_kept_and_a_bad_one_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let lib = Library::open(dir.path()).unwrap();
+        for i in 0..KEEP + 3 {
+            create(lib.conn(), dir.path(), &format!("t{i:02}")).unwrap();
+        }
+        let kept = list(dir.path()).unwrap();
+        assert_eq!(kept.len(), KEEP);
+        assert!(
+            kept.last().unwrap().to_string_lossy().contains("t09"),
+            "{kept:?}"
+        );
+        let bad = dir.path().join("bad.db");
+        std::fs::write(&bad, b"not a database at all").unwrap();
+        assert!(verify(&bad).is_err());
+        drop(lib);
+        let before = std::fs::read(dir.path().join(DB_FILE)).unwrap();
+        assert!(restore(dir.path(), &bad).is_err());
+        assert_eq!(
+            std::fs::read(dir.path().join(DB_FILE)).unwrap(),
+            before,
+            "a refused restore changes nothing"
+        );
+    }
+
+    #[test]
+    fn daily_makes_at_most_one_a_day() {
+        let dir = tempfile::tempdir().unwrap();
+        let lib = Library::open(dir.path()).unwrap();
+        // Opening made the first one.
+        assert_eq!(list(dir.path()).unwrap().len(), 1);
+        assert!(daily(lib.conn(), dir.path()).unwrap().is_none());
+        assert_eq!(list(dir.path()).unwrap().len(), 1);
+    }
+}

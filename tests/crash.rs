@@ -1,0 +1,316 @@
+//! Crash safety, tested by killing: the real `folio` binary is killed with
+//! SIGKILL at random moments of an import and of a large batch of moves, and
+//! after every kill the library must be whole. The default `cargo test` runs
+//! 50 import kills and 25 move kills; `FOLIO_KILL_ROUNDS=N` runs N of each
+//! kind (`FOLIO_KILL_SEED` picks the random moments, printed on failure).
+#![cfg(unix)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // ok: a test fails loudly on any error
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use folio::core::images::{self, Format, NewImage};
+use folio::core::library::TEMP_PREFIX;
+use folio::core::{GroupId, ImageId, Library, catalog, sample};
+
+fn folio(root: &Path) -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_folio"));
+    c.arg("--library")
+        .arg(root)
+        .env("RUST_LOG", "off")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null());
+    c
+}
+
+/// xorshift64: reproducible random moments without a dependency.
+struct Rng(u64);
+impl Rng {
+    fn from_env() -> (Rng, u64) {
+        let seed = std::env::var("FOLIO_KILL_SEED")
+            .ok()
+            .and_then(|s| s.parse().ok())
+            .unwrap_or_else(|| {
+                std::time::SystemTime::now()
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .map_or(1, |d| d.as_nanos() as u64)
+            });
+        (Rng(seed | 1), seed)
+    }
+    fn below(&mut self, n: u64) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0 % n.max(1)
+    }
+}
+
+fn rounds(default: usize) -> usize {
+    std::env::var("FOLIO_KILL_ROUNDS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(default)
+}
+
+/// Runs `cmd`, kills it with SIGKILL after `after`; returns whether it was
+/// killed (false: it had already finished).
+fn run_and_kill(mut cmd: Command, after: Duration) -> bool {
+    let mut child = cmd.spawn().unwrap();
+    let deadline = Instant::now() + after;
+    while Instant::now() < deadline {
+        if child.try_wait().unwrap().is_some() {
+            return false;
+        }
+        std::thread::sleep(Duration::from_micros(500));
+    }
+    let killed = child.try_wait().unwrap().is_none();
+    // Child::kill sends SIGKILL on Unix: no destructor, no flush, no cleanup.
+    let _ = child.kill();
+    child.wait().unwrap();
+    killed
+}
+
+fn files_under(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    if let Ok(entries) = std::fs::read_dir(dir) {
+        for e in entries.flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                out.extend(files_under(&p));
+            } else {
+                out.push(p);
+            }
+        }
+    }
+    out
+}
+
+/// What must hold after any crash, once the library has been opened again
+/// (`Library::open`) and, for orphans, after `folio check --repair`.
+fn assert_whole(root: &Path, context: &str) {
+    // The next open: nothing half-written survives it.
+    {
+        let lib = Library::open(root).unwrap_or_else(|e| panic!("{context}: reopen failed: {e}"));
+        let temps: Vec<_> = files_under(lib.root())
+            .into_iter()
+            .filter(|p| {
+                p.file_name()
+                    .is_some_and(|n| n.to_string_lossy().starts_with(TEMP_PREFIX))
+            })
+            .collect();
+        assert!(
+            temps.is_empty(),
+            "{context}: temp files survived the next open: {temps:?}"
+        );
+        let conn = lib.conn();
+        let integrity: String = conn
+            .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(integrity, "ok", "{context}");
+        let fk: i64 = conn
+            .query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| {
+                r.get(0)
+            })
+            .unwrap();
+        assert_eq!(fk, 0, "{context}: foreign key violations");
+        // Every row has its file, with the right bytes.
+        for img in images::all_images(conn).unwrap() {
+            let path = lib.file_path(&img.filename);
+            let bytes = std::fs::read(&path).unwrap_or_else(|e| {
+                panic!(
+                    "{context}: row {} lost its file {}: {e}",
+                    img.id,
+                    path.display()
+                )
+            });
+            assert_eq!(
+                blake3::hash(&bytes).to_hex().as_str(),
+                img.content_hash,
+                "{context}: {} has the wrong bytes",
+                path.display()
+            );
+        }
+    }
+    // Files without a row are re-registered, never lost.
+    let status = folio(root).args(["check", "--repair"]).status().unwrap();
+    assert!(
+        status.success(),
+        "{context}: `folio check --repair` did not leave a clean library"
+    );
+    let lib = Library::open(root).unwrap();
+    let rows: HashSet<PathBuf> = images::all_images(lib.conn())
+        .unwrap()
+        .iter()
+        .map(|i| lib.file_path(&i.filename))
+        .collect();
+    for file in files_under(&lib.originals_dir()) {
+        assert!(
+            rows.contains(&file),
+            "{context}: {} has no row after repair",
+            file.display()
+        );
+    }
+}
+
+#[test]
+fn killing_an_import_at_random_moments_loses_nothing() {
+    let n_rounds = rounds(50);
+    let (mut rng, seed) = Rng::from_env();
+    let source = tempfile::tempdir().unwrap();
+    let n_files = 300;
+    for i in 0..n_files {
+        let format = if i % 3 == 0 {
+            Format::Jpeg
+        } else {
+            Format::Png
+        };
+        std::fs::write(
+            source
+                .path()
+                .join(format!("img-{i:03}.{}", format.extension())),
+            sample::image_bytes(format, 24, 24, i as u64).unwrap(),
+        )
+        .unwrap();
+    }
+    let import = |root: &Path| {
+        let mut c = folio(root);
+        c.args(["import", "--group", "Batch"]).arg(source.path());
+        c
+    };
+    // How long a whole import takes here: kills land anywhere inside it.
+    let calibrate = tempfile::tempdir().unwrap();
+    let started = Instant::now();
+    assert!(import(calibrate.path()).status().unwrap().success());
+    let full = started.elapsed().as_micros() as u64;
+
+    let mut killed = 0;
+    for round in 0..n_rounds {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        let after = Duration::from_micros(rng.below(full + full / 4));
+        if run_and_kill(import(root), after) {
+            killed += 1;
+        }
+        let context = format!("round {round} (seed {seed}, killed after {after:?})");
+        if !root.join("folio.db").exists() {
+            // Killed before the database existed: nothing to check but that
+            // nothing half-made is left and a new start works.
+            assert!(Library::open(root).is_ok(), "{context}");
+        }
+        assert_whole(root, &context);
+        // Running the import again completes it.
+        let status = import(root).status().unwrap();
+        assert!(status.success(), "{context}: the re-run import failed");
+        let lib = Library::open(root).unwrap();
+        let group = catalog::group_by_name(lib.conn(), "Batch")
+            .unwrap()
+            .unwrap();
+        let ids = images::group_image_ids(lib.conn(), group).unwrap();
+        assert_eq!(
+            ids.len(),
+            n_files,
+            "{context}: group incomplete after the re-run"
+        );
+        assert_eq!(
+            images::count(lib.conn()).unwrap(),
+            n_files as u64,
+            "{context}: rows lost or doubled"
+        );
+    }
+    eprintln!(
+        "import: {n_rounds} rounds, {killed} killed mid-import, seed {seed}, whole import {full} µs"
+    );
+    assert!(
+        killed * 2 >= n_rounds,
+        "most rounds must really kill a running import ({killed} of {n_rounds})"
+    );
+}
+
+/// A library with one group of `n` images (rows only: the move test is about
+/// order, not files).
+fn big_group(root: &Path, n: usize) -> (GroupId, Vec<ImageId>) {
+    let mut lib = Library::open(root).unwrap();
+    let store = lib.store();
+    lib.write(|tx| {
+        let g = catalog::create_group(tx, "Big", None)?;
+        let mut ids = Vec::with_capacity(n);
+        for i in 0..n {
+            let hash = format!("{i:064x}");
+            let name = format!("originals/{}/{hash}.jpg", &hash[..2]);
+            ids.push(images::insert_image(
+                tx,
+                &NewImage {
+                    store,
+                    filename: &name,
+                    original_name: &format!("{i:05}.jpg"),
+                    content_hash: &hash,
+                    byte_size: 1,
+                    width: 1,
+                    height: 1,
+                    format: Format::Jpeg,
+                },
+            )?);
+        }
+        images::add_images(tx, g, &ids, None)?;
+        Ok((g, ids))
+    })
+    .unwrap()
+}
+
+#[test]
+fn killing_a_batch_of_moves_leaves_the_old_order_or_the_new_one() {
+    let n_rounds = rounds(50).div_ceil(2);
+    let (mut rng, seed) = Rng::from_env();
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let (group, original) = big_group(root, 4000);
+    let mut reversed = original.clone();
+    reversed.reverse();
+    let sort = || {
+        let mut c = folio(root);
+        c.args(["sort", "--group", "Big", "--by", "reverse"]);
+        c
+    };
+    let started = Instant::now();
+    assert!(sort().status().unwrap().success());
+    let full = started.elapsed().as_micros() as u64;
+
+    let (mut killed, mut old, mut new) = (0, 0, 0);
+    let mut current = reversed.clone();
+    for round in 0..n_rounds {
+        // A little past the whole run too, so some rounds finish and flip it.
+        let after = Duration::from_micros(rng.below(full + full / 3));
+        if run_and_kill(sort(), after) {
+            killed += 1;
+        }
+        let lib = Library::open(root).unwrap();
+        let order = images::group_image_ids(lib.conn(), group).unwrap();
+        let context = format!("round {round} (seed {seed}, killed after {after:?})");
+        let integrity: String = lib
+            .conn()
+            .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(integrity, "ok", "{context}");
+        if order == current {
+            old += 1;
+        } else {
+            let flipped: Vec<ImageId> = current.iter().rev().copied().collect();
+            assert!(
+                order == flipped,
+                "{context}: the order is a mix of the old and the new"
+            );
+            new += 1;
+            current = flipped;
+        }
+    }
+    eprintln!(
+        "moves: {n_rounds} rounds, {killed} killed mid-sort ({old} kept the old order, {new} the new), seed {seed}, whole sort {full} µs"
+    );
+    assert!(
+        killed * 2 >= n_rounds,
+        "most rounds must really kill a running sort ({killed} of {n_rounds})"
+    );
+    assert_ne!(original, reversed);
+}
