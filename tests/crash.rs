@@ -189,7 +189,9 @@ fn killing_an_import_at_random_moments_loses_nothing() {
     for round in 0..n_rounds {
         let dir = tempfile::tempdir().unwrap();
         let root = dir.path();
-        let after = Duration::from_micros(rng.below(full + full / 4));
+        // The calibration run may have shared the cores with the other test:
+        // aim at the first three quarters of it.
+        let after = Duration::from_micros(rng.below(full * 3 / 4));
         if run_and_kill(import(root), after) {
             killed += 1;
         }
@@ -261,7 +263,7 @@ fn big_group(root: &Path, n: usize) -> (GroupId, Vec<ImageId>) {
 
 #[test]
 fn killing_a_batch_of_moves_leaves_the_old_order_or_the_new_one() {
-    let n_rounds = rounds(50).div_ceil(2);
+    let n_rounds = rounds(25);
     let (mut rng, seed) = Rng::from_env();
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();

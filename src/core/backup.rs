@@ -1,6 +1,7 @@
 //! Backups of the database (`<root>/backups/folio-<UTC time>.db`), made with
-//! SQLite's online backup API: before every schema upgrade, at most once a day
-//! when a library is opened, and on request (`folio backup`). Each new backup
+//! SQLite's `VACUUM INTO` (a consistent copy, one plain file): before every
+//! schema upgrade, at most once a day when a library is opened, and on request
+//! (`folio backup`). Each new backup
 //! is written under a temp name, checked with `PRAGMA integrity_check`, and
 //! only then renamed in; only after that are the oldest beyond [`KEEP`]
 //! removed, so a bad backup never pushes a good one out.
@@ -70,11 +71,15 @@ pub fn create(conn: &Connection, root: &Path, why: &str) -> Result<PathBuf> {
     let target = dir.join(&name);
     let tmp = dir.join(format!("{TEMP_PREFIX}{name}"));
     let made = (|| {
-        conn.backup(
-            rusqlite::MAIN_DB,
-            &tmp,
-            None::<fn(rusqlite::backup::Progress)>,
-        )?;
+        // VACUUM INTO writes a consistent, compact copy as one plain file
+        // (rollback journal: no -wal/-shm beside it), without blocking writers.
+        let target_text = tmp.to_str().ok_or_else(|| {
+            Error::invalid(
+                "backup folder",
+                format!("{} is not valid UTF-8", dir.display()),
+            )
+        })?;
+        conn.execute("VACUUM INTO ?1", [target_text])?;
         verify(&tmp)?;
         std::fs::File::open(&tmp)
             .and_then(|f| f.sync_all())
