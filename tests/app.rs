@@ -739,3 +739,19 @@ fn an_image_whose_file_went_bad_shows_why_instead_of_crashing() {
     click_image(&mut h, &n[1], Modifiers::NONE);
     assert_eq!(h.state().selection.ids.len(), 1);
 }
+
+#[test]
+fn a_library_open_in_another_folio_is_refused_in_words() {
+    let dir = tempfile::tempdir().unwrap();
+    let holder = Library::open(dir.path()).unwrap();
+    let mut h = open(dir.path(), None);
+    h.run_steps(4);
+    h.get_by_label("The library could not be opened");
+    h.get_by_label_contains("open in another Folio");
+    drop(h);
+    drop(holder);
+    // Once the other one is gone, it opens.
+    let mut h = open(dir.path(), None);
+    h.run_steps(4);
+    h.get_by_label("Welcome to Folio");
+}

@@ -403,3 +403,121 @@ fn check_finds_damage_and_repair_recovers_without_deleting() {
     assert!(!tmpfile.exists());
     assert!(stdout(&folio(&lib, &["list"])).contains("group “Recovered”, 1 image"));
 }
+
+#[test]
+fn a_second_folio_is_refused_while_one_runs_and_a_killed_one_never_blocks() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("lib");
+    let files = dir.path().join("files");
+    for i in 0..400u64 {
+        write(
+            files.join(format!("{i:03}.png")),
+            &sample::image_bytes(Format::Png, 32, 32, i).unwrap(),
+        );
+    }
+    assert!(folio(&root, &["list"]).status.success());
+    let db = root.join("folio.db");
+    let mut first = Command::new(env!("CARGO_BIN_EXE_folio"))
+        .arg("--library")
+        .arg(&root)
+        .args(["import", "--group", "A"])
+        .arg(&files)
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    // Wait until it holds the library (its lock file names it).
+    let pid = first.id().to_string();
+    let started = std::time::Instant::now();
+    while !std::fs::read_to_string(root.join("folio.lock"))
+        .unwrap_or_default()
+        .contains(&pid)
+    {
+        assert!(
+            started.elapsed().as_secs() < 20,
+            "the import never took the lock"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(2));
+    }
+    let second = folio(&root, &["import", "--group", "B", files.to_str().unwrap()]);
+    let err = String::from_utf8_lossy(&second.stderr);
+    assert_eq!(second.status.code(), Some(2), "{err}");
+    assert!(err.contains("open in another Folio"), "{err}");
+    assert!(err.contains(&pid), "the message says who holds it: {err}");
+    // Killed while holding the lock: the next start is not blocked.
+    first.kill().unwrap();
+    first.wait().unwrap();
+    let after = folio(&root, &["check", "--repair"]);
+    assert!(
+        after.status.success(),
+        "{}",
+        String::from_utf8_lossy(&after.stderr)
+    );
+    let out = stdout(&folio(&root, &["list"]));
+    assert!(
+        !out.contains("group \u{201c}B\u{201d}"),
+        "the refused import wrote nothing: {out}"
+    );
+    assert!(db.exists());
+}
+
+#[test]
+fn backup_and_restore_keep_the_current_database_aside() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("lib");
+    let pic = write(
+        dir.path().join("a.png"),
+        &sample::image_bytes(Format::Png, 8, 8, 1).unwrap(),
+    );
+    let pic = pic.to_str().unwrap();
+    assert!(
+        folio(&root, &["import", "--group", "Kept", pic])
+            .status
+            .success()
+    );
+    let made = folio(&root, &["backup"]);
+    assert!(made.status.success());
+    assert!(stdout(&made).contains("Backed up to"), "{}", stdout(&made));
+    assert!(
+        folio(&root, &["import", "--group", "Later", pic])
+            .status
+            .success()
+    );
+    let restored = folio(&root, &["restore"]);
+    assert!(
+        restored.status.success(),
+        "{}",
+        String::from_utf8_lossy(&restored.stderr)
+    );
+    let text = stdout(&restored);
+    assert!(text.contains("is kept as"), "{text}");
+    let list = stdout(&folio(&root, &["list"]));
+    assert!(list.contains("Kept"), "{list}");
+    assert!(!list.contains("Later"), "{list}");
+    let aside: Vec<_> = std::fs::read_dir(&root)
+        .unwrap()
+        .flatten()
+        .filter(|e| {
+            e.file_name()
+                .to_string_lossy()
+                .starts_with("folio.db.before-restore-")
+        })
+        .collect();
+    assert_eq!(aside.len(), 1, "the replaced database is kept, not deleted");
+
+    // A damaged database is refused, untouched, and the message names the backup.
+    let db = root.join("folio.db");
+    std::fs::write(&db, b"SQLite format 3\0 but then garbage, not a database").unwrap();
+    let refused = folio(&root, &["list"]);
+    let err = String::from_utf8_lossy(&refused.stderr);
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(
+        err.contains("backups/folio-") && err.contains("folio restore"),
+        "{err}"
+    );
+    assert_eq!(
+        std::fs::read(&db).unwrap(),
+        b"SQLite format 3\0 but then garbage, not a database"
+    );
+    assert!(folio(&root, &["restore"]).status.success());
+    assert!(stdout(&folio(&root, &["list"])).contains("Kept"));
+}
