@@ -181,7 +181,8 @@ fn import_cmd(
     let cancel = AtomicBool::new(false);
     let mut out = std::io::stdout().lock();
     let mut write_error = None;
-    let summary = import::import_paths(
+    let write = import::writer_from_env();
+    let summary = import::import_paths_with(
         &mut lib,
         paths,
         group,
@@ -193,6 +194,7 @@ fn import_cmd(
             }
         },
         &cancel,
+        &*write,
     );
     if let Some(e) = write_error {
         return Err(e.into());

@@ -755,3 +755,24 @@ fn a_library_open_in_another_folio_is_refused_in_words() {
     h.run_steps(4);
     h.get_by_label("Welcome to Folio");
 }
+
+#[test]
+fn a_disk_that_fills_up_is_named_in_the_import_summary() {
+    let dir = tempfile::tempdir().unwrap();
+    let files = tempfile::tempdir().unwrap();
+    let mut h = open(dir.path(), None);
+    click(&mut h, "+ Group");
+    type_into(&mut h, "Group name", "Full");
+    click(&mut h, "Create group");
+    h.state_mut()
+        .set_writer(folio::core::import::fault_writer("disk-full").unwrap());
+    let paths = pictures(files.path(), "f", 2);
+    drop_files(&mut h, &paths);
+    h.get_by_label("Import into \u{201c}Full\u{201d}");
+    assert_eq!(
+        h.query_all_by_label_contains("the disk is full").count(),
+        2,
+        "each file names the full disk"
+    );
+    assert!(order(&h, "Full").is_empty(), "nothing half-imported");
+}

@@ -127,7 +127,12 @@ pub struct Job {
 impl Job {
     /// Starts `work` on a new thread, with `lib` (a second connection of this
     /// process: see [`Library::connect_again`]).
-    pub fn start(lib: Library, work: Work, ctx: &egui::Context) -> Result<Job, String> {
+    pub fn start(
+        lib: Library,
+        work: Work,
+        write: std::sync::Arc<crate::core::import::WriteFn>,
+        ctx: &egui::Context,
+    ) -> Result<Job, String> {
         let progress = Arc::new(Mutex::new(Progress::default()));
         let cancel = Arc::new(AtomicBool::new(false));
         let (tx, result) = channel();
@@ -148,7 +153,7 @@ impl Job {
                     Work::Sample => "Sample portfolio".to_string(),
                 };
                 let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                    run(lib, &work, &progress, &cancel, &ctx)
+                    run(lib, &work, &*write, &progress, &cancel, &ctx)
                 }));
                 let report = match outcome {
                     Ok(Ok(summary)) => Report::from_summary(title, &summary),
@@ -218,6 +223,7 @@ impl Job {
 fn run(
     mut lib: Library,
     work: &Work,
+    write: &crate::core::import::WriteFn,
     progress: &Mutex<Progress>,
     cancel: &AtomicBool,
     ctx: &egui::Context,
@@ -227,7 +233,7 @@ fn run(
         ctx.request_repaint();
     };
     match work {
-        Work::Import { paths, group, .. } => Ok(crate::core::import::import_paths(
+        Work::Import { paths, group, .. } => Ok(crate::core::import::import_paths_with(
             &mut lib,
             paths,
             *group,
@@ -243,6 +249,7 @@ fn run(
                 }),
             },
             cancel,
+            write,
         )),
         Work::Sample => sample::create_portfolio(
             &mut lib,

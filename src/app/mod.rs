@@ -232,6 +232,8 @@ pub struct FolioApp {
     drag: Option<grid::GridDrag>,
     /// Files done when the snapshot was last reloaded during a job.
     reloaded_at: usize,
+    /// How imports write files (the real writer, or a failing one for tests).
+    write: std::sync::Arc<crate::core::import::WriteFn>,
 }
 
 impl FolioApp {
@@ -273,6 +275,7 @@ impl FolioApp {
             alt: inspector::AltEdit::default(),
             drag: None,
             reloaded_at: 0,
+            write: crate::core::import::writer_from_env(),
         };
         app.reload();
         app
@@ -286,6 +289,11 @@ impl FolioApp {
     /// The open library (tests read the database through it).
     pub fn library(&self) -> Option<&Library> {
         self.lib.as_ref().ok()
+    }
+
+    /// Makes imports write files through `write` (tests: a disk that fills up).
+    pub fn set_writer(&mut self, write: std::sync::Arc<crate::core::import::WriteFn>) {
+        self.write = write;
     }
 
     /// Whether an import is running or waiting.
@@ -570,7 +578,8 @@ impl FolioApp {
             Ok(lib) => lib.connect_again().map_err(|e| e.to_string()),
             Err(e) => Err(e.clone()),
         };
-        match lib.and_then(|lib| jobs::Job::start(lib, work, ctx)) {
+        let write = std::sync::Arc::clone(&self.write);
+        match lib.and_then(|lib| jobs::Job::start(lib, work, write, ctx)) {
             Ok(job) => self.job = Some(job),
             Err(e) => self.error(format!("Could not start the import: {e}")),
         }

@@ -296,3 +296,37 @@ pub fn decode(path: &std::path::Path, max_side: u32) -> Result<ColorImage, Strin
         rgba.as_raw(),
     ))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::sample;
+
+    #[test]
+    fn every_exif_orientation_comes_out_upright() {
+        let dir = tempfile::tempdir().unwrap();
+        let display = sample::marker(64, 32);
+        for orientation in 1..=8u8 {
+            let stored = sample::stored_for_orientation(&display, orientation);
+            let path = dir.path().join(format!("o{orientation}.jpg"));
+            std::fs::write(
+                &path,
+                sample::jpeg_with_orientation(&stored, orientation).unwrap(),
+            )
+            .unwrap();
+            let thumb = decode(&path, 320).unwrap();
+            assert_eq!(thumb.size, [64, 32], "orientation {orientation}: sideways");
+            let at = |x: usize, y: usize| thumb.pixels[y * 64 + x];
+            let red = |c: egui::Color32| c.r() > 150 && c.b() < 100;
+            assert!(
+                red(at(8, 8)),
+                "orientation {orientation}: top-left is not red"
+            );
+            assert!(
+                !red(at(56, 24)),
+                "orientation {orientation}: bottom-right is red"
+            );
+            assert!(!red(at(56, 8)), "orientation {orientation}: mirrored");
+        }
+    }
+}

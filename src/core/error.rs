@@ -15,7 +15,7 @@ pub enum Error {
     Invalid { what: String, reason: String },
 
     /// A file or folder could not be read or written.
-    #[error("{}: {source}", path.display())]
+    #[error("{}: {}", path.display(), io_words(source))]
     Io {
         path: PathBuf,
         #[source]
@@ -96,6 +96,22 @@ impl Error {
             path: path.as_ref().to_path_buf(),
             reason: reason.into(),
         }
+    }
+}
+
+/// An I/O error in words an artist can act on, with the system's own text.
+pub fn io_words(e: &std::io::Error) -> String {
+    use std::io::ErrorKind as K;
+    let plain = match e.kind() {
+        K::StorageFull => Some("the disk is full"),
+        K::ReadOnlyFilesystem => Some("the disk is read-only"),
+        K::PermissionDenied => Some("permission denied (the folder or file is read-only for you)"),
+        K::QuotaExceeded => Some("the disk quota is used up"),
+        _ => None,
+    };
+    match plain {
+        Some(p) => format!("{p} ({e})"),
+        None => e.to_string(),
     }
 }
 

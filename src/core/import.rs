@@ -161,8 +161,67 @@ pub fn import_paths(
     lib: &mut Library,
     paths: &[PathBuf],
     group: GroupId,
+    events: impl FnMut(Event<'_>),
+    cancel: &AtomicBool,
+) -> Summary {
+    import_paths_with(lib, paths, group, events, cancel, &write_all)
+}
+
+/// How a file's bytes reach the disk. Tests swap in one that fails the way a
+/// full or read-only disk does, part-way through a file.
+pub type WriteFn = dyn Fn(&mut std::fs::File, &[u8]) -> std::io::Result<()> + Send + Sync;
+
+/// The real [`WriteFn`].
+pub fn write_all(file: &mut std::fs::File, bytes: &[u8]) -> std::io::Result<()> {
+    file.write_all(bytes)
+}
+
+/// The environment variable that makes every file write of an import fail,
+/// for trying the failure paths by hand and in tests: `disk-full` writes half
+/// of each file and then fails as a full disk does; `read-only` fails at once
+/// as a read-only disk does.
+pub const FAILPOINT_ENV: &str = "FOLIO_FAILPOINT_WRITE";
+
+/// A writer that fails like `fault` ("disk-full" or "read-only"), if that is
+/// one of them.
+pub fn fault_writer(fault: &str) -> Option<std::sync::Arc<WriteFn>> {
+    match fault {
+        "disk-full" => Some(std::sync::Arc::new(
+            |file: &mut std::fs::File, bytes: &[u8]| {
+                file.write_all(&bytes[..bytes.len() / 2])?;
+                Err(std::io::Error::from(std::io::ErrorKind::StorageFull))
+            },
+        )),
+        "read-only" => Some(std::sync::Arc::new(|_: &mut std::fs::File, _: &[u8]| {
+            Err(std::io::Error::from(std::io::ErrorKind::ReadOnlyFilesystem))
+        })),
+        _ => None,
+    }
+}
+
+/// The writer `FOLIO_FAILPOINT_WRITE` asks for, else the real one.
+pub fn writer_from_env() -> std::sync::Arc<WriteFn> {
+    match std::env::var(FAILPOINT_ENV)
+        .ok()
+        .as_deref()
+        .and_then(fault_writer)
+    {
+        Some(w) => {
+            log::warn!("{FAILPOINT_ENV} is set: every file write of an import will fail");
+            w
+        }
+        None => std::sync::Arc::new(write_all),
+    }
+}
+
+/// [`import_paths`], writing files through `write`.
+pub fn import_paths_with(
+    lib: &mut Library,
+    paths: &[PathBuf],
+    group: GroupId,
     mut events: impl FnMut(Event<'_>),
     cancel: &AtomicBool,
+    write: &WriteFn,
 ) -> Summary {
     let (files, reports) = collect(paths);
     let total = files.len() + reports.len();
@@ -199,7 +258,9 @@ pub fn import_paths(
             let outcome = match prepared {
                 _ if cancel.load(Ordering::Relaxed) => None,
                 Ok(None) => None,
-                Ok(Some(Ok(p))) => Some(store(lib, p, group).unwrap_or_else(Outcome::Failed)),
+                Ok(Some(Ok(p))) => {
+                    Some(store_with(lib, p, group, write).unwrap_or_else(Outcome::Failed))
+                }
                 Ok(Some(Err(e))) => Some(Outcome::Failed(e)),
                 Err(panic) => Some(Outcome::Failed(Error::bad_image(
                     path,
@@ -238,9 +299,10 @@ pub fn import_paths(
     summary
 }
 
-/// Expands folders into the files under them (sorted by name; hidden entries,
-/// symbolic links to folders and special files are passed over) and returns
-/// the files with reports for anything that could not be listed. Paths given
+/// Expands folders into the files under them (sorted by name; hidden entries
+/// and symbolic links to folders are passed over) and returns the files with
+/// reports for anything that could not be listed or is not a regular file (a
+/// pipe, socket or device inside a folder is named, never opened). Paths given
 /// explicitly are always tried, whatever their name.
 pub fn collect(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<FileReport>) {
     let mut files = Vec::new();
@@ -323,7 +385,7 @@ fn walk(
                 Ok(m) if m.is_dir() => {
                     log::info!("not following link to folder {}", child.display())
                 }
-                Ok(_) => {}
+                Ok(_) => reports.push(special(child)),
                 Err(e) => reports.push(FileReport {
                     outcome: Outcome::Failed(Error::bad_image(
                         &child,
@@ -332,8 +394,20 @@ fn walk(
                     path: child,
                 }),
             }
+        } else {
+            // FIFOs, sockets and devices: never opened (a FIFO would block).
+            reports.push(special(child));
         }
-        // FIFOs, sockets and devices inside a folder are not files to import.
+    }
+}
+
+fn special(path: PathBuf) -> FileReport {
+    FileReport {
+        outcome: Outcome::Failed(Error::bad_image(
+            &path,
+            "not a regular file (a pipe, socket or device); passed over",
+        )),
+        path,
     }
 }
 
@@ -485,6 +559,12 @@ fn decode_check(path: &Path, bytes: &[u8], format: Format) -> Result<(u32, u32)>
             "the JPEG file is incomplete (it ends before the end of its image data)",
         ));
     }
+    if format == Format::Png && !png_is_complete(bytes) {
+        return Err(Error::bad_image(
+            path,
+            "the PNG file is incomplete (its end chunk is missing or cut short)",
+        ));
+    }
     let orientation = decoder
         .orientation()
         .unwrap_or(image::metadata::Orientation::NoTransforms);
@@ -509,8 +589,27 @@ fn jpeg_is_complete(bytes: &[u8]) -> bool {
     }
 }
 
+/// Whether a PNG ends with its whole IEND chunk (type and CRC). The pixels
+/// of a PNG cut inside IEND still decode, but the file is not whole: a copy of
+/// it would not be the artist's file.
+fn png_is_complete(bytes: &[u8]) -> bool {
+    // IEND has no data: length 0, "IEND", then its fixed CRC.
+    const IEND: [u8; 12] = [0, 0, 0, 0, b'I', b'E', b'N', b'D', 0xAE, 0x42, 0x60, 0x82];
+    bytes.windows(IEND.len()).any(|w| w == IEND)
+}
+
 /// Stores a prepared file in the library and adds it to `group` (at the end).
 pub fn store(lib: &mut Library, prepared: Prepared, group: GroupId) -> Result<Outcome> {
+    store_with(lib, prepared, group, &write_all)
+}
+
+/// [`store`], writing the file through `write`.
+pub fn store_with(
+    lib: &mut Library,
+    prepared: Prepared,
+    group: GroupId,
+    write: &WriteFn,
+) -> Result<Outcome> {
     // The file first: under the existing image's name if the library already
     // has these bytes (which puts back a file that went missing or changed
     // size), else under the name the content gives.
@@ -521,7 +620,7 @@ pub fn store(lib: &mut Library, prepared: Prepared, group: GroupId) -> Result<Ou
     let path = lib.file_path(&filename);
     let created = !file_matches(&path, prepared.byte_size());
     if created {
-        write_atomically(&path, &prepared.bytes)?;
+        write_atomically_with(&path, &prepared.bytes, write)?;
     }
     let new = NewImage {
         store: lib.store(),
@@ -578,6 +677,11 @@ fn file_matches(path: &Path, size: u64) -> bool {
 /// of them: temp file in the same folder, fsync, rename, fsync the folder. On
 /// any error the temp file is removed.
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
+    write_atomically_with(path, bytes, &write_all)
+}
+
+/// [`write_atomically`], writing through `write`.
+pub fn write_atomically_with(path: &Path, bytes: &[u8], write: &WriteFn) -> Result<()> {
     let dir = path.parent().ok_or_else(|| {
         Error::invalid("library path", format!("{} has no folder", path.display()))
     })?;
@@ -586,8 +690,9 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
         .prefix(TEMP_PREFIX)
         .tempfile_in(dir)
         .at(dir)?;
-    tmp.write_all(bytes).at(tmp.path())?;
-    tmp.as_file().sync_all().at(tmp.path())?;
+    // On error `tmp` is dropped, which removes the partial file.
+    write(tmp.as_file_mut(), bytes).at(path)?;
+    tmp.as_file().sync_all().at(path)?;
     tmp.persist(path).map_err(|e| Error::io(path, e.error))?;
     sync_dir(dir);
     Ok(())
@@ -828,6 +933,9 @@ mod tests {
         let mut f = fixture();
         let jpeg = sample::image_bytes(Format::Jpeg, 320, 240, 11).unwrap();
         assert!(jpeg_is_complete(&jpeg));
+        let png = sample::image_bytes(Format::Png, 10, 10, 1).unwrap();
+        assert!(png_is_complete(&png));
+        assert!(!png_is_complete(&png[..png.len() - 1]), "cut inside IEND");
         for len in (3..jpeg.len())
             .step_by(jpeg.len() / 40 + 1)
             .chain([jpeg.len() - 1, jpeg.len() - 2])
@@ -1034,12 +1142,12 @@ mod tests {
             return; // no mkfifo on this machine
         }
         assert!(f.failure(fifo).contains("not a regular file"));
-        // Inside a folder it is passed over, like other special files.
+        // Inside a folder it is named and passed over, never opened.
         f.file(
             "good.png",
             &sample::image_bytes(Format::Png, 8, 8, 1).unwrap(),
         );
         let s = f.import(&[f.src.clone()]);
-        assert_eq!((s.imported(), s.failed()), (1, 0));
+        assert_eq!((s.imported(), s.failed()), (1, 1));
     }
 }

@@ -86,6 +86,71 @@ pub fn encode(img: &RgbImage, format: Format) -> Result<Vec<u8>> {
     Ok(out.into_inner())
 }
 
+/// The stored pixels of a photo that shows `display` when its EXIF
+/// `orientation` (1–8) is applied: what a camera held sideways writes. The
+/// mapping follows the EXIF definitions directly (not the decoder's code), so
+/// a test built on it checks the decoder rather than itself.
+pub fn stored_for_orientation(display: &RgbImage, orientation: u8) -> RgbImage {
+    let (w, h) = display.dimensions();
+    let swap = orientation >= 5;
+    let (sw, sh) = if swap { (h, w) } else { (w, h) };
+    let mut stored = RgbImage::new(sw, sh);
+    for y in 0..h {
+        for x in 0..w {
+            // Where display pixel (x, y) comes from in the stored image.
+            let (sx, sy) = match orientation {
+                2 => (sw - 1 - x, y),
+                3 => (sw - 1 - x, sh - 1 - y),
+                4 => (x, sh - 1 - y),
+                5 => (y, x),
+                6 => (y, sh - 1 - x),
+                7 => (sw - 1 - y, sh - 1 - x),
+                8 => (sw - 1 - y, x),
+                _ => (x, y),
+            };
+            stored.put_pixel(sx, sy, *display.get_pixel(x, y));
+        }
+    }
+    stored
+}
+
+/// A JPEG of `stored` with an EXIF block whose orientation tag is
+/// `orientation`, inserted right after the start-of-image marker.
+pub fn jpeg_with_orientation(stored: &RgbImage, orientation: u8) -> Result<Vec<u8>> {
+    let jpeg = encode(stored, Format::Jpeg)?;
+    let mut tiff = Vec::new();
+    tiff.extend_from_slice(b"MM\0\x2a\0\0\0\x08"); // big-endian TIFF, first IFD at 8
+    tiff.extend_from_slice(&1u16.to_be_bytes()); // one entry
+    tiff.extend_from_slice(&0x0112u16.to_be_bytes()); // Orientation
+    tiff.extend_from_slice(&3u16.to_be_bytes()); // SHORT
+    tiff.extend_from_slice(&1u32.to_be_bytes()); // count
+    tiff.extend_from_slice(&u16::from(orientation).to_be_bytes());
+    tiff.extend_from_slice(&[0, 0]); // padding to 4 bytes
+    tiff.extend_from_slice(&0u32.to_be_bytes()); // no next IFD
+    let mut app1 = b"Exif\0\0".to_vec();
+    app1.extend_from_slice(&tiff);
+    let len = u16::try_from(app1.len() + 2).map_err(|_| Error::invalid("exif", "too long"))?;
+    let mut out = Vec::with_capacity(jpeg.len() + app1.len() + 4);
+    out.extend_from_slice(&jpeg[..2]); // SOI
+    out.extend_from_slice(&[0xFF, 0xE1]);
+    out.extend_from_slice(&len.to_be_bytes());
+    out.extend_from_slice(&app1);
+    out.extend_from_slice(&jpeg[2..]);
+    Ok(out)
+}
+
+/// A picture whose top-left quarter is red and the rest blue: which way is
+/// up is plain to see, and to test.
+pub fn marker(width: u32, height: u32) -> RgbImage {
+    RgbImage::from_fn(width, height, |x, y| {
+        if x < width / 2 && y < height / 2 {
+            Rgb([220, 30, 30])
+        } else {
+            Rgb([30, 30, 220])
+        }
+    })
+}
+
 /// A pencil sketch on paper: outlines of a few discs and some hatching, for
 /// the sample portfolio's `sketches` groups.
 pub fn sketch(width: u32, height: u32, seed: u64) -> RgbImage {
