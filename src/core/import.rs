@@ -559,16 +559,18 @@ fn decode_check(path: &Path, bytes: &[u8], format: Format) -> Result<(u32, u32)>
             "the JPEG file is incomplete (it ends before the end of its image data)",
         ));
     }
+    let orientation = decoder
+        .orientation()
+        .unwrap_or(image::metadata::Orientation::NoTransforms);
+    image::DynamicImage::from_decoder(decoder).map_err(damaged)?;
+    // The pixels of a PNG cut inside its end chunk decode; the file is still
+    // not whole.
     if format == Format::Png && !png_is_complete(bytes) {
         return Err(Error::bad_image(
             path,
             "the PNG file is incomplete (its end chunk is missing or cut short)",
         ));
     }
-    let orientation = decoder
-        .orientation()
-        .unwrap_or(image::metadata::Orientation::NoTransforms);
-    image::DynamicImage::from_decoder(decoder).map_err(damaged)?;
     use image::metadata::Orientation::*;
     Ok(match orientation {
         Rotate90 | Rotate270 | Rotate90FlipH | Rotate270FlipH => (h, w),
