@@ -213,6 +213,8 @@ pub struct FolioApp {
     ctx: egui::Context,
     root: PathBuf,
     lib: Result<Library, String>,
+    /// When the library was refused and a backup exists: that backup.
+    restorable: Option<PathBuf>,
     pub data: Data,
     pub view: View,
     pub selection: Selection,
@@ -240,7 +242,7 @@ impl FolioApp {
     /// Opens the library at `root` (showing why, if it cannot be opened) and
     /// restores the view saved in `storage` for that library.
     pub fn new(ctx: &egui::Context, root: PathBuf, storage: Option<&dyn eframe::Storage>) -> Self {
-        let lib = Library::open(&root).map_err(|e| e.to_string());
+        let (lib, restorable) = open_library(&root);
         let saved: Option<View> = storage.and_then(|s| eframe::get_value(s, STORAGE_KEY));
         let mut view = match saved {
             Some(v) if v.library == root => v,
@@ -258,6 +260,7 @@ impl FolioApp {
             ctx: ctx.clone(),
             root,
             lib,
+            restorable,
             data: Data::default(),
             view,
             selection: Selection::default(),
@@ -1142,18 +1145,78 @@ impl FolioApp {
         }
     }
 
-    fn open_failed_ui(&self, ui: &mut egui::Ui, why: &str) {
+    fn open_failed_ui(&mut self, ui: &mut egui::Ui, why: &str) {
+        let mut retry = false;
+        let mut restore = None;
         egui::CentralPanel::default().show(ui, |ui| {
             ui.vertical_centered(|ui| {
-                ui.add_space(ui.available_height() * 0.3);
+                ui.add_space(ui.available_height() * 0.25);
                 ui.heading("The library could not be opened");
                 ui.add_space(8.0);
                 ui.label(why);
                 ui.add_space(8.0);
                 ui.label(format!("Library folder: {}", self.root.display()));
-                ui.label("Nothing in it was changed. Run `folio check` on it for details, or start Folio with --library DIR to use another library.");
+                ui.label("Nothing in it was changed. Start Folio with --library DIR to use another library.");
+                ui.add_space(12.0);
+                if ui
+                    .button("Try again")
+                    .on_hover_text("After closing the other Folio, or mounting the drive")
+                    .clicked()
+                {
+                    retry = true;
+                }
+                if let Some(backup) = &self.restorable {
+                    ui.add_space(8.0);
+                    ui.label(
+                        "Restoring puts the backup back as the database. The current file is moved aside (kept, not deleted); images imported since the backup come back with `folio check --repair`.",
+                    );
+                    if ui.button("Restore the most recent backup").clicked() {
+                        restore = Some(backup.clone());
+                    }
+                }
+                for n in &self.notices {
+                    ui.colored_label(ui.visuals().error_fg_color, &n.text);
+                }
             });
         });
+        if let Some(backup) = restore {
+            let restored = crate::core::library::Lock::take(&self.root).and_then(|lock| {
+                let aside = crate::core::backup::restore(&self.root, &backup);
+                drop(lock);
+                aside
+            });
+            match restored {
+                Ok(aside) => {
+                    retry = true;
+                    let kept = aside.map_or_else(String::new, |a| {
+                        format!(" The replaced database is kept as {}.", a.display())
+                    });
+                    self.notice(format!("Restored {}.{kept}", backup.display()));
+                }
+                Err(e) => self.error(format!("Could not restore: {e}")),
+            }
+        }
+        if retry {
+            let (lib, restorable) = open_library(&self.root);
+            self.lib = lib;
+            self.restorable = restorable;
+            self.reload();
+        }
+    }
+}
+
+/// Opens the library; on failure, the message and the backup that could be
+/// restored (when the database itself was refused).
+fn open_library(root: &std::path::Path) -> (Result<Library, String>, Option<PathBuf>) {
+    match Library::open(root) {
+        Ok(lib) => (Ok(lib), None),
+        Err(e) => {
+            let backup = match &e {
+                crate::core::Error::RefusedWithBackup { backup, .. } => Some(backup.clone()),
+                _ => None,
+            };
+            (Err(e.to_string()), backup)
+        }
     }
 }
 
