@@ -188,11 +188,34 @@ pub fn restore(root: &Path, backup: &Path) -> Result<Option<PathBuf>> {
     Ok(aside)
 }
 
-/// Seconds since 1970, for names that need no calendar.
-fn stamp_now() -> u64 {
-    SystemTime::now()
+/// The UTC time now as `20261126T110346Z`, for file names.
+fn stamp_now() -> String {
+    let secs = SystemTime::now()
         .duration_since(SystemTime::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs())
+        .map_or(0, |d| d.as_secs());
+    utc_stamp(secs)
+}
+
+/// `secs` since 1970 as `YYYYMMDDTHHMMSSZ` (proleptic Gregorian, UTC), by
+/// Howard Hinnant's days-to-civil algorithm.
+fn utc_stamp(secs: u64) -> String {
+    let days = (secs / 86_400) as i64;
+    let rem = secs % 86_400;
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!(
+        "{year:04}{month:02}{day:02}T{:02}{:02}{:02}Z",
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60
+    )
 }
 
 #[cfg(test)]
@@ -246,6 +269,13 @@ mod tests {
             before,
             "a refused restore changes nothing"
         );
+    }
+
+    #[test]
+    fn stamps_are_utc_calendar_times() {
+        assert_eq!(utc_stamp(0), "19700101T000000Z");
+        assert_eq!(utc_stamp(951_782_400), "20000229T000000Z");
+        assert_eq!(utc_stamp(1_795_691_031), "20261126T110351Z");
     }
 
     #[test]

@@ -22,6 +22,11 @@ pub enum Error {
         source: std::io::Error,
     },
 
+    /// A good image could not be copied into the library (a full or
+    /// read-only disk): names the artist's file first, then what failed.
+    #[error("{}: could not be copied into the library: {inner}", path.display())]
+    Store { path: PathBuf, inner: Box<Error> },
+
     /// A file is not an image Folio can take in (unsupported, corrupt, too large).
     #[error("{}: {reason}", path.display())]
     BadImage { path: PathBuf, reason: String },

@@ -622,7 +622,10 @@ pub fn store_with(
     let path = lib.file_path(&filename);
     let created = !file_matches(&path, prepared.byte_size());
     if created {
-        write_atomically_with(&path, &prepared.bytes, write)?;
+        write_atomically_with(&path, &prepared.bytes, write).map_err(|e| Error::Store {
+            path: prepared.source.clone(),
+            inner: Box::new(e),
+        })?;
     }
     let new = NewImage {
         store: lib.store(),
