@@ -518,6 +518,14 @@ fn backup_and_restore_keep_the_current_database_aside() {
         std::fs::read(&db).unwrap(),
         b"SQLite format 3\0 but then garbage, not a database"
     );
+    // Not while another Folio has the library open.
+    {
+        std::fs::write(&db, b"SQLite format 3\0 but then garbage, not a database").unwrap();
+        let _holder = folio::core::library::Lock::take(&root).unwrap();
+        let refused = folio(&root, &["restore"]);
+        assert_eq!(refused.status.code(), Some(2));
+        assert!(String::from_utf8_lossy(&refused.stderr).contains("open in another Folio"));
+    }
     assert!(folio(&root, &["restore"]).status.success());
     assert!(stdout(&folio(&root, &["list"])).contains("Kept"));
 }
