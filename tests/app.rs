@@ -621,6 +621,18 @@ fn the_viewer_opens_steps_and_closes_and_help_lists_shortcuts() {
     h.key_press(Key::F1);
     h.run_steps(4);
     h.get_by_label(folio::app::Command::RemoveFromGroup.description());
+    click(&mut h, "Close");
+    // File → Back up now makes a checked copy and says where.
+    assert!(h.state().dialog.is_none(), "help closed");
+    click(&mut h, "File");
+    click(&mut h, "Back up now");
+    h.get_by_label_contains("Backed up to");
+    let backups = folio::core::backup::list(h.state().root()).unwrap();
+    assert!(
+        backups
+            .iter()
+            .any(|b| b.to_string_lossy().contains("manual"))
+    );
 }
 
 #[test]

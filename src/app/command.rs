@@ -53,6 +53,8 @@ pub enum Command {
     Help,
     /// Close the window (the view is saved; the data already is).
     Quit,
+    /// Make a checked backup of the database now.
+    BackupNow,
 }
 
 const fn sc(modifiers: Modifiers, key: Key) -> KeyboardShortcut {
@@ -69,7 +71,7 @@ const CMD_SHIFT: Modifiers = Modifiers {
 
 impl Command {
     /// Every command, in the order the help overlay lists them.
-    pub const ALL: [Command; 22] = [
+    pub const ALL: [Command; 23] = [
         Command::NewGallery,
         Command::NewGroup,
         Command::AttachGroup,
@@ -92,6 +94,7 @@ impl Command {
         Command::ToggleInspector,
         Command::Help,
         Command::Quit,
+        Command::BackupNow,
     ];
 
     /// The name on menus and buttons.
@@ -119,6 +122,7 @@ impl Command {
             Command::ToggleInspector => "Show or hide inspector",
             Command::Help => "Keyboard shortcuts",
             Command::Quit => "Quit",
+            Command::BackupNow => "Back up now",
         }
     }
 
@@ -163,6 +167,9 @@ impl Command {
             Command::ToggleInspector => "Show or hide the panel with the selected image's details.",
             Command::Help => "Show this list.",
             Command::Quit => "Close Folio. Everything is already saved.",
+            Command::BackupNow => {
+                "Copy the database into the library's backups folder and check the copy (one is also made every day)."
+            }
         }
     }
 
@@ -197,6 +204,7 @@ impl Command {
             Command::ToggleInspector => const { &[sc(CMD, Key::I)] },
             Command::Help => const { &[sc(NONE, Key::F1), sc(NONE, Key::Questionmark)] },
             Command::Quit => const { &[sc(CMD, Key::Q)] },
+            Command::BackupNow => &[],
         }
     }
 

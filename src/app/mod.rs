@@ -535,6 +535,17 @@ impl FolioApp {
             Command::ToggleInspector => self.view.inspector = !self.view.inspector,
             Command::Help => self.dialog = Some(Dialog::Help),
             Command::Quit => ctx.send_viewport_cmd(egui::ViewportCommand::Close),
+            Command::BackupNow => {
+                let made = match &self.lib {
+                    Ok(lib) => crate::core::backup::create(lib.conn(), lib.root(), "manual")
+                        .map_err(|e| e.to_string()),
+                    Err(e) => Err(e.clone()),
+                };
+                match made {
+                    Ok(path) => self.notice(format!("Backed up to {} (checked).", path.display())),
+                    Err(e) => self.error(format!("Could not back up: {e}")),
+                }
+            }
         }
     }
 
@@ -1027,6 +1038,8 @@ impl FolioApp {
                     self.command_button(ui, c);
                 }
                 ui.separator();
+                self.command_button(ui, Command::BackupNow);
+                ui.separator();
                 self.command_button(ui, Command::Quit);
             });
             ui.menu_button("Edit", |ui| {
@@ -1059,7 +1072,11 @@ impl FolioApp {
 
     /// A menu item or button for a command, with its shortcut and description.
     fn command_button(&mut self, ui: &mut egui::Ui, c: Command) {
-        let button = egui::Button::new(c.label()).shortcut_text(c.shortcut_text(ui.ctx()));
+        let mut button = egui::Button::new(c.label());
+        let keys = c.shortcut_text(ui.ctx());
+        if !keys.is_empty() {
+            button = button.shortcut_text(keys);
+        }
         if ui.add(button).on_hover_text(c.description()).clicked() {
             self.commands.push(c);
         }
