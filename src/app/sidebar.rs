@@ -48,14 +48,14 @@ impl FolioApp {
                     let selected = self.view.gallery() == Some(gallery.id);
                     let subtitle = crate::count(gallery.link_count, "group", "groups");
                     let resp = row(ui, selected, &gallery.name, &subtitle, None, &gallery.name);
-                    if let Some(drag) = resp.dnd_hover_payload::<GroupDrag>() {
+                    // A group dragged over a gallery: outline the gallery it would join.
+                    if resp.dnd_hover_payload::<GroupDrag>().is_some() {
                         ui.painter().rect_stroke(
                             resp.rect,
                             4.0,
                             Stroke::new(2.0, TYPE_COLOUR),
                             egui::StrokeKind::Inside,
                         );
-                        let _ = drag;
                     }
                     if let Some(drag) = resp.dnd_release_payload::<GroupDrag>() {
                         self.dialog = Some(Dialog::attach(gallery.id, Some(drag.0)));
