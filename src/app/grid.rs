@@ -210,8 +210,12 @@ impl FolioApp {
                                     }
                                 }
                             });
-                            let thumb =
-                                thumbs.get(img.id, Size::Grid, || lib.file_path(&img.filename));
+                            let thumb = thumbs.get(img.id, Size::Grid, || super::thumbs::Source {
+                                original: lib.file_path(&img.filename),
+                                store_root: lib.store_root().to_path_buf(),
+                                hash: img.content_hash.clone(),
+                                format: img.format,
+                            });
                             paint_cell(ui, rect, cell, &thumb, selected, resp.hovered(), &label);
                         }
                     }

@@ -30,6 +30,20 @@ impl AltEdit {
 }
 
 impl FolioApp {
+    /// Where an image's thumbnails come from.
+    fn source(&self, img: &crate::core::images::Image) -> super::thumbs::Source {
+        let (original, store_root) = match &self.lib {
+            Ok(l) => (l.file_path(&img.filename), l.store_root().to_path_buf()),
+            Err(_) => Default::default(),
+        };
+        super::thumbs::Source {
+            original,
+            store_root,
+            hash: img.content_hash.clone(),
+            format: img.format,
+        }
+    }
+
     pub(super) fn inspector_ui(&mut self, ui: &mut egui::Ui) {
         let focus = self
             .selection
@@ -96,12 +110,8 @@ impl FolioApp {
                 if resp.double_clicked() {
                     self.viewer = true;
                 }
-                let path = self
-                    .lib
-                    .as_ref()
-                    .map(|l| l.file_path(&img.filename))
-                    .unwrap_or_default();
-                match self.thumbs.get(img.id, Size::Preview, || path) {
+                let source = self.source(&img);
+                match self.thumbs.get(img.id, Size::Preview, || source) {
                     Thumb::Ready(t) => paint_fit(ui, t, rect),
                     Thumb::Loading => {
                         ui.painter()
@@ -185,11 +195,7 @@ impl FolioApp {
         };
         let position = self.data.index.get(&img.id).copied().unwrap_or(0);
         let total = self.data.images.len();
-        let path = self
-            .lib
-            .as_ref()
-            .map(|l| l.file_path(&img.filename))
-            .unwrap_or_default();
+        let source = self.source(&img);
         let screen = ctx.content_rect();
         egui::Area::new(egui::Id::unique("viewer"))
             .order(egui::Order::Foreground)
@@ -202,7 +208,7 @@ impl FolioApp {
                     screen.min + vec2(16.0, 48.0),
                     screen.max - vec2(16.0, 16.0),
                 );
-                match self.thumbs.get(img.id, Size::Preview, || path) {
+                match self.thumbs.get(img.id, Size::Preview, || source) {
                     Thumb::Ready(t) => paint_fit(ui, t, image_rect),
                     Thumb::Loading => {
                         ui.painter().text(

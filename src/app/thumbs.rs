@@ -1,31 +1,44 @@
-//! Thumbnails and previews for the grid, the inspector and the viewer.
+//! Thumbnails and previews for the grid, the inspector and the viewer, as
+//! textures.
 //!
-//! Images are decoded on named worker threads (one per core, never the UI
-//! thread), under [`import::limits`], with EXIF orientation applied, and
-//! shrunk to the size asked for. The newest request is served first (the rows
-//! just scrolled into view); a request no frame asked for since is dropped
-//! from the queue before it is decoded. Textures are uploaded a few per frame
-//! and the least recently shown are let go beyond a fixed count. A file that
-//! cannot be decoded, or a decoder that panics, marks that image with the
+//! Named worker threads (one per core, never the UI thread) read each
+//! thumbnail from the library's thumbnail cache, or make and save it there
+//! ([`core::thumbs`]: reduced-size decode, SIMD shrink, EXIF orientation,
+//! decode limits). The newest request is served first (the rows just
+//! scrolled into view); a request no frame asked for since is dropped from the
+//! queue before it is decoded. Textures are uploaded a few per frame and the
+//! least recently shown are let go beyond a fixed count. A file that cannot be
+//! made into a thumbnail, or a decoder that panics, marks that image with the
 //! reason; the app carries on.
 //!
-//! This is the simple path; thumbnails are not yet cached on disk.
+//! [`core::thumbs`]: crate::core::thumbs
 
 use std::collections::{HashMap, HashSet};
-use std::io::BufReader;
 use std::path::PathBuf;
 use std::sync::mpsc::{Receiver, Sender, channel};
 use std::sync::{Arc, Condvar, Mutex, PoisonError};
 
 use eframe::egui::{self, ColorImage, TextureHandle, TextureOptions};
-use image::{DynamicImage, ImageDecoder, ImageReader};
+use image::DynamicImage;
 
-use crate::core::{ImageId, import, pool};
+use crate::core::images::Format;
+use crate::core::{ImageId, pool, thumbs};
+
+/// Where a thumbnail comes from.
+#[derive(Clone, Debug)]
+pub struct Source {
+    /// The original file.
+    pub original: PathBuf,
+    /// The store holding it (and its thumbnail cache).
+    pub store_root: PathBuf,
+    pub hash: String,
+    pub format: Format,
+}
 
 /// Which rendition of an image.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Size {
-    /// For the grid: 320 px on the longest side (sharp up to the biggest cells).
+    /// For the grid: 256 px on the longest side.
     Grid,
     /// For the inspector and the full-window viewer.
     Preview,
@@ -34,8 +47,8 @@ pub enum Size {
 impl Size {
     fn max_side(self) -> u32 {
         match self {
-            Size::Grid => 320,
-            Size::Preview => 1600,
+            Size::Grid => thumbs::SMALL,
+            Size::Preview => thumbs::LARGE,
         }
     }
     fn keep(self) -> usize {
@@ -65,7 +78,7 @@ enum Entry {
 
 struct Request {
     key: Key,
-    path: PathBuf,
+    source: Source,
 }
 
 struct Queue {
@@ -148,8 +161,13 @@ impl Thumbs {
         }
     }
 
-    /// The thumbnail of `image` (file at `path`), asking for it if needed.
-    pub fn get(&mut self, image: ImageId, size: Size, path: impl FnOnce() -> PathBuf) -> Thumb<'_> {
+    /// The thumbnail of `image` (from `source`), asking for it if needed.
+    pub fn get(
+        &mut self,
+        image: ImageId,
+        size: Size,
+        source: impl FnOnce() -> Source,
+    ) -> Thumb<'_> {
         let key = (image, size);
         self.wanted.insert(key);
         let frame = self.frame;
@@ -159,7 +177,10 @@ impl Thumbs {
                 .queue
                 .lock()
                 .unwrap_or_else(PoisonError::into_inner);
-            queue.requests.push(Request { key, path: path() });
+            queue.requests.push(Request {
+                key,
+                source: source(),
+            });
             self.shared.ready.notify_one();
             Entry::Queued
         });
@@ -258,10 +279,10 @@ fn worker(shared: &Shared, tx: &Sender<(Key, Result<ColorImage, String>)>, ctx: 
         };
         let max_side = request.key.1.max_side();
         let result =
-            std::panic::catch_unwind(|| decode(&request.path, max_side)).unwrap_or_else(|panic| {
+            std::panic::catch_unwind(|| load(&request.source, max_side)).unwrap_or_else(|panic| {
                 Err(format!(
                     "decoding {} crashed ({})",
-                    request.path.display(),
+                    request.source.original.display(),
                     pool::panic_message(&*panic)
                 ))
             });
@@ -272,29 +293,25 @@ fn worker(shared: &Shared, tx: &Sender<(Key, Result<ColorImage, String>)>, ctx: 
     }
 }
 
-/// Decodes the file at `path` (bounded by [`import::limits`]), turns it upright
-/// and shrinks it to at most `max_side` pixels on its longest side.
-pub fn decode(path: &std::path::Path, max_side: u32) -> Result<ColorImage, String> {
-    let fail = |why: String| format!("{}: {why}", path.display());
-    let file = std::fs::File::open(path).map_err(|e| fail(e.to_string()))?;
-    let mut reader = ImageReader::new(BufReader::new(file))
-        .with_guessed_format()
-        .map_err(|e| fail(e.to_string()))?;
-    reader.limits(import::limits());
-    let mut decoder = reader.into_decoder().map_err(|e| fail(e.to_string()))?;
-    let orientation = decoder.orientation().map_err(|e| fail(e.to_string()))?;
-    let mut img = DynamicImage::from_decoder(decoder).map_err(|e| fail(e.to_string()))?;
-    img.apply_orientation(orientation);
-    let img = if img.width().max(img.height()) > max_side {
-        img.thumbnail(max_side, max_side)
-    } else {
-        img
-    };
+/// Reads the thumbnail from the cache, or makes and saves it, as a texture image.
+fn load(source: &Source, max_side: u32) -> Result<ColorImage, String> {
+    thumbs::load_or_make(
+        &source.store_root,
+        &source.original,
+        &source.hash,
+        source.format,
+        max_side,
+    )
+    .map(|img| color_image(&img))
+    .map_err(|e| e.to_string())
+}
+
+fn color_image(img: &DynamicImage) -> ColorImage {
     let rgba = img.to_rgba8();
-    Ok(ColorImage::from_rgba_unmultiplied(
+    ColorImage::from_rgba_unmultiplied(
         [rgba.width() as usize, rgba.height() as usize],
         rgba.as_raw(),
-    ))
+    )
 }
 
 #[cfg(test)]
@@ -314,7 +331,7 @@ mod tests {
                 sample::jpeg_with_orientation(&stored, orientation).unwrap(),
             )
             .unwrap();
-            let thumb = decode(&path, 320).unwrap();
+            let thumb = color_image(&thumbs::make(&path, Format::Jpeg, 320).unwrap());
             assert_eq!(thumb.size, [64, 32], "orientation {orientation}: sideways");
             let at = |x: usize, y: usize| thumb.pixels[y * 64 + x];
             let red = |c: egui::Color32| c.r() > 150 && c.b() < 100;

@@ -217,18 +217,20 @@ impl Library {
     /// `originals/` (and a half-made new database in the root). Only called
     /// with the lock held, so no live import owns them.
     fn remove_leftovers(&self) {
-        let mut dirs = vec![
-            self.root.clone(),
-            self.root.join(backup::BACKUP_DIR),
-            self.originals_dir(),
-        ];
-        if let Ok(entries) = std::fs::read_dir(self.originals_dir()) {
-            dirs.extend(
-                entries
-                    .flatten()
-                    .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
-                    .map(|e| e.path()),
-            );
+        // The root, the backups and every folder of the store (originals and
+        // thumbnails: a few hundred folders, read in milliseconds).
+        let mut dirs = vec![self.root.clone(), self.root.join(backup::BACKUP_DIR)];
+        let mut stack = vec![self.store_root.clone()];
+        while let Some(dir) = stack.pop() {
+            if let Ok(entries) = std::fs::read_dir(&dir) {
+                stack.extend(
+                    entries
+                        .flatten()
+                        .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
+                        .map(|e| e.path()),
+                );
+            }
+            dirs.push(dir);
         }
         for dir in dirs {
             let Ok(entries) = std::fs::read_dir(&dir) else {

@@ -14,6 +14,7 @@ pub mod library;
 pub mod order;
 pub mod pool;
 pub mod sample;
+pub mod thumbs;
 
 pub use error::{Error, Result};
 pub use ids::{GalleryId, GroupId, ImageId, StoreId};

@@ -1,0 +1,324 @@
+//! Thumbnails on disk: made once per image and size, kept under
+//! `<store>/thumbs/v1/<size>/<ab>/<hash>.jpg` (`.png` when the image has
+//! transparency), keyed by the content hash, so they can never be stale for
+//! their image; `v1` changes if the way they are made does.
+//!
+//! Making one decodes at reduced size wherever the format allows it (JPEG:
+//! DCT-domain scaling in jpeg-decoder, 1/2, 1/4 or 1/8 while decoding), then
+//! shrinks with fast_image_resize (SIMD) and turns the result upright (EXIF
+//! orientation). Every decode is bounded by [`import::limits`]. A file that
+//! cannot be made into a thumbnail gets a marker with the reason under
+//! `thumbs/v1/failed/`, so it is not retried on every scroll.
+//!
+//! [`import::limits`]: super::import::limits
+
+use std::io::Cursor;
+use std::path::{Path, PathBuf};
+
+use fast_image_resize::{FilterType, ResizeAlg, ResizeOptions, Resizer};
+use image::{DynamicImage, ImageDecoder, ImageReader};
+
+use super::error::{Error, IoContext, Result};
+use super::images::Format;
+use super::import::{self, MAX_DECODE_BYTES, MAX_SIDE_PX};
+
+/// The folder of thumbnails inside a store.
+pub const THUMBS_DIR: &str = "thumbs/v1";
+/// The grid's thumbnails: longest side in pixels.
+pub const SMALL: u32 = 256;
+/// The inspector's and the viewer's previews.
+pub const LARGE: u32 = 1024;
+
+/// Where the thumbnail of the image with `hash` at `size` lives (either
+/// extension), inside the store at `store_root`.
+pub fn thumb_path(store_root: &Path, hash: &str, size: u32, alpha: bool) -> PathBuf {
+    let prefix = hash.get(..2).unwrap_or("00");
+    let ext = if alpha { "png" } else { "jpg" };
+    store_root
+        .join(THUMBS_DIR)
+        .join(size.to_string())
+        .join(prefix)
+        .join(format!("{hash}.{ext}"))
+}
+
+fn failure_path(store_root: &Path, hash: &str) -> PathBuf {
+    store_root
+        .join(THUMBS_DIR)
+        .join("failed")
+        .join(format!("{hash}.txt"))
+}
+
+/// The thumbnail of an image at `size`: read from disk if it was made before,
+/// else made from the original at `original` and saved. A failure is
+/// remembered on disk and returned as such the next time.
+pub fn load_or_make(
+    store_root: &Path,
+    original: &Path,
+    hash: &str,
+    format: Format,
+    size: u32,
+) -> Result<DynamicImage> {
+    for alpha in [false, true] {
+        let path = thumb_path(store_root, hash, size, alpha);
+        if let Ok(bytes) = std::fs::read(&path) {
+            match image::load_from_memory(&bytes) {
+                Ok(img) => return Ok(img),
+                // A damaged thumbnail is made again.
+                Err(e) => log::warn!("remaking damaged thumbnail {}: {e}", path.display()),
+            }
+        }
+    }
+    let failed = failure_path(store_root, hash);
+    if let Ok(reason) = std::fs::read_to_string(&failed) {
+        return Err(Error::bad_image(original, reason));
+    }
+    match make(original, format, size) {
+        Ok(img) => {
+            if let Err(e) = save(store_root, hash, size, &img) {
+                // Not fatal: the thumbnail is shown, and made again next time.
+                log::warn!("could not save a thumbnail: {e}");
+            }
+            Ok(img)
+        }
+        Err(e @ Error::BadImage { .. }) => {
+            let reason = match &e {
+                Error::BadImage { reason, .. } => reason.clone(),
+                other => other.to_string(),
+            };
+            if let Err(w) = import::write_atomically(&failed, reason.as_bytes()) {
+                log::warn!("could not remember a thumbnail failure: {w}");
+            }
+            Err(e)
+        }
+        // I/O errors (an unreadable file, an unmounted drive) are not remembered.
+        Err(e) => Err(e),
+    }
+}
+
+/// Saves a thumbnail atomically (JPEG, or PNG when it has transparency).
+pub fn save(store_root: &Path, hash: &str, size: u32, img: &DynamicImage) -> Result<PathBuf> {
+    let alpha = img.color().has_alpha();
+    let path = thumb_path(store_root, hash, size, alpha);
+    let bytes = encode(img)?;
+    import::write_atomically(&path, &bytes)?;
+    Ok(path)
+}
+
+/// A thumbnail's file bytes: JPEG at quality 85, or PNG when it has alpha.
+pub fn encode(img: &DynamicImage) -> Result<Vec<u8>> {
+    let mut out = Cursor::new(Vec::new());
+    let result = if img.color().has_alpha() {
+        img.write_to(&mut out, image::ImageFormat::Png)
+    } else {
+        let rgb = img.to_rgb8();
+        image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 85).encode_image(&rgb)
+    };
+    result.map_err(|e| Error::invalid("thumbnail", e.to_string()))?;
+    Ok(out.into_inner())
+}
+
+/// Makes a thumbnail of the file at `path` (of `format`), at most `size`
+/// pixels on its longest side, upright. A panicking decoder becomes an error.
+pub fn make(path: &Path, format: Format, size: u32) -> Result<DynamicImage> {
+    std::panic::catch_unwind(|| make_inner(path, format, size)).unwrap_or_else(|panic| {
+        Err(Error::bad_image(
+            path,
+            format!(
+                "making its thumbnail crashed ({})",
+                super::pool::panic_message(&*panic)
+            ),
+        ))
+    })
+}
+
+fn make_inner(path: &Path, format: Format, size: u32) -> Result<DynamicImage> {
+    let bytes = std::fs::read(path).at(path)?;
+    let (img, orientation) = decode_reduced(path, &bytes, format, size)?;
+    let mut img = shrink(&img, size).map_err(|e| Error::bad_image(path, e))?;
+    img.apply_orientation(orientation);
+    Ok(img)
+}
+
+/// Decodes `bytes` at a size no smaller than needed for a `size` thumbnail
+/// (JPEG: scaled while decoding; other formats: full size), with the EXIF
+/// orientation still to apply.
+pub fn decode_reduced(
+    path: &Path,
+    bytes: &[u8],
+    format: Format,
+    size: u32,
+) -> Result<(DynamicImage, image::metadata::Orientation)> {
+    let damaged =
+        |e: &dyn std::fmt::Display| Error::bad_image(path, format!("cannot be decoded: {e}"));
+    if format == Format::Jpeg
+        && let Some(scaled) = decode_jpeg_scaled(path, bytes, size)?
+    {
+        return Ok(scaled);
+    }
+    let mut reader = ImageReader::new(Cursor::new(bytes));
+    reader.set_format(format.image_format());
+    reader.limits(import::limits());
+    let mut decoder = reader.into_decoder().map_err(|e| damaged(&e))?;
+    let orientation = decoder
+        .orientation()
+        .unwrap_or(image::metadata::Orientation::NoTransforms);
+    let img = DynamicImage::from_decoder(decoder).map_err(|e| damaged(&e))?;
+    Ok((img, orientation))
+}
+
+/// A JPEG decoded with DCT scaling (1/1, 1/2, 1/4 or 1/8) to the smallest
+/// size that still covers a `size` thumbnail. `None` for the colour models it
+/// does not handle (CMYK, 16-bit), which take the general path.
+fn decode_jpeg_scaled(
+    path: &Path,
+    bytes: &[u8],
+    size: u32,
+) -> Result<Option<(DynamicImage, image::metadata::Orientation)>> {
+    let damaged =
+        |e: &dyn std::fmt::Display| Error::bad_image(path, format!("cannot be decoded: {e}"));
+    // The orientation from image's own EXIF reading (headers only).
+    let orientation = image::codecs::jpeg::JpegDecoder::new(Cursor::new(bytes))
+        .and_then(|mut d| d.orientation())
+        .unwrap_or(image::metadata::Orientation::NoTransforms);
+    let mut d = jpeg_decoder::Decoder::new(Cursor::new(bytes));
+    d.set_max_decoding_buffer_size(usize::try_from(MAX_DECODE_BYTES).unwrap_or(usize::MAX));
+    d.read_info().map_err(|e| damaged(&e))?;
+    let Some(info) = d.info() else {
+        return Err(damaged(&"no image header"));
+    };
+    let (w, h) = (u32::from(info.width), u32::from(info.height));
+    if w > MAX_SIDE_PX || h > MAX_SIDE_PX || w == 0 || h == 0 {
+        return Err(Error::bad_image(
+            path,
+            format!("{w}×{h} pixels is outside what Folio takes (1 to {MAX_SIDE_PX} a side)"),
+        ));
+    }
+    let (tw, th) = fit(w, h, size);
+    let requested = (
+        u16::try_from(tw).unwrap_or(u16::MAX),
+        u16::try_from(th).unwrap_or(u16::MAX),
+    );
+    d.scale(requested.0, requested.1).map_err(|e| damaged(&e))?;
+    let pixels = d.decode().map_err(|e| damaged(&e))?;
+    let Some(info) = d.info() else {
+        return Err(damaged(&"no image header"));
+    };
+    let (w, h) = (u32::from(info.width), u32::from(info.height));
+    let img = match info.pixel_format {
+        jpeg_decoder::PixelFormat::RGB24 => {
+            image::RgbImage::from_raw(w, h, pixels).map(DynamicImage::ImageRgb8)
+        }
+        jpeg_decoder::PixelFormat::L8 => {
+            image::GrayImage::from_raw(w, h, pixels).map(DynamicImage::ImageLuma8)
+        }
+        _ => return Ok(None),
+    };
+    match img {
+        Some(img) => Ok(Some((img, orientation))),
+        None => Err(damaged(
+            &"the decoder returned fewer pixels than the header says",
+        )),
+    }
+}
+
+/// The size of `w`×`h` shrunk to fit in `size`×`size` (never enlarged).
+pub fn fit(w: u32, h: u32, size: u32) -> (u32, u32) {
+    let longest = w.max(h);
+    if longest <= size {
+        return (w, h);
+    }
+    let scale = f64::from(size) / f64::from(longest);
+    let sw = ((f64::from(w) * scale).round() as u32).max(1);
+    let sh = ((f64::from(h) * scale).round() as u32).max(1);
+    (sw, sh)
+}
+
+/// Shrinks to fit `size` with fast_image_resize (bilinear, SIMD); RGB(A) 8-bit out.
+pub fn shrink(img: &DynamicImage, size: u32) -> std::result::Result<DynamicImage, String> {
+    let src = if img.color().has_alpha() {
+        DynamicImage::ImageRgba8(img.to_rgba8())
+    } else {
+        DynamicImage::ImageRgb8(img.to_rgb8())
+    };
+    let (w, h) = fit(src.width(), src.height(), size);
+    if (w, h) == (src.width(), src.height()) {
+        return Ok(src);
+    }
+    let mut dst = DynamicImage::new(w, h, src.color());
+    Resizer::new()
+        .resize(
+            &src,
+            &mut dst,
+            &ResizeOptions::new().resize_alg(ResizeAlg::Convolution(FilterType::Bilinear)),
+        )
+        .map_err(|e| e.to_string())?;
+    Ok(dst)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::sample;
+
+    #[test]
+    fn a_big_jpeg_is_scaled_while_decoding_and_comes_out_upright() {
+        let dir = tempfile::tempdir().unwrap();
+        let display = sample::marker(1600, 800);
+        for o in [1u8, 3, 6, 8] {
+            let stored = sample::stored_for_orientation(&display, o);
+            let p = dir.path().join(format!("o{o}.jpg"));
+            std::fs::write(&p, sample::jpeg_with_orientation(&stored, o).unwrap()).unwrap();
+            let bytes = std::fs::read(&p).unwrap();
+            let (decoded, _) = decode_reduced(&p, &bytes, Format::Jpeg, 256).unwrap();
+            assert!(
+                decoded.width().max(decoded.height()) <= 400,
+                "decoded at 1/4 or 1/8 size, not {}×{}",
+                decoded.width(),
+                decoded.height()
+            );
+            let t = make(&p, Format::Jpeg, 256).unwrap().to_rgb8();
+            assert_eq!(t.dimensions(), (256, 128), "orientation {o}");
+            let red = |x, y| {
+                let px: &image::Rgb<u8> = t.get_pixel(x, y);
+                px.0[0] > 150 && px.0[2] < 100
+            };
+            assert!(
+                red(20, 20) && !red(236, 108) && !red(236, 20),
+                "orientation {o}"
+            );
+        }
+    }
+
+    #[test]
+    fn thumbnails_are_made_once_and_failures_remembered() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = dir.path();
+        let png = dir.path().join("a.png");
+        std::fs::write(&png, sample::image_bytes(Format::Png, 600, 300, 1).unwrap()).unwrap();
+        let t = load_or_make(store, &png, "ab12", Format::Png, SMALL).unwrap();
+        assert_eq!((t.width(), t.height()), (256, 128));
+        let saved = thumb_path(store, "ab12", SMALL, false);
+        assert!(saved.is_file());
+        // Made once: the original is no longer needed.
+        std::fs::remove_file(&png).unwrap();
+        assert!(load_or_make(store, &png, "ab12", Format::Png, SMALL).is_ok());
+
+        let bad = dir.path().join("bad.jpg");
+        std::fs::write(&bad, b"\xFF\xD8\xFF\xE0 then nothing").unwrap();
+        let e = load_or_make(store, &bad, "cd34", Format::Jpeg, SMALL).unwrap_err();
+        assert!(e.to_string().contains("bad.jpg"), "{e}");
+        assert!(
+            failure_path(store, "cd34").is_file(),
+            "the failure is remembered"
+        );
+        let again = load_or_make(store, &bad, "cd34", Format::Jpeg, SMALL).unwrap_err();
+        assert_eq!(again.to_string(), e.to_string());
+    }
+
+    #[test]
+    fn fit_keeps_the_shape_and_never_enlarges() {
+        assert_eq!(fit(6000, 4000, 256), (256, 171));
+        assert_eq!(fit(4000, 6000, 256), (171, 256));
+        assert_eq!(fit(100, 50, 256), (100, 50));
+    }
+}
