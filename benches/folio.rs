@@ -6,6 +6,7 @@
 //! ```sh
 //! cargo bench --bench folio                 # default corpus sizes
 //! FOLIO_BENCH_SCALE=2 cargo bench --bench folio   # twice the files
+//! FOLIO_BENCH_ONLY=grid cargo bench --bench folio # only the app's frames (or: files)
 //! ```
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // ok: a benchmark fails loudly
 
@@ -165,6 +166,130 @@ fn folio_import(set: &Set, root: &Path, thumbnails: bool) -> Duration {
     t.elapsed()
 }
 
+/// eframe's storage in memory: how the bench hands the app a saved view.
+#[derive(Default)]
+struct Memory(std::collections::HashMap<String, String>);
+
+impl eframe::Storage for Memory {
+    fn get_string(&self, key: &str) -> Option<String> {
+        self.0.get(key).cloned()
+    }
+    fn set_string(&mut self, key: &str, value: String) {
+        self.0.insert(key.to_string(), value);
+    }
+    fn remove_string(&mut self, key: &str) {
+        self.0.remove(key);
+    }
+    fn flush(&mut self) {}
+}
+
+fn percentile(times: &mut [Duration], p: f64) -> Duration {
+    times.sort_unstable();
+    let i = ((times.len() as f64 - 1.0) * p).round() as usize;
+    times[i.min(times.len() - 1)]
+}
+
+/// The real app, headless (egui_kittest, no rendering), on a group of `n`
+/// images: open to first frame, then frames while the wheel scrolls through
+/// the grid, and one move by keyboard. Rows only: the files do not exist, so
+/// every thumbnail fails fast and shows its placeholder.
+fn grid_frames(n: usize) -> (Duration, Duration, Duration, Duration, Duration) {
+    use eframe::egui;
+    use folio::core::images::{self, NewImage};
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().to_path_buf();
+    let (gallery, group) = {
+        let mut lib = Library::open(&root).unwrap();
+        let store = lib.store();
+        lib.write(|tx| {
+            let gallery = catalog::create_gallery(tx, "Decade", None)?;
+            let group = catalog::create_group(tx, "Everything", None)?;
+            catalog::attach(tx, gallery, group, "main_exhibit")?;
+            let mut ids = Vec::with_capacity(n);
+            for i in 0..n {
+                let hash = format!("{i:064x}");
+                ids.push(images::insert_image(
+                    tx,
+                    &NewImage {
+                        store,
+                        filename: &format!("originals/{}/{hash}.jpg", &hash[..2]),
+                        original_name: &format!("IMG_{i:06}.jpg"),
+                        content_hash: &hash,
+                        byte_size: 1,
+                        width: 6000,
+                        height: 4000,
+                        format: Format::Jpeg,
+                    },
+                )?);
+            }
+            images::add_images(tx, group, &ids, None)?;
+            Ok((gallery, group))
+        })
+        .unwrap()
+    };
+    let mut storage = Memory::default();
+    eframe::set_value(
+        &mut storage,
+        folio::app::STORAGE_KEY,
+        &folio::app::View {
+            library: root.clone(),
+            gallery: Some(gallery.0),
+            group: Some(group.0),
+            thumb_size: 160.0,
+            inspector: true,
+        },
+    );
+    let started = Instant::now();
+    let mut h = egui_kittest::Harness::builder()
+        .with_size([1280.0, 800.0])
+        .build_eframe(|cc| folio::app::FolioApp::new(&cc.egui_ctx, root.clone(), Some(&storage)));
+    let first = started.elapsed();
+    h.hover_at(egui::pos2(640.0, 400.0));
+    h.step();
+    let mut times = Vec::new();
+    for _ in 0..400 {
+        h.event(egui::Event::MouseWheel {
+            unit: egui::MouseWheelUnit::Point,
+            delta: egui::vec2(0.0, -600.0),
+            phase: egui::TouchPhase::Move,
+            source: egui::MouseWheelSource::Unknown,
+            modifiers: egui::Modifiers::NONE,
+        });
+        let t = Instant::now();
+        h.step();
+        times.push(t.elapsed());
+    }
+    let p50 = percentile(&mut times, 0.5);
+    let p99 = percentile(&mut times, 0.99);
+    // A move, by keyboard on the first visible image: the frame that applies it.
+    h.event(egui::Event::Key {
+        key: egui::Key::ArrowRight,
+        physical_key: None,
+        pressed: true,
+        repeat: false,
+        modifiers: egui::Modifiers::NONE,
+    });
+    h.step();
+    h.event(egui::Event::Key {
+        key: egui::Key::ArrowRight,
+        physical_key: None,
+        pressed: true,
+        repeat: false,
+        modifiers: egui::Modifiers::ALT,
+    });
+    let t = Instant::now();
+    h.step();
+    let move_frame = t.elapsed();
+    // Frames while nothing happens, for the idle baseline.
+    let mut idle = Vec::new();
+    for _ in 0..100 {
+        let t = Instant::now();
+        h.step();
+        idle.push(t.elapsed());
+    }
+    (first, p50, p99, move_frame, percentile(&mut idle, 0.99))
+}
+
 fn peak_rss_mb() -> u64 {
     std::fs::read_to_string("/proc/self/status")
         .ok()
@@ -179,6 +304,21 @@ fn peak_rss_mb() -> u64 {
 }
 
 fn main() {
+    let only = std::env::var("FOLIO_BENCH_ONLY").unwrap_or_default();
+    if only != "grid" {
+        files_bench();
+    }
+    if only != "files" {
+        grid_bench();
+    }
+    println!();
+    println!("Peak RSS of the benchmark process: {} MB.", peak_rss_mb());
+    println!(
+        "Database at scale (open, ordered listing, moves at 10k/100k): `cargo run --release --example scale`."
+    );
+}
+
+fn files_bench() {
     let k = scale();
     let cores = pool::default_workers();
     let dir = tempfile::tempdir().unwrap();
@@ -262,9 +402,24 @@ fn main() {
             rate(cp)
         );
     }
+}
+
+fn grid_bench() {
     println!();
-    println!("Peak RSS of the benchmark process: {} MB.", peak_rss_mb());
     println!(
-        "Database at scale (open, ordered listing, moves at 10k/100k): `cargo run --release --example scale`."
+        "| grid (headless frames) | open to first frame | scroll frame p50 | scroll frame p99 | frame applying a move | idle frame p99 |"
     );
+    println!("| --- | --- | --- | --- | --- | --- |");
+    for n in [1_000, 10_000, 100_000] {
+        let (first, p50, p99, mv, idle) = grid_frames(n);
+        let ms = |d: Duration| format!("{:.2} ms", d.as_secs_f64() * 1e3);
+        println!(
+            "| {n} images | {} | {} | {} | {} | {} |",
+            ms(first),
+            ms(p50),
+            ms(p99),
+            ms(mv),
+            ms(idle)
+        );
+    }
 }

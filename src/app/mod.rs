@@ -668,12 +668,31 @@ impl FolioApp {
         if actions.is_empty() {
             return;
         }
+        // A reorder of the shown group is mirrored in memory: reloading a
+        // 100,000-image group after every drag would stall that frame.
+        let mut reload = false;
         for action in actions {
-            if let Err(e) = self.apply_one(action, ctx) {
-                self.error(e);
+            let local = matches!(&action, Action::MoveImages { group, .. } if self.view.group() == Some(*group));
+            let mirror = match &action {
+                Action::MoveImages { ids, before, .. } => Some((ids.clone(), *before)),
+                _ => None,
+            };
+            match self.apply_one(action, ctx) {
+                Ok(()) if local => {
+                    if let Some((ids, before)) = mirror {
+                        self.data.move_local(&ids, before);
+                    }
+                }
+                Ok(()) => reload = true,
+                Err(e) => {
+                    reload = true;
+                    self.error(e);
+                }
             }
         }
-        self.reload();
+        if reload {
+            self.reload();
+        }
     }
 
     fn lib_mut(&mut self) -> Result<&mut Library, String> {
