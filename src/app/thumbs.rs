@@ -7,7 +7,8 @@
 //! decode limits). The newest request is served first (the rows just
 //! scrolled into view); a request no frame asked for since is dropped from the
 //! queue before it is decoded. Textures are uploaded a few per frame and the
-//! least recently shown are let go beyond a fixed count. A file that cannot be
+//! least recently shown are let go beyond a memory budget (128 MiB of grid
+//! textures, 32 MiB of previews). A file that cannot be
 //! made into a thumbnail, or a decoder that panics, marks that image with the
 //! reason; the app carries on.
 //!
@@ -51,10 +52,11 @@ impl Size {
             Size::Preview => thumbs::LARGE,
         }
     }
-    fn keep(self) -> usize {
+    /// GPU memory the textures of this size may hold (RGBA bytes).
+    fn budget_bytes(self) -> usize {
         match self {
-            Size::Grid => 1500,
-            Size::Preview => 6,
+            Size::Grid => 128 << 20,
+            Size::Preview => 32 << 20,
         }
     }
 }
@@ -72,7 +74,11 @@ pub enum Thumb<'a> {
 
 enum Entry {
     Queued,
-    Ready { texture: TextureHandle, used: u64 },
+    Ready {
+        texture: TextureHandle,
+        used: u64,
+        bytes: usize,
+    },
     Failed(String),
 }
 
@@ -144,6 +150,7 @@ impl Thumbs {
             };
             let entry = match result {
                 Ok(image) => Entry::Ready {
+                    bytes: image.width() * image.height() * 4,
                     texture: ctx.load_texture(
                         format!("thumb-{}-{:?}", key.0.0, key.1),
                         image,
@@ -186,7 +193,7 @@ impl Thumbs {
         });
         match entry {
             Entry::Queued => Thumb::Loading,
-            Entry::Ready { texture, used } => {
+            Entry::Ready { texture, used, .. } => {
                 *used = frame;
                 Thumb::Ready(texture)
             }
@@ -224,21 +231,28 @@ impl Thumbs {
         }
         self.entries
             .retain(|key, e| !matches!(e, Entry::Queued) || wanted.contains(key));
+        // Textures beyond the memory budget go, least recently shown first
+        // (never one shown this frame).
         for size in [Size::Grid, Size::Preview] {
-            let mut ready: Vec<(u64, Key)> = self
-                .entries
-                .iter()
-                .filter_map(|(k, e)| match e {
-                    Entry::Ready { used, .. } if k.1 == size => Some((*used, *k)),
-                    _ => None,
-                })
-                .collect();
-            if ready.len() > size.keep() {
-                ready.sort_unstable();
-                let excess = ready.len() - size.keep();
-                for (_, key) in ready.into_iter().take(excess) {
+            let mut held = 0;
+            let mut ready: Vec<(u64, Key, usize)> = Vec::new();
+            for (k, e) in &self.entries {
+                if let Entry::Ready { used, bytes, .. } = e
+                    && k.1 == size
+                {
+                    held += bytes;
+                    ready.push((*used, *k, *bytes));
+                }
+            }
+            if held > size.budget_bytes() {
+                ready.sort_unstable_by_key(|r| r.0);
+                for (_, key, bytes) in ready {
+                    if held <= size.budget_bytes() {
+                        break;
+                    }
                     if !self.wanted.contains(&key) {
                         self.entries.remove(&key);
+                        held -= bytes;
                     }
                 }
             }
