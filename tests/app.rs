@@ -733,6 +733,8 @@ fn an_image_whose_file_went_bad_shows_why_instead_of_crashing() {
     // Damage the library's copy of the first image behind Folio's back.
     let img = &images::group_images(lib(&h).conn(), group_id(&h, "Damaged")).unwrap()[0];
     std::fs::write(lib(&h).file_path(&img.filename), b"garbage").unwrap();
+    // …and lose its thumbnails, made at import, so they must be made again.
+    std::fs::remove_dir_all(lib(&h).store_root().join(folio::core::thumbs::THUMBS_DIR)).unwrap();
     let n = names(&paths);
     click_image(&mut h, &n[0], Modifiers::NONE);
     let mut shown = false;

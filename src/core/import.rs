@@ -28,6 +28,7 @@ use super::ids::{GroupId, ImageId};
 use super::images::{self, Format, NewImage};
 use super::library::{Library, ORIGINALS_DIR, TEMP_PREFIX};
 use super::pool;
+use super::thumbs;
 
 /// Files larger than this are refused before being read.
 pub const MAX_FILE_BYTES: u64 = 1 << 30;
@@ -59,6 +60,9 @@ pub struct Prepared {
     pub width: u32,
     pub height: u32,
     bytes: Vec<u8>,
+    /// Its thumbnails, made from the same decode: (longest side, encoded file,
+    /// has transparency).
+    thumbnails: Vec<(u32, Vec<u8>, bool)>,
 }
 
 impl Prepared {
@@ -454,7 +458,8 @@ fn prepare_inner(path: &Path) -> Result<Prepared> {
         return Err(Error::bad_image(path, "the file is empty (0 bytes)"));
     }
     let format = detect(path, &bytes)?;
-    let (width, height) = decode_check(path, &bytes, format)?;
+    let (width, height, decoded) = decode_check(path, &bytes, format)?;
+    let thumbnails = make_thumbnails(path, decoded)?;
     let hash = blake3::hash(&bytes).to_hex().to_string();
     let original_name = path
         .file_name()
@@ -469,7 +474,24 @@ fn prepare_inner(path: &Path) -> Result<Prepared> {
         width,
         height,
         bytes,
+        thumbnails,
     })
+}
+
+/// The grid's and the preview's thumbnails from the validating decode.
+fn make_thumbnails(
+    path: &Path,
+    (img, orientation): (image::DynamicImage, image::metadata::Orientation),
+) -> Result<Vec<(u32, Vec<u8>, bool)>> {
+    let mut large = thumbs::shrink(&img, thumbs::LARGE).map_err(|e| Error::bad_image(path, e))?;
+    drop(img);
+    large.apply_orientation(orientation);
+    let small = thumbs::shrink(&large, thumbs::SMALL).map_err(|e| Error::bad_image(path, e))?;
+    let alpha = large.color().has_alpha();
+    Ok(vec![
+        (thumbs::LARGE, thumbs::encode(&large)?, alpha),
+        (thumbs::SMALL, thumbs::encode(&small)?, alpha),
+    ])
 }
 
 /// The format from the file's first bytes; the extension only shapes the message.
@@ -529,7 +551,19 @@ const SUPPORTED: &str = "Folio takes JPEG, PNG, WebP, GIF and TIFF";
 
 /// Decodes the whole image under [`limits`]: proves the file is complete and
 /// gives its displayed size.
-fn decode_check(path: &Path, bytes: &[u8], format: Format) -> Result<(u32, u32)> {
+/// Proves the file a whole image: decodes all of it (a JPEG scaled while
+/// decoding, which still reads every coefficient) and returns the displayed
+/// size with what was decoded, for the thumbnails.
+#[allow(clippy::type_complexity)] // a local tuple, named where it is used
+fn decode_check(
+    path: &Path,
+    bytes: &[u8],
+    format: Format,
+) -> Result<(
+    u32,
+    u32,
+    (image::DynamicImage, image::metadata::Orientation),
+)> {
     let image_format = format.image_format();
     let label = format.label();
     let damaged = |e: image::ImageError| {
@@ -562,7 +596,15 @@ fn decode_check(path: &Path, bytes: &[u8], format: Format) -> Result<(u32, u32)>
     let orientation = decoder
         .orientation()
         .unwrap_or(image::metadata::Orientation::NoTransforms);
-    image::DynamicImage::from_decoder(decoder).map_err(damaged)?;
+    let decoded = if format == Format::Jpeg {
+        drop(decoder);
+        thumbs::decode_reduced(path, bytes, format, thumbs::LARGE)?
+    } else {
+        (
+            image::DynamicImage::from_decoder(decoder).map_err(damaged)?,
+            orientation,
+        )
+    };
     // The pixels of a PNG cut inside its end chunk decode; the file is still
     // not whole.
     if format == Format::Png && !png_is_complete(bytes) {
@@ -572,10 +614,11 @@ fn decode_check(path: &Path, bytes: &[u8], format: Format) -> Result<(u32, u32)>
         ));
     }
     use image::metadata::Orientation::*;
-    Ok(match orientation {
+    let (dw, dh) = match orientation {
         Rotate90 | Rotate270 | Rotate90FlipH | Rotate270FlipH => (h, w),
         _ => (w, h),
-    })
+    };
+    Ok((dw, dh, decoded))
 }
 
 /// Whether a JPEG has its end-of-image marker after its last scan. Inside
@@ -658,6 +701,17 @@ pub fn store_with(
             })
         }
     });
+    if stored.is_ok() {
+        for (size, bytes, alpha) in &prepared.thumbnails {
+            let path = thumbs::thumb_path(lib.store_root(), &prepared.hash, *size, *alpha);
+            if !path.exists()
+                && let Err(e) = thumbs::write_cache_file(&path, bytes)
+            {
+                // Not fatal: the app makes a missing thumbnail when it needs it.
+                log::warn!("could not save a thumbnail: {e}");
+            }
+        }
+    }
     if stored.is_err() && created {
         // Leave nothing behind that we made, unless a row now owns the file.
         let owned = images::image_by_hash(lib.conn(), &prepared.hash)

@@ -100,8 +100,30 @@ pub fn save(store_root: &Path, hash: &str, size: u32, img: &DynamicImage) -> Res
     let alpha = img.color().has_alpha();
     let path = thumb_path(store_root, hash, size, alpha);
     let bytes = encode(img)?;
-    import::write_atomically(&path, &bytes)?;
+    write_cache_file(&path, &bytes)?;
     Ok(path)
+}
+
+/// Writes a cache file: temp file, then rename (never a half file under the
+/// final name while running), but no fsync: after a power cut a damaged
+/// thumbnail fails to decode and is simply made again, and three fsyncs per
+/// imported image would cost more than the import.
+pub fn write_cache_file(path: &Path, bytes: &[u8]) -> Result<()> {
+    use std::io::Write;
+    let dir = path.parent().ok_or_else(|| {
+        Error::invalid(
+            "thumbnail path",
+            format!("{} has no folder", path.display()),
+        )
+    })?;
+    std::fs::create_dir_all(dir).at(dir)?;
+    let mut tmp = tempfile::Builder::new()
+        .prefix(super::library::TEMP_PREFIX)
+        .tempfile_in(dir)
+        .at(dir)?;
+    tmp.write_all(bytes).at(path)?;
+    tmp.persist(path).map_err(|e| Error::io(path, e.error))?;
+    Ok(())
 }
 
 /// A thumbnail's file bytes: JPEG at quality 85, or PNG when it has alpha.
