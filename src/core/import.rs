@@ -478,20 +478,18 @@ fn prepare_inner(path: &Path) -> Result<Prepared> {
     })
 }
 
-/// The grid's and the preview's thumbnails from the validating decode.
+/// The grid's thumbnail from the validating decode. (The preview size is
+/// made when an image is first inspected: one at a time, and it would cost
+/// the import a second, larger encode per file.)
 fn make_thumbnails(
     path: &Path,
     (img, orientation): (image::DynamicImage, image::metadata::Orientation),
 ) -> Result<Vec<(u32, Vec<u8>, bool)>> {
-    let mut large = thumbs::shrink(&img, thumbs::LARGE).map_err(|e| Error::bad_image(path, e))?;
+    let mut small = thumbs::shrink(&img, thumbs::SMALL).map_err(|e| Error::bad_image(path, e))?;
     drop(img);
-    large.apply_orientation(orientation);
-    let small = thumbs::shrink(&large, thumbs::SMALL).map_err(|e| Error::bad_image(path, e))?;
-    let alpha = large.color().has_alpha();
-    Ok(vec![
-        (thumbs::LARGE, thumbs::encode(&large)?, alpha),
-        (thumbs::SMALL, thumbs::encode(&small)?, alpha),
-    ])
+    small.apply_orientation(orientation);
+    let alpha = small.color().has_alpha();
+    Ok(vec![(thumbs::SMALL, thumbs::encode(&small)?, alpha)])
 }
 
 /// The format from the file's first bytes; the extension only shapes the message.
@@ -598,7 +596,7 @@ fn decode_check(
         .unwrap_or(image::metadata::Orientation::NoTransforms);
     let decoded = if format == Format::Jpeg {
         drop(decoder);
-        thumbs::decode_reduced(path, bytes, format, thumbs::LARGE)?
+        thumbs::decode_reduced(path, bytes, format, thumbs::SMALL)?
     } else {
         (
             image::DynamicImage::from_decoder(decoder).map_err(damaged)?,

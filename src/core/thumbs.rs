@@ -216,6 +216,11 @@ fn decode_jpeg_scaled(
         ));
     }
     let (tw, th) = fit(w, h, size);
+    // No reduction possible (at most 1/2 would still be too small): the
+    // general decoder (zune-jpeg) is the faster one at full size.
+    if tw * 2 > w && th * 2 > h {
+        return Ok(None);
+    }
     let requested = (
         u16::try_from(tw).unwrap_or(u16::MAX),
         u16::try_from(th).unwrap_or(u16::MAX),
