@@ -23,6 +23,9 @@ pub struct Data {
     pub index: HashMap<ImageId, usize>,
     /// Where the inspected image is used.
     pub usage: Option<(ImageId, Usage)>,
+    /// The highest order key of the shown group when it was read: what an
+    /// import appends comes after it (see [`Data::append_new`]).
+    pub last_key: Option<i64>,
 }
 
 impl Data {
@@ -51,9 +54,9 @@ impl Data {
         if group.is_none() {
             *group = links.first().map(|l| l.group);
         }
-        let images = match group {
-            Some(g) => images::group_images(conn, *g)?,
-            None => Vec::new(),
+        let (images, last_key) = match group {
+            Some(g) => (images::group_images(conn, *g)?, images::last_key(conn, *g)?),
+            None => (Vec::new(), None),
         };
         let index = images
             .iter()
@@ -72,7 +75,37 @@ impl Data {
             images,
             index,
             usage,
+            last_key,
         })
+    }
+
+    /// Adds what was appended to the shown `group` since the snapshot (an
+    /// import running into it), without reading the rest again: an index seek
+    /// for the new rows, however big the group. Returns how many were added.
+    pub fn append_new(&mut self, lib: &Library, group: GroupId) -> Result<usize> {
+        let new = images::group_images_after(lib.conn(), group, self.last_key)?;
+        let mut added = 0;
+        for (key, img) in new {
+            self.last_key = Some(self.last_key.map_or(key, |k| k.max(key)));
+            // A renumbered neighbourhood can carry a shown image past the old
+            // last key; it is already here.
+            if self.index.contains_key(&img.id) {
+                continue;
+            }
+            self.index.insert(img.id, self.images.len());
+            self.images.push(img);
+            added += 1;
+        }
+        if let Some(g) = self.groups.iter_mut().find(|g| g.id == group) {
+            g.image_count += added as u64;
+            if g.cover.is_none() {
+                g.cover = self.images.first().map(|i| i.id);
+            }
+        }
+        for link in self.links.iter_mut().filter(|l| l.group == group) {
+            link.image_count += added as u64;
+        }
+        Ok(added)
     }
 
     /// The group with this id.
@@ -196,6 +229,50 @@ pub fn type_label(link_type: &str) -> String {
 mod tests {
     use super::*;
     use crate::core::images::{Format, NewImage};
+
+    #[test]
+    fn appended_images_are_read_without_reloading_the_group() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut lib = Library::open(dir.path()).unwrap();
+        let store = lib.store();
+        let add = |lib: &mut Library, group: Option<GroupId>, range: std::ops::Range<u32>| {
+            lib.write(|tx| {
+                let g = match group {
+                    Some(g) => g,
+                    None => catalog::create_group(tx, "G", None)?,
+                };
+                let mut ids = Vec::new();
+                for i in range.clone() {
+                    let hash = format!("{i:064x}");
+                    ids.push(images::insert_image(
+                        tx,
+                        &NewImage {
+                            store,
+                            filename: &format!("originals/{}/{hash}.jpg", &hash[..2]),
+                            original_name: &format!("{i}.jpg"),
+                            content_hash: &hash,
+                            byte_size: 1,
+                            width: 1,
+                            height: 1,
+                            format: Format::Jpeg,
+                        },
+                    )?);
+                }
+                images::add_images(tx, g, &ids, None)?;
+                Ok(g)
+            })
+            .unwrap()
+        };
+        let group = add(&mut lib, None, 0..5);
+        let (mut gallery, mut shown) = (None, Some(group));
+        let mut data = Data::load(&lib, &mut gallery, &mut shown, None).unwrap();
+        add(&mut lib, Some(group), 5..9);
+        assert_eq!(data.append_new(&lib, group).unwrap(), 4);
+        assert_eq!(data.append_new(&lib, group).unwrap(), 0, "nothing twice");
+        let mem: Vec<ImageId> = data.images.iter().map(|i| i.id).collect();
+        assert_eq!(mem, images::group_image_ids(lib.conn(), group).unwrap());
+        assert_eq!(data.group(group).unwrap().image_count, 9);
+    }
 
     #[test]
     fn a_move_mirrored_in_memory_matches_the_database() {

@@ -610,11 +610,21 @@ impl FolioApp {
                 }
                 self.start_next_job(ctx);
             } else {
-                // Show imported images as they arrive, a few times a second at most.
+                // Show imported images as they arrive: only the new rows of
+                // the shown group are read (the full snapshot comes at the end).
                 let done = job.progress().done;
+                let into_shown = matches!(&job.work, Work::Import { group, .. } if self.view.group() == Some(*group));
+                let sample = matches!(&job.work, Work::Sample);
                 if done >= self.reloaded_at + 8 {
                     self.reloaded_at = done;
-                    self.reload();
+                    if into_shown && let (Ok(lib), Some(group)) = (&self.lib, self.view.group()) {
+                        if let Err(e) = self.data.append_new(lib, group) {
+                            log::warn!("could not read the new images: {e}");
+                        }
+                    } else if sample {
+                        // A small library being built: show it growing.
+                        self.reload();
+                    }
                 }
             }
         }

@@ -256,6 +256,50 @@ pub fn group_images(conn: &Connection, group: GroupId) -> Result<Vec<Image>> {
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
+/// The group's images whose order key is above `after` (all: `None`), in
+/// order, with their keys: what was appended since a snapshot whose last key
+/// was `after`. An index seek; cheap however big the group.
+pub fn group_images_after(
+    conn: &Connection,
+    group: GroupId,
+    after: Option<i64>,
+) -> Result<Vec<(i64, Image)>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT m.sort_order, {IMAGE_COLUMNS} FROM image_group_relations m JOIN images i ON i.id = m.image_id
+         WHERE m.image_group_id = ?1 AND m.sort_order > ?2 ORDER BY m.sort_order, m.image_id"
+    ))?;
+    let rows = stmt.query_map(params![group, after.unwrap_or(i64::MIN)], |r| {
+        let key: i64 = r.get(0)?;
+        // The image's columns follow the key.
+        Ok((
+            key,
+            Image {
+                id: r.get(1)?,
+                store: r.get(2)?,
+                filename: r.get(3)?,
+                alt_text: r.get(4)?,
+                created_at: r.get(5)?,
+                original_name: r.get(6)?,
+                content_hash: r.get(7)?,
+                byte_size: r.get(8)?,
+                width: r.get(9)?,
+                height: r.get(10)?,
+                format: r.get(11)?,
+            },
+        ))
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// The highest order key in a group (`None`: empty).
+pub fn last_key(conn: &Connection, group: GroupId) -> Result<Option<i64>> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT max(sort_order) FROM image_group_relations WHERE image_group_id = ?1",
+        )?
+        .query_row([group], |r| r.get(0))?)
+}
+
 /// Adds images to a group: at the end (`at = None`) or at drop marker `at`
 /// (0 ..= len; past the end means the end), in the order given. Images already
 /// in the group stay where they are. Returns how many were added.
