@@ -210,7 +210,6 @@ impl eframe::egui::DroppedFile for Dropped {
 #[allow(clippy::type_complexity)]
 fn grid_frames(n: usize) -> (Duration, Duration, Duration, Duration, Duration, Duration) {
     use eframe::egui;
-    use folio::core::images::{self, NewImage};
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path().to_path_buf();
     let (gallery, group) = {
@@ -220,24 +219,7 @@ fn grid_frames(n: usize) -> (Duration, Duration, Duration, Duration, Duration, D
             let gallery = catalog::create_gallery(tx, "Decade", None)?;
             let group = catalog::create_group(tx, "Everything", None)?;
             catalog::attach(tx, gallery, group, "main_exhibit")?;
-            let mut ids = Vec::with_capacity(n);
-            for i in 0..n {
-                let hash = format!("{i:064x}");
-                ids.push(images::insert_image(
-                    tx,
-                    &NewImage {
-                        store,
-                        filename: &format!("originals/{}/{hash}.jpg", &hash[..2]),
-                        original_name: &format!("IMG_{i:06}.jpg"),
-                        content_hash: &hash,
-                        byte_size: 1,
-                        width: 6000,
-                        height: 4000,
-                        format: Format::Jpeg,
-                    },
-                )?);
-            }
-            images::add_images(tx, group, &ids, None)?;
+            sample::placeholder_images(tx, store, group, 0..n as u64)?;
             Ok((gallery, group))
         })
         .unwrap()

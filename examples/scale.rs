@@ -10,8 +10,8 @@
 use std::time::{Duration, Instant};
 
 use anyhow::Context;
-use folio::core::images::{self, Format, NewImage};
-use folio::core::{GroupId, ImageId, Library, StoreId, catalog};
+use folio::core::images;
+use folio::core::{GroupId, ImageId, Library, StoreId, catalog, sample};
 
 fn main() -> anyhow::Result<()> {
     let sizes: Vec<u64> = std::env::args()
@@ -39,24 +39,7 @@ fn measure(n: u64) -> anyhow::Result<()> {
     let t = Instant::now();
     let group = lib.write(|tx| {
         let g = catalog::create_group(tx, "Decade", None)?;
-        let mut ids = Vec::with_capacity(n as usize);
-        for i in 0..n {
-            let hash = format!("{i:064x}");
-            ids.push(images::insert_image(
-                tx,
-                &NewImage {
-                    store: StoreId(1),
-                    filename: &format!("originals/{}/{hash}.jpg", &hash[..2]),
-                    original_name: &format!("IMG_{i:06}.jpg"),
-                    content_hash: &hash,
-                    byte_size: 1,
-                    width: 6000,
-                    height: 4000,
-                    format: Format::Jpeg,
-                },
-            )?);
-        }
-        images::add_images(tx, g, &ids, None)?;
+        sample::placeholder_images(tx, StoreId(1), g, 0..n)?;
         Ok(g)
     })?;
     let build = t.elapsed();

@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use folio::core::images::{self, Format, NewImage};
+use folio::core::images::{self, Format};
 use folio::core::library::TEMP_PREFIX;
 use folio::core::{GroupId, ImageId, Library, catalog, sample};
 
@@ -237,25 +237,7 @@ fn big_group(root: &Path, n: usize) -> (GroupId, Vec<ImageId>) {
     let store = lib.store();
     lib.write(|tx| {
         let g = catalog::create_group(tx, "Big", None)?;
-        let mut ids = Vec::with_capacity(n);
-        for i in 0..n {
-            let hash = format!("{i:064x}");
-            let name = format!("originals/{}/{hash}.jpg", &hash[..2]);
-            ids.push(images::insert_image(
-                tx,
-                &NewImage {
-                    store,
-                    filename: &name,
-                    original_name: &format!("{i:05}.jpg"),
-                    content_hash: &hash,
-                    byte_size: 1,
-                    width: 1,
-                    height: 1,
-                    format: Format::Jpeg,
-                },
-            )?);
-        }
-        images::add_images(tx, g, &ids, None)?;
+        let ids = sample::placeholder_images(tx, store, g, 0..n as u64)?;
         Ok((g, ids))
     })
     .unwrap()

@@ -228,37 +228,20 @@ pub fn type_label(link_type: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::images::{Format, NewImage};
+    use crate::core::sample;
 
     #[test]
     fn appended_images_are_read_without_reloading_the_group() {
         let dir = tempfile::tempdir().unwrap();
         let mut lib = Library::open(dir.path()).unwrap();
         let store = lib.store();
-        let add = |lib: &mut Library, group: Option<GroupId>, range: std::ops::Range<u32>| {
+        let add = |lib: &mut Library, group: Option<GroupId>, range: std::ops::Range<u64>| {
             lib.write(|tx| {
                 let g = match group {
                     Some(g) => g,
                     None => catalog::create_group(tx, "G", None)?,
                 };
-                let mut ids = Vec::new();
-                for i in range.clone() {
-                    let hash = format!("{i:064x}");
-                    ids.push(images::insert_image(
-                        tx,
-                        &NewImage {
-                            store,
-                            filename: &format!("originals/{}/{hash}.jpg", &hash[..2]),
-                            original_name: &format!("{i}.jpg"),
-                            content_hash: &hash,
-                            byte_size: 1,
-                            width: 1,
-                            height: 1,
-                            format: Format::Jpeg,
-                        },
-                    )?);
-                }
-                images::add_images(tx, g, &ids, None)?;
+                sample::placeholder_images(tx, store, g, range.clone())?;
                 Ok(g)
             })
             .unwrap()
@@ -282,24 +265,7 @@ mod tests {
         let group = lib
             .write(|tx| {
                 let g = catalog::create_group(tx, "G", None)?;
-                let mut ids = Vec::new();
-                for i in 0..24 {
-                    let hash = format!("{i:064x}");
-                    ids.push(images::insert_image(
-                        tx,
-                        &NewImage {
-                            store,
-                            filename: &format!("originals/{}/{hash}.jpg", &hash[..2]),
-                            original_name: &format!("{i}.jpg"),
-                            content_hash: &hash,
-                            byte_size: 1,
-                            width: 1,
-                            height: 1,
-                            format: Format::Jpeg,
-                        },
-                    )?);
-                }
-                images::add_images(tx, g, &ids, None)?;
+                sample::placeholder_images(tx, store, g, 0..24)?;
                 Ok(g)
             })
             .unwrap();

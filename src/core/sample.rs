@@ -151,6 +151,37 @@ pub fn marker(width: u32, height: u32) -> RgbImage {
     })
 }
 
+/// Adds `range.len()` image rows without files (named `<i>.jpg`, content hash
+/// `i` in hex) to the end of `group`: libraries of any size in seconds, for
+/// scale tests and the benchmark. Not for real libraries (`folio check` would
+/// report every row's file missing).
+pub fn placeholder_images(
+    conn: &rusqlite::Connection,
+    store: super::StoreId,
+    group: super::GroupId,
+    range: std::ops::Range<u64>,
+) -> Result<Vec<super::ImageId>> {
+    let mut ids = Vec::with_capacity(range.end.saturating_sub(range.start) as usize);
+    for i in range {
+        let hash = format!("{i:064x}");
+        ids.push(images::insert_image(
+            conn,
+            &images::NewImage {
+                store,
+                filename: &format!("originals/{}/{hash}.jpg", &hash[..2]),
+                original_name: &format!("{i:06}.jpg"),
+                content_hash: &hash,
+                byte_size: 1,
+                width: 6000,
+                height: 4000,
+                format: Format::Jpeg,
+            },
+        )?);
+    }
+    images::add_images(conn, group, &ids, None)?;
+    Ok(ids)
+}
+
 /// A pencil sketch on paper: outlines of a few discs and some hatching, for
 /// the sample portfolio's `sketches` groups.
 pub fn sketch(width: u32, height: u32, seed: u64) -> RgbImage {
