@@ -83,32 +83,6 @@ fn palette_png() -> Vec<u8> {
     out
 }
 
-/// A PNG whose header declares `w`×`h` pixels but holds almost nothing.
-fn lying_png(w: u32, h: u32) -> Vec<u8> {
-    let mut bytes = png_bytes(&RgbaImage::new(1, 1));
-    // IHDR data starts at byte 16: width, height (big-endian). Fix its CRC.
-    bytes[16..20].copy_from_slice(&w.to_be_bytes());
-    bytes[20..24].copy_from_slice(&h.to_be_bytes());
-    let crc = crc32(&bytes[12..29]);
-    bytes[29..33].copy_from_slice(&crc.to_be_bytes());
-    bytes
-}
-
-fn crc32(data: &[u8]) -> u32 {
-    let mut crc = 0xFFFF_FFFFu32;
-    for &b in data {
-        crc ^= u32::from(b);
-        for _ in 0..8 {
-            crc = if crc & 1 != 0 {
-                (crc >> 1) ^ 0xEDB8_8320
-            } else {
-                crc >> 1
-            };
-        }
-    }
-    !crc
-}
-
 /// A GIF with a 65535×65535 canvas and one 1×1 frame.
 fn huge_canvas_gif() -> Vec<u8> {
     let mut g = b"GIF89a".to_vec();
@@ -237,7 +211,11 @@ fn corpus() -> Corpus {
     );
     c.bad("notes.jpg", b"Dear diary, this is text.\n", "not an image");
     // Lies about size.
-    c.bad("huge-declared.png", &lying_png(100_000, 100_000), "");
+    c.bad(
+        "huge-declared.png",
+        &sample::png_declaring(100_000, 100_000).unwrap(),
+        "",
+    );
     c.bad("huge-canvas.gif", &huge_canvas_gif(), "");
     c.good("many-frames.gif", &many_frames_gif(3000));
     // Colour models.

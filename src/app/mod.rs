@@ -309,10 +309,7 @@ impl FolioApp {
         let ctx = self.ctx.clone();
         while let Some(job) = self.job.take() {
             let report = job.wait();
-            self.job_finished(report);
-            if matches!(job.work, Work::Sample) {
-                self.show_sample();
-            }
+            self.job_finished(&job.work, report);
             self.start_next_job(&ctx);
         }
     }
@@ -602,12 +599,9 @@ impl FolioApp {
     fn poll_jobs(&mut self, ctx: &egui::Context) {
         if let Some(job) = &self.job {
             if let Some(report) = job.finished() {
-                let sample = matches!(job.work, Work::Sample);
+                let work = job.work.clone();
                 self.job = None;
-                self.job_finished(report);
-                if sample {
-                    self.show_sample();
-                }
+                self.job_finished(&work, report);
                 self.start_next_job(ctx);
             } else {
                 // Show imported images as they arrive: only the new rows of
@@ -657,8 +651,11 @@ impl FolioApp {
         }
     }
 
-    fn job_finished(&mut self, report: Report) {
+    fn job_finished(&mut self, work: &Work, report: Report) {
         self.reload();
+        if matches!(work, Work::Sample) {
+            self.show_sample();
+        }
         let headline = report.headline();
         if report.error.is_some() {
             self.error(headline);
@@ -682,19 +679,16 @@ impl FolioApp {
         // 100,000-image group after every drag would stall that frame.
         let mut reload = false;
         for action in actions {
-            let local = matches!(&action, Action::MoveImages { group, .. } if self.view.group() == Some(*group));
             let mirror = match &action {
-                Action::MoveImages { ids, before, .. } => Some((ids.clone(), *before)),
+                Action::MoveImages { group, ids, before } if self.view.group() == Some(*group) => {
+                    Some((ids.clone(), *before))
+                }
                 _ => None,
             };
-            match self.apply_one(action, ctx) {
-                Ok(()) if local => {
-                    if let Some((ids, before)) = mirror {
-                        self.data.move_local(&ids, before);
-                    }
-                }
-                Ok(()) => reload = true,
-                Err(e) => {
+            match (self.apply_one(action, ctx), mirror) {
+                (Ok(()), Some((ids, before))) => self.data.move_local(&ids, before),
+                (Ok(()), None) => reload = true,
+                (Err(e), _) => {
                     reload = true;
                     self.error(e);
                 }

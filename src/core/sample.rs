@@ -86,6 +86,34 @@ pub fn encode(img: &RgbImage, format: Format) -> Result<Vec<u8>> {
     Ok(out.into_inner())
 }
 
+/// A small, valid PNG whose header declares `width`×`height` pixels: a file
+/// that lies about its size, for testing the decode limits.
+pub fn png_declaring(width: u32, height: u32) -> Result<Vec<u8>> {
+    let mut bytes = image_bytes(Format::Png, 1, 1, 1)?;
+    // IHDR's data (width, height, …) is bytes 16..29, its CRC 29..33.
+    bytes[16..20].copy_from_slice(&width.to_be_bytes());
+    bytes[20..24].copy_from_slice(&height.to_be_bytes());
+    let crc = crc32(&bytes[12..29]);
+    bytes[29..33].copy_from_slice(&crc.to_be_bytes());
+    Ok(bytes)
+}
+
+/// PNG's chunk checksum (CRC-32, ISO 3309).
+fn crc32(data: &[u8]) -> u32 {
+    let mut crc = !0u32;
+    for &b in data {
+        crc ^= u32::from(b);
+        for _ in 0..8 {
+            crc = if crc & 1 != 0 {
+                (crc >> 1) ^ 0xEDB8_8320
+            } else {
+                crc >> 1
+            };
+        }
+    }
+    !crc
+}
+
 /// The stored pixels of a photo that shows `display` when its EXIF
 /// `orientation` (1–8) is applied: what a camera held sideways writes. The
 /// mapping follows the EXIF definitions directly (not the decoder's code), so

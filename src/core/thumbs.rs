@@ -215,14 +215,10 @@ fn decode_jpeg_scaled(
             format!("{w}×{h} pixels is outside what Folio takes (1 to {MAX_SIDE_PX} a side)"),
         ));
     }
-    let (tw, th) = fit(w, h, size);
-    // jpeg-decoder's scaled decode beats zune-jpeg's full decode only when it
-    // can scale by 1/8 (measured with `cargo bench`: a 24 MP JPEG 15.9/s
-    // against 12.5/s; a 1080p one, which allows only 1/4 for 256 px, 120/s
-    // against 177/s). Otherwise the general path (zune-jpeg) decodes.
-    if tw * 8 > w || th * 8 > h {
+    if !scales_by_eighth(w, h, size) {
         return Ok(None);
     }
+    let (tw, th) = fit(w, h, size);
     let requested = (
         u16::try_from(tw).unwrap_or(u16::MAX),
         u16::try_from(th).unwrap_or(u16::MAX),
@@ -248,6 +244,16 @@ fn decode_jpeg_scaled(
             &"the decoder returned fewer pixels than the header says",
         )),
     }
+}
+
+/// Whether a `w`×`h` JPEG is decoded scaled (by jpeg-decoder) for a `size`
+/// thumbnail: only when 1/8 still covers it. jpeg-decoder's scaled decode
+/// beats zune-jpeg's full decode only there (measured with `cargo bench`: a
+/// 24 MP JPEG 15.9/s against 12.5/s; a 1080p one, which allows only 1/4 for
+/// 256 px, 120/s against 177/s).
+pub fn scales_by_eighth(w: u32, h: u32, size: u32) -> bool {
+    let (tw, th) = fit(w, h, size);
+    tw * 8 <= w && th * 8 <= h
 }
 
 /// The size of `w`×`h` shrunk to fit in `size`×`size` (never enlarged).
