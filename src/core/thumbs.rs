@@ -172,10 +172,14 @@ pub fn decode_reduced(
 ) -> Result<(DynamicImage, image::metadata::Orientation)> {
     let damaged =
         |e: &dyn std::fmt::Display| Error::bad_image(path, format!("cannot be decoded: {e}"));
-    if format == Format::Jpeg
-        && let Some(scaled) = decode_jpeg_scaled(path, bytes, size)?
-    {
-        return Ok(scaled);
+    if format == Format::Jpeg {
+        #[cfg(feature = "libjpeg")]
+        if let Some(scaled) = libjpeg::decode_scaled(bytes, size) {
+            return Ok(scaled);
+        }
+        if let Some(scaled) = decode_jpeg_scaled(path, bytes, size)? {
+            return Ok(scaled);
+        }
     }
     let mut reader = ImageReader::new(Cursor::new(bytes));
     reader.set_format(format.image_format());
@@ -243,6 +247,85 @@ fn decode_jpeg_scaled(
         None => Err(damaged(
             &"the decoder returned fewer pixels than the header says",
         )),
+    }
+}
+
+/// JPEGs through libjpeg-turbo (the copy mozjpeg-sys builds from source):
+/// DCT-domain scaling by any N/8, which skips most of the inverse DCT and
+/// the colour conversion of pixels a thumbnail never shows.
+#[cfg(feature = "libjpeg")]
+mod libjpeg {
+    use image::DynamicImage;
+    use image::metadata::Orientation;
+
+    use super::super::import::{MAX_DECODE_BYTES, MAX_SIDE_PX};
+
+    /// The JPEG in `bytes` decoded at the smallest N/8 scale that still
+    /// covers a `size` thumbnail, with its EXIF orientation still to apply.
+    /// `None` when libjpeg cannot or should not take it (CMYK, a damaged
+    /// file, beyond the limits): the general path then decides, and words
+    /// the error.
+    pub fn decode_scaled(bytes: &[u8], size: u32) -> Option<(DynamicImage, Orientation)> {
+        // libjpeg reports a fatal error by unwinding (mozjpeg's error manager).
+        std::panic::catch_unwind(|| decode(bytes, size).ok().flatten())
+            .ok()
+            .flatten()
+    }
+
+    fn decode(bytes: &[u8], size: u32) -> std::io::Result<Option<(DynamicImage, Orientation)>> {
+        use mozjpeg::{ColorSpace, Decompress, Marker};
+        let mut d = Decompress::builder()
+            .with_markers(&[Marker::APP(1)])
+            .from_mem(bytes)?;
+        let (w, h) = d.size();
+        let (Ok(w), Ok(h)) = (u32::try_from(w), u32::try_from(h)) else {
+            return Ok(None);
+        };
+        if w == 0 || h == 0 || w > MAX_SIDE_PX || h > MAX_SIDE_PX {
+            return Ok(None);
+        }
+        // What libjpeg may hold at once: a progressive file keeps every
+        // coefficient (2 bytes each, up to 3 full-size components).
+        if u64::from(w) * u64::from(h) * 6 > MAX_DECODE_BYTES {
+            return Ok(None);
+        }
+        let gray = match d.color_space() {
+            ColorSpace::JCS_GRAYSCALE => true,
+            ColorSpace::JCS_YCbCr | ColorSpace::JCS_RGB => false,
+            // CMYK and YCCK: libjpeg does not turn them into RGB.
+            _ => return Ok(None),
+        };
+        let orientation = d
+            .markers()
+            .filter(|m| m.marker == Marker::APP(1))
+            .find_map(|m| m.data.strip_prefix(b"Exif\0\0"))
+            .and_then(Orientation::from_exif_chunk)
+            .unwrap_or(Orientation::NoTransforms);
+        d.scale(eighths(w, h, size));
+        // A thumbnail does not need the careful chroma upsampling.
+        d.do_fancy_upsampling(false);
+        let mut started = if gray { d.grayscale()? } else { d.rgb()? };
+        let (ow, oh) = (started.width(), started.height());
+        let pixels: Vec<u8> = started.read_scanlines()?;
+        started.finish()?;
+        let (Ok(ow), Ok(oh)) = (u32::try_from(ow), u32::try_from(oh)) else {
+            return Ok(None);
+        };
+        let img = if gray {
+            image::GrayImage::from_raw(ow, oh, pixels).map(DynamicImage::ImageLuma8)
+        } else {
+            image::RgbImage::from_raw(ow, oh, pixels).map(DynamicImage::ImageRgb8)
+        };
+        Ok(img.map(|img| (img, orientation)))
+    }
+
+    /// The smallest N (1 to 8) for which `w`×`h` scaled by N/8 (libjpeg
+    /// rounds up) still covers the `size` thumbnail.
+    pub fn eighths(w: u32, h: u32, size: u32) -> u8 {
+        let (tw, th) = super::fit(w, h, size);
+        (1..=8u8)
+            .find(|&n| w * u32::from(n) >= tw * 8 && h * u32::from(n) >= th * 8)
+            .unwrap_or(8)
     }
 }
 
@@ -357,6 +440,39 @@ mod tests {
         );
         let again = load_or_make(store, &bad, "cd34", Format::Jpeg, SMALL).unwrap_err();
         assert_eq!(again.to_string(), e.to_string());
+    }
+
+    #[cfg(feature = "libjpeg")]
+    #[test]
+    fn libjpeg_scales_by_the_fewest_eighths_and_leaves_what_it_cannot_read_to_the_general_path() {
+        use super::libjpeg::{decode_scaled, eighths};
+        assert_eq!(eighths(6000, 4000, 256), 1, "750×500 covers 256×171");
+        assert_eq!(eighths(1920, 1080, 256), 2, "240×135 would not");
+        assert_eq!(eighths(1920, 1080, 1024), 5);
+        assert_eq!(eighths(800, 600, 256), 3);
+        assert_eq!(
+            eighths(200, 100, 256),
+            8,
+            "never enlarged, never below full size"
+        );
+
+        let jpeg = sample::image_bytes(Format::Jpeg, 1920, 1080, 7).unwrap();
+        let (img, _) = decode_scaled(&jpeg, 256).unwrap();
+        assert_eq!((img.width(), img.height()), (480, 270));
+        // Damaged or CMYK: no panic out of libjpeg, and the general path
+        // (which names the file and the reason) takes it.
+        let mut cut = jpeg.clone();
+        cut.truncate(600);
+        for bad in [&b"\xFF\xD8\xFF\xE0 nothing"[..], &cut[..], &jpeg[..300]] {
+            let _ = decode_scaled(bad, 256);
+        }
+        assert!(decode_scaled(b"\xFF\xD8\xFF\xE0 nothing", 256).is_none());
+        let cmyk = include_bytes!("../../tests/data/cmyk-16x16.jpg");
+        assert!(decode_scaled(cmyk, 256).is_none());
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("cmyk.jpg");
+        std::fs::write(&p, cmyk).unwrap();
+        assert_eq!(make(&p, Format::Jpeg, 256).unwrap().width(), 16);
     }
 
     #[test]
