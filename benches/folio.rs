@@ -277,13 +277,8 @@ fn grid_frames(n: usize) -> (Duration, Duration, Duration, Duration, Duration, D
     let t = Instant::now();
     h.step();
     let move_frame = t.elapsed();
-    // Frames while nothing happens, for the idle baseline.
-    let mut idle = Vec::new();
-    for _ in 0..100 {
-        let t = Instant::now();
-        h.step();
-        idle.push(t.elapsed());
-    }
+    // The baseline: the same scrolling, at the same pace, with no import.
+    let idle = scroll_paced(&mut h, 120, |_| true);
     // Frames while 1,000 files are dropped and imported into the shown group.
     let files = tempfile::tempdir().unwrap();
     for i in 0..1000u64 {
@@ -298,30 +293,53 @@ fn grid_frames(n: usize) -> (Duration, Duration, Duration, Duration, Duration, D
             .push(std::sync::Arc::new(Dropped(p)));
     }
     h.step();
-    let mut during = Vec::new();
     let started = Instant::now();
-    while h.state().is_busy() && started.elapsed() < Duration::from_secs(600) {
-        h.event(egui::Event::MouseWheel {
-            unit: egui::MouseWheelUnit::Point,
-            delta: egui::vec2(0.0, 300.0),
-            phase: egui::TouchPhase::Move,
-            source: egui::MouseWheelSource::Unknown,
-            modifiers: egui::Modifiers::NONE,
-        });
-        let t = Instant::now();
-        h.step();
-        during.push(t.elapsed());
-        // A display refreshes at 60 Hz; the import runs meanwhile.
-        std::thread::sleep(Duration::from_millis(16));
+    let during = scroll_paced(&mut h, usize::MAX, |h| {
+        h.state().is_busy() && started.elapsed() < Duration::from_secs(600)
+    });
+    if std::env::var("FOLIO_BENCH_FRAMES").is_ok() {
+        let mut sorted = during.clone();
+        sorted.sort_unstable();
+        eprintln!(
+            "{} frames during the import; slowest: {:?}",
+            sorted.len(),
+            &sorted[sorted.len().saturating_sub(8)..]
+        );
     }
     (
         first,
         p50,
         p99,
         move_frame,
-        percentile(&mut idle, 0.99),
-        percentile(&mut during, 0.99),
+        percentile(&mut idle.clone(), 0.99),
+        percentile(&mut during.clone(), 0.99),
     )
+}
+
+/// Frames while the wheel scrolls up and down through the grid at a
+/// display's pace (60 Hz), up to `frames` of them while `go` holds.
+fn scroll_paced(
+    h: &mut egui_kittest::Harness<'_, folio::app::FolioApp>,
+    frames: usize,
+    mut go: impl FnMut(&egui_kittest::Harness<'_, folio::app::FolioApp>) -> bool,
+) -> Vec<Duration> {
+    use eframe::egui;
+    let mut times = Vec::new();
+    while times.len() < frames && go(h) {
+        let down = (times.len() / 20) % 2 == 0;
+        h.event(egui::Event::MouseWheel {
+            unit: egui::MouseWheelUnit::Point,
+            delta: egui::vec2(0.0, if down { -300.0 } else { 300.0 }),
+            phase: egui::TouchPhase::Move,
+            source: egui::MouseWheelSource::Unknown,
+            modifiers: egui::Modifiers::NONE,
+        });
+        let t = Instant::now();
+        h.step();
+        times.push(t.elapsed());
+        std::thread::sleep(Duration::from_millis(16));
+    }
+    times
 }
 
 fn peak_rss_mb() -> u64 {
@@ -444,7 +462,11 @@ fn grid_bench() {
         "| grid (headless frames) | open to first frame | scroll frame p50 | scroll frame p99 | frame applying a move | idle frame p99 | frame p99 during a 1,000-file import |"
     );
     println!("| --- | --- | --- | --- | --- | --- | --- |");
-    for n in [1_000, 10_000, 100_000] {
+    let sizes: Vec<usize> = std::env::var("FOLIO_BENCH_GRID")
+        .ok()
+        .map(|v| v.split(',').filter_map(|n| n.trim().parse().ok()).collect())
+        .unwrap_or_else(|| vec![1_000, 10_000, 100_000]);
+    for n in sizes {
         let (first, p50, p99, mv, idle, during) = grid_frames(n);
         let ms = |d: Duration| format!("{:.2} ms", d.as_secs_f64() * 1e3);
         println!(

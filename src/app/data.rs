@@ -24,7 +24,7 @@ pub struct Data {
     /// Where the inspected image is used.
     pub usage: Option<(ImageId, Usage)>,
     /// The highest order key of the shown group when it was read: what an
-    /// import appends comes after it (see [`Data::append_new`]).
+    /// import appends comes after it (see [`Data::append_rows`]).
     pub last_key: Option<i64>,
 }
 
@@ -79,11 +79,11 @@ impl Data {
         })
     }
 
-    /// Adds what was appended to the shown `group` since the snapshot (an
-    /// import running into it), without reading the rest again: an index seek
-    /// for the new rows, however big the group. Returns how many were added.
-    pub fn append_new(&mut self, lib: &Library, group: GroupId) -> Result<usize> {
-        let new = images::group_images_after(lib.conn(), group, self.last_key)?;
+    /// Adds rows appended to the shown `group` since the snapshot (an import
+    /// running into it sends them, read on its own connection: see
+    /// [`images::group_images_after`]). Rows already shown are skipped.
+    /// Returns how many were added.
+    pub fn append_rows(&mut self, group: GroupId, new: Vec<(i64, images::Image)>) -> usize {
         let mut added = 0;
         for (key, img) in new {
             self.last_key = Some(self.last_key.map_or(key, |k| k.max(key)));
@@ -105,7 +105,7 @@ impl Data {
         for link in self.links.iter_mut().filter(|l| l.group == group) {
             link.image_count += added as u64;
         }
-        Ok(added)
+        added
     }
 
     /// The group with this id.
@@ -250,8 +250,9 @@ mod tests {
         let (mut gallery, mut shown) = (None, Some(group));
         let mut data = Data::load(&lib, &mut gallery, &mut shown, None).unwrap();
         add(&mut lib, Some(group), 5..9);
-        assert_eq!(data.append_new(&lib, group).unwrap(), 4);
-        assert_eq!(data.append_new(&lib, group).unwrap(), 0, "nothing twice");
+        let new = images::group_images_after(lib.conn(), group, data.last_key).unwrap();
+        assert_eq!(data.append_rows(group, new.clone()), 4);
+        assert_eq!(data.append_rows(group, new), 0, "nothing twice");
         let mem: Vec<ImageId> = data.images.iter().map(|i| i.id).collect();
         assert_eq!(mem, images::group_image_ids(lib.conn(), group).unwrap());
         assert_eq!(data.group(group).unwrap().image_count, 9);

@@ -3,6 +3,11 @@
 //! reports progress through shared state, asks for a repaint, and can be
 //! cancelled. A panic in the thread ends that job with a message; the app
 //! goes on.
+//!
+//! The UI thread never reads the database for a job: an import sends the rows
+//! it appended (read on its own connection), and when it ends it reads the
+//! snapshot the app's current view needs ([`Snapshot`]), which the app takes
+//! unless something changed meanwhile.
 
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -11,8 +16,42 @@ use std::sync::{Arc, Mutex, PoisonError};
 
 use eframe::egui;
 
+use super::data::Data;
+use crate::core::images::{self, Image};
 use crate::core::import::{Event, Outcome, Summary};
-use crate::core::{GroupId, Library, pool, sample};
+use crate::core::{GalleryId, GroupId, ImageId, Library, pool, sample};
+
+/// What the app shows, for the snapshot a job reads when it ends.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ViewKey {
+    /// The app counts every change it makes and every snapshot it reads; a
+    /// snapshot read for an older count is not used.
+    pub generation: u64,
+    pub gallery: Option<GalleryId>,
+    pub group: Option<GroupId>,
+    pub inspected: Option<ImageId>,
+}
+
+/// The library as the view in `key` needs it, read after the job's last write.
+pub struct Snapshot {
+    pub key: ViewKey,
+    /// The selection as [`Data::load`] adjusted it (a deleted one dropped).
+    pub gallery: Option<GalleryId>,
+    pub group: Option<GroupId>,
+    pub data: Data,
+}
+
+/// A job's end: the report, and the snapshot read after it.
+pub struct Finished {
+    pub report: Report,
+    pub snapshot: Option<Snapshot>,
+}
+
+/// Rows an import appended to its group, with their order keys.
+pub type Rows = Vec<(i64, Image)>;
+
+/// How often an import sends the rows it appended.
+const ROWS_EVERY: std::time::Duration = std::time::Duration::from_millis(100);
 
 /// What a job does.
 #[derive(Clone, Debug)]
@@ -121,7 +160,9 @@ pub struct Job {
     pub work: Work,
     progress: Arc<Mutex<Progress>>,
     cancel: Arc<AtomicBool>,
-    result: Receiver<Report>,
+    result: Receiver<Finished>,
+    rows: Receiver<Rows>,
+    view: Arc<Mutex<ViewKey>>,
 }
 
 impl Job {
@@ -131,21 +172,27 @@ impl Job {
         lib: Library,
         work: Work,
         write: std::sync::Arc<crate::core::import::WriteFn>,
+        view: ViewKey,
         ctx: &egui::Context,
     ) -> Result<Job, String> {
         let progress = Arc::new(Mutex::new(Progress::default()));
         let cancel = Arc::new(AtomicBool::new(false));
+        let view = Arc::new(Mutex::new(view));
         let (tx, result) = channel();
+        let (rows_tx, rows) = channel();
         let job = Job {
             work: work.clone(),
             progress: Arc::clone(&progress),
             cancel: Arc::clone(&cancel),
             result,
+            rows,
+            view: Arc::clone(&view),
         };
         let ctx = ctx.clone();
         std::thread::Builder::new()
             .name("folio-import-job".into())
             .spawn(move || {
+                pool::run_in_background();
                 let title = match &work {
                     Work::Import { group_name, .. } => {
                         format!("Import into \u{201c}{group_name}\u{201d}")
@@ -153,26 +200,36 @@ impl Job {
                     Work::Sample => "Sample portfolio".to_string(),
                 };
                 let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                    run(lib, &work, &*write, &progress, &cancel, &ctx)
+                    run(
+                        lib, &work, &*write, &progress, &cancel, &rows_tx, &view, &ctx,
+                    )
                 }));
-                let report = match outcome {
-                    Ok(Ok(summary)) => Report::from_summary(title, &summary),
-                    Ok(Err(e)) => Report {
-                        title,
-                        error: Some(e),
-                        ..Report::default()
-                    },
-                    Err(panic) => Report {
-                        title,
-                        error: Some(format!(
-                            "stopped unexpectedly ({}); files already imported are kept",
-                            pool::panic_message(&*panic)
-                        )),
-                        ..Report::default()
-                    },
+                let (report, snapshot) = match outcome {
+                    Ok(Ok((summary, snapshot))) => {
+                        (Report::from_summary(title, &summary), snapshot)
+                    }
+                    Ok(Err(e)) => (
+                        Report {
+                            title,
+                            error: Some(e),
+                            ..Report::default()
+                        },
+                        None,
+                    ),
+                    Err(panic) => (
+                        Report {
+                            title,
+                            error: Some(format!(
+                                "stopped unexpectedly ({}); files already imported are kept",
+                                pool::panic_message(&*panic)
+                            )),
+                            ..Report::default()
+                        },
+                        None,
+                    ),
                 };
                 // The app may have closed; then no one needs the report.
-                let _ = tx.send(report);
+                let _ = tx.send(Finished { report, snapshot });
                 ctx.request_repaint();
             })
             .map_err(|e| format!("could not start the import: {e}"))?;
@@ -197,60 +254,84 @@ impl Job {
         self.cancel.load(Ordering::Relaxed)
     }
 
+    /// Tells the job what the app shows now (call every frame).
+    pub fn set_view(&self, key: ViewKey) {
+        *self.view.lock().unwrap_or_else(PoisonError::into_inner) = key;
+    }
+
+    /// The rows appended since the last call, in order.
+    pub fn new_rows(&self) -> Rows {
+        self.rows.try_iter().flatten().collect()
+    }
+
     /// The report, once the job has finished.
-    pub fn finished(&self) -> Option<Report> {
+    pub fn finished(&self) -> Option<Finished> {
         match self.result.try_recv() {
-            Ok(report) => Some(report),
+            Ok(finished) => Some(finished),
             Err(TryRecvError::Empty) => None,
-            Err(TryRecvError::Disconnected) => Some(Report {
+            Err(TryRecvError::Disconnected) => Some(Self::vanished()),
+        }
+    }
+
+    fn vanished() -> Finished {
+        Finished {
+            report: Report {
                 title: "Import".into(),
                 error: Some("the import stopped unexpectedly".into()),
                 ..Report::default()
-            }),
+            },
+            snapshot: None,
         }
     }
 
     /// Blocks until the job ends (tests; the app never waits).
-    pub fn wait(&self) -> Report {
-        self.result.recv().unwrap_or_else(|_| Report {
-            title: "Import".into(),
-            error: Some("the import stopped unexpectedly".into()),
-            ..Report::default()
-        })
+    pub fn wait(&self) -> Finished {
+        self.result.recv().unwrap_or_else(|_| Self::vanished())
     }
 }
 
+#[allow(clippy::too_many_arguments)] // the job's channels, each used once
 fn run(
     mut lib: Library,
     work: &Work,
     write: &crate::core::import::WriteFn,
     progress: &Mutex<Progress>,
     cancel: &AtomicBool,
+    rows: &std::sync::mpsc::Sender<Rows>,
+    view: &Mutex<ViewKey>,
     ctx: &egui::Context,
-) -> Result<Summary, String> {
+) -> Result<(Summary, Option<Snapshot>), String> {
     let set = |f: &mut dyn FnMut(&mut Progress)| {
         f(&mut progress.lock().unwrap_or_else(PoisonError::into_inner));
         ctx.request_repaint();
     };
-    match work {
-        Work::Import { paths, group, .. } => Ok(crate::core::import::import_paths_with(
-            &mut lib,
-            paths,
-            *group,
-            |event| match event {
-                Event::Started { done, total, path } => set(&mut |p| {
-                    p.done = done;
-                    p.total = total;
-                    p.current = Some(path.to_path_buf());
-                }),
-                Event::Finished { done, total, .. } => set(&mut |p| {
-                    p.done = done;
-                    p.total = total;
-                }),
-            },
-            cancel,
-            write,
-        )),
+    let summary = match work {
+        Work::Import { paths, group, .. } => {
+            // The appended rows are read on a second connection of this
+            // thread, so the app can show them without a query of its own.
+            let mut appended = Appended::new(&lib, *group);
+            crate::core::import::import_paths_with(
+                &mut lib,
+                paths,
+                *group,
+                |event| match event {
+                    Event::Started { done, total, path } => set(&mut |p| {
+                        p.done = done;
+                        p.total = total;
+                        p.current = Some(path.to_path_buf());
+                    }),
+                    Event::Finished { done, total, .. } => {
+                        appended.send_if_due(rows, done == total);
+                        set(&mut |p| {
+                            p.done = done;
+                            p.total = total;
+                        })
+                    }
+                },
+                cancel,
+                write,
+            )
+        }
         Work::Sample => sample::create_portfolio(
             &mut lib,
             1200,
@@ -262,7 +343,70 @@ fn run(
             },
             cancel,
         )
-        .map_err(|e| e.to_string()),
+        .map_err(|e| e.to_string())?,
+    };
+    // What the app's view needs now, read here rather than on the UI thread
+    // (a 100,000-image group takes tens of milliseconds).
+    let key = *view.lock().unwrap_or_else(PoisonError::into_inner);
+    let (mut gallery, mut group) = (key.gallery, key.group);
+    let snapshot = match Data::load(&lib, &mut gallery, &mut group, key.inspected) {
+        Ok(data) => Some(Snapshot {
+            key,
+            gallery,
+            group,
+            data,
+        }),
+        Err(e) => {
+            log::warn!("could not read the library after the import: {e}");
+            None
+        }
+    };
+    Ok((summary, snapshot))
+}
+
+/// The rows an import appends to its group, read on a connection of the job's
+/// own and sent to the app in batches.
+struct Appended {
+    reader: Option<Library>,
+    group: GroupId,
+    last_key: Option<i64>,
+    sent: std::time::Instant,
+}
+
+impl Appended {
+    fn new(lib: &Library, group: GroupId) -> Self {
+        let reader = lib
+            .connect_again()
+            .map_err(|e| log::warn!("imported images will show when the import ends: {e}"))
+            .ok();
+        let last_key = reader
+            .as_ref()
+            .and_then(|r| images::last_key(r.conn(), group).ok().flatten());
+        Appended {
+            reader,
+            group,
+            last_key,
+            sent: std::time::Instant::now(),
+        }
+    }
+
+    /// Sends what was appended since the last batch, at most every
+    /// [`ROWS_EVERY`] unless `now`.
+    fn send_if_due(&mut self, rows: &std::sync::mpsc::Sender<Rows>, now: bool) {
+        let Some(reader) = &self.reader else { return };
+        if !now && self.sent.elapsed() < ROWS_EVERY {
+            return;
+        }
+        self.sent = std::time::Instant::now();
+        match images::group_images_after(reader.conn(), self.group, self.last_key) {
+            Ok(new) if !new.is_empty() => {
+                self.last_key = new.iter().map(|(k, _)| *k).max().or(self.last_key);
+                // The app may have closed.
+                let _ = rows.send(new);
+            }
+            Ok(_) => {}
+            Err(e) => log::warn!("could not read the imported rows: {e}"),
+        }
     }
 }
 

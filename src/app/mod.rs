@@ -232,8 +232,11 @@ pub struct FolioApp {
     viewer: bool,
     alt: inspector::AltEdit,
     drag: Option<grid::GridDrag>,
-    /// Files done when the snapshot was last reloaded during a job.
+    /// Files done when the snapshot was last reloaded during the sample job.
     reloaded_at: usize,
+    /// Counts the app's writes and snapshot reads: a job's snapshot read for
+    /// an older count is stale (see [`jobs::ViewKey`]).
+    generation: u64,
     /// How imports write files (the real writer, or a failing one for tests).
     write: std::sync::Arc<crate::core::import::WriteFn>,
 }
@@ -278,6 +281,7 @@ impl FolioApp {
             alt: inspector::AltEdit::default(),
             drag: None,
             reloaded_at: 0,
+            generation: 0,
             write: crate::core::import::writer_from_env(),
         };
         app.reload();
@@ -308,8 +312,8 @@ impl FolioApp {
     pub fn finish_jobs(&mut self) {
         let ctx = self.ctx.clone();
         while let Some(job) = self.job.take() {
-            let report = job.wait();
-            self.job_finished(&job.work, report);
+            let finished = job.wait();
+            self.job_finished(&job.work, finished);
             self.start_next_job(&ctx);
         }
     }
@@ -355,28 +359,49 @@ impl FolioApp {
         let mut gallery = self.view.gallery();
         let mut group = self.view.group();
         match Data::load(lib, &mut gallery, &mut group, self.selection.focus) {
-            Ok(data) => {
-                self.data = data;
-                self.view.gallery = gallery.map(|g| g.0);
-                self.view.group = group.map(|g| g.0);
-                let index = &self.data.index;
-                self.selection.ids.retain(|id| index.contains_key(id));
-                if self
-                    .selection
-                    .focus
-                    .is_some_and(|f| !index.contains_key(&f))
-                {
-                    self.selection.focus = None;
-                }
-                if self
-                    .selection
-                    .anchor
-                    .is_some_and(|f| !index.contains_key(&f))
-                {
-                    self.selection.anchor = None;
-                }
-            }
+            Ok(data) => self.adopt(data, gallery, group),
             Err(e) => self.error(format!("Could not read the library: {e}")),
+        }
+    }
+
+    /// Shows a snapshot read for the selection `gallery`/`group` (as
+    /// [`Data::load`] adjusted it); what is selected and gone is deselected.
+    fn adopt(&mut self, data: Data, gallery: Option<GalleryId>, group: Option<GroupId>) {
+        self.generation += 1;
+        let old = std::mem::replace(&mut self.data, data);
+        if old.images.len() > 10_000 {
+            // Freeing 100,000 rows takes milliseconds: not on this thread.
+            let _ = std::thread::Builder::new()
+                .name("folio-drop".into())
+                .spawn(move || drop(old));
+        }
+        self.view.gallery = gallery.map(|g| g.0);
+        self.view.group = group.map(|g| g.0);
+        let index = &self.data.index;
+        self.selection.ids.retain(|id| index.contains_key(id));
+        if self
+            .selection
+            .focus
+            .is_some_and(|f| !index.contains_key(&f))
+        {
+            self.selection.focus = None;
+        }
+        if self
+            .selection
+            .anchor
+            .is_some_and(|f| !index.contains_key(&f))
+        {
+            self.selection.anchor = None;
+        }
+    }
+
+    /// What the view shows now, for a job's closing snapshot.
+    fn view_key(&self) -> jobs::ViewKey {
+        jobs::ViewKey {
+            generation: self.generation,
+            gallery: self.view.gallery(),
+            group: self.view.group(),
+            inspected: self.selection.focus,
         }
     }
 
@@ -590,7 +615,8 @@ impl FolioApp {
             Err(e) => Err(e.clone()),
         };
         let write = std::sync::Arc::clone(&self.write);
-        match lib.and_then(|lib| jobs::Job::start(lib, work, write, ctx)) {
+        let view = self.view_key();
+        match lib.and_then(|lib| jobs::Job::start(lib, work, write, view, ctx)) {
             Ok(job) => self.job = Some(job),
             Err(e) => self.error(format!("Could not start the import: {e}")),
         }
@@ -598,27 +624,29 @@ impl FolioApp {
 
     fn poll_jobs(&mut self, ctx: &egui::Context) {
         if let Some(job) = &self.job {
-            if let Some(report) = job.finished() {
+            // Imported images show as they arrive, from rows the job read.
+            let rows = job.new_rows();
+            let into_shown = match &job.work {
+                Work::Import { group, .. } if self.view.group() == Some(*group) => Some(*group),
+                _ => None,
+            };
+            if let Some(group) = into_shown
+                && !rows.is_empty()
+            {
+                self.data.append_rows(group, rows);
+            }
+            if let Some(finished) = job.finished() {
                 let work = job.work.clone();
                 self.job = None;
-                self.job_finished(&work, report);
+                self.job_finished(&work, finished);
                 self.start_next_job(ctx);
             } else {
-                // Show imported images as they arrive: only the new rows of
-                // the shown group are read (the full snapshot comes at the end).
+                job.set_view(self.view_key());
                 let done = job.progress().done;
-                let into_shown = matches!(&job.work, Work::Import { group, .. } if self.view.group() == Some(*group));
-                let sample = matches!(&job.work, Work::Sample);
-                if done >= self.reloaded_at + 8 {
+                if matches!(&job.work, Work::Sample) && done >= self.reloaded_at + 8 {
+                    // A small library being built: show it growing.
                     self.reloaded_at = done;
-                    if into_shown && let (Ok(lib), Some(group)) = (&self.lib, self.view.group()) {
-                        if let Err(e) = self.data.append_new(lib, group) {
-                            log::warn!("could not read the new images: {e}");
-                        }
-                    } else if sample {
-                        // A small library being built: show it growing.
-                        self.reload();
-                    }
+                    self.reload();
                 }
             }
         }
@@ -651,8 +679,14 @@ impl FolioApp {
         }
     }
 
-    fn job_finished(&mut self, work: &Work, report: Report) {
-        self.reload();
+    fn job_finished(&mut self, work: &Work, finished: jobs::Finished) {
+        let jobs::Finished { report, snapshot } = finished;
+        // The job read the library after its last write; that snapshot is
+        // shown unless the view changed or the app wrote since.
+        match snapshot {
+            Some(s) if s.key == self.view_key() => self.adopt(s.data, s.gallery, s.group),
+            _ => self.reload(),
+        }
         if matches!(work, Work::Sample) {
             self.show_sample();
         }
@@ -694,6 +728,7 @@ impl FolioApp {
                 }
             }
         }
+        self.generation += 1;
         if reload {
             self.reload();
         }

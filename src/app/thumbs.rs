@@ -274,6 +274,7 @@ impl Drop for Thumbs {
 }
 
 fn worker(shared: &Shared, tx: &Sender<(Key, Result<ColorImage, String>)>, ctx: &egui::Context) {
+    pool::run_in_background();
     loop {
         let request = {
             let mut queue = shared.queue.lock().unwrap_or_else(PoisonError::into_inner);

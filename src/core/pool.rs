@@ -21,6 +21,18 @@ pub fn panic_message(panic: &(dyn std::any::Any + Send)) -> String {
         .unwrap_or_else(|| "unknown panic".into())
 }
 
+/// Lowers the calling thread's scheduling priority to the least (Linux: nice
+/// 19 for this thread alone), for work that runs beside the UI: thumbnail
+/// workers, imports. With two cores and three busy workers the UI thread
+/// would otherwise wait out their time slices in the middle of a frame. Best
+/// effort: where the system refuses, the thread keeps its priority.
+pub fn run_in_background() {
+    use thread_priority::{ThreadPriority, set_current_thread_priority};
+    if let Err(e) = set_current_thread_priority(ThreadPriority::Min) {
+        log::debug!("could not lower a worker thread's priority: {e:?}");
+    }
+}
+
 /// How many workers to use: one per core.
 pub fn default_workers() -> usize {
     std::thread::available_parallelism().map_or(1, |n| n.get())
@@ -59,6 +71,7 @@ pub fn map_ordered<T: Sync, R: Send>(
             let spawned = std::thread::Builder::new()
                 .name(format!("{name}-{w}"))
                 .spawn_scoped(scope, move || {
+                    run_in_background();
                     while let Some(index) = claim(state, turn, items.len(), window) {
                         let item = &items[index];
                         let result =
@@ -145,6 +158,26 @@ impl Drop for Release<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn background_work_runs_at_the_lowest_priority_and_only_that_thread() {
+        fn nice() -> String {
+            let stat = std::fs::read_to_string("/proc/thread-self/stat").unwrap();
+            // After the command name: the state is field 3, the nice value field 19.
+            let rest = &stat[stat.rfind(')').unwrap() + 2..];
+            rest.split_whitespace().nth(16).unwrap().to_string()
+        }
+        let before = nice();
+        let worker = std::thread::spawn(|| {
+            run_in_background();
+            nice()
+        })
+        .join()
+        .unwrap();
+        assert_eq!(worker, "19");
+        assert_eq!(nice(), before, "the calling thread keeps its priority");
+    }
     use std::sync::atomic::{AtomicUsize, Ordering};
 
     #[test]
