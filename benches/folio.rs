@@ -6,7 +6,7 @@
 //! ```sh
 //! cargo bench --bench folio                 # default corpus sizes
 //! FOLIO_BENCH_SCALE=2 cargo bench --bench folio   # twice the files
-//! FOLIO_BENCH_ONLY=grid cargo bench --bench folio # only the app's frames (or: files)
+//! FOLIO_BENCH_ONLY=grid cargo bench --bench folio # only the app's frames (or: files, db)
 //! ```
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // ok: a benchmark fails loudly
 
@@ -357,17 +357,17 @@ fn peak_rss_mb() -> u64 {
 
 fn main() {
     let only = std::env::var("FOLIO_BENCH_ONLY").unwrap_or_default();
-    if only != "grid" {
+    if only != "grid" && only != "db" {
         files_bench();
     }
-    if only != "files" {
+    if only != "files" && only != "db" {
         grid_bench();
+    }
+    if only != "files" && only != "grid" {
+        db_bench();
     }
     println!();
     println!("Peak RSS of the benchmark process: {} MB.", peak_rss_mb());
-    println!(
-        "Database at scale (open, ordered listing, moves at 10k/100k): `cargo run --release --example scale`."
-    );
 }
 
 fn files_bench() {
@@ -477,6 +477,94 @@ fn grid_bench() {
             ms(mv),
             ms(idle),
             ms(during)
+        );
+    }
+}
+
+/// Picks the images of one move, given a random number below its argument.
+type Pick<'a> = dyn FnMut(&mut dyn FnMut(usize) -> usize) -> Vec<folio::core::ImageId> + 'a;
+
+/// The database at scale, on synthetic groups of 10,000 and 100,000 images:
+/// open, ordered listing, and moves as the app makes them (each its own
+/// transaction, checkpoints in the background, drop before a random image).
+fn db_bench() {
+    println!();
+    println!(
+        "| database | open (incl. quick_check) | ordered ids | ordered rows | move 1 image p50 / p99 | move 100 adjacent p50 / p99 | move 100 scattered p50 / p99 |"
+    );
+    println!("| --- | --- | --- | --- | --- | --- | --- |");
+    for n in [10_000u64, 100_000] {
+        let dir = tempfile::tempdir().unwrap();
+        let group = {
+            let mut lib = Library::open(dir.path()).unwrap();
+            let store = lib.store();
+            lib.write(|tx| {
+                let g = catalog::create_group(tx, "Decade", None)?;
+                sample::placeholder_images(tx, store, g, 0..n)?;
+                Ok(g)
+            })
+            .unwrap()
+        };
+        let t = Instant::now();
+        let mut lib = Library::open(dir.path()).unwrap();
+        let open = t.elapsed();
+        lib.checkpoint_in_background();
+        let t = Instant::now();
+        let ids = folio::core::images::group_image_ids(lib.conn(), group).unwrap();
+        let list_ids = t.elapsed();
+        let t = Instant::now();
+        let rows = folio::core::images::group_images(lib.conn(), group).unwrap();
+        let list_rows = t.elapsed();
+        assert_eq!(rows.len() as u64, n);
+        drop(rows);
+        let mut rng = 0x2545_F491_4F6C_DD1Du64;
+        let mut next = move |bound: usize| {
+            rng ^= rng << 13;
+            rng ^= rng >> 7;
+            rng ^= rng << 17;
+            (rng % bound as u64) as usize
+        };
+        let mut moves = |pick: &mut Pick, rounds: usize| {
+            let mut times = Vec::with_capacity(rounds);
+            for _ in 0..rounds {
+                let picked = pick(&mut next);
+                let before = ids.get(next(ids.len() + 1)).copied();
+                let t = Instant::now();
+                lib.write(|tx| folio::core::images::move_images_before(tx, group, &picked, before))
+                    .unwrap();
+                times.push(t.elapsed());
+            }
+            (percentile(&mut times, 0.5), percentile(&mut times, 0.99))
+        };
+        let one = moves(&mut |next| vec![ids[next(ids.len())]], 1000);
+        let adjacent = moves(
+            &mut |next| {
+                let start = next(ids.len() - 100);
+                ids[start..start + 100].to_vec()
+            },
+            200,
+        );
+        let scattered = moves(
+            &mut |next| (0..100).map(|_| ids[next(ids.len())]).collect(),
+            200,
+        );
+        let check = folio::core::images::group_image_ids(lib.conn(), group).unwrap();
+        let (mut a, mut b) = (check, ids.clone());
+        a.sort();
+        b.sort();
+        assert_eq!(a, b, "a move lost or duplicated an image");
+        let ms = |d: Duration| format!("{:.2} ms", d.as_secs_f64() * 1e3);
+        println!(
+            "| {n} images | {} | {} | {} | {} / {} | {} / {} | {} / {} |",
+            ms(open),
+            ms(list_ids),
+            ms(list_rows),
+            ms(one.0),
+            ms(one.1),
+            ms(adjacent.0),
+            ms(adjacent.1),
+            ms(scattered.0),
+            ms(scattered.1)
         );
     }
 }

@@ -1284,7 +1284,11 @@ impl FolioApp {
 /// restored (when the database itself was refused).
 fn open_library(root: &std::path::Path) -> (Result<Library, String>, Option<PathBuf>) {
     match Library::open(root) {
-        Ok(lib) => (Ok(lib), None),
+        Ok(mut lib) => {
+            // The app's writes (a drag-reorder) never pay for a checkpoint.
+            lib.checkpoint_in_background();
+            (Ok(lib), None)
+        }
         Err(e) => {
             let backup = match &e {
                 crate::core::Error::RefusedWithBackup { backup, .. } => Some(backup.clone()),
