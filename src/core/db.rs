@@ -121,6 +121,25 @@ pub fn configure(conn: &Connection, wal: bool) -> Result<()> {
     Ok(())
 }
 
+/// Another connection to a database this process has already opened with
+/// [`open_existing`] (checked and brought up to date): the pragmas only, no
+/// second `quick_check` (140 ms at 100,000 images).
+pub fn open_again(path: &Path) -> Result<Connection> {
+    let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
+        | OpenFlags::SQLITE_OPEN_NO_MUTEX
+        | OpenFlags::SQLITE_OPEN_URI;
+    let conn = Connection::open_with_flags(path, flags)?;
+    configure(&conn, true)?;
+    let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    if version != SCHEMA_VERSION {
+        return Err(Error::NotALibrary {
+            path: path.to_path_buf(),
+            reason: format!("its schema version changed to {version} while it was open"),
+        });
+    }
+    Ok(conn)
+}
+
 /// `PRAGMA quick_check`: the cheap structural check run at every open.
 fn quick_check(conn: &Connection) -> std::result::Result<(), String> {
     let result: String = conn

@@ -183,7 +183,7 @@ impl Library {
     /// process (an import running beside the UI). It shares this process's
     /// lock; it makes no backup and clears nothing.
     pub fn connect_again(&self) -> Result<Self> {
-        let conn = db::open_existing(&self.db_path(), |_, _| Ok(()))?;
+        let conn = db::open_again(&self.db_path())?;
         Self::with_connection(self.root.clone(), conn, Arc::clone(&self.lock))
     }
 
@@ -198,7 +198,7 @@ impl Library {
         if self.checkpointer.is_some() {
             return;
         }
-        let other = match db::open_existing(&self.db_path(), |_, _| Ok(())) {
+        let other = match db::open_again(&self.db_path()) {
             Ok(conn) => conn,
             Err(e) => {
                 log::warn!("checkpoints stay on the writing thread: {e}");
