@@ -245,13 +245,7 @@ fn grid_frames(n: usize) -> (Duration, Duration, Duration, Duration, Duration, D
     h.step();
     let mut times = Vec::new();
     for _ in 0..400 {
-        h.event(egui::Event::MouseWheel {
-            unit: egui::MouseWheelUnit::Point,
-            delta: egui::vec2(0.0, -600.0),
-            phase: egui::TouchPhase::Move,
-            source: egui::MouseWheelSource::Unknown,
-            modifiers: egui::Modifiers::NONE,
-        });
+        h.event(wheel(-600.0));
         let t = Instant::now();
         h.step();
         times.push(t.elapsed());
@@ -323,23 +317,28 @@ fn scroll_paced(
     frames: usize,
     mut go: impl FnMut(&egui_kittest::Harness<'_, folio::app::FolioApp>) -> bool,
 ) -> Vec<Duration> {
-    use eframe::egui;
     let mut times = Vec::new();
     while times.len() < frames && go(h) {
         let down = (times.len() / 20) % 2 == 0;
-        h.event(egui::Event::MouseWheel {
-            unit: egui::MouseWheelUnit::Point,
-            delta: egui::vec2(0.0, if down { -300.0 } else { 300.0 }),
-            phase: egui::TouchPhase::Move,
-            source: egui::MouseWheelSource::Unknown,
-            modifiers: egui::Modifiers::NONE,
-        });
+        h.event(wheel(if down { -300.0 } else { 300.0 }));
         let t = Instant::now();
         h.step();
         times.push(t.elapsed());
         std::thread::sleep(Duration::from_millis(16));
     }
     times
+}
+
+/// The mouse wheel turned by `dy` points (negative: down the grid).
+fn wheel(dy: f32) -> eframe::egui::Event {
+    use eframe::egui;
+    egui::Event::MouseWheel {
+        unit: egui::MouseWheelUnit::Point,
+        delta: egui::vec2(0.0, dy),
+        phase: egui::TouchPhase::Move,
+        source: egui::MouseWheelSource::Unknown,
+        modifiers: egui::Modifiers::NONE,
+    }
 }
 
 fn peak_rss_mb() -> u64 {
