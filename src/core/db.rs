@@ -43,6 +43,11 @@ pub fn open_or_create(
     open_existing(path, before_upgrade)
 }
 
+/// Read-write but never create: the file must be the one we looked at.
+const EXISTING: OpenFlags = OpenFlags::SQLITE_OPEN_READ_WRITE
+    .union(OpenFlags::SQLITE_OPEN_NO_MUTEX)
+    .union(OpenFlags::SQLITE_OPEN_URI);
+
 /// Opens an existing database: refuses it unless it is a Folio database of this
 /// or an older version, and steps an older one forward — after calling
 /// `before_upgrade(conn, old_version)`, which makes the backup; if it fails,
@@ -58,11 +63,7 @@ pub fn open_existing(
             reason: "the file is empty".into(),
         });
     }
-    // Open read-write but never create: the file must be the one we looked at.
-    let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
-        | OpenFlags::SQLITE_OPEN_NO_MUTEX
-        | OpenFlags::SQLITE_OPEN_URI;
-    let mut conn = Connection::open_with_flags(path, flags)?;
+    let mut conn = Connection::open_with_flags(path, EXISTING)?;
     let not_a_library = |reason: String| Error::NotALibrary {
         path: path.to_path_buf(),
         reason,
@@ -125,10 +126,7 @@ pub fn configure(conn: &Connection, wal: bool) -> Result<()> {
 /// [`open_existing`] (checked and brought up to date): the pragmas only, no
 /// second `quick_check` (140 ms at 100,000 images).
 pub fn open_again(path: &Path) -> Result<Connection> {
-    let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
-        | OpenFlags::SQLITE_OPEN_NO_MUTEX
-        | OpenFlags::SQLITE_OPEN_URI;
-    let conn = Connection::open_with_flags(path, flags)?;
+    let conn = Connection::open_with_flags(path, EXISTING)?;
     configure(&conn, true)?;
     let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
     if version != SCHEMA_VERSION {

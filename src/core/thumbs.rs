@@ -329,11 +329,12 @@ mod libjpeg {
     }
 }
 
-/// Whether a `w`×`h` JPEG is decoded scaled (by jpeg-decoder) for a `size`
-/// thumbnail: only when 1/8 still covers it. jpeg-decoder's scaled decode
-/// beats zune-jpeg's full decode only there (measured with `cargo bench`: a
-/// 24 MP JPEG 15.9/s against 12.5/s; a 1080p one, which allows only 1/4 for
-/// 256 px, 120/s against 177/s).
+/// Whether a `w`×`h` JPEG can be decoded at 1/8 for a `size` thumbnail. The
+/// import's validating decode takes the scaled path only then (zune-jpeg's
+/// full decode, which it otherwise uses, refuses more damaged files); without
+/// the `libjpeg` feature the thumbnailer uses jpeg-decoder only then (measured
+/// with `cargo bench`: a 24 MP JPEG 15.9/s against zune's 12.5/s, a 1080p
+/// one, 1/4 only, 120/s against 177/s).
 pub fn scales_by_eighth(w: u32, h: u32, size: u32) -> bool {
     let (tw, th) = fit(w, h, size);
     tw * 8 <= w && th * 8 <= h
