@@ -13,7 +13,7 @@ use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use folio::app::FolioApp;
 use folio::core::images::Format;
-use folio::core::{GroupId, Library, catalog, images, sample};
+use folio::core::{GroupId, Library, catalog, images, sample, thumbs};
 
 /// A file dropped from the file manager.
 #[derive(Debug)]
@@ -734,7 +734,16 @@ fn an_image_whose_file_went_bad_shows_why_instead_of_crashing() {
     let img = &images::group_images(lib(&h).conn(), group_id(&h, "Damaged")).unwrap()[0];
     std::fs::write(lib(&h).file_path(&img.filename), b"garbage").unwrap();
     // …and lose its thumbnails, made at import, so they must be made again.
-    std::fs::remove_dir_all(lib(&h).store_root().join(folio::core::thumbs::THUMBS_DIR)).unwrap();
+    // (File by file: the workers may be writing other thumbnails meanwhile.)
+    for size in [thumbs::SMALL, thumbs::LARGE] {
+        for alpha in [false, true] {
+            let path = thumbs::thumb_path(lib(&h).store_root(), &img.content_hash, size, alpha);
+            match std::fs::remove_file(&path) {
+                Err(e) if e.kind() != std::io::ErrorKind::NotFound => panic!("{path:?}: {e}"),
+                _ => {}
+            }
+        }
+    }
     let n = names(&paths);
     click_image(&mut h, &n[0], Modifiers::NONE);
     let mut shown = false;
