@@ -17,6 +17,8 @@ pub struct Data {
     pub groups: Vec<Group>,
     /// Types for the type picker: the seed's first, then the artist's own.
     pub types: Vec<String>,
+    /// The group whose images [`Data::images`] holds.
+    pub shown: Option<GroupId>,
     /// The selected group's images, in order.
     pub images: Vec<Image>,
     /// Position of each image of [`Data::images`].
@@ -37,6 +39,21 @@ impl Data {
         group: &mut Option<GroupId>,
         inspected: Option<ImageId>,
     ) -> Result<Data> {
+        Data::load_keeping(lib, gallery, group, inspected, None)
+    }
+
+    /// [`Data::load`], taking the shown group's images from `old` when it
+    /// showed the same group: after an edit that cannot have changed them (a
+    /// rename, a link, a type, or one mirrored in memory), which would
+    /// otherwise re-read up to 100,000 rows on the UI thread. `old` keeps
+    /// everything when an error is returned.
+    pub fn load_keeping(
+        lib: &Library,
+        gallery: &mut Option<GalleryId>,
+        group: &mut Option<GroupId>,
+        inspected: Option<ImageId>,
+        old: Option<&mut Data>,
+    ) -> Result<Data> {
         let conn = lib.conn();
         let galleries = catalog::list_galleries(conn)?;
         if gallery.is_some_and(|g| !galleries.iter().any(|x| x.id == g)) {
@@ -54,29 +71,87 @@ impl Data {
         if group.is_none() {
             *group = links.first().map(|l| l.group);
         }
-        let (images, last_key) = match group {
-            Some(g) => (images::group_images(conn, *g)?, images::last_key(conn, *g)?),
-            None => (Vec::new(), None),
+        let types = catalog::known_types(conn)?;
+        let Some(g) = *group else {
+            return Ok(Data {
+                galleries,
+                links,
+                groups,
+                types,
+                ..Data::default()
+            });
         };
-        let index = images
-            .iter()
-            .enumerate()
-            .map(|(i, img)| (img.id, i))
-            .collect();
-        let usage = match inspected {
-            Some(id) if images.iter().any(|i| i.id == id) => Some((id, images::usage(conn, id)?)),
-            _ => None,
+        let (images, index, last_key) = match old {
+            Some(old) if old.shown == Some(g) => {
+                let usage = inspected_usage(lib, inspected, &old.index)?;
+                return Ok(Data {
+                    galleries,
+                    links,
+                    groups,
+                    types,
+                    shown: Some(g),
+                    images: std::mem::take(&mut old.images),
+                    index: std::mem::take(&mut old.index),
+                    usage,
+                    last_key: old.last_key,
+                });
+            }
+            _ => {
+                let images = images::group_images(conn, g)?;
+                let index = images
+                    .iter()
+                    .enumerate()
+                    .map(|(i, img)| (img.id, i))
+                    .collect();
+                (images, index, images::last_key(conn, g)?)
+            }
         };
         Ok(Data {
             galleries,
             links,
             groups,
-            types: catalog::known_types(conn)?,
+            types,
+            shown: Some(g),
+            usage: inspected_usage(lib, inspected, &index)?,
             images,
             index,
-            usage,
             last_key,
         })
+    }
+
+    /// Mirrors a committed removal of images from the shown group (or from
+    /// the library): they leave [`Data::images`] without re-reading the rest.
+    /// The counts and covers come with the catalogue, re-read after it.
+    pub fn remove_local(&mut self, ids: &[ImageId]) {
+        let gone: std::collections::HashSet<ImageId> = ids.iter().copied().collect();
+        let Some(first) = ids.iter().filter_map(|id| self.index.get(id)).min().copied() else {
+            return;
+        };
+        for id in &gone {
+            self.index.remove(id);
+        }
+        let mut kept = first;
+        for i in first..self.images.len() {
+            if gone.contains(&self.images[i].id) {
+                continue;
+            }
+            self.images.swap(kept, i);
+            self.index.insert(self.images[kept].id, kept);
+            kept += 1;
+        }
+        self.images.truncate(kept);
+        if self.usage.as_ref().is_some_and(|(id, _)| gone.contains(id)) {
+            self.usage = None;
+        }
+    }
+
+    /// Puts a re-read row of a shown image in place (its alt text changed).
+    pub fn replace_local(&mut self, img: Image) {
+        if let Some(&i) = self.index.get(&img.id)
+            && let Some(slot) = self.images.get_mut(i)
+        {
+            *slot = img;
+        }
     }
 
     /// Adds rows appended to the shown `group` since the snapshot (an import
@@ -127,9 +202,22 @@ impl Data {
     /// `before`, or to the end), as `images::move_images_before` did it in the
     /// database: the moved images keep their relative order.
     pub fn move_local(&mut self, ids: &[ImageId], before: Option<ImageId>) {
-        if self.move_block(ids, before) {
-            return;
+        if !self.move_block(ids, before) {
+            self.move_scattered(ids, before);
         }
+        // The first image is the group's cover in the sidebar.
+        let first = self.images.first().map(|i| i.id);
+        if let Some(g) = self.shown {
+            for group in self.groups.iter_mut().filter(|x| x.id == g) {
+                group.cover = first;
+            }
+            for link in self.links.iter_mut().filter(|l| l.group == g) {
+                link.cover = first;
+            }
+        }
+    }
+
+    fn move_scattered(&mut self, ids: &[ImageId], before: Option<ImageId>) {
         let moving: std::collections::HashSet<ImageId> = ids.iter().copied().collect();
         let mut moved = Vec::with_capacity(moving.len());
         let mut rest = Vec::with_capacity(self.images.len());
@@ -207,6 +295,18 @@ impl Data {
     /// Whether the library holds nothing at all yet.
     pub fn is_empty(&self) -> bool {
         self.galleries.is_empty() && self.groups.is_empty()
+    }
+}
+
+/// Where the inspected image is used, when it is in the shown group.
+fn inspected_usage(
+    lib: &Library,
+    inspected: Option<ImageId>,
+    index: &HashMap<ImageId, usize>,
+) -> Result<Option<(ImageId, Usage)>> {
+    match inspected {
+        Some(id) if index.contains_key(&id) => Ok(Some((id, images::usage(lib.conn(), id)?))),
+        _ => Ok(None),
     }
 }
 
@@ -296,7 +396,100 @@ mod tests {
             for (i, id) in mem.iter().enumerate() {
                 assert_eq!(data.index[id], i);
             }
+            let cover = catalog::group(lib.conn(), group).unwrap().cover;
+            assert_eq!(data.group(group).unwrap().cover, cover, "round {round}");
         }
+    }
+
+    /// Everything a snapshot shows, to compare a mirrored one with a fresh read.
+    fn shown(data: &Data) -> String {
+        format!(
+            "{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{:?}",
+            data.galleries,
+            data.links,
+            data.groups,
+            data.types,
+            data.shown,
+            data.images,
+            data.usage.as_ref().map(|(id, u)| (id, &u.groups, &u.links))
+        )
+    }
+
+    #[test]
+    fn edits_mirrored_in_memory_match_a_fresh_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut lib = Library::open(dir.path()).unwrap();
+        let store = lib.store();
+        let (show, walls, desk) = lib
+            .write(|tx| {
+                let show = catalog::create_gallery(tx, "Show", None)?;
+                let walls = catalog::create_group(tx, "Walls", None)?;
+                let desk = catalog::create_group(tx, "Desk", None)?;
+                catalog::attach(tx, show, walls, "main_exhibit")?;
+                catalog::attach(tx, show, desk, "sketches")?;
+                sample::placeholder_images(tx, store, walls, 0..40)?;
+                Ok((show, walls, desk))
+            })
+            .unwrap();
+        let ids = images::group_image_ids(lib.conn(), walls).unwrap();
+        lib.write(|tx| images::add_images(tx, desk, &ids[..10], None).map(drop))
+            .unwrap();
+        let (mut gallery, mut group) = (Some(show), Some(walls));
+        let inspected = Some(ids[5]);
+        let mut data = Data::load(&lib, &mut gallery, &mut group, inspected).unwrap();
+        let fresh = |lib: &Library| {
+            let (mut gallery, mut group) = (Some(show), Some(walls));
+            shown(&Data::load(lib, &mut gallery, &mut group, inspected).unwrap())
+        };
+        let kept = |lib: &Library, data: &mut Data| {
+            let (mut gallery, mut group) = (Some(show), Some(walls));
+            Data::load_keeping(lib, &mut gallery, &mut group, inspected, Some(data)).unwrap()
+        };
+
+        // Removed from the group: the first one (the cover), and a scattered few.
+        let gone = [ids[0], ids[7], ids[8], ids[30], ids[39]];
+        lib.write(|tx| images::remove_images(tx, walls, &gone).map(drop))
+            .unwrap();
+        data.remove_local(&gone);
+        data = kept(&lib, &mut data);
+        assert_eq!(shown(&data), fresh(&lib));
+        for (i, img) in data.images.iter().enumerate() {
+            assert_eq!(data.index[&img.id], i);
+        }
+        assert!(!data.index.contains_key(&ids[7]));
+
+        // Renamed, retyped, and an alt text: rows kept, the rest re-read.
+        lib.write(|tx| {
+            catalog::rename_group(tx, walls, "Main wall")?;
+            catalog::change_type(tx, show, desk, "sketches", "studies")?;
+            images::set_alt_text(tx, ids[5], Some("  A heron, at dusk "))
+        })
+        .unwrap();
+        data.replace_local(images::image(lib.conn(), ids[5]).unwrap());
+        data = kept(&lib, &mut data);
+        assert_eq!(shown(&data), fresh(&lib));
+        assert_eq!(
+            data.image(ids[5]).unwrap().alt_text.as_deref(),
+            Some("A heron, at dusk")
+        );
+
+        // Deleted from the library, the inspected image among them.
+        let gone = [ids[5], ids[20]];
+        images::delete_images(&mut lib, &gone).unwrap();
+        data.remove_local(&gone);
+        assert!(data.usage.is_none());
+        data = kept(&lib, &mut data);
+        assert_eq!(shown(&data), fresh(&lib));
+
+        // Another group shown: its rows are read, not taken from the old one.
+        let (mut gallery, mut group) = (Some(show), Some(desk));
+        let other =
+            Data::load_keeping(&lib, &mut gallery, &mut group, None, Some(&mut data)).unwrap();
+        assert_eq!(
+            other.images.iter().map(|i| i.id).collect::<Vec<_>>(),
+            images::group_image_ids(lib.conn(), desk).unwrap()
+        );
+        assert_eq!(data.images.len(), 33, "the old snapshot still holds its rows");
     }
 
     #[test]

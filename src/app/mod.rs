@@ -179,6 +179,29 @@ enum Undo {
     },
 }
 
+/// What an applied action did to the shown group's rows, in memory.
+enum Mirror {
+    /// A reorder, mirrored with [`Data::move_local`].
+    Move(Vec<ImageId>, Option<ImageId>),
+    /// Images gone from the shown group (or from the library).
+    Remove(Vec<ImageId>),
+    /// One image's row changed: it is re-read alone.
+    Row(ImageId),
+    /// Nothing: the action leaves the shown group's rows as they are.
+    Unchanged,
+    /// Anything (undo): the group is read again.
+    None,
+}
+
+/// What the snapshot needs after a frame's actions, least first.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Refresh {
+    None,
+    /// Galleries, groups, links and counts; the shown rows are kept.
+    Catalog,
+    All,
+}
+
 /// A message in the status bar.
 #[derive(Clone, Debug)]
 pub struct Notice {
@@ -355,10 +378,18 @@ impl FolioApp {
 
     /// Re-reads the snapshot for the current selection.
     fn reload(&mut self) {
+        self.refresh(false);
+    }
+
+    /// Re-reads the library for the current view. With `keep_images`, the
+    /// shown group's rows are kept when the view still shows that group: the
+    /// edit could not have changed them, or was mirrored in memory.
+    fn refresh(&mut self, keep_images: bool) {
         let Ok(lib) = &self.lib else { return };
         let mut gallery = self.view.gallery();
         let mut group = self.view.group();
-        match Data::load(lib, &mut gallery, &mut group, self.selection.focus) {
+        let old = keep_images.then_some(&mut self.data);
+        match Data::load_keeping(lib, &mut gallery, &mut group, self.selection.focus, old) {
             Ok(data) => self.adopt(data, gallery, group),
             Err(e) => self.error(format!("Could not read the library: {e}")),
         }
@@ -709,28 +740,59 @@ impl FolioApp {
         if actions.is_empty() {
             return;
         }
-        // A reorder of the shown group is mirrored in memory: reloading a
-        // 100,000-image group after every drag would stall that frame.
-        let mut reload = false;
+        // Re-reading a 100,000-image group after an edit would stall that
+        // frame, so what an edit does to the shown group's rows is mirrored
+        // in memory, and only the catalogue (names, links, counts) is re-read.
+        let mut refresh = Refresh::None;
         for action in actions {
+            let shown = self.data.shown;
             let mirror = match &action {
-                Action::MoveImages { group, ids, before } if self.view.group() == Some(*group) => {
-                    Some((ids.clone(), *before))
+                Action::MoveImages { group, ids, before } if shown == Some(*group) => {
+                    Mirror::Move(ids.clone(), *before)
                 }
-                _ => None,
+                Action::RemoveFromGroup { group, ids } if shown == Some(*group) => {
+                    Mirror::Remove(ids.clone())
+                }
+                Action::DeleteImages(ids) => Mirror::Remove(ids.clone()),
+                Action::SetAltText(id, _) => Mirror::Row(*id),
+                Action::Undo => Mirror::None,
+                _ => Mirror::Unchanged,
             };
-            match (self.apply_one(action, ctx), mirror) {
-                (Ok(()), Some((ids, before))) => self.data.move_local(&ids, before),
-                (Ok(()), None) => reload = true,
-                (Err(e), _) => {
-                    reload = true;
+            let needs = match self.apply_one(action, ctx) {
+                Err(e) => {
                     self.error(e);
+                    Refresh::All
                 }
-            }
+                Ok(()) => match mirror {
+                    Mirror::Move(ids, before) => {
+                        self.data.move_local(&ids, before);
+                        Refresh::None
+                    }
+                    Mirror::Remove(ids) => {
+                        self.data.remove_local(&ids);
+                        Refresh::Catalog
+                    }
+                    Mirror::Row(id) => match &self.lib {
+                        Ok(lib) => match images::image(lib.conn(), id) {
+                            Ok(img) => {
+                                self.data.replace_local(img);
+                                Refresh::Catalog
+                            }
+                            Err(_) => Refresh::All,
+                        },
+                        Err(_) => Refresh::All,
+                    },
+                    Mirror::Unchanged => Refresh::Catalog,
+                    Mirror::None => Refresh::All,
+                },
+            };
+            refresh = refresh.max(needs);
         }
         self.generation += 1;
-        if reload {
-            self.reload();
+        match refresh {
+            Refresh::None => {}
+            Refresh::Catalog => self.refresh(true),
+            Refresh::All => self.refresh(false),
         }
     }
 
