@@ -15,6 +15,7 @@ use std::process::Command;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
+use egui_kittest::kittest::Queryable;
 use folio::core::images::Format;
 use folio::core::{Library, catalog, import, pool, sample, thumbs};
 
@@ -207,8 +208,7 @@ impl eframe::egui::DroppedFile for Dropped {
     }
 }
 
-#[allow(clippy::type_complexity)]
-fn grid_frames(n: usize) -> (Duration, Duration, Duration, Duration, Duration, Duration) {
+fn grid_frames(n: usize) -> Frames {
     use eframe::egui;
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path().to_path_buf();
@@ -253,24 +253,41 @@ fn grid_frames(n: usize) -> (Duration, Duration, Duration, Duration, Duration, D
     let p50 = percentile(&mut times, 0.5);
     let p99 = percentile(&mut times, 0.99);
     // A move, by keyboard on the first visible image: the frame that applies it.
-    h.event(egui::Event::Key {
-        key: egui::Key::ArrowRight,
-        physical_key: None,
-        pressed: true,
-        repeat: false,
-        modifiers: egui::Modifiers::NONE,
-    });
+    h.event(key(egui::Key::ArrowRight, egui::Modifiers::NONE));
     h.step();
-    h.event(egui::Event::Key {
-        key: egui::Key::ArrowRight,
-        physical_key: None,
-        pressed: true,
-        repeat: false,
-        modifiers: egui::Modifiers::ALT,
-    });
+    h.event(key(egui::Key::ArrowRight, egui::Modifiers::ALT));
     let t = Instant::now();
     h.step();
     let move_frame = t.elapsed();
+    // Removing that image from the group (Delete), then renaming the gallery:
+    // edits whose frame must not read the group again.
+    h.event(key(egui::Key::Delete, egui::Modifiers::NONE));
+    let removal_frame = slowest_of_steps(&mut h, 3);
+    assert_eq!(
+        h.state().data.images.len(),
+        n - 1,
+        "the removal was applied"
+    );
+    h.get_by_role_and_label(egui::Role::Button, "Decade")
+        .click_secondary();
+    h.run_steps(3);
+    h.get_by_label("Rename or describe…").click();
+    h.run_steps(3);
+    h.get_by_label("Gallery name").click();
+    h.run_steps(2);
+    h.event(key(egui::Key::A, egui::Modifiers::COMMAND));
+    h.get_by_label("Gallery name").type_text("A decade");
+    h.run_steps(2);
+    h.get_by_label("Save").click();
+    let rename_frame = slowest_of_steps(&mut h, 3);
+    assert!(
+        h.state()
+            .data
+            .galleries
+            .iter()
+            .any(|g| g.name == "A decade"),
+        "the rename was applied"
+    );
     // The baseline: the same scrolling, at the same pace, with no import.
     let idle = scroll_paced(&mut h, 120, |_| true);
     // Frames while 1,000 files are dropped and imported into the shown group.
@@ -300,14 +317,28 @@ fn grid_frames(n: usize) -> (Duration, Duration, Duration, Duration, Duration, D
             &sorted[sorted.len().saturating_sub(8)..]
         );
     }
-    (
+    Frames {
         first,
         p50,
         p99,
         move_frame,
-        percentile(&mut idle.clone(), 0.99),
-        percentile(&mut during.clone(), 0.99),
-    )
+        removal_frame,
+        rename_frame,
+        idle: percentile(&mut idle.clone(), 0.99),
+        during: percentile(&mut during.clone(), 0.99),
+    }
+}
+
+/// What [`grid_frames`] measures.
+struct Frames {
+    first: Duration,
+    p50: Duration,
+    p99: Duration,
+    move_frame: Duration,
+    removal_frame: Duration,
+    rename_frame: Duration,
+    idle: Duration,
+    during: Duration,
 }
 
 /// Frames while the wheel scrolls up and down through the grid at a
@@ -327,6 +358,29 @@ fn scroll_paced(
         std::thread::sleep(Duration::from_millis(16));
     }
     times
+}
+
+/// A key pressed with `modifiers`.
+fn key(key: eframe::egui::Key, modifiers: eframe::egui::Modifiers) -> eframe::egui::Event {
+    eframe::egui::Event::Key {
+        key,
+        physical_key: None,
+        pressed: true,
+        repeat: false,
+        modifiers,
+    }
+}
+
+/// The slowest of the next `n` frames: the one that applied what came before.
+fn slowest_of_steps(h: &mut egui_kittest::Harness<'_, folio::app::FolioApp>, n: usize) -> Duration {
+    (0..n)
+        .map(|_| {
+            let t = Instant::now();
+            h.step();
+            t.elapsed()
+        })
+        .max()
+        .unwrap_or_default()
 }
 
 /// The mouse wheel turned by `dy` points (negative: down the grid).
@@ -458,24 +512,26 @@ fn files_bench() {
 fn grid_bench() {
     println!();
     println!(
-        "| grid (headless frames) | open to first frame | scroll frame p50 | scroll frame p99 | frame applying a move | idle frame p99 | frame p99 during a 1,000-file import |"
+        "| grid (headless frames) | open to first frame | scroll frame p50 | scroll frame p99 | frame applying a move | … a removal | … a gallery's rename | paced scroll p99, idle | paced scroll p99 during a 1,000-file import |"
     );
-    println!("| --- | --- | --- | --- | --- | --- | --- |");
+    println!("| --- | --- | --- | --- | --- | --- | --- | --- | --- |");
     let sizes: Vec<usize> = std::env::var("FOLIO_BENCH_GRID")
         .ok()
         .map(|v| v.split(',').filter_map(|n| n.trim().parse().ok()).collect())
         .unwrap_or_else(|| vec![1_000, 10_000, 100_000]);
     for n in sizes {
-        let (first, p50, p99, mv, idle, during) = grid_frames(n);
+        let f = grid_frames(n);
         let ms = |d: Duration| format!("{:.2} ms", d.as_secs_f64() * 1e3);
         println!(
-            "| {n} images | {} | {} | {} | {} | {} | {} |",
-            ms(first),
-            ms(p50),
-            ms(p99),
-            ms(mv),
-            ms(idle),
-            ms(during)
+            "| {n} images | {} | {} | {} | {} | {} | {} | {} | {} |",
+            ms(f.first),
+            ms(f.p50),
+            ms(f.p99),
+            ms(f.move_frame),
+            ms(f.removal_frame),
+            ms(f.rename_frame),
+            ms(f.idle),
+            ms(f.during)
         );
     }
 }

@@ -124,7 +124,12 @@ impl Data {
     /// The counts and covers come with the catalogue, re-read after it.
     pub fn remove_local(&mut self, ids: &[ImageId]) {
         let gone: std::collections::HashSet<ImageId> = ids.iter().copied().collect();
-        let Some(first) = ids.iter().filter_map(|id| self.index.get(id)).min().copied() else {
+        let Some(first) = ids
+            .iter()
+            .filter_map(|id| self.index.get(id))
+            .min()
+            .copied()
+        else {
             return;
         };
         for id in &gone {
@@ -489,7 +494,11 @@ mod tests {
             other.images.iter().map(|i| i.id).collect::<Vec<_>>(),
             images::group_image_ids(lib.conn(), desk).unwrap()
         );
-        assert_eq!(data.images.len(), 33, "the old snapshot still holds its rows");
+        assert_eq!(
+            data.images.len(),
+            33,
+            "the old snapshot still holds its rows"
+        );
     }
 
     #[test]
