@@ -830,3 +830,55 @@ fn a_disk_that_fills_up_is_named_in_the_import_summary() {
     );
     assert!(order(&h, "Full").is_empty(), "nothing half-imported");
 }
+
+#[test]
+fn a_very_large_group_is_read_in_the_background_and_shown_when_it_comes() {
+    let dir = tempfile::tempdir().unwrap();
+    let files = tempfile::tempdir().unwrap();
+    let mut h = open(dir.path(), None);
+    for (name, prefix, n) in [("Walls", "w", 3), ("Desk", "d", 2)] {
+        click(&mut h, "+ Group");
+        type_into(&mut h, "Group name", name);
+        click(&mut h, "Create group");
+        drop_files(&mut h, &pictures(&files.path().join(prefix), prefix, n));
+    }
+    // Here "very large" is more than one image.
+    h.state_mut().set_background_reads_above(1);
+    h.get_by_role_and_label(egui::Role::Button, "Walls").click();
+    h.run_steps(2);
+    h.get_by_label("Reading 3 images…");
+    h.state_mut().finish_loading();
+    h.run_steps(2);
+    assert!(h.query_by_label("Reading 3 images…").is_none());
+    let shown: Vec<String> = h
+        .state()
+        .data
+        .images
+        .iter()
+        .map(|i| i.label().to_string())
+        .collect();
+    assert_eq!(shown, order(&h, "Walls"));
+    h.get_by_role_and_label(egui::Role::Image, "w-03.jpg");
+
+    // Another group opened before the first one came: the late read of the
+    // first is not shown under the second.
+    h.get_by_role_and_label(egui::Role::Button, "Desk").click();
+    h.run_steps(2);
+    h.get_by_role_and_label(egui::Role::Button, "Walls").click();
+    h.run_steps(2);
+    h.get_by_label("Reading 3 images…");
+    h.state_mut().finish_loading();
+    h.run_steps(2);
+    assert_eq!(h.state().data.shown, Some(group_id(&h, "Walls")));
+    assert_eq!(h.state().data.images.len(), 3);
+    // A rename while it is shown keeps its rows (nothing is read again).
+    h.get_by_role_and_label(egui::Role::Button, "Walls")
+        .click_secondary();
+    h.run_steps(4);
+    click(&mut h, "Rename or describe group…");
+    type_into(&mut h, "Group name", "Long wall");
+    click(&mut h, "Save");
+    assert!(h.query_by_label("Reading 3 images…").is_none());
+    assert_eq!(h.state().data.images.len(), 3);
+    h.get_by_role_and_label(egui::Role::Button, "Long wall");
+}

@@ -25,6 +25,9 @@ pub struct Data {
     pub index: HashMap<ImageId, usize>,
     /// Where the inspected image is used.
     pub usage: Option<(ImageId, Usage)>,
+    /// A group too large to read on the UI thread, whose rows are being
+    /// read in the background ([`super::jobs::Loader`]); the grid says so.
+    pub deferred: Option<GroupId>,
     /// The highest order key of the shown group when it was read: what an
     /// import appends comes after it (see [`Data::append_rows`]).
     pub last_key: Option<i64>,
@@ -39,20 +42,23 @@ impl Data {
         group: &mut Option<GroupId>,
         inspected: Option<ImageId>,
     ) -> Result<Data> {
-        Data::load_keeping(lib, gallery, group, inspected, None)
+        Data::load_keeping(lib, gallery, group, inspected, None, u64::MAX)
     }
 
     /// [`Data::load`], taking the shown group's images from `old` when it
     /// showed the same group: after an edit that cannot have changed them (a
     /// rename, a link, a type, or one mirrored in memory), which would
     /// otherwise re-read up to 100,000 rows on the UI thread. `old` keeps
-    /// everything when an error is returned.
+    /// everything when an error is returned. A group of more than
+    /// `defer_above` images that must be read is not: the snapshot comes
+    /// without its rows, marked [`Data::deferred`].
     pub fn load_keeping(
         lib: &Library,
         gallery: &mut Option<GalleryId>,
         group: &mut Option<GroupId>,
         inspected: Option<ImageId>,
         old: Option<&mut Data>,
+        defer_above: u64,
     ) -> Result<Data> {
         let conn = lib.conn();
         let galleries = catalog::list_galleries(conn)?;
@@ -94,6 +100,20 @@ impl Data {
                     index: std::mem::take(&mut old.index),
                     usage,
                     last_key: old.last_key,
+                    deferred: None,
+                });
+            }
+            _ if groups
+                .iter()
+                .any(|x| x.id == g && x.image_count > defer_above) =>
+            {
+                return Ok(Data {
+                    galleries,
+                    links,
+                    groups,
+                    types,
+                    deferred: Some(g),
+                    ..Data::default()
                 });
             }
             _ => {
@@ -116,6 +136,7 @@ impl Data {
             images,
             index,
             last_key,
+            deferred: None,
         })
     }
 
@@ -448,7 +469,7 @@ mod tests {
         };
         let kept = |lib: &Library, data: &mut Data| {
             let (mut gallery, mut group) = (Some(show), Some(walls));
-            Data::load_keeping(lib, &mut gallery, &mut group, inspected, Some(data)).unwrap()
+            Data::load_keeping(lib, &mut gallery, &mut group, inspected, Some(data), 0).unwrap()
         };
 
         // Removed from the group: the first one (the cover), and a scattered few.
@@ -488,8 +509,15 @@ mod tests {
 
         // Another group shown: its rows are read, not taken from the old one.
         let (mut gallery, mut group) = (Some(show), Some(desk));
-        let other =
-            Data::load_keeping(&lib, &mut gallery, &mut group, None, Some(&mut data)).unwrap();
+        let other = Data::load_keeping(
+            &lib,
+            &mut gallery,
+            &mut group,
+            None,
+            Some(&mut data),
+            u64::MAX,
+        )
+        .unwrap();
         assert_eq!(
             other.images.iter().map(|i| i.id).collect::<Vec<_>>(),
             images::group_image_ids(lib.conn(), desk).unwrap()
@@ -499,6 +527,13 @@ mod tests {
             33,
             "the old snapshot still holds its rows"
         );
+        // …unless it is larger than the UI thread should read: then later.
+        let (mut gallery, mut group) = (Some(show), Some(desk));
+        let later =
+            Data::load_keeping(&lib, &mut gallery, &mut group, None, Some(&mut data), 5).unwrap();
+        assert_eq!(later.deferred, Some(desk));
+        assert!(later.images.is_empty() && later.shown.is_none());
+        assert_eq!(later.group(desk).unwrap().image_count, 9);
     }
 
     #[test]

@@ -117,6 +117,18 @@ impl FolioApp {
         };
         ui.label(egui::RichText::new(hint).small().weak());
         ui.separator();
+        if self.data.deferred == Some(group.id) {
+            // Read in the background (a very large group); shown when it comes.
+            ui.vertical_centered(|ui| {
+                ui.add_space(ui.available_height() * 0.35);
+                ui.add(egui::Spinner::new().size(28.0));
+                ui.label(format!(
+                    "Reading {}…",
+                    crate::count(group.image_count, "image", "images")
+                ));
+            });
+            return;
+        }
         if self.data.images.is_empty() {
             empty_group_ui(ui, &group.name, &mut self.commands);
             return;

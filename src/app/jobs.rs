@@ -41,6 +41,57 @@ pub struct Snapshot {
     pub data: Data,
 }
 
+/// A large group's rows read on a thread of their own (opening a group of
+/// 100,000 images reads for tens of milliseconds: not on the UI thread).
+pub struct Loader {
+    rx: Receiver<Result<Snapshot, String>>,
+}
+
+impl Loader {
+    /// Starts reading what the view in `key` shows, on a second connection.
+    pub fn start(lib: &Library, key: ViewKey, ctx: &egui::Context) -> Result<Loader, String> {
+        let reader = lib.connect_again().map_err(|e| e.to_string())?;
+        let (tx, rx) = channel();
+        let ctx = ctx.clone();
+        std::thread::Builder::new()
+            .name("folio-load".into())
+            .spawn(move || {
+                let (mut gallery, mut group) = (key.gallery, key.group);
+                let read = Data::load(&reader, &mut gallery, &mut group, key.inspected)
+                    .map(|data| Snapshot {
+                        key,
+                        gallery,
+                        group,
+                        data,
+                    })
+                    .map_err(|e| e.to_string());
+                // The app may have moved on and dropped the loader: fine.
+                let _ = tx.send(read);
+                ctx.request_repaint();
+            })
+            .map_err(|e| format!("no thread could be started to read the group: {e}"))?;
+        Ok(Loader { rx })
+    }
+
+    /// The snapshot once read; an error also when the thread died.
+    pub fn poll(&self) -> Option<Result<Snapshot, String>> {
+        match self.rx.try_recv() {
+            Ok(read) => Some(read),
+            Err(TryRecvError::Empty) => None,
+            Err(TryRecvError::Disconnected) => {
+                Some(Err("reading the group stopped unexpectedly".into()))
+            }
+        }
+    }
+
+    /// Waits for the snapshot (tests).
+    pub fn wait(&self) -> Result<Snapshot, String> {
+        self.rx
+            .recv()
+            .unwrap_or_else(|_| Err("reading the group stopped unexpectedly".into()))
+    }
+}
+
 /// A job's end: the report, and the snapshot read after it.
 pub struct Finished {
     pub report: Report,
