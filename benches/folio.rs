@@ -220,6 +220,10 @@ fn grid_frames(n: usize) -> Frames {
             let group = catalog::create_group(tx, "Everything", None)?;
             catalog::attach(tx, gallery, group, "main_exhibit")?;
             sample::placeholder_images(tx, store, group, 0..n as u64)?;
+            // A small one beside it, to open the large one from.
+            let other = catalog::create_group(tx, "Other", None)?;
+            catalog::attach(tx, gallery, other, "sketches")?;
+            sample::placeholder_images(tx, store, other, n as u64..n as u64 + 10)?;
             Ok((gallery, group))
         })
         .unwrap()
@@ -308,6 +312,32 @@ fn grid_frames(n: usize) -> Frames {
     let during = scroll_paced(&mut h, usize::MAX, |h| {
         h.state().is_busy() && started.elapsed() < Duration::from_secs(600)
     });
+    // Opening the large group again from the small one: the frame that
+    // applies the click, and the time until its rows are shown.
+    let click_group = |h: &mut egui_kittest::Harness<'_, folio::app::FolioApp>, name: &str| {
+        if let Some(b) = h
+            .query_all_by_role_and_label(egui::Role::Button, name)
+            .next()
+        {
+            b.click();
+        }
+    };
+    click_group(&mut h, "Other");
+    h.run_steps(3);
+    assert_ne!(
+        h.state().data.shown,
+        Some(group),
+        "the small group is shown"
+    );
+    click_group(&mut h, "Everything");
+    let t = Instant::now();
+    let open_frame = slowest_of_steps(&mut h, 2);
+    while h.state().data.shown != Some(group) && t.elapsed() < Duration::from_secs(60) {
+        std::thread::sleep(Duration::from_millis(1));
+        h.step();
+    }
+    let open_shown = t.elapsed();
+    assert_eq!(h.state().data.shown, Some(group), "the large group came");
     if std::env::var("FOLIO_BENCH_FRAMES").is_ok() {
         let mut sorted = during.clone();
         sorted.sort_unstable();
@@ -326,6 +356,8 @@ fn grid_frames(n: usize) -> Frames {
         rename_frame,
         idle: percentile(&mut idle.clone(), 0.99),
         during: percentile(&mut during.clone(), 0.99),
+        open_frame,
+        open_shown,
     }
 }
 
@@ -339,6 +371,10 @@ struct Frames {
     rename_frame: Duration,
     idle: Duration,
     during: Duration,
+    /// The slowest frame opening the group from another one.
+    open_frame: Duration,
+    /// From that click until its images are shown.
+    open_shown: Duration,
 }
 
 /// Frames while the wheel scrolls up and down through the grid at a
@@ -512,9 +548,9 @@ fn files_bench() {
 fn grid_bench() {
     println!();
     println!(
-        "| grid (headless frames) | open to first frame | scroll frame p50 | scroll frame p99 | frame applying a move | … a removal | … a gallery's rename | paced scroll p99, idle | paced scroll p99 during a 1,000-file import |"
+        "| grid (headless frames) | open to first frame | scroll frame p50 | scroll frame p99 | frame applying a move | … a removal | … a gallery's rename | opening it from another group: slowest frame / images shown | paced scroll p99, idle | paced scroll p99 during a 1,000-file import |"
     );
-    println!("| --- | --- | --- | --- | --- | --- | --- | --- | --- |");
+    println!("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
     let sizes: Vec<usize> = std::env::var("FOLIO_BENCH_GRID")
         .ok()
         .map(|v| v.split(',').filter_map(|n| n.trim().parse().ok()).collect())
@@ -523,13 +559,15 @@ fn grid_bench() {
         let f = grid_frames(n);
         let ms = |d: Duration| format!("{:.2} ms", d.as_secs_f64() * 1e3);
         println!(
-            "| {n} images | {} | {} | {} | {} | {} | {} | {} | {} |",
+            "| {n} images | {} | {} | {} | {} | {} | {} | {} / {} | {} | {} |",
             ms(f.first),
             ms(f.p50),
             ms(f.p99),
             ms(f.move_frame),
             ms(f.removal_frame),
             ms(f.rename_frame),
+            ms(f.open_frame),
+            ms(f.open_shown),
             ms(f.idle),
             ms(f.during)
         );
