@@ -85,7 +85,8 @@ impl FolioApp {
                 if n > 1 {
                     ui.label(
                         egui::RichText::new(format!(
-                            "{n} images selected; showing the last one clicked."
+                            "{} selected; showing the last one clicked.",
+                            crate::count(n as u64, "image", "images")
                         ))
                         .weak(),
                     );

@@ -1295,7 +1295,11 @@ impl FolioApp {
                 } else {
                     p.done as f32 / p.total as f32
                 };
-                ui.label(format!("{what}: {} of {}", p.done, p.total));
+                ui.label(format!(
+                    "{what}: {} of {}",
+                    crate::thousands(p.done as u64),
+                    crate::thousands(p.total as u64)
+                ));
                 ui.add(
                     egui::ProgressBar::new(fraction)
                         .desired_width(200.0)
