@@ -41,6 +41,20 @@ pub struct Snapshot {
     pub data: Data,
 }
 
+impl Snapshot {
+    /// Reads what the view in `key` shows.
+    fn read(lib: &Library, key: ViewKey) -> crate::core::Result<Snapshot> {
+        let (mut gallery, mut group) = (key.gallery, key.group);
+        let data = Data::load(lib, &mut gallery, &mut group, key.inspected)?;
+        Ok(Snapshot {
+            key,
+            gallery,
+            group,
+            data,
+        })
+    }
+}
+
 /// A large group's rows read on a thread of their own (opening a group of
 /// 100,000 images reads for tens of milliseconds: not on the UI thread).
 pub struct Loader {
@@ -56,15 +70,7 @@ impl Loader {
         std::thread::Builder::new()
             .name("folio-load".into())
             .spawn(move || {
-                let (mut gallery, mut group) = (key.gallery, key.group);
-                let read = Data::load(&reader, &mut gallery, &mut group, key.inspected)
-                    .map(|data| Snapshot {
-                        key,
-                        gallery,
-                        group,
-                        data,
-                    })
-                    .map_err(|e| e.to_string());
+                let read = Snapshot::read(&reader, key).map_err(|e| e.to_string());
                 // The app may have moved on and dropped the loader: fine.
                 let _ = tx.send(read);
                 ctx.request_repaint();
@@ -399,14 +405,8 @@ fn run(
     // What the app's view needs now, read here rather than on the UI thread
     // (a 100,000-image group takes tens of milliseconds).
     let key = *view.lock().unwrap_or_else(PoisonError::into_inner);
-    let (mut gallery, mut group) = (key.gallery, key.group);
-    let snapshot = match Data::load(&lib, &mut gallery, &mut group, key.inspected) {
-        Ok(data) => Some(Snapshot {
-            key,
-            gallery,
-            group,
-            data,
-        }),
+    let snapshot = match Snapshot::read(&lib, key) {
+        Ok(s) => Some(s),
         Err(e) => {
             log::warn!("could not read the library after the import: {e}");
             None
