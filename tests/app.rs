@@ -842,8 +842,10 @@ fn a_very_large_group_is_read_in_the_background_and_shown_when_it_comes() {
         click(&mut h, "Create group");
         drop_files(&mut h, &pictures(&files.path().join(prefix), prefix, n));
     }
-    // Here "very large" is more than one image.
+    // Here "very large" is more than one image; what is read is shown only
+    // when the test says, so the reading state can be seen.
     h.state_mut().set_background_reads_above(1);
+    h.state_mut().hold_background_reads(true);
     h.get_by_role_and_label(egui::Role::Button, "Walls").click();
     h.run_steps(2);
     h.get_by_label("Reading 3 images…");

@@ -194,7 +194,7 @@ enum Mirror {
     /// Nothing: the action leaves the shown group's rows as they are.
     Unchanged,
     /// Anything (undo): the group is read again.
-    None,
+    Unknown,
 }
 
 /// What the snapshot needs after a frame's actions, least first.
@@ -258,6 +258,8 @@ pub struct FolioApp {
     loader: Option<jobs::Loader>,
     /// Groups larger than this are read in the background when opened.
     defer_rows_above: u64,
+    /// Tests: a background read is shown only by `finish_loading`.
+    hold_reads: bool,
     undo: Vec<Undo>,
     pub notices: Vec<Notice>,
     viewer: bool,
@@ -308,6 +310,7 @@ impl FolioApp {
             picker: None,
             loader: None,
             defer_rows_above: DEFER_ROWS_ABOVE,
+            hold_reads: false,
             undo: Vec::new(),
             notices: Vec::new(),
             viewer: false,
@@ -340,6 +343,12 @@ impl FolioApp {
     /// opened (tests: 0, to see it happen on small ones).
     pub fn set_background_reads_above(&mut self, n: u64) {
         self.defer_rows_above = n;
+    }
+
+    /// Leaves a group read in the background unshown until
+    /// [`FolioApp::finish_loading`] (tests: the reading state, without a race).
+    pub fn hold_background_reads(&mut self, hold: bool) {
+        self.hold_reads = hold;
     }
 
     /// Waits for a group being read in the background, and shows it (tests).
@@ -726,7 +735,12 @@ impl FolioApp {
     }
 
     fn poll_jobs(&mut self, ctx: &egui::Context) {
-        if let Some(read) = self.loader.as_ref().and_then(jobs::Loader::poll) {
+        if let Some(read) = self
+            .loader
+            .as_ref()
+            .filter(|_| !self.hold_reads)
+            .and_then(jobs::Loader::poll)
+        {
             self.loader = None;
             self.loaded(read);
         }
@@ -832,7 +846,7 @@ impl FolioApp {
                 }
                 Action::DeleteImages(ids) => Mirror::Remove(ids.clone()),
                 Action::SetAltText(id, _) => Mirror::Row(*id),
-                Action::Undo => Mirror::None,
+                Action::Undo => Mirror::Unknown,
                 _ => Mirror::Unchanged,
             };
             let needs = match self.apply_one(action, ctx) {
@@ -849,18 +863,22 @@ impl FolioApp {
                         self.data.remove_local(&ids);
                         Refresh::Catalog
                     }
-                    Mirror::Row(id) => match &self.lib {
-                        Ok(lib) => match images::image(lib.conn(), id) {
-                            Ok(img) => {
+                    Mirror::Row(id) => {
+                        let row = self
+                            .lib
+                            .as_ref()
+                            .ok()
+                            .map(|lib| images::image(lib.conn(), id));
+                        match row {
+                            Some(Ok(img)) => {
                                 self.data.replace_local(img);
                                 Refresh::Catalog
                             }
-                            Err(_) => Refresh::All,
-                        },
-                        Err(_) => Refresh::All,
-                    },
+                            _ => Refresh::All,
+                        }
+                    }
                     Mirror::Unchanged => Refresh::Catalog,
-                    Mirror::None => Refresh::All,
+                    Mirror::Unknown => Refresh::All,
                 },
             };
             refresh = refresh.max(needs);
