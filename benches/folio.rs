@@ -16,8 +16,10 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use egui_kittest::kittest::Queryable;
-use folio::core::images::Format;
-use folio::core::{Library, catalog, import, pool, sample, thumbs};
+use folio::core::Format;
+use folio::core::media::{import, thumbnail as thumbs};
+use folio::core::model::catalog;
+use folio::core::{Library, pool, sample};
 
 struct Set {
     name: &'static str,
@@ -142,7 +144,7 @@ fn folio_import(set: &Set, root: &Path, previews: bool) -> Duration {
         import::import_paths(&mut lib, &set.files, group, |_| {}, &AtomicBool::new(false));
     assert_eq!(summary.failed(), 0);
     if previews {
-        let rows = folio::core::images::group_images(lib.conn(), group).unwrap();
+        let rows = folio::core::model::images::group_images(lib.conn(), group).unwrap();
         let store = lib.store_root().to_path_buf();
         let next = AtomicUsize::new(0);
         std::thread::scope(|s| {
@@ -268,7 +270,7 @@ fn grid_frames(n: usize) -> Frames {
     h.event(key(egui::Key::Delete, egui::Modifiers::NONE));
     let removal_frame = slowest_of_steps(&mut h, 3);
     assert_eq!(
-        h.state().data.images.len(),
+        h.state().data().images.len(),
         n - 1,
         "the removal was applied"
     );
@@ -286,7 +288,7 @@ fn grid_frames(n: usize) -> Frames {
     let rename_frame = slowest_of_steps(&mut h, 3);
     assert!(
         h.state()
-            .data
+            .data()
             .galleries
             .iter()
             .any(|g| g.name == "A decade"),
@@ -325,19 +327,19 @@ fn grid_frames(n: usize) -> Frames {
     click_group(&mut h, "Other");
     h.run_steps(3);
     assert_ne!(
-        h.state().data.shown,
+        h.state().data().shown,
         Some(group),
         "the small group is shown"
     );
     click_group(&mut h, "Everything");
     let t = Instant::now();
     let open_frame = slowest_of_steps(&mut h, 2);
-    while h.state().data.shown != Some(group) && t.elapsed() < Duration::from_secs(60) {
+    while h.state().data().shown != Some(group) && t.elapsed() < Duration::from_secs(60) {
         std::thread::sleep(Duration::from_millis(1));
         h.step();
     }
     let open_shown = t.elapsed();
-    assert_eq!(h.state().data.shown, Some(group), "the large group came");
+    assert_eq!(h.state().data().shown, Some(group), "the large group came");
     if std::env::var("FOLIO_BENCH_FRAMES").is_ok() {
         let mut sorted = during.clone();
         sorted.sort_unstable();
@@ -603,10 +605,10 @@ fn db_bench() {
         let open = t.elapsed();
         lib.checkpoint_in_background();
         let t = Instant::now();
-        let ids = folio::core::images::group_image_ids(lib.conn(), group).unwrap();
+        let ids = folio::core::model::images::group_image_ids(lib.conn(), group).unwrap();
         let list_ids = t.elapsed();
         let t = Instant::now();
-        let rows = folio::core::images::group_images(lib.conn(), group).unwrap();
+        let rows = folio::core::model::images::group_images(lib.conn(), group).unwrap();
         let list_rows = t.elapsed();
         assert_eq!(rows.len() as u64, n);
         drop(rows);
@@ -623,8 +625,10 @@ fn db_bench() {
                 let picked = pick(&mut next);
                 let before = ids.get(next(ids.len() + 1)).copied();
                 let t = Instant::now();
-                lib.write(|tx| folio::core::images::move_images_before(tx, group, &picked, before))
-                    .unwrap();
+                lib.write(|tx| {
+                    folio::core::model::images::move_images_before(tx, group, &picked, before)
+                })
+                .unwrap();
                 times.push(t.elapsed());
             }
             (percentile(&mut times, 0.5), percentile(&mut times, 0.99))
@@ -641,7 +645,7 @@ fn db_bench() {
             &mut |next| (0..100).map(|_| ids[next(ids.len())]).collect(),
             200,
         );
-        let check = folio::core::images::group_image_ids(lib.conn(), group).unwrap();
+        let check = folio::core::model::images::group_image_ids(lib.conn(), group).unwrap();
         let (mut a, mut b) = (check, ids.clone());
         a.sort();
         b.sort();

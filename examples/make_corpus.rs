@@ -10,7 +10,7 @@
 use std::path::PathBuf;
 
 use anyhow::Context;
-use folio::core::images::Format;
+use folio::core::Format;
 use folio::core::sample;
 
 fn main() -> anyhow::Result<()> {

@@ -9,10 +9,12 @@ use std::sync::atomic::AtomicBool;
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
+use folio::core::Library;
 use folio::core::check::{self, Problem};
-use folio::core::images::SortBy;
-use folio::core::import::{self, Outcome};
-use folio::core::{Library, backup, catalog, images, library};
+use folio::core::media::import::{self, Outcome};
+use folio::core::model::images::SortBy;
+use folio::core::model::{catalog, images};
+use folio::core::storage::{backup, library};
 use folio::count;
 
 /// Folio: organise your portfolio into galleries of typed, hand-ordered image groups.
@@ -139,7 +141,7 @@ fn restore_cmd(root: PathBuf, file: Option<PathBuf>) -> anyhow::Result<ExitCode>
         None => backup::latest(&root).ok_or_else(|| {
             anyhow::anyhow!(
                 "{}: there are no backups to restore",
-                root.join(backup::BACKUP_DIR).display()
+                folio::core::storage::layout::backup_dir(&root).display()
             )
         })?,
     };
@@ -181,7 +183,7 @@ fn import_cmd(
     let cancel = AtomicBool::new(false);
     let mut out = std::io::stdout().lock();
     let mut write_error = None;
-    let write = import::writer_from_env();
+    let write = folio::core::storage::atomic::writer_from_env();
     let summary = import::import_paths_with(
         &mut lib,
         paths,

@@ -12,8 +12,10 @@ use eframe::egui::{self, Key, Modifiers, Pos2};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use folio::app::FolioApp;
-use folio::core::images::Format;
-use folio::core::{GroupId, Library, catalog, images, sample, thumbs};
+use folio::core::Format;
+use folio::core::media::thumbnail as thumbs;
+use folio::core::model::{catalog, images};
+use folio::core::{GroupId, Library, sample};
 
 /// A file dropped from the file manager.
 #[derive(Debug)]
@@ -151,7 +153,7 @@ fn new_gallery(h: &mut Harness<'static, FolioApp>, name: &str) {
     // Enter confirms, as the button would.
     h.key_press(Key::Enter);
     h.run_steps(4);
-    assert!(h.state().dialog.is_none(), "Enter creates the gallery");
+    assert!(h.state().dialog().is_none(), "Enter creates the gallery");
 }
 
 /// Attaches a new group to the selected gallery through the Attach dialog,
@@ -265,7 +267,7 @@ fn scenario_1_main_exhibit_and_behind_the_scenes_survives_a_restart() {
     h.get_by_label("Behind the scenes: Making of");
     let before = gallery(&h, "Harbour Lights");
     click(&mut h, "Main exhibit: Final prints");
-    h.state_mut().view.thumb_size = 200.0;
+    h.state_mut().view_mut().thumb_size = 200.0;
 
     // Close (eframe saves the view) and start again on the same library.
     let mut storage = Memory::default();
@@ -274,7 +276,7 @@ fn scenario_1_main_exhibit_and_behind_the_scenes_survives_a_restart() {
     let mut h = open(&root, Some(storage));
     h.run_steps(4);
     assert_eq!(gallery(&h, "Harbour Lights"), before);
-    assert_eq!(h.state().view.thumb_size, 200.0);
+    assert_eq!(h.state().view().thumb_size, 200.0);
     // Same gallery open, same group shown, its images in the grid.
     h.get_by_label("Behind the scenes: Making of");
     h.get_by_role_and_label(egui::Role::Image, "Final prints-01.jpg");
@@ -372,7 +374,7 @@ fn a_multi_selection_moves_together_and_keeps_its_order() {
     let n = names(&paths);
     click_image(&mut h, &n[0], Modifiers::NONE);
     click_image(&mut h, &n[3], Modifiers::COMMAND);
-    assert_eq!(h.state().selection.ids.len(), 2);
+    assert_eq!(h.state().selection().ids.len(), 2);
     // Drag the selection (grabbing its second image) to the very end.
     let from = cell(&h, n[3].as_str()).center();
     let last = cell(&h, n[5].as_str());
@@ -392,10 +394,10 @@ fn a_multi_selection_moves_together_and_keeps_its_order() {
     // Shift-click selects a range; Ctrl+A all; Alt+← moves one place earlier.
     click_image(&mut h, &n[1], Modifiers::NONE);
     click_image(&mut h, &n[5], Modifiers::SHIFT);
-    assert_eq!(h.state().selection.ids.len(), 4);
+    assert_eq!(h.state().selection().ids.len(), 4);
     h.key_press_modifiers(Modifiers::COMMAND, Key::A);
     h.run_steps(4);
-    assert_eq!(h.state().selection.ids.len(), 6);
+    assert_eq!(h.state().selection().ids.len(), 6);
     click_image(&mut h, &n[0], Modifiers::NONE);
     h.key_press_modifiers(Modifiers::ALT, Key::ArrowLeft);
     h.run_steps(4);
@@ -528,7 +530,7 @@ fn import_summary_names_each_failure_and_each_file_already_there() {
     h.get_by_label(&format!("{} (already in the group)", good[0].display()));
     assert_eq!(order(&h, "Mixed"), names(&good));
     click(&mut h, "Close");
-    assert!(h.state().dialog.is_none());
+    assert!(h.state().dialog().is_none());
 }
 
 #[test]
@@ -623,11 +625,11 @@ fn the_viewer_opens_steps_and_closes_and_help_lists_shortcuts() {
     h.get_by_label(folio::app::Command::RemoveFromGroup.description());
     click(&mut h, "Close");
     // File → Back up now makes a checked copy and says where.
-    assert!(h.state().dialog.is_none(), "help closed");
+    assert!(h.state().dialog().is_none(), "help closed");
     click(&mut h, "File");
     click(&mut h, "Back up now");
     h.get_by_label_contains("Backed up to");
-    let backups = folio::core::backup::list(h.state().root()).unwrap();
+    let backups = folio::core::storage::backup::list(h.state().root()).unwrap();
     assert!(
         backups
             .iter()
@@ -653,7 +655,7 @@ fn context_menus_rename_change_type_detach_with_undo_and_delete_a_gallery() {
     // Enter in the description is a new line, not a confirmation.
     h.key_press(Key::Enter);
     h.run_steps(4);
-    assert!(h.state().dialog.is_some());
+    assert!(h.state().dialog().is_some());
     click(&mut h, "Save");
     let id = catalog::gallery_by_name(lib(&h).conn(), "Final Show")
         .unwrap()
@@ -737,7 +739,12 @@ fn an_image_whose_file_went_bad_shows_why_instead_of_crashing() {
     // (File by file: the workers may be writing other thumbnails meanwhile.)
     for size in [thumbs::SMALL, thumbs::LARGE] {
         for alpha in [false, true] {
-            let path = thumbs::thumb_path(lib(&h).store_root(), &img.content_hash, size, alpha);
+            let path = folio::core::storage::layout::thumb_path(
+                lib(&h).store_root(),
+                &img.content_hash,
+                size,
+                alpha,
+            );
             match std::fs::remove_file(&path) {
                 Err(e) if e.kind() != std::io::ErrorKind::NotFound => panic!("{path:?}: {e}"),
                 _ => {}
@@ -762,7 +769,7 @@ fn an_image_whose_file_went_bad_shows_why_instead_of_crashing() {
     assert!(shown, "the inspector says why the image cannot be shown");
     // The rest of the app goes on: the other image still selects.
     click_image(&mut h, &n[1], Modifiers::NONE);
-    assert_eq!(h.state().selection.ids.len(), 1);
+    assert_eq!(h.state().selection().ids.len(), 1);
 }
 
 #[test]
@@ -786,7 +793,7 @@ fn a_damaged_database_is_restored_from_its_backup_in_the_app() {
         let mut lib = Library::open(dir.path()).unwrap();
         lib.write(|tx| catalog::create_gallery(tx, "Kept safe", None).map(drop))
             .unwrap();
-        folio::core::backup::create(lib.conn(), dir.path(), "manual").unwrap();
+        folio::core::storage::backup::create(lib.conn(), dir.path(), "manual").unwrap();
     }
     let db = dir.path().join("folio.db");
     std::fs::write(&db, b"SQLite format 3\0 and then nothing sensible").unwrap();
@@ -819,7 +826,7 @@ fn a_disk_that_fills_up_is_named_in_the_import_summary() {
     type_into(&mut h, "Group name", "Full");
     click(&mut h, "Create group");
     h.state_mut()
-        .set_writer(folio::core::import::fault_writer("disk-full").unwrap());
+        .set_writer(folio::core::storage::atomic::fault_writer("disk-full").unwrap());
     let paths = pictures(files.path(), "f", 2);
     drop_files(&mut h, &paths);
     h.get_by_label("Import into \u{201c}Full\u{201d}");
@@ -854,7 +861,7 @@ fn a_very_large_group_is_read_in_the_background_and_shown_when_it_comes() {
     assert!(h.query_by_label("Reading 3 images…").is_none());
     let shown: Vec<String> = h
         .state()
-        .data
+        .data()
         .images
         .iter()
         .map(|i| i.label().to_string())
@@ -871,8 +878,8 @@ fn a_very_large_group_is_read_in_the_background_and_shown_when_it_comes() {
     h.get_by_label("Reading 3 images…");
     h.state_mut().finish_loading();
     h.run_steps(2);
-    assert_eq!(h.state().data.shown, Some(group_id(&h, "Walls")));
-    assert_eq!(h.state().data.images.len(), 3);
+    assert_eq!(h.state().data().shown, Some(group_id(&h, "Walls")));
+    assert_eq!(h.state().data().images.len(), 3);
     // A rename while it is shown keeps its rows (nothing is read again).
     h.get_by_role_and_label(egui::Role::Button, "Walls")
         .click_secondary();
@@ -881,6 +888,6 @@ fn a_very_large_group_is_read_in_the_background_and_shown_when_it_comes() {
     type_into(&mut h, "Group name", "Long wall");
     click(&mut h, "Save");
     assert!(h.query_by_label("Reading 3 images…").is_none());
-    assert_eq!(h.state().data.images.len(), 3);
+    assert_eq!(h.state().data().images.len(), 3);
     h.get_by_role_and_label(egui::Role::Button, "Long wall");
 }

@@ -7,7 +7,7 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use folio::core::images::Format;
+use folio::core::Format;
 use folio::core::sample;
 
 fn folio(library: &Path, args: &[&str]) -> Output {
@@ -521,7 +521,7 @@ fn backup_and_restore_keep_the_current_database_aside() {
     // Not while another Folio has the library open.
     {
         std::fs::write(&db, b"SQLite format 3\0 but then garbage, not a database").unwrap();
-        let _holder = folio::core::library::Lock::take(&root).unwrap();
+        let _holder = folio::core::storage::library::Lock::take(&root).unwrap();
         let refused = folio(&root, &["restore"]);
         assert_eq!(refused.status.code(), Some(2));
         assert!(String::from_utf8_lossy(&refused.stderr).contains("open in another Folio"));

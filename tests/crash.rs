@@ -11,9 +11,11 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use folio::core::images::{self, Format};
-use folio::core::library::TEMP_PREFIX;
-use folio::core::{GroupId, ImageId, Library, catalog, sample};
+use folio::core::Format;
+use folio::core::model::catalog;
+use folio::core::model::images;
+use folio::core::storage::layout::TEMP_PREFIX;
+use folio::core::{GroupId, ImageId, Library, sample};
 
 fn folio(root: &Path) -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_folio"));

@@ -13,8 +13,9 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use folio::core::images::Format;
-use folio::core::{Library, catalog, images, sample};
+use folio::core::Format;
+use folio::core::model::{catalog, images};
+use folio::core::{Library, sample};
 use image::{ImageBuffer, Rgb, Rgba, RgbaImage};
 
 /// Whether the process can read files whose permissions say it cannot (root).

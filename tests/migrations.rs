@@ -12,7 +12,7 @@
 
 use std::path::Path;
 
-use folio::core::db::{self, APPLICATION_ID, SCHEMA_SQL, SCHEMA_VERSION};
+use folio::core::storage::db::{self, APPLICATION_ID, SCHEMA_SQL, SCHEMA_VERSION};
 use rusqlite::Connection;
 
 fn frozen(version: i64) -> String {

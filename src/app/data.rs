@@ -3,8 +3,8 @@
 
 use std::collections::HashMap;
 
-use crate::core::catalog::{self, Gallery, Group, Link};
-use crate::core::images::{self, Image, Usage};
+use crate::core::model::catalog::{self, Gallery, Group, Link};
+use crate::core::model::images::{self, Image, Usage};
 use crate::core::{GalleryId, GroupId, ImageId, Library, Result};
 
 /// A snapshot of the library for the current selection.
@@ -73,8 +73,10 @@ impl Data {
             Some(g) => catalog::gallery_links(conn, *g)?,
             None => Vec::new(),
         };
-        // With its group gone (deleted, detached), a gallery shows its first one.
-        if group.is_none() {
+        // A gallery shows one of its own groups: the one asked for if it is
+        // one of them, else its first (also when the one shown was deleted
+        // or detached). With no gallery, any group is shown on its own.
+        if gallery.is_some() && !group.is_some_and(|g| links.iter().any(|l| l.group == g)) {
             *group = links.first().map(|l| l.group);
         }
         let types = catalog::known_types(conn)?;
@@ -318,6 +320,28 @@ impl Data {
         true
     }
 
+    /// `ids` in the shown group's order.
+    pub fn in_order(&self, ids: &std::collections::HashSet<ImageId>) -> Vec<ImageId> {
+        self.images
+            .iter()
+            .filter(|i| ids.contains(&i.id))
+            .map(|i| i.id)
+            .collect()
+    }
+
+    /// Whether dropping `ids` at `index` would leave the order as it is: they
+    /// already sit side by side there.
+    pub fn is_noop_move(&self, ids: &[ImageId], index: usize) -> bool {
+        let positions: Vec<usize> = ids
+            .iter()
+            .filter_map(|id| self.index.get(id).copied())
+            .collect();
+        let (Some(&first), Some(&last)) = (positions.first(), positions.last()) else {
+            return true;
+        };
+        last - first + 1 == positions.len() && (first..=last + 1).contains(&index)
+    }
+
     /// Whether the library holds nothing at all yet.
     pub fn is_empty(&self) -> bool {
         self.galleries.is_empty() && self.groups.is_empty()
@@ -501,7 +525,7 @@ mod tests {
 
         // Deleted from the library, the inspected image among them.
         let gone = [ids[5], ids[20]];
-        images::delete_images(&mut lib, &gone).unwrap();
+        crate::core::storage::trash::delete_images(&mut lib, &gone).unwrap();
         data.remove_local(&gone);
         assert!(data.usage.is_none());
         data = kept(&lib, &mut data);

@@ -8,8 +8,14 @@
 
 use eframe::egui::{self, Color32, Pos2, Rect, Role, Sense, Stroke, WidgetInfo, vec2};
 
-use super::thumbs::{Size, Thumb};
-use super::{Action, Command, FolioApp, Selection};
+use super::action::Action;
+use super::command::Command;
+use super::data::Data;
+use super::menu::command_button_ui;
+use super::session::{Files, THUMB_SIZES, View};
+use super::state::{Outbox, Selection};
+use super::textures::{Size, Source, Textures, Thumb};
+use crate::core::model::images::Image;
 use crate::core::{GroupId, ImageId};
 
 /// A drag of grid images in progress.
@@ -66,8 +72,29 @@ enum CellEvent {
     Menu(ImageId, Command),
 }
 
-impl FolioApp {
-    pub(super) fn center_ui(&mut self, ui: &mut egui::Ui) {
+/// The centre panel, with what it reads and what it may change.
+pub struct Centre<'a> {
+    pub data: &'a Data,
+    pub files: &'a Files,
+    /// The library folder, named on the welcome page.
+    pub root: &'a std::path::Path,
+    /// The thumbnail size is set here.
+    pub view: &'a mut View,
+    pub selection: &'a mut Selection,
+    pub drag: &'a mut Option<GridDrag>,
+    pub viewer: &'a mut bool,
+    pub textures: &'a mut Textures,
+    pub out: &'a mut Outbox,
+}
+
+/// The width the header's controls (two buttons and the size slider) take.
+const CONTROLS_WIDTH: f32 = 470.0;
+/// The least width a group's name gets beside them; with less room the
+/// controls go on a line of their own.
+const MIN_TITLE_WIDTH: f32 = 200.0;
+
+impl Centre<'_> {
+    pub fn ui(&mut self, ui: &mut egui::Ui) {
         if self.data.is_empty() {
             self.welcome_ui(ui);
             return;
@@ -76,33 +103,7 @@ impl FolioApp {
             self.no_group_ui(ui);
             return;
         };
-        ui.horizontal(|ui| {
-            // The name takes what the controls on the right leave, cut short if it must be.
-            let name_width = (ui.available_width() - 470.0).max(80.0);
-            ui.scope(|ui| {
-                ui.set_max_width(name_width);
-                ui.add(egui::Label::new(egui::RichText::new(&group.name).heading()).truncate());
-            });
-            ui.label(
-                egui::RichText::new(crate::count(group.image_count, "image", "images")).weak(),
-            );
-            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-                ui.add(
-                    egui::Slider::new(&mut self.view.thumb_size, super::THUMB_SIZES)
-                        .show_value(false)
-                        .text("Thumbnail size"),
-                );
-                for c in [Command::ImportFolder, Command::ImportFiles] {
-                    if ui
-                        .button(c.label())
-                        .on_hover_text(c.description())
-                        .clicked()
-                    {
-                        self.commands.push(c);
-                    }
-                }
-            });
-        });
+        self.header_ui(ui, &group.name, group.image_count);
         if let Some(d) = &group.description {
             ui.label(egui::RichText::new(d).weak());
         }
@@ -130,49 +131,67 @@ impl FolioApp {
             return;
         }
         if self.data.images.is_empty() {
-            empty_group_ui(ui, &group.name, &mut self.commands);
+            empty_group_ui(ui, &group.name, self.out);
             return;
         }
         self.grid_ui(ui, group.id);
     }
 
+    /// The group's name and count, the Import buttons and the size slider:
+    /// on one line when there is room for the name, else on two.
+    fn header_ui(&mut self, ui: &mut egui::Ui, name: &str, count: u64) {
+        let one_line = ui.available_width() >= CONTROLS_WIDTH + MIN_TITLE_WIDTH;
+        let title_ui = |ui: &mut egui::Ui, width: f32| {
+            ui.scope(|ui| {
+                ui.set_max_width(width);
+                ui.add(egui::Label::new(egui::RichText::new(name).heading()).truncate());
+            });
+            ui.label(egui::RichText::new(crate::count(count, "image", "images")).weak());
+        };
+        let controls_ui = |ui: &mut egui::Ui, view: &mut View, out: &mut Outbox| {
+            ui.add(
+                egui::Slider::new(&mut view.thumb_size, THUMB_SIZES)
+                    .show_value(false)
+                    .text("Thumbnail size"),
+            );
+            for c in [Command::ImportFolder, Command::ImportFiles] {
+                command_button_ui(ui, c, out);
+            }
+        };
+        if one_line {
+            ui.horizontal(|ui| {
+                // The name takes what the controls on the right leave.
+                title_ui(ui, ui.available_width() - CONTROLS_WIDTH);
+                ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                    controls_ui(ui, self.view, self.out);
+                });
+            });
+        } else {
+            ui.horizontal(|ui| title_ui(ui, ui.available_width() - 90.0));
+            ui.horizontal_wrapped(|ui| {
+                ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                    controls_ui(ui, self.view, self.out);
+                });
+            });
+        }
+    }
+
     fn grid_ui(&mut self, ui: &mut egui::Ui, group: GroupId) {
-        let len = self.data.images.len();
         let cell = self.view.thumb_size;
         let pitch = vec2(cell + GAP, cell + CAPTION + GAP);
         let cols = (((ui.available_width() - 12.0 + GAP) / pitch.x).floor() as usize).max(1);
-        let rows = len.div_ceil(cols);
-        let modifiers = ui.input(|i| i.modifiers);
-        let pointer = ui.ctx().pointer_interact_pos();
+        let rows = self.data.images.len().div_ceil(cols);
         let dragging = self.drag.is_some();
         let mut events = Vec::new();
         let mut raster = None;
-        let FolioApp {
-            data,
-            thumbs,
-            lib,
-            selection,
-            ..
-        } = self;
-        let Ok(lib) = lib else { return };
         ui.scope(|ui| {
             ui.spacing_mut().item_spacing = vec2(0.0, 0.0);
             egui::ScrollArea::vertical()
                 .auto_shrink([false, false])
                 .show_rows(ui, pitch.y, rows, |ui, visible| {
                     let viewport = ui.clip_rect();
-                    if dragging && let Some(p) = pointer {
-                        // Scroll while a drag is held near the top or bottom edge.
-                        if p.y < viewport.top() + SCROLL_EDGE && p.y > viewport.top() - SCROLL_EDGE
-                        {
-                            ui.scroll_with_delta(vec2(0.0, 12.0));
-                            ui.ctx().request_repaint();
-                        } else if p.y > viewport.bottom() - SCROLL_EDGE
-                            && p.y < viewport.bottom() + SCROLL_EDGE
-                        {
-                            ui.scroll_with_delta(vec2(0.0, -12.0));
-                            ui.ctx().request_repaint();
-                        }
+                    if dragging {
+                        edge_scroll(ui, viewport);
                     }
                     for row in visible.clone() {
                         let (row_rect, _) = ui.allocate_exact_size(
@@ -184,84 +203,97 @@ impl FolioApp {
                                 origin: row_rect.left_top() - vec2(0.0, row as f32 * pitch.y),
                                 pitch,
                                 cols,
-                                len,
+                                len: self.data.images.len(),
                                 viewport,
                             });
                         }
-                        for col in 0..cols {
-                            let i = row * cols + col;
-                            let Some(img) = data.images.get(i) else { break };
+                        let first = row * cols;
+                        let last = (first + cols).min(self.data.images.len());
+                        for (col, img) in self.data.images[first..last].iter().enumerate() {
                             let rect = Rect::from_min_size(
                                 row_rect.left_top()
                                     + vec2(col as f32 * pitch.x + GAP / 2.0, GAP / 2.0),
                                 vec2(cell, cell + CAPTION),
                             );
-                            let id = egui::Id::unique(("grid-cell", img.id.0));
-                            let resp = ui.interact(rect, id, Sense::click_and_drag());
-                            let selected = selection.ids.contains(&img.id);
-                            let label = img.label().to_string();
-                            resp.widget_info(|| {
-                                WidgetInfo::selected(Role::Image, true, selected, &label)
-                            });
-                            if resp.double_clicked() {
-                                events.push(CellEvent::DoubleClick(img.id));
-                            } else if resp.clicked() {
-                                events.push(CellEvent::Click(img.id, modifiers));
-                            }
-                            if resp.drag_started() {
-                                events.push(CellEvent::DragStart(img.id));
-                            }
-                            resp.context_menu(|ui| {
-                                for c in [
-                                    Command::OpenViewer,
-                                    Command::RemoveFromGroup,
-                                    Command::DeleteFromLibrary,
-                                ] {
-                                    if ui.button(c.label()).clicked() {
-                                        events.push(CellEvent::Menu(img.id, c));
-                                    }
-                                }
-                            });
-                            let thumb = thumbs.get(img.id, Size::Grid, || super::thumbs::Source {
-                                original: lib.file_path(&img.filename),
-                                store_root: lib.store_root().to_path_buf(),
-                                hash: img.content_hash.clone(),
-                                format: img.format,
-                            });
-                            paint_cell(ui, rect, cell, &thumb, selected, resp.hovered(), &label);
+                            self.cell_ui(ui, img, rect, &mut events);
                         }
                     }
                 });
         });
         for event in events {
-            match event {
-                CellEvent::Click(id, m) => self.click(id, m),
-                CellEvent::DoubleClick(id) => {
-                    self.selection = Selection::only(id);
-                    self.viewer = true;
-                }
-                CellEvent::DragStart(id) => {
-                    if !self.selection.ids.contains(&id) {
-                        self.selection = Selection::only(id);
-                    }
-                    self.drag = Some(GridDrag {
-                        group,
-                        ids: self.selected_in_order(),
-                    });
-                }
-                CellEvent::Menu(id, c) => {
-                    if !self.selection.ids.contains(&id) {
-                        self.selection = Selection::only(id);
-                    }
-                    self.commands.push(c);
-                }
-            }
+            self.cell_event(event, group);
         }
         self.drag_ui(ui, raster);
     }
 
+    /// One thumbnail with its caption: clicks, drags and its menu become events.
+    fn cell_ui(&mut self, ui: &mut egui::Ui, img: &Image, rect: Rect, events: &mut Vec<CellEvent>) {
+        let id = egui::Id::unique(("grid-cell", img.id.0));
+        let resp = ui.interact(rect, id, Sense::click_and_drag());
+        let selected = self.selection.ids.contains(&img.id);
+        let label = img.label().to_string();
+        resp.widget_info(|| WidgetInfo::selected(Role::Image, true, selected, &label));
+        if resp.double_clicked() {
+            events.push(CellEvent::DoubleClick(img.id));
+        } else if resp.clicked() {
+            events.push(CellEvent::Click(img.id, ui.input(|i| i.modifiers)));
+        }
+        if resp.drag_started() {
+            events.push(CellEvent::DragStart(img.id));
+        }
+        resp.context_menu(|ui| {
+            for c in [
+                Command::OpenViewer,
+                Command::RemoveFromGroup,
+                Command::DeleteFromLibrary,
+            ] {
+                if ui.button(c.label()).clicked() {
+                    events.push(CellEvent::Menu(img.id, c));
+                }
+            }
+        });
+        let files = self.files;
+        let thumb = self
+            .textures
+            .get(img.id, Size::Grid, || Source::of(files, img));
+        paint_cell(
+            ui,
+            rect,
+            self.view.thumb_size,
+            &thumb,
+            selected,
+            resp.hovered(),
+            &label,
+        );
+    }
+
+    fn cell_event(&mut self, event: CellEvent, group: GroupId) {
+        match event {
+            CellEvent::Click(id, m) => self.click(id, m),
+            CellEvent::DoubleClick(id) => {
+                *self.selection = Selection::only(id);
+                *self.viewer = true;
+            }
+            CellEvent::DragStart(id) => {
+                if !self.selection.ids.contains(&id) {
+                    *self.selection = Selection::only(id);
+                }
+                *self.drag = Some(GridDrag {
+                    group,
+                    ids: self.data.in_order(&self.selection.ids),
+                });
+            }
+            CellEvent::Menu(id, c) => {
+                if !self.selection.ids.contains(&id) {
+                    *self.selection = Selection::only(id);
+                }
+                self.out.command(c);
+            }
+        }
+    }
+
     fn click(&mut self, id: ImageId, m: egui::Modifiers) {
-        let s = &mut self.selection;
+        let s = &mut *self.selection;
         if m.shift {
             let anchor = s.anchor.and_then(|a| self.data.index.get(&a).copied());
             let here = self.data.index.get(&id).copied();
@@ -288,7 +320,7 @@ impl FolioApp {
 
     /// The drop marker while a drag is held; the move when it is let go.
     fn drag_ui(&mut self, ui: &egui::Ui, raster: Option<Raster>) {
-        let Some(drag) = &self.drag else { return };
+        let Some(drag) = &*self.drag else { return };
         let (released, pointer) = ui.input(|i| {
             (
                 i.pointer.any_released() || !i.pointer.any_down(),
@@ -303,16 +335,16 @@ impl FolioApp {
         };
         if released {
             if let Some((_, (index, _, _))) = marker
-                && !self.is_noop_move(&drag.ids, index)
+                && !self.data.is_noop_move(&drag.ids, index)
             {
                 let before = self.data.images.get(index).map(|i| i.id);
-                self.actions.push(Action::MoveImages {
+                self.out.act(Action::MoveImages {
                     group: drag.group,
                     ids: drag.ids.clone(),
                     before,
                 });
             }
-            self.drag = None;
+            *self.drag = None;
             return;
         }
         let painter = ui.ctx().layer_painter(egui::LayerId::new(
@@ -333,25 +365,8 @@ impl FolioApp {
                 "Moving {}",
                 crate::count(drag.ids.len() as u64, "image", "images")
             );
-            let galley =
-                painter.layout_no_wrap(text, egui::FontId::proportional(14.0), Color32::WHITE);
-            let rect = Rect::from_min_size(p + vec2(16.0, 8.0), galley.size()).expand(6.0);
-            painter.rect_filled(rect, 4.0, Color32::from_rgb(50, 90, 160));
-            painter.galley(rect.min + vec2(6.0, 6.0), galley, Color32::WHITE);
+            pointer_label(&painter, p, text);
         }
-    }
-
-    /// Whether dropping `ids` at `index` would leave the order as it is: they
-    /// already sit side by side there.
-    fn is_noop_move(&self, ids: &[ImageId], index: usize) -> bool {
-        let positions: Vec<usize> = ids
-            .iter()
-            .filter_map(|id| self.data.index.get(id).copied())
-            .collect();
-        let (Some(&first), Some(&last)) = (positions.first(), positions.last()) else {
-            return true;
-        };
-        last - first + 1 == positions.len() && (first..=last + 1).contains(&index)
     }
 
     fn welcome_ui(&mut self, ui: &mut egui::Ui) {
@@ -395,7 +410,7 @@ impl FolioApp {
                     if let Some(c) = command
                         && ui.button(c.label()).on_hover_text(c.description()).clicked()
                     {
-                        self.commands.push(c);
+                        self.out.command(c);
                     }
                     ui.add_space(12.0);
                 }
@@ -406,7 +421,7 @@ impl FolioApp {
                     .on_hover_text(Command::AddSamplePortfolio.description())
                     .clicked()
                 {
-                    self.commands.push(Command::AddSamplePortfolio);
+                    self.out.command(Command::AddSamplePortfolio);
                 }
                 ui.add_space(12.0);
                 ui.label(
@@ -431,7 +446,7 @@ impl FolioApp {
                     ui.add_space(8.0);
                     for c in [Command::AttachGroup, Command::NewGroup] {
                         if ui.button(c.label()).on_hover_text(c.description()).clicked() {
-                            self.commands.push(c);
+                            self.out.command(c);
                         }
                     }
                 }
@@ -444,7 +459,63 @@ impl FolioApp {
     }
 }
 
-fn empty_group_ui(ui: &mut egui::Ui, name: &str, commands: &mut Vec<Command>) {
+/// Scrolls while a drag is held near the top or bottom edge of `viewport`.
+fn edge_scroll(ui: &mut egui::Ui, viewport: Rect) {
+    let Some(p) = ui.ctx().pointer_interact_pos() else {
+        return;
+    };
+    let near = |edge: f32| p.y > edge - SCROLL_EDGE && p.y < edge + SCROLL_EDGE;
+    if near(viewport.top()) {
+        ui.scroll_with_delta(vec2(0.0, 12.0));
+        ui.ctx().request_repaint();
+    } else if near(viewport.bottom()) {
+        ui.scroll_with_delta(vec2(0.0, -12.0));
+        ui.ctx().request_repaint();
+    }
+}
+
+/// A label that follows the pointer while something is dragged.
+pub fn pointer_label(painter: &egui::Painter, pointer: Pos2, text: String) {
+    let galley = painter.layout_no_wrap(text, egui::FontId::proportional(14.0), Color32::WHITE);
+    let rect = Rect::from_min_size(pointer + vec2(16.0, 8.0), galley.size()).expand(6.0);
+    painter.rect_filled(rect, 4.0, Color32::from_rgb(50, 90, 160));
+    painter.galley(rect.min + vec2(6.0, 6.0), galley, Color32::WHITE);
+}
+
+/// While files from the file manager hover over the window: where they would go.
+pub fn drop_overlay(ctx: &egui::Context, data: &Data, view: &View) {
+    let hovering = ctx.input(|i| i.raw.hovered_files.len());
+    if hovering == 0 {
+        return;
+    }
+    let text = match view.group().and_then(|g| data.group(g)) {
+        Some(g) => format!(
+            "Drop to import {} into \u{201c}{}\u{201d}",
+            crate::count(hovering as u64, "item", "items"),
+            g.name
+        ),
+        None => "Drop to import into a new group".to_string(),
+    };
+    let layer = egui::LayerId::new(egui::Order::Foreground, egui::Id::unique("drop-overlay"));
+    let painter = ctx.layer_painter(layer);
+    let rect = ctx.content_rect();
+    painter.rect_filled(rect, 0.0, Color32::from_black_alpha(170));
+    painter.rect_stroke(
+        rect.shrink(12.0),
+        12.0,
+        Stroke::new(3.0, Color32::from_rgb(120, 170, 255)),
+        egui::StrokeKind::Inside,
+    );
+    painter.text(
+        rect.center(),
+        egui::Align2::CENTER_CENTER,
+        text,
+        egui::FontId::proportional(26.0),
+        Color32::WHITE,
+    );
+}
+
+fn empty_group_ui(ui: &mut egui::Ui, name: &str, out: &mut Outbox) {
     let rect = ui.available_rect_before_wrap().shrink(24.0);
     ui.painter().rect_stroke(
         rect,
@@ -465,7 +536,7 @@ fn empty_group_ui(ui: &mut egui::Ui, name: &str, commands: &mut Vec<Command>) {
                     .on_hover_text(c.description())
                     .clicked()
                 {
-                    commands.push(c);
+                    out.command(c);
                 }
             }
         });

@@ -17,8 +17,8 @@ use std::sync::{Arc, Mutex, PoisonError};
 use eframe::egui;
 
 use super::data::Data;
-use crate::core::images::{self, Image};
-use crate::core::import::{Event, Outcome, Summary};
+use crate::core::media::import::{Event, Outcome, Summary};
+use crate::core::model::images::{self, Image};
 use crate::core::{GalleryId, GroupId, ImageId, Library, pool, sample};
 
 /// What the app shows, for the snapshot a job reads when it ends.
@@ -151,6 +151,8 @@ pub struct Report {
     pub cancelled: bool,
     /// The job itself could not run (library not opened, thread died).
     pub error: Option<String>,
+    /// What happened instead of an import (the sample was there already).
+    pub note: Option<String>,
 }
 
 impl Report {
@@ -192,7 +194,7 @@ impl Report {
 
     /// What happened, in numbers ("3 images imported, 1 could not be imported").
     pub fn counts(&self) -> String {
-        if let Some(e) = &self.error {
+        if let Some(e) = self.error.as_ref().or(self.note.as_ref()) {
             return e.clone();
         }
         let mut parts = vec![format!(
@@ -228,7 +230,7 @@ impl Job {
     pub fn start(
         lib: Library,
         work: Work,
-        write: std::sync::Arc<crate::core::import::WriteFn>,
+        write: std::sync::Arc<crate::core::storage::atomic::WriteFn>,
         view: ViewKey,
         ctx: &egui::Context,
     ) -> Result<Job, String> {
@@ -262,8 +264,10 @@ impl Job {
                     )
                 }));
                 let (report, snapshot) = match outcome {
-                    Ok(Ok((summary, snapshot))) => {
-                        (Report::from_summary(title, &summary), snapshot)
+                    Ok(Ok((summary, note, snapshot))) => {
+                        let mut report = Report::from_summary(title, &summary);
+                        report.note = note;
+                        (report, snapshot)
                     }
                     Ok(Err(e)) => (
                         Report {
@@ -351,13 +355,13 @@ impl Job {
 fn run(
     mut lib: Library,
     work: &Work,
-    write: &crate::core::import::WriteFn,
+    write: &crate::core::storage::atomic::WriteFn,
     progress: &Mutex<Progress>,
     cancel: &AtomicBool,
     rows: &std::sync::mpsc::Sender<Rows>,
     view: &Mutex<ViewKey>,
     ctx: &egui::Context,
-) -> Result<(Summary, Option<Snapshot>), String> {
+) -> Result<(Summary, Option<String>, Option<Snapshot>), String> {
     let set = |f: &mut dyn FnMut(&mut Progress)| {
         f(&mut progress.lock().unwrap_or_else(PoisonError::into_inner));
         ctx.request_repaint();
@@ -367,7 +371,7 @@ fn run(
             // The appended rows are read on a second connection of this
             // thread, so the app can show them without a query of its own.
             let mut appended = Appended::new(&lib, *group);
-            crate::core::import::import_paths_with(
+            crate::core::media::import::import_paths_with(
                 &mut lib,
                 paths,
                 *group,
@@ -389,18 +393,32 @@ fn run(
                 write,
             )
         }
-        Work::Sample => sample::create_portfolio(
-            &mut lib,
-            1200,
-            |done, total| {
-                set(&mut |p| {
-                    p.done = done;
-                    p.total = total;
-                })
-            },
-            cancel,
-        )
-        .map_err(|e| e.to_string())?,
+        Work::Sample => {
+            let made = sample::create_portfolio(
+                &mut lib,
+                1200,
+                |done, total| {
+                    set(&mut |p| {
+                        p.done = done;
+                        p.total = total;
+                    })
+                },
+                cancel,
+            )
+            .map_err(|e| e.to_string())?;
+            match made {
+                sample::Made::Added(summary) => summary,
+                sample::Made::AlreadyThere(found) => {
+                    return Ok((
+                        Summary::default(),
+                        Some(format!(
+                            "it is already in this library (\u{201c}{found}\u{201d}), so nothing was added"
+                        )),
+                        None,
+                    ));
+                }
+            }
+        }
     };
     // What the app's view needs now, read here rather than on the UI thread
     // (a 100,000-image group takes tens of milliseconds).
@@ -412,7 +430,7 @@ fn run(
             None
         }
     };
-    Ok((summary, snapshot))
+    Ok((summary, None, snapshot))
 }
 
 /// The rows an import appends to its group, read on a connection of the job's

@@ -4,7 +4,13 @@
 
 use eframe::egui::{self, Color32, Response, Role, Sense, Stroke, WidgetInfo};
 
-use super::{Action, Command, Dialog, FolioApp, type_label};
+use super::action::Action;
+use super::command::Command;
+use super::data::{Data, type_label};
+use super::dialogs::Dialog;
+use super::session::View;
+use super::state::Outbox;
+use crate::core::model::catalog::{Gallery, Group, Link};
 use crate::core::{GalleryId, GroupId};
 
 /// A group dragged from All groups (to attach it to a gallery).
@@ -23,236 +29,237 @@ struct LinkDrag {
 /// Colour of link types in the sidebar.
 const TYPE_COLOUR: Color32 = Color32::from_rgb(110, 160, 240);
 
-impl FolioApp {
-    pub(super) fn sidebar_ui(&mut self, ui: &mut egui::Ui) {
-        egui::ScrollArea::vertical()
-            .auto_shrink([false, false])
-            .show(ui, |ui| {
-                ui.horizontal(|ui| {
-                    ui.heading("Galleries");
-                    ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-                        if ui
-                            .button("+ Gallery")
-                            .on_hover_text(Command::NewGallery.description())
-                            .clicked()
-                        {
-                            self.commands.push(Command::NewGallery);
-                        }
-                    });
-                });
-                if self.data.galleries.is_empty() {
-                    ui.label(egui::RichText::new("No galleries yet.").weak());
-                }
-                let galleries = self.data.galleries.clone();
-                for gallery in &galleries {
-                    let selected = self.view.gallery() == Some(gallery.id);
-                    let subtitle = crate::count(gallery.link_count, "group", "groups");
-                    let resp = row(ui, selected, &gallery.name, &subtitle, None, &gallery.name);
-                    // A group dragged over a gallery: outline the gallery it would join.
-                    if resp.dnd_hover_payload::<GroupDrag>().is_some() {
-                        ui.painter().rect_stroke(
-                            resp.rect,
-                            4.0,
-                            Stroke::new(2.0, TYPE_COLOUR),
-                            egui::StrokeKind::Inside,
-                        );
-                    }
-                    if let Some(drag) = resp.dnd_release_payload::<GroupDrag>() {
-                        self.dialog = Some(Dialog::attach(gallery.id, Some(drag.0)));
-                    }
-                    if resp.clicked() {
-                        self.actions.push(Action::SelectGallery(Some(gallery.id)));
-                    }
-                    resp.context_menu(|ui| {
-                        if ui.button("Attach group…").clicked() {
-                            self.dialog = Some(Dialog::attach(gallery.id, None));
-                        }
-                        if ui.button("Rename or describe…").clicked() {
-                            self.dialog = Some(Dialog::rename_gallery(
-                                gallery.id,
-                                &gallery.name,
-                                gallery.description.as_deref(),
-                            ));
-                        }
-                        if ui.button("Delete gallery…").clicked() {
-                            self.dialog = Some(Dialog::ConfirmDeleteGallery {
-                                id: gallery.id,
-                                name: gallery.name.clone(),
-                                groups: gallery.link_count,
-                            });
-                        }
-                    });
-                    if selected {
-                        ui.indent(("links", gallery.id.0), |ui| self.links_ui(ui, gallery.id));
-                    }
-                }
-                ui.add_space(12.0);
-                ui.separator();
-                ui.horizontal(|ui| {
-                    ui.heading("All groups");
-                    ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-                        if ui
-                            .button("+ Group")
-                            .on_hover_text(Command::NewGroup.description())
-                            .clicked()
-                        {
-                            self.commands.push(Command::NewGroup);
-                        }
-                    });
-                });
-                if self.data.groups.is_empty() {
-                    ui.label(egui::RichText::new("No groups yet.").weak());
-                } else {
-                    ui.label(
-                        egui::RichText::new("Drag a group onto a gallery to use it there too.")
-                            .small()
-                            .weak(),
-                    );
-                }
-                let groups = self.data.groups.clone();
-                for group in &groups {
-                    let selected = self.view.group() == Some(group.id);
-                    let galleries = match group.gallery_count {
-                        0 => "in no gallery".to_string(),
-                        n => format!("in {}", crate::count(n, "gallery", "galleries")),
-                    };
-                    let subtitle = format!(
-                        "{} · {galleries}",
-                        crate::count(group.image_count, "image", "images")
-                    );
-                    let resp = row(ui, selected, &group.name, &subtitle, None, &group.name);
-                    if resp.drag_started() {
-                        resp.dnd_set_drag_payload(GroupDrag(group.id));
-                    }
-                    if resp.clicked() {
-                        self.actions.push(Action::SelectGroup(Some(group.id)));
-                    }
-                    resp.context_menu(|ui| {
-                        if let Some(gallery) = self.view.gallery()
-                            && ui.button("Attach to the selected gallery…").clicked()
-                        {
-                            self.dialog = Some(Dialog::attach(gallery, Some(group.id)));
-                        }
-                        if ui.button("Rename or describe group…").clicked() {
-                            self.dialog = Some(Dialog::rename_group(
-                                group.id,
-                                &group.name,
-                                group.description.as_deref(),
-                            ));
-                        }
-                        if ui.button("Delete group…").clicked() {
-                            self.dialog = Some(Dialog::ConfirmDeleteGroup {
-                                id: group.id,
-                                name: group.name.clone(),
-                                images: group.image_count,
-                                galleries: group.gallery_count,
-                            });
-                        }
+/// The left panel: galleries (the selected one with its typed groups), then
+/// every group of the library.
+pub fn sidebar_ui(ui: &mut egui::Ui, data: &Data, view: &View, out: &mut Outbox) {
+    egui::ScrollArea::vertical()
+        .auto_shrink([false, false])
+        .show(ui, |ui| {
+            heading_ui(ui, "Galleries", "+ Gallery", Command::NewGallery, out);
+            if data.galleries.is_empty() {
+                ui.label(egui::RichText::new("No galleries yet.").weak());
+            }
+            for gallery in &data.galleries {
+                let selected = view.gallery() == Some(gallery.id);
+                gallery_ui(ui, gallery, selected, out);
+                if selected {
+                    ui.indent(("links", gallery.id.0), |ui| {
+                        links_ui(ui, data, view, gallery, out);
                     });
                 }
-            });
-        drag_label::<GroupDrag>(ui, |d| self.group_name(d.0));
-        drag_label::<LinkDrag>(ui, |d| self.group_name(d.group));
-    }
+            }
+            ui.add_space(12.0);
+            ui.separator();
+            heading_ui(ui, "All groups", "+ Group", Command::NewGroup, out);
+            if data.groups.is_empty() {
+                ui.label(egui::RichText::new("No groups yet.").weak());
+            } else {
+                ui.label(
+                    egui::RichText::new("Drag a group onto a gallery to use it there too.")
+                        .small()
+                        .weak(),
+                );
+            }
+            for group in &data.groups {
+                group_ui(ui, group, view, out);
+            }
+        });
+    let name = |id: GroupId| {
+        data.group(id)
+            .map_or_else(|| id.to_string(), |g| g.name.clone())
+    };
+    drag_label::<GroupDrag>(ui, |d| name(d.0));
+    drag_label::<LinkDrag>(ui, |d| name(d.group));
+}
 
-    fn links_ui(&mut self, ui: &mut egui::Ui, gallery: GalleryId) {
-        if let Some(d) = self
-            .data
-            .gallery(gallery)
-            .and_then(|g| g.description.clone())
+/// A section heading with its "+" button on the right.
+fn heading_ui(ui: &mut egui::Ui, title: &str, button: &str, c: Command, out: &mut Outbox) {
+    ui.horizontal(|ui| {
+        ui.heading(title);
+        ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+            if ui.button(button).on_hover_text(c.description()).clicked() {
+                out.command(c);
+            }
+        });
+    });
+}
+
+/// One gallery: click to show it, drop a group on it to attach, right-click for more.
+fn gallery_ui(ui: &mut egui::Ui, gallery: &Gallery, selected: bool, out: &mut Outbox) {
+    let subtitle = crate::count(gallery.link_count, "group", "groups");
+    let resp = row(ui, selected, &gallery.name, &subtitle, None, &gallery.name);
+    // A group dragged over a gallery: outline the gallery it would join.
+    if resp.dnd_hover_payload::<GroupDrag>().is_some() {
+        ui.painter().rect_stroke(
+            resp.rect,
+            4.0,
+            Stroke::new(2.0, TYPE_COLOUR),
+            egui::StrokeKind::Inside,
+        );
+    }
+    if let Some(drag) = resp.dnd_release_payload::<GroupDrag>() {
+        out.open(Dialog::attach(gallery.id, Some(drag.0)));
+    }
+    if resp.clicked() {
+        out.act(Action::SelectGallery(Some(gallery.id)));
+    }
+    resp.context_menu(|ui| {
+        if ui.button("Attach group…").clicked() {
+            out.open(Dialog::attach(gallery.id, None));
+        }
+        if ui.button("Rename or describe…").clicked() {
+            out.open(Dialog::rename_gallery(
+                gallery.id,
+                &gallery.name,
+                gallery.description.as_deref(),
+            ));
+        }
+        if ui.button("Delete gallery…").clicked() {
+            out.open(Dialog::confirm_delete_gallery(gallery));
+        }
+    });
+}
+
+/// One group under All groups: click to show it on its own, drag onto a gallery.
+fn group_ui(ui: &mut egui::Ui, group: &Group, view: &View, out: &mut Outbox) {
+    let selected = view.group() == Some(group.id);
+    let galleries = match group.gallery_count {
+        0 => "in no gallery".to_string(),
+        n => format!("in {}", crate::count(n, "gallery", "galleries")),
+    };
+    let subtitle = format!(
+        "{} · {galleries}",
+        crate::count(group.image_count, "image", "images")
+    );
+    let resp = row(ui, selected, &group.name, &subtitle, None, &group.name);
+    if resp.drag_started() {
+        resp.dnd_set_drag_payload(GroupDrag(group.id));
+    }
+    if resp.clicked() {
+        out.act(Action::SelectGroup(Some(group.id)));
+    }
+    resp.context_menu(|ui| {
+        if let Some(gallery) = view.gallery()
+            && ui.button("Attach to the selected gallery…").clicked()
         {
-            ui.add(egui::Label::new(egui::RichText::new(d).small().weak()).wrap());
+            out.open(Dialog::attach(gallery, Some(group.id)));
         }
-        let links = self.data.links.clone();
-        if links.is_empty() {
-            ui.label(
-                egui::RichText::new("No groups in this gallery yet.")
-                    .small()
-                    .weak(),
-            );
+        if ui.button("Rename or describe group…").clicked() {
+            out.open(Dialog::rename_group(
+                group.id,
+                &group.name,
+                group.description.as_deref(),
+            ));
         }
-        for (index, link) in links.iter().enumerate() {
-            let selected = self.view.group() == Some(link.group);
-            let kind = type_label(&link.link_type);
-            let subtitle = crate::count(link.image_count, "image", "images");
-            let title = format!("{}  ·  {subtitle}", link.group_name);
-            let a11y = format!("{kind}: {}", link.group_name);
-            let resp = row(ui, selected, &title, "", Some(&kind), &a11y)
-                .on_hover_text(format!("Type: {}", link.link_type));
-            if resp.drag_started() {
-                resp.dnd_set_drag_payload(LinkDrag {
-                    gallery,
-                    group: link.group,
-                    link_type: link.link_type.clone(),
-                    index,
-                });
-            }
-            if let Some(drag) = resp.dnd_hover_payload::<LinkDrag>()
-                && drag.gallery == gallery
-                && let Some(pointer) = ui.ctx().pointer_interact_pos()
-            {
-                let above = pointer.y < resp.rect.center().y;
-                let y = if above {
-                    resp.rect.top()
-                } else {
-                    resp.rect.bottom()
-                };
-                ui.painter()
-                    .hline(resp.rect.x_range(), y, Stroke::new(2.0, TYPE_COLOUR));
-            }
-            if let Some(drag) = resp.dnd_release_payload::<LinkDrag>()
-                && drag.gallery == gallery
-                && let Some(pointer) = ui.ctx().pointer_interact_pos()
-            {
-                let above = pointer.y < resp.rect.center().y;
-                let slot = if above { index } else { index + 1 };
-                // Positions count without the dragged link itself.
-                let to = if drag.index < slot { slot - 1 } else { slot };
-                if to != drag.index {
-                    self.actions.push(Action::MoveLink {
-                        gallery,
-                        group: drag.group,
-                        link_type: drag.link_type.clone(),
-                        to,
-                    });
-                }
-            }
-            if resp.clicked() {
-                self.actions.push(Action::SelectGroup(Some(link.group)));
-            }
-            resp.context_menu(|ui| {
-                if ui.button("Change type…").clicked() {
-                    self.dialog = Some(Dialog::change_type(gallery, link.group, &link.link_type));
-                }
-                if ui.button("Detach from gallery").clicked() {
-                    self.actions.push(Action::Detach {
-                        gallery,
-                        group: link.group,
-                        link_type: link.link_type.clone(),
-                    });
-                }
-                if ui.button("Rename or describe group…").clicked() {
-                    let description = self
-                        .data
-                        .group(link.group)
-                        .and_then(|g| g.description.clone());
-                    self.dialog = Some(Dialog::rename_group(
-                        link.group,
-                        &link.group_name,
-                        description.as_deref(),
-                    ));
-                }
+        if ui.button("Delete group…").clicked() {
+            out.open(Dialog::confirm_delete_group(group));
+        }
+    });
+}
+
+/// The selected gallery's description and typed groups, in order.
+fn links_ui(ui: &mut egui::Ui, data: &Data, view: &View, gallery: &Gallery, out: &mut Outbox) {
+    if let Some(d) = &gallery.description {
+        ui.add(egui::Label::new(egui::RichText::new(d).small().weak()).wrap());
+    }
+    if data.links.is_empty() {
+        ui.label(
+            egui::RichText::new("No groups in this gallery yet.")
+                .small()
+                .weak(),
+        );
+    }
+    for (index, link) in data.links.iter().enumerate() {
+        let selected = view.group() == Some(link.group);
+        link_ui(ui, data, link, index, selected, out);
+    }
+    if ui
+        .small_button("+ Attach group…")
+        .on_hover_text(Command::AttachGroup.description())
+        .clicked()
+    {
+        out.open(Dialog::attach(gallery.id, None));
+    }
+    ui.add_space(6.0);
+}
+
+/// One typed link: click to show, drag to reorder, right-click for more.
+fn link_ui(
+    ui: &mut egui::Ui,
+    data: &Data,
+    link: &Link,
+    index: usize,
+    selected: bool,
+    out: &mut Outbox,
+) {
+    let gallery = link.gallery;
+    let kind = type_label(&link.link_type);
+    let subtitle = crate::count(link.image_count, "image", "images");
+    let title = format!("{}  ·  {subtitle}", link.group_name);
+    let a11y = format!("{kind}: {}", link.group_name);
+    let resp = row(ui, selected, &title, "", Some(&kind), &a11y)
+        .on_hover_text(format!("Type: {}", link.link_type));
+    if resp.drag_started() {
+        resp.dnd_set_drag_payload(LinkDrag {
+            gallery,
+            group: link.group,
+            link_type: link.link_type.clone(),
+            index,
+        });
+    }
+    let pointer = ui.ctx().pointer_interact_pos();
+    let above = pointer.map(|p| p.y < resp.rect.center().y);
+    if let Some(drag) = resp.dnd_hover_payload::<LinkDrag>()
+        && drag.gallery == gallery
+        && let Some(above) = above
+    {
+        let y = if above {
+            resp.rect.top()
+        } else {
+            resp.rect.bottom()
+        };
+        ui.painter()
+            .hline(resp.rect.x_range(), y, Stroke::new(2.0, TYPE_COLOUR));
+    }
+    if let Some(drag) = resp.dnd_release_payload::<LinkDrag>()
+        && drag.gallery == gallery
+        && let Some(above) = above
+    {
+        let slot = if above { index } else { index + 1 };
+        // Positions count without the dragged link itself.
+        let to = if drag.index < slot { slot - 1 } else { slot };
+        if to != drag.index {
+            out.act(Action::MoveLink {
+                gallery,
+                group: drag.group,
+                link_type: drag.link_type.clone(),
+                to,
             });
         }
-        if ui
-            .small_button("+ Attach group…")
-            .on_hover_text(Command::AttachGroup.description())
-            .clicked()
-        {
-            self.dialog = Some(Dialog::attach(gallery, None));
-        }
-        ui.add_space(6.0);
     }
+    if resp.clicked() {
+        out.act(Action::SelectGroup(Some(link.group)));
+    }
+    resp.context_menu(|ui| {
+        if ui.button("Change type…").clicked() {
+            out.open(Dialog::change_type(gallery, link.group, &link.link_type));
+        }
+        if ui.button("Detach from gallery").clicked() {
+            out.act(Action::Detach {
+                gallery,
+                group: link.group,
+                link_type: link.link_type.clone(),
+            });
+        }
+        if ui.button("Rename or describe group…").clicked() {
+            let description = data.group(link.group).and_then(|g| g.description.clone());
+            out.open(Dialog::rename_group(
+                link.group,
+                &link.group_name,
+                description.as_deref(),
+            ));
+        }
+    });
 }
 
 /// One row of the sidebar: an optional small coloured type line above a title
@@ -331,10 +338,5 @@ fn drag_label<P: std::any::Any + Send + Sync>(ui: &egui::Ui, name: impl Fn(&P) -
         return;
     };
     let layer = egui::LayerId::new(egui::Order::Tooltip, egui::Id::unique("sidebar-drag"));
-    let painter = ui.ctx().layer_painter(layer);
-    let text = name(&payload);
-    let galley = painter.layout_no_wrap(text, egui::FontId::proportional(14.0), Color32::WHITE);
-    let rect = egui::Rect::from_min_size(pos + egui::vec2(14.0, 6.0), galley.size()).expand(6.0);
-    painter.rect_filled(rect, 4.0, Color32::from_rgb(50, 90, 160));
-    painter.galley(rect.min + egui::vec2(6.0, 6.0), galley, Color32::WHITE);
+    super::grid::pointer_label(&ui.ctx().layer_painter(layer), pos, name(&payload));
 }

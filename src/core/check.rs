@@ -9,12 +9,12 @@
 
 use std::path::{Path, PathBuf};
 
-use super::catalog;
 use super::error::{IoContext, Result};
 use super::ids::{GroupId, ImageId};
-use super::images;
-use super::import;
-use super::library::{Library, ORIGINALS_DIR, TEMP_PREFIX};
+use super::media::import;
+use super::model::{catalog, images, order};
+use super::storage::Library;
+use super::storage::layout::{ORIGINALS_DIR, TEMP_PREFIX};
 
 /// The group that re-registered originals go into.
 pub const RECOVERED_GROUP: &str = "Recovered";
@@ -267,7 +267,7 @@ fn mend(lib: &mut Library, report: &mut Report) -> Result<()> {
             },
             Problem::Orphan { path } => recover(lib, path, report)?,
             Problem::DuplicateOrder { group, .. } if order_fixed.insert(*group) => {
-                lib.write(|tx| super::order::renumber(tx, *group))?;
+                lib.write(|tx| order::renumber(tx, *group))?;
                 report
                     .repaired
                     .push(format!("renumbered the order of {group}"));
@@ -385,8 +385,8 @@ fn recover(lib: &mut Library, path: &Path, report: &mut Report) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::images::Format;
-    use crate::core::{catalog, sample};
+    use crate::core::Format;
+    use crate::core::sample;
     use std::sync::atomic::AtomicBool;
 
     fn library_with(n: u64) -> (tempfile::TempDir, Library, GroupId) {
@@ -511,12 +511,15 @@ mod tests {
         let a = lib.file_path(&imgs[0].filename);
         std::fs::rename(
             &a,
-            lib.trash_dir().join(images::trash_name(&imgs[0].filename)),
+            lib.trash_dir()
+                .join(crate::core::storage::layout::trash_name(&imgs[0].filename)),
         )
         .unwrap();
         // Crash after the row was deleted, before the trashed file was removed.
         let b = lib.file_path(&imgs[1].filename);
-        let b_trash = lib.trash_dir().join(images::trash_name(&imgs[1].filename));
+        let b_trash = lib
+            .trash_dir()
+            .join(crate::core::storage::layout::trash_name(&imgs[1].filename));
         std::fs::rename(&b, &b_trash).unwrap();
         lib.conn()
             .execute("DELETE FROM images WHERE id = ?1", [imgs[1].id])
@@ -531,7 +534,7 @@ mod tests {
     fn delete_removes_row_memberships_and_file() {
         let (_d, mut lib, group) = library_with(2);
         let img = images::group_images(lib.conn(), group).unwrap()[0].clone();
-        images::delete_images(&mut lib, &[img.id]).unwrap();
+        crate::core::storage::trash::delete_images(&mut lib, &[img.id]).unwrap();
         assert!(!lib.file_path(&img.filename).exists());
         assert_eq!(images::group_image_ids(lib.conn(), group).unwrap().len(), 1);
         assert!(check(&mut lib, false).unwrap().is_clean());

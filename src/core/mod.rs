@@ -1,21 +1,31 @@
-//! Folio's core: the data model over SQLite, the managed library folder,
-//! import and checks. No egui types in here: the app and the command line are
-//! both clients of this module, and everything here is tested on its own.
+//! Folio's core: everything that is not UI. No egui types in here: the app
+//! and the command line are both clients of this module, and everything here
+//! is tested on its own.
+//!
+//! Its folders are its layers, each using only the ones below it:
+//!
+//! - [`model`]: the catalogue as SQL over `&Connection` / `&Transaction`
+//!   (galleries, groups, links, images, their order); no files.
+//! - [`storage`]: the library on disk: where every file goes ([`storage::layout`]),
+//!   the database, the one-writer lock, atomic writes, backups, deleting with files.
+//! - [`media`]: image files: recognising and proving them whole, decoding,
+//!   thumbnails, and the import that copies them into the library.
+//! - [`check`] and [`sample`]: whole-library tasks built on all three.
+//!
+//! Beside them, vocabulary every layer shares: [`error`], [`ids`], [`format`],
+//! and [`pool`] (ordered parallel work on named threads).
 
-pub mod backup;
-pub mod catalog;
 pub mod check;
-pub mod db;
 pub mod error;
+pub mod format;
 pub mod ids;
-pub mod images;
-pub mod import;
-pub mod library;
-pub mod order;
+pub mod media;
+pub mod model;
 pub mod pool;
 pub mod sample;
-pub mod thumbs;
+pub mod storage;
 
 pub use error::{Error, Result};
+pub use format::Format;
 pub use ids::{GalleryId, GroupId, ImageId, StoreId};
-pub use library::Library;
+pub use storage::Library;

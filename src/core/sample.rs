@@ -8,11 +8,12 @@ use std::sync::atomic::AtomicBool;
 
 use image::{Rgb, RgbImage};
 
-use super::catalog;
 use super::error::{Error, IoContext, Result};
-use super::images::{self, Format};
-use super::import::{self, Event, Outcome};
-use super::library::Library;
+use super::format::Format;
+use super::media::decode;
+use super::media::import::{self, Event, Outcome};
+use super::model::{catalog, images};
+use super::storage::Library;
 
 /// A picture of `width`×`height` pixels: a two-colour gradient with a few
 /// discs and a little film grain (so it compresses like a photograph, not like
@@ -80,7 +81,7 @@ pub fn image_bytes(format: Format, width: u32, height: u32, seed: u64) -> Result
 /// Encodes an image as `format`.
 pub fn encode(img: &RgbImage, format: Format) -> Result<Vec<u8>> {
     let mut out = Cursor::new(Vec::new());
-    let image_format = format.image_format();
+    let image_format = decode::image_format(format);
     img.write_to(&mut out, image_format)
         .map_err(|e| Error::invalid("sample image", e.to_string()))?;
     Ok(out.into_inner())
@@ -279,12 +280,55 @@ pub struct SampleGallery {
     pub groups: [(&'static str, &'static str, usize, bool); 2],
 }
 
-/// Builds the sample portfolio in `lib`: generates its pictures (`width` px
-/// wide) into a temporary folder, imports them through the normal import, and
-/// makes the galleries, groups, typed links and alt texts. Galleries or groups
-/// that already exist by name are reused, so running it twice adds nothing.
-/// `progress(done, total)` hears of each image.
+/// What adding the sample portfolio did.
+#[derive(Debug)]
+pub enum Made {
+    /// It was made; the import's summary, each file named by its file name
+    /// (the generated files' folder is gone).
+    Added(import::Summary),
+    /// Some of it is already in the library (named here): nothing was added,
+    /// and nothing the artist deleted of it comes back.
+    AlreadyThere(String),
+}
+
+/// The first gallery or group of the sample portfolio that `conn` holds.
+pub fn present(conn: &rusqlite::Connection) -> Result<Option<String>> {
+    for gallery in &PORTFOLIO {
+        if catalog::gallery_by_name(conn, gallery.name)?.is_some() {
+            return Ok(Some(gallery.name.to_string()));
+        }
+        for (group, ..) in &gallery.groups {
+            if catalog::group_by_name(conn, group)?.is_some() {
+                return Ok(Some(group.to_string()));
+            }
+        }
+    }
+    Ok(None)
+}
+
+/// Builds the sample portfolio in `lib`, unless any of it is there already:
+/// generates its pictures (`width` px wide) into a temporary folder, imports
+/// them through the normal import, and makes the galleries, groups, typed
+/// links and alt texts. `progress(done, total)` hears of each image.
 pub fn create_portfolio(
+    lib: &mut Library,
+    width: u32,
+    progress: impl FnMut(usize, usize),
+    cancel: &AtomicBool,
+) -> Result<Made> {
+    if let Some(found) = present(lib.conn())? {
+        return Ok(Made::AlreadyThere(found));
+    }
+    let mut summary = build_portfolio(lib, width, progress, cancel)?;
+    for file in &mut summary.files {
+        if let Some(name) = file.path.file_name() {
+            file.path = PathBuf::from(name);
+        }
+    }
+    Ok(Made::Added(summary))
+}
+
+fn build_portfolio(
     lib: &mut Library,
     width: u32,
     mut progress: impl FnMut(usize, usize),
@@ -383,7 +427,9 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let mut lib = Library::open(dir.path()).unwrap();
         let never = AtomicBool::new(false);
-        let first = create_portfolio(&mut lib, 48, |_, _| {}, &never).unwrap();
+        let Made::Added(first) = create_portfolio(&mut lib, 48, |_, _| {}, &never).unwrap() else {
+            panic!("the first add makes it");
+        };
         assert_eq!(first.failed(), 0, "{:?}", first.files);
         assert_eq!(first.imported(), 32);
         let galleries = catalog::list_galleries(lib.conn()).unwrap();
@@ -402,8 +448,38 @@ mod tests {
         seed.sort();
         assert_eq!(types, seed, "every seed type appears once");
         let again = create_portfolio(&mut lib, 48, |_, _| {}, &never).unwrap();
-        assert_eq!(again.imported(), 0);
+        assert!(
+            matches!(&again, Made::AlreadyThere(g) if g == PORTFOLIO[0].name),
+            "{again:?}"
+        );
         assert_eq!(images::count(lib.conn()).unwrap(), 32);
         assert_eq!(catalog::list_groups(lib.conn()).unwrap().len(), 6);
+    }
+
+    #[test]
+    fn adding_the_sample_again_brings_back_nothing_the_artist_deleted() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut lib = Library::open(dir.path()).unwrap();
+        let never = AtomicBool::new(false);
+        let Made::Added(first) = create_portfolio(&mut lib, 48, |_, _| {}, &never).unwrap() else {
+            panic!("the first add makes it");
+        };
+        assert!(
+            first.files.iter().all(|f| f.path.components().count() == 1),
+            "files are named by their names, not the temporary folder: {:?}",
+            first.files[0].path
+        );
+        let gone = catalog::gallery_by_name(lib.conn(), PORTFOLIO[0].name)
+            .unwrap()
+            .unwrap();
+        lib.write(|tx| catalog::delete_gallery(tx, gone)).unwrap();
+        let again = create_portfolio(&mut lib, 48, |_, _| {}, &never).unwrap();
+        assert!(matches!(again, Made::AlreadyThere(_)), "{again:?}");
+        assert!(
+            catalog::gallery_by_name(lib.conn(), PORTFOLIO[0].name)
+                .unwrap()
+                .is_none(),
+            "the deleted gallery stays deleted"
+        );
     }
 }

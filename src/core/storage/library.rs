@@ -1,16 +1,6 @@
 //! A library on disk: the folder that holds `folio.db` and the managed store
-//! folder `library/` (with `originals/`, and later `thumbs/`), and the one
-//! connection through which everything is read and written.
-//!
-//! ```text
-//! <library root>/            default: the per-user data directory (ProjectDirs)
-//!     folio.db               the database (WAL: also folio.db-wal, -shm)
-//!     library/               the default store (stores.root = 'library')
-//!         originals/ab/<blake3 hex>.jpg   imported files, content-addressed
-//!         trash/             files of images being deleted (emptied at once)
-//!     backups/               copies of folio.db (see `backup`)
-//!     folio.lock             held (OS advisory lock) while a Folio has it open
-//! ```
+//! folder (its layout is [`super::layout`]'s), and the one connection through
+//! which everything is read and written.
 //!
 //! One Folio at a time: [`Library::open`] takes an exclusive OS lock on
 //! `folio.lock` before it reads or writes anything, and a second Folio is
@@ -24,23 +14,11 @@ use std::sync::Arc;
 
 use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior};
 
-use super::backup;
-use super::db;
-use super::error::{Error, IoContext, Result};
-use super::ids::StoreId;
-
-/// The database file's name inside the library root.
-pub const DB_FILE: &str = "folio.db";
-/// The default store's folder, relative to the library root.
-pub const DEFAULT_STORE: &str = "library";
-/// Originals inside a store.
-pub const ORIGINALS_DIR: &str = "originals";
-/// Files of images being deleted, inside a store.
-pub const TRASH_DIR: &str = "trash";
-/// Prefix of Folio's own temporary files inside `originals/`.
-pub const TEMP_PREFIX: &str = ".folio-tmp-";
-/// The lock file inside the library root.
-pub const LOCK_FILE: &str = "folio.lock";
+use super::checkpoint::Checkpointer;
+use super::layout::{self, DEFAULT_STORE, ORIGINALS_DIR, TRASH_DIR};
+use super::{backup, db};
+use crate::core::error::{Error, IoContext, Result};
+use crate::core::ids::StoreId;
 
 /// The library's lock, held while any connection of this process is open.
 #[derive(Debug)]
@@ -53,7 +31,7 @@ impl Lock {
     /// or says who holds it. Writes nothing unless the lock is taken.
     pub fn take(root: &Path) -> Result<Lock> {
         std::fs::create_dir_all(root).at(root)?;
-        let path = root.join(LOCK_FILE);
+        let path = layout::lock_path(root);
         let mut file = std::fs::OpenOptions::new()
             .read(true)
             .write(true)
@@ -134,7 +112,7 @@ impl Library {
     pub fn open(root: impl AsRef<Path>) -> Result<Self> {
         let root = root.as_ref().to_path_buf();
         let lock = Arc::new(Lock::take(&root)?);
-        let db_path = root.join(DB_FILE);
+        let db_path = layout::db_path(&root);
         let is_new = !db_path.exists();
         if is_new {
             // Only a new library gets its store folder made; for an existing
@@ -215,7 +193,7 @@ impl Library {
     }
 
     fn with_connection(root: PathBuf, conn: Connection, lock: Arc<Lock>) -> Result<Self> {
-        let db_path = root.join(DB_FILE);
+        let db_path = layout::db_path(&root);
         let (store, store_dir): (StoreId, String) = conn
             .query_row("SELECT id, root FROM stores ORDER BY id LIMIT 1", [], |r| {
                 Ok((r.get(0)?, r.get(1)?))
@@ -249,7 +227,7 @@ impl Library {
     fn remove_leftovers(&self) {
         // The root, the backups and every folder of the store (originals and
         // thumbnails: a few hundred folders, read in milliseconds).
-        let mut dirs = vec![self.root.clone(), self.root.join(backup::BACKUP_DIR)];
+        let mut dirs = vec![self.root.clone(), layout::backup_dir(&self.root)];
         let mut stack = vec![self.store_root.clone()];
         while let Some(dir) = stack.pop() {
             if let Ok(entries) = std::fs::read_dir(&dir) {
@@ -269,7 +247,7 @@ impl Library {
             for entry in entries.flatten() {
                 let name = entry.file_name();
                 let name = name.to_string_lossy();
-                let ours = name.starts_with(TEMP_PREFIX) || name.starts_with(".folio-db-creating-");
+                let ours = layout::is_temp_name(&name);
                 if ours && entry.file_type().is_ok_and(|t| t.is_file()) {
                     match std::fs::remove_file(entry.path()) {
                         Ok(()) => log::info!("removed the leftover {}", entry.path().display()),
@@ -287,7 +265,7 @@ impl Library {
 
     /// The database file.
     pub fn db_path(&self) -> PathBuf {
-        self.root.join(DB_FILE)
+        layout::db_path(&self.root)
     }
 
     /// The store new files are imported into.
@@ -333,68 +311,10 @@ impl Library {
     }
 }
 
-/// A thread that checkpoints the WAL in the background; stops when dropped.
-struct Checkpointer {
-    stop: Arc<(std::sync::Mutex<bool>, std::sync::Condvar)>,
-    thread: Option<std::thread::JoinHandle<()>>,
-}
-
-impl Checkpointer {
-    const EVERY: std::time::Duration = std::time::Duration::from_secs(1);
-
-    fn start(conn: Connection) -> std::io::Result<Self> {
-        let stop = Arc::new((std::sync::Mutex::new(false), std::sync::Condvar::new()));
-        let flag = Arc::clone(&stop);
-        let thread = std::thread::Builder::new()
-            .name("folio-checkpt".into())
-            .spawn(move || {
-                super::pool::run_in_background();
-                let (lock, wake) = &*flag;
-                let mut stopped = lock
-                    .lock()
-                    .unwrap_or_else(std::sync::PoisonError::into_inner);
-                while !*stopped {
-                    stopped = wake
-                        .wait_timeout(stopped, Self::EVERY)
-                        .unwrap_or_else(std::sync::PoisonError::into_inner)
-                        .0;
-                    if *stopped {
-                        break;
-                    }
-                    drop(stopped);
-                    // Passive: never waits for readers or writers.
-                    if let Err(e) = conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()))
-                    {
-                        log::debug!("background checkpoint: {e}");
-                    }
-                    stopped = lock
-                        .lock()
-                        .unwrap_or_else(std::sync::PoisonError::into_inner);
-                }
-            })?;
-        Ok(Self {
-            stop,
-            thread: Some(thread),
-        })
-    }
-}
-
-impl Drop for Checkpointer {
-    fn drop(&mut self) {
-        let (lock, wake) = &*self.stop;
-        *lock
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner) = true;
-        wake.notify_all();
-        if let Some(t) = self.thread.take() {
-            let _ = t.join();
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::core::storage::layout::{DB_FILE, TEMP_PREFIX};
 
     #[cfg(target_os = "linux")]
     #[test]
@@ -423,8 +343,8 @@ mod tests {
         assert_eq!(checkpoint_threads(), before + 1);
         let store = lib.store();
         lib.write(|tx| {
-            let g = super::super::catalog::create_group(tx, "G", None)?;
-            super::super::sample::placeholder_images(tx, store, g, 0..2000)
+            let g = crate::core::model::catalog::create_group(tx, "G", None)?;
+            crate::core::sample::placeholder_images(tx, store, g, 0..2000)
         })
         .unwrap();
         drop(lib);

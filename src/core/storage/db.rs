@@ -10,10 +10,12 @@ use std::path::Path;
 
 use rusqlite::{Connection, OpenFlags, TransactionBehavior};
 
-use super::error::{Error, IoContext, Result};
+use super::atomic::sync_dir;
+use super::layout::DB_CREATING_PREFIX;
+use crate::core::error::{Error, IoContext, Result};
 
 /// The schema, as applied to a new database.
-pub const SCHEMA_SQL: &str = include_str!("../../schema.sql");
+pub const SCHEMA_SQL: &str = include_str!("../../../schema.sql");
 
 /// The schema version this program writes and understands (`PRAGMA user_version`).
 pub const SCHEMA_VERSION: i64 = 1;
@@ -162,7 +164,7 @@ fn describe_sqlite_error(e: &rusqlite::Error) -> String {
 fn create(path: &Path, init: impl FnOnce(&rusqlite::Transaction) -> Result<()>) -> Result<()> {
     let dir = path.parent().unwrap_or(Path::new("."));
     let tmp = tempfile::Builder::new()
-        .prefix(".folio-db-creating-")
+        .prefix(DB_CREATING_PREFIX)
         .tempfile_in(dir)
         .at(dir)?;
     {
@@ -208,17 +210,6 @@ fn migrate(conn: &mut Connection, from: i64) -> Result<()> {
     tx.pragma_update(None, "user_version", SCHEMA_VERSION)?;
     tx.commit()?;
     Ok(())
-}
-
-/// Makes a rename in `dir` durable. Failure only weakens durability after a
-/// power cut (the repair path covers it), so it is logged, not returned.
-pub fn sync_dir(dir: &Path) {
-    #[cfg(unix)]
-    if let Err(e) = std::fs::File::open(dir).and_then(|d| d.sync_all()) {
-        log::warn!("could not sync folder {}: {e}", dir.display());
-    }
-    #[cfg(not(unix))]
-    let _ = dir;
 }
 
 #[cfg(test)]

@@ -14,37 +14,25 @@
 //! [`prepare`] touches nothing but the source file, so it can run on any thread;
 //! [`store`] writes, on the thread that owns the [`Library`].
 
-use std::collections::HashSet;
-use std::io::{Cursor, Read, Write};
+use std::io::Read;
 use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use image::{ImageDecoder, ImageFormat, ImageReader, Limits};
-
-use super::db::sync_dir;
-use super::error::{Error, IoContext, Result};
-use super::ids::{GroupId, ImageId};
-use super::images::{self, Format, NewImage};
-use super::library::{Library, ORIGINALS_DIR, TEMP_PREFIX};
-use super::pool;
-use super::thumbs;
+use super::thumbnail;
+use super::validate::{decode_check, detect};
+use super::walk::collect;
+use crate::core::error::{Error, IoContext, Result};
+use crate::core::format::Format;
+use crate::core::ids::{GroupId, ImageId};
+use crate::core::model::images::{self, NewImage};
+use crate::core::pool;
+use crate::core::storage::Library;
+use crate::core::storage::atomic::{self, Durability, WriteFn, write_all};
+use crate::core::storage::layout;
 
 /// Files larger than this are refused before being read.
 pub const MAX_FILE_BYTES: u64 = 1 << 30;
-/// Widest or tallest image accepted, in pixels.
-pub const MAX_SIDE_PX: u32 = 40_000;
-/// Most memory a decoder may allocate for one image.
-pub const MAX_DECODE_BYTES: u64 = 1 << 30;
-
-/// The decoding limits every decode in Folio uses.
-pub fn limits() -> Limits {
-    let mut limits = Limits::default();
-    limits.max_image_width = Some(MAX_SIDE_PX);
-    limits.max_image_height = Some(MAX_SIDE_PX);
-    limits.max_alloc = Some(MAX_DECODE_BYTES);
-    limits
-}
 
 /// A file read and checked, ready to be stored.
 #[derive(Debug)]
@@ -73,12 +61,7 @@ impl Prepared {
 
     /// The file's path inside the store: `originals/ab/<hash>.<ext>`.
     pub fn filename(&self) -> String {
-        format!(
-            "{ORIGINALS_DIR}/{}/{}.{}",
-            &self.hash[..2],
-            self.hash,
-            self.format.extension()
-        )
+        layout::original_name(&self.hash, self.format)
     }
 }
 
@@ -171,53 +154,6 @@ pub fn import_paths(
     import_paths_with(lib, paths, group, events, cancel, &write_all)
 }
 
-/// How a file's bytes reach the disk. Tests swap in one that fails the way a
-/// full or read-only disk does, part-way through a file.
-pub type WriteFn = dyn Fn(&mut std::fs::File, &[u8]) -> std::io::Result<()> + Send + Sync;
-
-/// The real [`WriteFn`].
-pub fn write_all(file: &mut std::fs::File, bytes: &[u8]) -> std::io::Result<()> {
-    file.write_all(bytes)
-}
-
-/// The environment variable that makes every file write of an import fail,
-/// for trying the failure paths by hand and in tests: `disk-full` writes half
-/// of each file and then fails as a full disk does; `read-only` fails at once
-/// as a read-only disk does.
-pub const FAILPOINT_ENV: &str = "FOLIO_FAILPOINT_WRITE";
-
-/// A writer that fails like `fault` ("disk-full" or "read-only"), if that is
-/// one of them.
-pub fn fault_writer(fault: &str) -> Option<std::sync::Arc<WriteFn>> {
-    match fault {
-        "disk-full" => Some(std::sync::Arc::new(
-            |file: &mut std::fs::File, bytes: &[u8]| {
-                file.write_all(&bytes[..bytes.len() / 2])?;
-                Err(std::io::Error::from(std::io::ErrorKind::StorageFull))
-            },
-        )),
-        "read-only" => Some(std::sync::Arc::new(|_: &mut std::fs::File, _: &[u8]| {
-            Err(std::io::Error::from(std::io::ErrorKind::ReadOnlyFilesystem))
-        })),
-        _ => None,
-    }
-}
-
-/// The writer `FOLIO_FAILPOINT_WRITE` asks for, else the real one.
-pub fn writer_from_env() -> std::sync::Arc<WriteFn> {
-    match std::env::var(FAILPOINT_ENV)
-        .ok()
-        .as_deref()
-        .and_then(fault_writer)
-    {
-        Some(w) => {
-            log::warn!("{FAILPOINT_ENV} is set: every file write of an import will fail");
-            w
-        }
-        None => std::sync::Arc::new(write_all),
-    }
-}
-
 /// [`import_paths`], writing files through `write`.
 pub fn import_paths_with(
     lib: &mut Library,
@@ -303,118 +239,6 @@ pub fn import_paths_with(
     summary
 }
 
-/// Expands folders into the files under them (sorted by name; hidden entries
-/// and symbolic links to folders are passed over) and returns the files with
-/// reports for anything that could not be listed or is not a regular file (a
-/// pipe, socket or device inside a folder is named, never opened). Paths given
-/// explicitly are always tried, whatever their name.
-pub fn collect(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<FileReport>) {
-    let mut files = Vec::new();
-    let mut reports = Vec::new();
-    let mut seen_dirs = HashSet::new();
-    for path in paths {
-        match std::fs::metadata(path) {
-            Ok(m) if m.is_dir() => walk(path, &mut files, &mut reports, &mut seen_dirs),
-            Ok(_) => files.push(path.clone()),
-            Err(e) => reports.push(FileReport {
-                path: path.clone(),
-                outcome: Outcome::Failed(Error::io(path, e)),
-            }),
-        }
-    }
-    (files, reports)
-}
-
-fn walk(
-    dir: &Path,
-    files: &mut Vec<PathBuf>,
-    reports: &mut Vec<FileReport>,
-    seen: &mut HashSet<PathBuf>,
-) {
-    let fail = |reports: &mut Vec<FileReport>, e: Error| {
-        reports.push(FileReport {
-            path: dir.to_path_buf(),
-            outcome: Outcome::Failed(e),
-        })
-    };
-    // A folder reached twice (through a bind mount or a link given twice) is
-    // listed once; symbolic links to folders are never followed inside a walk.
-    match std::fs::canonicalize(dir) {
-        Ok(real) => {
-            if !seen.insert(real) {
-                return;
-            }
-        }
-        Err(e) => return fail(reports, Error::io(dir, e)),
-    }
-    let entries = match std::fs::read_dir(dir) {
-        Ok(rd) => rd,
-        Err(e) => return fail(reports, Error::io(dir, e)),
-    };
-    let mut children: Vec<PathBuf> = Vec::new();
-    for entry in entries {
-        match entry {
-            Ok(e) => children.push(e.path()),
-            Err(e) => fail(reports, Error::io(dir, e)),
-        }
-    }
-    children.sort();
-    for child in children {
-        let hidden = child
-            .file_name()
-            .is_some_and(|n| n.to_string_lossy().starts_with('.'));
-        if hidden {
-            continue;
-        }
-        let meta = match std::fs::symlink_metadata(&child) {
-            Ok(m) => m,
-            Err(e) => {
-                reports.push(FileReport {
-                    outcome: Outcome::Failed(Error::io(&child, e)),
-                    path: child,
-                });
-                continue;
-            }
-        };
-        let ft = meta.file_type();
-        if ft.is_dir() {
-            walk(&child, files, reports, seen);
-        } else if ft.is_file() {
-            files.push(child);
-        } else if ft.is_symlink() {
-            // A link to a file is followed (its content is what counts); a link
-            // to a folder, or a broken link, is not.
-            match std::fs::metadata(&child) {
-                Ok(m) if m.is_file() => files.push(child),
-                Ok(m) if m.is_dir() => {
-                    log::info!("not following link to folder {}", child.display())
-                }
-                Ok(_) => reports.push(special(child)),
-                Err(e) => reports.push(FileReport {
-                    outcome: Outcome::Failed(Error::bad_image(
-                        &child,
-                        format!("broken or looping link: {e}"),
-                    )),
-                    path: child,
-                }),
-            }
-        } else {
-            // FIFOs, sockets and devices: never opened (a FIFO would block).
-            reports.push(special(child));
-        }
-    }
-}
-
-fn special(path: PathBuf) -> FileReport {
-    FileReport {
-        outcome: Outcome::Failed(Error::bad_image(
-            &path,
-            "not a regular file (a pipe, socket or device); passed over",
-        )),
-        path,
-    }
-}
-
 /// Reads and checks one file without writing anything: format from the bytes,
 /// full decode under [`limits`], BLAKE3 hash. A panic inside a decoder becomes
 /// an error about this file.
@@ -485,162 +309,12 @@ fn make_thumbnails(
     path: &Path,
     (img, orientation): (image::DynamicImage, image::metadata::Orientation),
 ) -> Result<Vec<(u32, Vec<u8>, bool)>> {
-    let mut small = thumbs::shrink(&img, thumbs::SMALL).map_err(|e| Error::bad_image(path, e))?;
+    let mut small =
+        thumbnail::shrink(&img, thumbnail::SMALL).map_err(|e| Error::bad_image(path, e))?;
     drop(img);
     small.apply_orientation(orientation);
     let alpha = small.color().has_alpha();
-    Ok(vec![(thumbs::SMALL, thumbs::encode(&small)?, alpha)])
-}
-
-/// The format from the file's first bytes; the extension only shapes the message.
-fn detect(path: &Path, bytes: &[u8]) -> Result<Format> {
-    let ext = path
-        .extension()
-        .map(|e| e.to_string_lossy().to_lowercase())
-        .unwrap_or_default();
-    let unsupported = unsupported_kind(&ext);
-    match image::guess_format(bytes) {
-        // Camera RAW files are TIFF inside; the TIFF decoder would take their
-        // small embedded preview for the photograph.
-        Ok(ImageFormat::Tiff) if unsupported == Some(RAW) => Err(Error::bad_image(
-            path,
-            format!("{RAW} not supported ({SUPPORTED})"),
-        )),
-        Ok(other) if let Some(format) = Format::from_image_format(other) => Ok(format),
-        Ok(other) => Err(Error::bad_image(
-            path,
-            format!(
-                "{} images are not supported ({SUPPORTED})",
-                other
-                    .extensions_str()
-                    .first()
-                    .unwrap_or(&"this kind of")
-                    .to_uppercase()
-            ),
-        )),
-        Err(_) => Err(Error::bad_image(
-            path,
-            match unsupported {
-                Some(k) => format!("{k} not supported ({SUPPORTED})"),
-                None => format!("not an image Folio can read ({SUPPORTED})"),
-            },
-        )),
-    }
-}
-
-const RAW: &str = "camera RAW files are";
-
-/// What a file of a common but unsupported kind is, by its extension (only to
-/// word the message).
-fn unsupported_kind(ext: &str) -> Option<&'static str> {
-    match ext {
-        "heic" | "heif" => Some("HEIC/HEIF images are"),
-        "avif" => Some("AVIF images are"),
-        "cr2" | "cr3" | "nef" | "nrw" | "arw" | "dng" | "raf" | "orf" | "rw2" | "pef" | "srw"
-        | "3fr" | "iiq" => Some(RAW),
-        "psd" | "psb" => Some("Photoshop documents are"),
-        "svg" | "svgz" => Some("SVG drawings are"),
-        "pdf" => Some("PDF documents are"),
-        _ => None,
-    }
-}
-
-const SUPPORTED: &str = "Folio takes JPEG, PNG, WebP, GIF and TIFF";
-
-/// Decodes the whole image under [`limits`]: proves the file is complete and
-/// gives its displayed size.
-/// Proves the file a whole image: decodes all of it (a JPEG scaled while
-/// decoding, which still reads every coefficient) and returns the displayed
-/// size with what was decoded, for the thumbnails.
-#[allow(clippy::type_complexity)] // a local tuple, named where it is used
-fn decode_check(
-    path: &Path,
-    bytes: &[u8],
-    format: Format,
-) -> Result<(
-    u32,
-    u32,
-    (image::DynamicImage, image::metadata::Orientation),
-)> {
-    let image_format = format.image_format();
-    let label = format.label();
-    let damaged = |e: image::ImageError| {
-        let reason = match e {
-            image::ImageError::Limits(l) => {
-                format!("the {label} image is too large to open safely ({l})")
-            }
-            other => format!("the {label} file is damaged or incomplete ({other})"),
-        };
-        Error::bad_image(path, reason)
-    };
-    let mut reader = ImageReader::with_format(Cursor::new(bytes), image_format);
-    reader.limits(limits());
-    let mut decoder = reader.into_decoder().map_err(damaged)?;
-    let (w, h) = decoder.dimensions();
-    if w == 0 || h == 0 {
-        return Err(Error::bad_image(
-            path,
-            format!("the {label} image has no pixels ({w}×{h})"),
-        ));
-    }
-    // zune-jpeg decodes some truncated files without complaint, filling the
-    // missing part with grey; an artist must hear that the file is damaged.
-    if format == Format::Jpeg && !jpeg_is_complete(bytes) {
-        return Err(Error::bad_image(
-            path,
-            "the JPEG file is incomplete (it ends before the end of its image data)",
-        ));
-    }
-    let orientation = decoder
-        .orientation()
-        .unwrap_or(image::metadata::Orientation::NoTransforms);
-    // A big JPEG is decoded scaled (still reading every coefficient);
-    // anything else with the decoder already open.
-    let decoded = if format == Format::Jpeg && thumbs::scales_by_eighth(w, h, thumbs::SMALL) {
-        drop(decoder);
-        thumbs::decode_reduced(path, bytes, format, thumbs::SMALL)?
-    } else {
-        (
-            image::DynamicImage::from_decoder(decoder).map_err(damaged)?,
-            orientation,
-        )
-    };
-    // The pixels of a PNG cut inside its end chunk decode; the file is still
-    // not whole.
-    if format == Format::Png && !png_is_complete(bytes) {
-        return Err(Error::bad_image(
-            path,
-            "the PNG file is incomplete (its end chunk is missing or cut short)",
-        ));
-    }
-    use image::metadata::Orientation::*;
-    let (dw, dh) = match orientation {
-        Rotate90 | Rotate270 | Rotate90FlipH | Rotate270FlipH => (h, w),
-        _ => (w, h),
-    };
-    Ok((dw, dh, decoded))
-}
-
-/// Whether a JPEG has its end-of-image marker after its last scan. Inside
-/// entropy-coded data every 0xFF is followed by 0x00 or a restart marker, so
-/// SOS (FF DA) and EOI (FF D9) appear only as real markers; an embedded EXIF
-/// thumbnail ends before the main image's scans start, and data appended after
-/// the EOI (camera trailers) does not matter.
-fn jpeg_is_complete(bytes: &[u8]) -> bool {
-    let last_sos = bytes.windows(2).rposition(|w| w == [0xFF, 0xDA]);
-    match last_sos {
-        Some(sos) => bytes[sos..].windows(2).any(|w| w == [0xFF, 0xD9]),
-        None => false,
-    }
-}
-
-/// Whether a PNG ends with its whole IEND chunk (type and CRC). The pixels
-/// of a PNG cut inside IEND still decode, but the file is not whole: a copy of
-/// it would not be the artist's file.
-fn png_is_complete(bytes: &[u8]) -> bool {
-    // IEND has no data: length 0, "IEND", then its fixed CRC.
-    const IEND: [u8; 12] = [0, 0, 0, 0, b'I', b'E', b'N', b'D', 0xAE, 0x42, 0x60, 0x82];
-    bytes.windows(IEND.len()).any(|w| w == IEND)
+    Ok(vec![(thumbnail::SMALL, thumbnail::encode(&small)?, alpha)])
 }
 
 /// Stores a prepared file in the library and adds it to `group` (at the end).
@@ -665,9 +339,11 @@ pub fn store_with(
     let path = lib.file_path(&filename);
     let created = !file_matches(&path, prepared.byte_size());
     if created {
-        write_atomically_with(&path, &prepared.bytes, write).map_err(|e| Error::Store {
-            path: prepared.source.clone(),
-            inner: Box::new(e),
+        atomic::write_with(&path, &prepared.bytes, Durability::Durable, write).map_err(|e| {
+            Error::Store {
+                path: prepared.source.clone(),
+                inner: Box::new(e),
+            }
         })?;
     }
     let new = NewImage {
@@ -703,9 +379,9 @@ pub fn store_with(
     });
     if stored.is_ok() {
         for (size, bytes, alpha) in &prepared.thumbnails {
-            let path = thumbs::thumb_path(lib.store_root(), &prepared.hash, *size, *alpha);
+            let path = layout::thumb_path(lib.store_root(), &prepared.hash, *size, *alpha);
             if !path.exists()
-                && let Err(e) = thumbs::write_cache_file(&path, bytes)
+                && let Err(e) = atomic::write_with(&path, bytes, Durability::Cache, &write_all)
             {
                 // Not fatal: the app makes a missing thumbnail when it needs it.
                 log::warn!("could not save a thumbnail: {e}");
@@ -732,35 +408,11 @@ fn file_matches(path: &Path, size: u64) -> bool {
     std::fs::metadata(path).is_ok_and(|m| m.is_file() && m.len() == size)
 }
 
-/// Writes `bytes` to `path` so that `path` either does not exist or holds all
-/// of them: temp file in the same folder, fsync, rename, fsync the folder. On
-/// any error the temp file is removed.
-pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
-    write_atomically_with(path, bytes, &write_all)
-}
-
-/// [`write_atomically`], writing through `write`.
-pub fn write_atomically_with(path: &Path, bytes: &[u8], write: &WriteFn) -> Result<()> {
-    let dir = path.parent().ok_or_else(|| {
-        Error::invalid("library path", format!("{} has no folder", path.display()))
-    })?;
-    std::fs::create_dir_all(dir).at(dir)?;
-    let mut tmp = tempfile::Builder::new()
-        .prefix(TEMP_PREFIX)
-        .tempfile_in(dir)
-        .at(dir)?;
-    // On error `tmp` is dropped, which removes the partial file.
-    write(tmp.as_file_mut(), bytes).at(path)?;
-    tmp.as_file().sync_all().at(path)?;
-    tmp.persist(path).map_err(|e| Error::io(path, e.error))?;
-    sync_dir(dir);
-    Ok(())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::{catalog, check, sample};
+    use crate::core::model::catalog;
+    use crate::core::{check, sample};
 
     struct Fixture {
         _dir: tempfile::TempDir,
@@ -991,10 +643,6 @@ mod tests {
     fn a_jpeg_truncated_anywhere_is_refused() {
         let mut f = fixture();
         let jpeg = sample::image_bytes(Format::Jpeg, 320, 240, 11).unwrap();
-        assert!(jpeg_is_complete(&jpeg));
-        let png = sample::image_bytes(Format::Png, 10, 10, 1).unwrap();
-        assert!(png_is_complete(&png));
-        assert!(!png_is_complete(&png[..png.len() - 1]), "cut inside IEND");
         for len in (3..jpeg.len())
             .step_by(jpeg.len() / 40 + 1)
             .chain([jpeg.len() - 1, jpeg.len() - 2])

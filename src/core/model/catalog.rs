@@ -6,8 +6,8 @@
 
 use rusqlite::{Connection, OptionalExtension, params};
 
-use super::error::{Error, Result};
-use super::ids::{GalleryId, GroupId, ImageId};
+use crate::core::error::{Error, Result};
+use crate::core::ids::{GalleryId, GroupId, ImageId};
 
 /// The link types of the user's design, offered first by the type picker.
 pub const SEED_TYPES: [&str; 6] = [
@@ -62,6 +62,14 @@ pub struct Link {
     pub link_type: String,
     pub image_count: u64,
     pub cover: Option<ImageId>,
+}
+
+/// Whether two gallery (or two group) names are the same name: the rule the
+/// database's unique index holds (SQLite's `NOCASE`: ASCII letters compared
+/// without case, everything else as written), used by the app and the command
+/// line too, so a name the dialog accepts is one the database takes.
+pub fn same_name(a: &str, b: &str) -> bool {
+    a.trim().eq_ignore_ascii_case(b.trim())
 }
 
 /// Trims a name and checks it: non-empty, at most `max` characters, no control
@@ -585,7 +593,7 @@ pub fn known_types(conn: &Connection) -> Result<Vec<String>> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::library::Library;
+    use crate::core::Library;
 
     fn lib() -> (tempfile::TempDir, Library) {
         let dir = tempfile::tempdir().unwrap();
@@ -772,7 +780,7 @@ mod tests {
 
     #[test]
     fn groups_list_with_counts_cover_and_description() {
-        use crate::core::images::{self, tests::fake_image};
+        use crate::core::model::images::{self, tests::fake_image};
         let (_d, mut lib) = lib();
         let ga = lib.write(|tx| create_gallery(tx, "Show", None)).unwrap();
         let [a, b] =

@@ -3,7 +3,7 @@
 //!
 //! Named worker threads (one per core, never the UI thread) read each
 //! thumbnail from the library's thumbnail cache, or make and save it there
-//! ([`core::thumbs`]: reduced-size decode, SIMD shrink, EXIF orientation,
+//! ([`core::media::thumbnail`]: reduced-size decode, SIMD shrink, EXIF orientation,
 //! decode limits). The newest request is served first (the rows just
 //! scrolled into view); a request no frame asked for since is dropped from the
 //! queue before it is decoded. Textures are uploaded a few per frame and the
@@ -12,7 +12,7 @@
 //! made into a thumbnail, or a decoder that panics, marks that image with the
 //! reason; the app carries on.
 //!
-//! [`core::thumbs`]: crate::core::thumbs
+//! [`core::media::thumbnail`]: crate::core::media::thumbnail
 
 use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
@@ -22,8 +22,11 @@ use std::sync::{Arc, Condvar, Mutex, PoisonError};
 use eframe::egui::{self, ColorImage, TextureHandle, TextureOptions};
 use image::DynamicImage;
 
-use crate::core::images::Format;
-use crate::core::{ImageId, pool, thumbs};
+use super::session::Files;
+use crate::core::Format;
+use crate::core::media::thumbnail;
+use crate::core::model::images::Image;
+use crate::core::{ImageId, pool};
 
 /// Where a thumbnail comes from.
 #[derive(Clone, Debug)]
@@ -34,6 +37,18 @@ pub struct Source {
     pub store_root: PathBuf,
     pub hash: String,
     pub format: Format,
+}
+
+impl Source {
+    /// Where the thumbnails of `img` in the library with `files` come from.
+    pub fn of(files: &Files, img: &Image) -> Source {
+        Source {
+            original: files.original(&img.filename),
+            store_root: files.store_root().to_path_buf(),
+            hash: img.content_hash.clone(),
+            format: img.format,
+        }
+    }
 }
 
 /// Which rendition of an image.
@@ -48,8 +63,8 @@ pub enum Size {
 impl Size {
     fn max_side(self) -> u32 {
         match self {
-            Size::Grid => thumbs::SMALL,
-            Size::Preview => thumbs::LARGE,
+            Size::Grid => thumbnail::SMALL,
+            Size::Preview => thumbnail::LARGE,
         }
     }
     /// GPU memory the textures of this size may hold (RGBA bytes).
@@ -98,7 +113,7 @@ struct Shared {
 }
 
 /// The thumbnail cache and its workers.
-pub struct Thumbs {
+pub struct Textures {
     shared: Arc<Shared>,
     done: Receiver<(Key, Result<ColorImage, String>)>,
     entries: HashMap<Key, Entry>,
@@ -109,7 +124,7 @@ pub struct Thumbs {
 /// Most textures uploaded per frame, so a fast scroll never stalls a frame.
 const UPLOADS_PER_FRAME: usize = 24;
 
-impl Thumbs {
+impl Textures {
     /// Starts the workers; they ask `ctx` to repaint when a thumbnail is ready.
     pub fn new(ctx: &egui::Context) -> Self {
         let shared = Arc::new(Shared {
@@ -260,7 +275,7 @@ impl Thumbs {
     }
 }
 
-impl Drop for Thumbs {
+impl Drop for Textures {
     fn drop(&mut self) {
         let mut queue = self
             .shared
@@ -310,7 +325,7 @@ fn worker(shared: &Shared, tx: &Sender<(Key, Result<ColorImage, String>)>, ctx: 
 
 /// Reads the thumbnail from the cache, or makes and saves it, as a texture image.
 fn load(source: &Source, max_side: u32) -> Result<ColorImage, String> {
-    thumbs::load_or_make(
+    thumbnail::load_or_make(
         &source.store_root,
         &source.original,
         &source.hash,
@@ -346,7 +361,7 @@ mod tests {
                 sample::jpeg_with_orientation(&stored, orientation).unwrap(),
             )
             .unwrap();
-            let thumb = color_image(&thumbs::make(&path, Format::Jpeg, 320).unwrap());
+            let thumb = color_image(&thumbnail::make(&path, Format::Jpeg, 320).unwrap());
             assert_eq!(thumb.size, [64, 32], "orientation {orientation}: sideways");
             let at = |x: usize, y: usize| thumb.pixels[y * 64 + x];
             let red = |c: egui::Color32| c.r() > 150 && c.b() < 100;

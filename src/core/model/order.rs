@@ -13,8 +13,8 @@ use std::collections::HashSet;
 
 use rusqlite::{Connection, OptionalExtension, params};
 
-use super::error::{Error, Result};
-use super::ids::{GroupId, ImageId};
+use crate::core::error::{Error, Result};
+use crate::core::ids::{GroupId, ImageId};
 
 /// The spacing of keys appended at the end, and after a renumbering that
 /// reaches the end of the group.

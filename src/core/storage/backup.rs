@@ -14,23 +14,19 @@ use std::time::{Duration, SystemTime};
 
 use rusqlite::{Connection, OpenFlags};
 
-use super::db::{self, sync_dir};
-use super::error::{Error, IoContext, Result};
-use super::library::{DB_FILE, TEMP_PREFIX};
+use super::atomic;
+use super::db;
+use super::layout::{self, TEMP_PREFIX};
+use crate::core::error::{Error, IoContext, Result};
 
-/// The folder of backups inside the library root.
-pub const BACKUP_DIR: &str = "backups";
 /// How many backups are kept.
 pub const KEEP: usize = 7;
 /// A backup on open is made when the newest is older than this.
 pub const DAILY: Duration = Duration::from_secs(24 * 60 * 60);
 
-const PREFIX: &str = "folio-";
-const SUFFIX: &str = ".db";
-
 /// The backups of the library at `root`, oldest first.
 pub fn list(root: &Path) -> Result<Vec<PathBuf>> {
-    let dir = root.join(BACKUP_DIR);
+    let dir = layout::backup_dir(root);
     let entries = match std::fs::read_dir(&dir) {
         Ok(e) => e,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
@@ -41,7 +37,7 @@ pub fn list(root: &Path) -> Result<Vec<PathBuf>> {
         .filter(|p| {
             p.file_name()
                 .and_then(|n| n.to_str())
-                .is_some_and(|n| n.starts_with(PREFIX) && n.ends_with(SUFFIX))
+                .is_some_and(layout::is_backup_name)
         })
         .collect();
     // The names hold the UTC time, so name order is time order.
@@ -58,15 +54,15 @@ pub fn latest(root: &Path) -> Option<PathBuf> {
 /// then lets the oldest beyond [`KEEP`] go. `why` is part of the file name
 /// ("daily", "manual", "before-v2").
 pub fn create(conn: &Connection, root: &Path, why: &str) -> Result<PathBuf> {
-    let dir = root.join(BACKUP_DIR);
+    let dir = layout::backup_dir(root);
     std::fs::create_dir_all(&dir).at(&dir)?;
     let stamp: String =
         conn.query_row("SELECT strftime('%Y%m%dT%H%M%SZ', 'now')", [], |r| r.get(0))?;
-    let mut name = format!("{PREFIX}{stamp}-{why}{SUFFIX}");
     let mut n = 1;
+    let mut name = layout::backup_name(&stamp, why, n);
     while dir.join(&name).exists() {
         n += 1;
-        name = format!("{PREFIX}{stamp}-{why}-{n}{SUFFIX}");
+        name = layout::backup_name(&stamp, why, n);
     }
     let target = dir.join(&name);
     let tmp = dir.join(format!("{TEMP_PREFIX}{name}"));
@@ -81,16 +77,12 @@ pub fn create(conn: &Connection, root: &Path, why: &str) -> Result<PathBuf> {
         })?;
         conn.execute("VACUUM INTO ?1", [target_text])?;
         verify(&tmp)?;
-        std::fs::File::open(&tmp)
-            .and_then(|f| f.sync_all())
-            .at(&tmp)?;
-        std::fs::rename(&tmp, &target).at(&target)
+        atomic::persist(&tmp, &target)
     })();
     if let Err(e) = made {
         let _ = std::fs::remove_file(&tmp);
         return Err(e);
     }
-    sync_dir(&dir);
     rotate(root)?;
     Ok(target)
 }
@@ -154,7 +146,7 @@ pub fn restore(root: &Path, backup: &Path) -> Result<Option<PathBuf>> {
     verify(backup)?;
     // It must be a Folio database this program can open: checked on a copy, so
     // that stepping an older schema forward never touches the backup itself.
-    let staging = root.join(format!("{TEMP_PREFIX}restore-{DB_FILE}"));
+    let staging = layout::restore_staging(root);
     std::fs::copy(backup, &staging).at(&staging)?;
     let checked = db::open_existing(&staging, |_, _| Ok(())).map(drop);
     if let Err(e) = checked {
@@ -162,29 +154,28 @@ pub fn restore(root: &Path, backup: &Path) -> Result<Option<PathBuf>> {
         return Err(e);
     }
     for ext in ["-wal", "-shm"] {
-        let p = PathBuf::from(format!("{}{ext}", staging.display()));
-        let _ = std::fs::remove_file(p);
+        let _ = std::fs::remove_file(layout::sidecar(&staging, ext));
     }
     std::fs::File::open(&staging)
         .and_then(|f| f.sync_all())
         .at(&staging)?;
-    let current = root.join(DB_FILE);
+    let current = layout::db_path(root);
     let mut aside = None;
     if current.exists() {
         let stamp = stamp_now();
-        let kept = root.join(format!("{DB_FILE}.before-restore-{stamp}"));
+        let kept = layout::before_restore(root, &stamp);
         std::fs::rename(&current, &kept).at(&kept)?;
         for ext in ["-wal", "-shm"] {
-            let from = PathBuf::from(format!("{}{ext}", current.display()));
+            let from = layout::sidecar(&current, ext);
             if from.exists() {
-                let to = PathBuf::from(format!("{}{ext}", kept.display()));
+                let to = layout::sidecar(&kept, ext);
                 std::fs::rename(&from, &to).at(&to)?;
             }
         }
         aside = Some(kept);
     }
     std::fs::rename(&staging, &current).at(&current)?;
-    sync_dir(root);
+    atomic::sync_dir(root);
     Ok(aside)
 }
 
@@ -221,7 +212,9 @@ fn utc_stamp(secs: u64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::{Library, catalog};
+    use crate::core::Library;
+    use crate::core::model::catalog;
+    use crate::core::storage::layout::DB_FILE;
 
     #[test]
     fn a_backup_is_whole_and_restores_with_the_current_file_kept_aside() {

@@ -1,101 +1,19 @@
 //! Images and their membership in groups: listing a group in order, adding,
 //! removing and moving images (the drag-reorder), alt text, where an image is
-//! used, and deleting an image with its file.
+//! used. (Deleting an image with its file is `storage::trash`.)
 
 use std::collections::HashSet;
 
 use rusqlite::{Connection, OptionalExtension, params};
 
 use super::catalog::{Link, ensure_group};
-use super::error::{Error, IoContext, Result};
-use super::ids::{GroupId, ImageId, StoreId};
-use super::library::Library;
 use super::order;
+use crate::core::error::{Error, Result};
+use crate::core::format::Format;
+use crate::core::ids::{GroupId, ImageId, StoreId};
 
 /// The longest alt text, in characters.
 pub const MAX_ALT_TEXT_CHARS: usize = 2000;
-
-/// The image formats Folio takes in (detected from the bytes, never the name).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Format {
-    Jpeg,
-    Png,
-    WebP,
-    Gif,
-    Tiff,
-}
-
-impl Format {
-    /// Every supported format.
-    pub const ALL: [Format; 5] = [
-        Format::Jpeg,
-        Format::Png,
-        Format::WebP,
-        Format::Gif,
-        Format::Tiff,
-    ];
-
-    /// The value of `images.format`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Format::Jpeg => "jpeg",
-            Format::Png => "png",
-            Format::WebP => "webp",
-            Format::Gif => "gif",
-            Format::Tiff => "tiff",
-        }
-    }
-
-    /// The extension of the file in the library.
-    pub fn extension(self) -> &'static str {
-        match self {
-            Format::Jpeg => "jpg",
-            Format::Tiff => "tif",
-            other => other.as_str(),
-        }
-    }
-
-    /// The name to show ("JPEG").
-    pub fn label(self) -> &'static str {
-        match self {
-            Format::Jpeg => "JPEG",
-            Format::Png => "PNG",
-            Format::WebP => "WebP",
-            Format::Gif => "GIF",
-            Format::Tiff => "TIFF",
-        }
-    }
-
-    /// The `image` crate's name for the format.
-    pub fn image_format(self) -> image::ImageFormat {
-        match self {
-            Format::Jpeg => image::ImageFormat::Jpeg,
-            Format::Png => image::ImageFormat::Png,
-            Format::WebP => image::ImageFormat::WebP,
-            Format::Gif => image::ImageFormat::Gif,
-            Format::Tiff => image::ImageFormat::Tiff,
-        }
-    }
-
-    /// The supported format the `image` crate detected, if it is one.
-    pub fn from_image_format(format: image::ImageFormat) -> Option<Format> {
-        Format::ALL.into_iter().find(|f| f.image_format() == format)
-    }
-
-    /// Parses `images.format`.
-    pub fn from_db(s: &str) -> Option<Format> {
-        Format::ALL.into_iter().find(|f| f.as_str() == s)
-    }
-}
-
-impl rusqlite::types::FromSql for Format {
-    fn column_result(value: rusqlite::types::ValueRef<'_>) -> rusqlite::types::FromSqlResult<Self> {
-        let s = value.as_str()?;
-        Format::from_db(s).ok_or_else(|| {
-            rusqlite::types::FromSqlError::Other(format!("unknown image format {s:?}").into())
-        })
-    }
-}
 
 /// One image row.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -289,6 +207,23 @@ pub fn group_images_after(
         ))
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// The image right after `image` in `group`'s order (`None` at the end, or
+/// when `image` is not in the group).
+pub fn image_after(conn: &Connection, group: GroupId, image: ImageId) -> Result<Option<ImageId>> {
+    let Some(key) = order::key_of(conn, group, image)? else {
+        return Ok(None);
+    };
+    Ok(conn
+        .prepare_cached(
+            "SELECT image_id FROM image_group_relations
+             WHERE image_group_id = ?1
+               AND (sort_order > ?2 OR (sort_order = ?2 AND image_id > ?3))
+             ORDER BY sort_order, image_id LIMIT 1",
+        )?
+        .query_row(params![group, key, image], |r| r.get(0))
+        .optional()?)
 }
 
 /// The highest order key in a group (`None`: empty).
@@ -492,72 +427,12 @@ pub fn usage(conn: &Connection, id: ImageId) -> Result<Usage> {
     Ok(Usage { groups, links })
 }
 
-// ---------------------------------------------------------------- delete
-
-/// Deletes images from the library: their rows, their memberships in every
-/// group (the seed's cascade) and their files.
-///
-/// The files are first moved into the store's `trash/` folder, then the rows
-/// are deleted in one transaction; only after the commit are the trashed files
-/// removed. If anything fails before the commit the files are moved back, so a
-/// row never loses its file; a crash in between leaves files in `trash/` that
-/// `folio check --repair` puts back (row still there) or removes (row gone).
-pub fn delete_images(lib: &mut Library, ids: &[ImageId]) -> Result<usize> {
-    let mut trashed: Vec<(std::path::PathBuf, std::path::PathBuf)> = Vec::new();
-    let trash = lib.trash_dir();
-    let result = (|| {
-        let mut rows = Vec::new();
-        for &id in ids {
-            rows.push(image(lib.conn(), id)?);
-        }
-        for img in &rows {
-            let from = lib.file_path(&img.filename);
-            let to = trash.join(trash_name(&img.filename));
-            match std::fs::rename(&from, &to) {
-                Ok(()) => trashed.push((from, to)),
-                // Already gone: deleting the row is still what the user asked.
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-                Err(e) => return Err(Error::io(&from, e)),
-            }
-        }
-        lib.write(|tx| {
-            let mut stmt = tx.prepare_cached("DELETE FROM images WHERE id = ?1")?;
-            for img in &rows {
-                stmt.execute([img.id])?;
-            }
-            Ok(rows.len())
-        })
-    })();
-    match result {
-        Ok(n) => {
-            for (_, to) in &trashed {
-                if let Err(e) = std::fs::remove_file(to) {
-                    log::warn!("could not remove {}: {e}", to.display());
-                }
-            }
-            Ok(n)
-        }
-        Err(e) => {
-            for (from, to) in trashed.iter().rev() {
-                if let Err(back) = std::fs::rename(to, from).at(to) {
-                    log::error!("could not put a file back after a failed delete: {back}");
-                }
-            }
-            Err(e)
-        }
-    }
-}
-
-/// The name of an image file in `trash/`: its file name, which is its content
-/// hash and extension (unique in the library).
-pub fn trash_name(filename: &str) -> &str {
-    filename.rsplit('/').next().unwrap_or(filename)
-}
-
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
-    use crate::core::catalog;
+    use crate::core::Library;
+    use crate::core::model::catalog;
+    use crate::core::storage::trash::delete_images;
     use proptest::prelude::*;
 
     pub(crate) fn lib() -> (tempfile::TempDir, Library) {

@@ -1,0 +1,98 @@
+//! Confirmations before something is deleted: each says what goes and what
+//! stays, and wants a click (Enter does not confirm a delete).
+
+use eframe::egui;
+
+use super::{Outcome, buttons, outcome};
+use crate::app::action::Action;
+use crate::core::{GalleryId, GroupId, ImageId};
+
+/// Delete a gallery (its groups stay).
+#[derive(Clone, Debug)]
+pub struct ConfirmDeleteGallery {
+    pub id: GalleryId,
+    pub name: String,
+    pub groups: u64,
+}
+
+impl ConfirmDeleteGallery {
+    pub fn ui(&self, ui: &mut egui::Ui) -> Outcome {
+        ui.heading(format!("Delete the gallery \u{201c}{}\u{201d}?", self.name));
+        ui.label(format!(
+            "Its {} will be detached and stay under All groups. No image is deleted.",
+            crate::count(self.groups, "group", "groups")
+        ));
+        confirm(ui, "Delete gallery", Action::DeleteGallery(self.id))
+    }
+}
+
+/// Delete a group (its images stay in the library).
+#[derive(Clone, Debug)]
+pub struct ConfirmDeleteGroup {
+    pub id: GroupId,
+    pub name: String,
+    pub images: u64,
+    pub galleries: u64,
+}
+
+impl ConfirmDeleteGroup {
+    pub fn ui(&self, ui: &mut egui::Ui) -> Outcome {
+        ui.heading(format!("Delete the group \u{201c}{}\u{201d}?", self.name));
+        let images = match self.images {
+            0 => "It holds no images.".to_string(),
+            n => format!(
+                "Its {} stay in the library and in their other groups.",
+                crate::count(n, "image", "images")
+            ),
+        };
+        let galleries = match self.galleries {
+            0 => "It is in no gallery.".to_string(),
+            n => format!(
+                "It will be removed from {}.",
+                crate::count(n, "gallery", "galleries")
+            ),
+        };
+        ui.label(format!("{galleries} {images}"));
+        confirm(ui, "Delete group", Action::DeleteGroup(self.id))
+    }
+}
+
+/// Delete images from the library, naming every group that loses one.
+#[derive(Clone, Debug)]
+pub struct ConfirmDeleteImages {
+    pub ids: Vec<ImageId>,
+    pub names: Vec<String>,
+    /// Every group that loses an image.
+    pub groups: Vec<String>,
+}
+
+impl ConfirmDeleteImages {
+    pub fn ui(&self, ui: &mut egui::Ui) -> Outcome {
+        ui.heading(format!(
+            "Delete {} from the library?",
+            crate::count(self.ids.len() as u64, "image", "images")
+        ));
+        let shown: Vec<&str> = self.names.iter().take(5).map(String::as_str).collect();
+        let more = self.names.len().saturating_sub(shown.len());
+        let mut list = shown.join(", ");
+        if more > 0 {
+            list.push_str(&format!(" and {more} more"));
+        }
+        ui.label(list);
+        ui.add_space(6.0);
+        ui.label(format!(
+            "They will be removed from every group that holds them: {}.",
+            self.groups.join(", ")
+        ));
+        ui.label("Their copies in Folio's library are deleted. Your original files elsewhere are not touched. This cannot be undone.");
+        confirm(
+            ui,
+            "Delete from library",
+            Action::DeleteImages(self.ids.clone()),
+        )
+    }
+}
+
+fn confirm(ui: &mut egui::Ui, ok: &str, action: Action) -> Outcome {
+    outcome(buttons(ui, ok, None, false), || vec![action])
+}

@@ -1,0 +1,85 @@
+//! Dialogs that only tell: the import summary and the shortcut list.
+
+use eframe::egui::{self, Key};
+
+use super::Outcome;
+use crate::app::command::Command;
+use crate::app::jobs::Report;
+
+/// What an import did: every file that failed with its reason, every file
+/// that was already in the library.
+#[derive(Clone, Debug)]
+pub struct ImportReport(pub Report);
+
+impl ImportReport {
+    pub fn ui(&self, ui: &mut egui::Ui) -> Outcome {
+        let report = &self.0;
+        ui.heading(&report.title);
+        ui.label(report.counts());
+        egui::ScrollArea::vertical()
+            .max_height(360.0)
+            .show(ui, |ui| {
+                if !report.failed.is_empty() {
+                    ui.add_space(6.0);
+                    ui.label(
+                        egui::RichText::new(format!("Not imported ({})", report.failed.len()))
+                            .strong(),
+                    );
+                    for line in &report.failed {
+                        ui.colored_label(ui.visuals().error_fg_color, &line.reason);
+                    }
+                }
+                if !report.already.is_empty() {
+                    ui.add_space(6.0);
+                    ui.label(
+                        egui::RichText::new(format!(
+                            "Already in the library ({}): not copied again",
+                            report.already.len()
+                        ))
+                        .strong(),
+                    );
+                    for line in &report.already {
+                        ui.label(format!("{} ({})", line.path.display(), line.reason));
+                    }
+                }
+            });
+        ui.add_space(8.0);
+        close_ui(ui, true)
+    }
+}
+
+/// The keyboard shortcuts, from [`Command`].
+pub struct Help;
+
+impl Help {
+    pub fn ui(ui: &mut egui::Ui) -> Outcome {
+        ui.heading("Keyboard shortcuts");
+        egui::Grid::new("help")
+            .num_columns(3)
+            .striped(true)
+            .spacing([16.0, 4.0])
+            .show(ui, |ui| {
+                for c in Command::ALL {
+                    if c.shortcuts().is_empty() {
+                        continue;
+                    }
+                    ui.label(egui::RichText::new(c.shortcut_text(ui.ctx())).monospace());
+                    ui.label(c.label());
+                    ui.label(egui::RichText::new(c.description()).weak());
+                    ui.end_row();
+                }
+            });
+        ui.add_space(6.0);
+        ui.label("Mouse: click selects, Ctrl-click adds, Shift-click selects a range, drag moves, double-click views. Right-click a gallery, group or image for more.");
+        close_ui(ui, false)
+    }
+}
+
+/// A Close button (and Enter, when `enter`).
+fn close_ui(ui: &mut egui::Ui, enter: bool) -> Outcome {
+    if ui.button("Close").clicked() || (enter && ui.input(|i| i.key_pressed(Key::Enter))) {
+        Outcome::Cancel
+    } else {
+        Outcome::Open
+    }
+}

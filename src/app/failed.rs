@@ -1,0 +1,72 @@
+//! What the window shows when the library cannot be opened: why, the folder,
+//! Try again, and Restore when a backup could replace a refused database.
+
+use eframe::egui;
+
+use super::FolioApp;
+use super::state::Notice;
+use crate::core::storage::{backup, library::Lock};
+
+impl FolioApp {
+    pub(super) fn open_failed_ui(&mut self, ui: &mut egui::Ui) {
+        let why = self.session.library().err().unwrap_or_default().to_string();
+        let mut retry = false;
+        let mut restore = None;
+        egui::CentralPanel::default().show(ui, |ui| {
+            ui.vertical_centered(|ui| {
+                ui.add_space(ui.available_height() * 0.25);
+                ui.heading("The library could not be opened");
+                ui.add_space(8.0);
+                ui.label(&why);
+                ui.add_space(8.0);
+                ui.label(format!("Library folder: {}", self.session.root().display()));
+                ui.label("Nothing in it was changed. Start Folio with --library DIR to use another library.");
+                ui.add_space(12.0);
+                retry = ui
+                    .button("Try again")
+                    .on_hover_text("After closing the other Folio, or mounting the drive")
+                    .clicked();
+                if let Some(backup) = self.session.restorable() {
+                    ui.add_space(8.0);
+                    ui.label(
+                        "Restoring puts the backup back as the database. The current file is moved aside (kept, not deleted); images imported since the backup come back with `folio check --repair`.",
+                    );
+                    if ui.button("Restore the most recent backup").clicked() {
+                        restore = Some(backup.to_path_buf());
+                    }
+                }
+                for n in self.ui.notices.all() {
+                    ui.colored_label(ui.visuals().error_fg_color, &n.text);
+                }
+            });
+        });
+        if let Some(backup) = restore {
+            let root = self.session.root().to_path_buf();
+            let restored = Lock::take(&root).and_then(|lock| {
+                let aside = backup::restore(&root, &backup);
+                drop(lock);
+                aside
+            });
+            match restored {
+                Ok(aside) => {
+                    retry = true;
+                    let kept = aside.map_or_else(String::new, |a| {
+                        format!(" The replaced database is kept as {}.", a.display())
+                    });
+                    self.ui.notices.push(Notice::info(format!(
+                        "Restored {}.{kept}",
+                        backup.display()
+                    )));
+                }
+                Err(e) => self
+                    .ui
+                    .notices
+                    .push(Notice::error(format!("Could not restore: {e}"))),
+            }
+        }
+        if retry {
+            self.session.reopen();
+            self.reload();
+        }
+    }
+}

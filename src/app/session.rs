@@ -1,0 +1,251 @@
+//! The open library and what the window shows of it: the database (or why it
+//! could not be opened), the snapshot the panels draw from, and the view (the
+//! selected gallery and group, saved between runs).
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use super::data::Data;
+use super::jobs::ViewKey;
+use crate::core::{GalleryId, GroupId, ImageId, Library};
+
+/// Smallest and largest thumbnail cells, in points.
+pub const THUMB_SIZES: std::ops::RangeInclusive<f32> = 72.0..=320.0;
+
+/// What is restored on the next start (the data itself lives only in the database).
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct View {
+    /// The library these ids belong to.
+    pub library: PathBuf,
+    pub gallery: Option<i64>,
+    pub group: Option<i64>,
+    /// Thumbnail cell size in points.
+    pub thumb_size: f32,
+    pub inspector: bool,
+}
+
+impl View {
+    pub fn new(library: PathBuf) -> Self {
+        View {
+            library,
+            gallery: None,
+            group: None,
+            thumb_size: 160.0,
+            inspector: true,
+        }
+    }
+
+    /// The saved view if it is of this library; else its sizes only.
+    pub fn restored(saved: Option<View>, library: &Path) -> Self {
+        let mut view = match saved {
+            Some(v) if v.library == library => v,
+            Some(v) => View {
+                thumb_size: v.thumb_size,
+                inspector: v.inspector,
+                ..View::new(library.to_path_buf())
+            },
+            None => View::new(library.to_path_buf()),
+        };
+        view.thumb_size = view
+            .thumb_size
+            .clamp(*THUMB_SIZES.start(), *THUMB_SIZES.end());
+        view
+    }
+
+    pub fn gallery(&self) -> Option<GalleryId> {
+        self.gallery.map(GalleryId)
+    }
+
+    pub fn group(&self) -> Option<GroupId> {
+        self.group.map(GroupId)
+    }
+
+    /// Shows `gallery` and `group`. The snapshot read next keeps them in
+    /// agreement (a gallery shows one of its own groups: see [`Data::load`]).
+    pub fn go(&mut self, gallery: Option<GalleryId>, group: Option<GroupId>) {
+        self.gallery = gallery.map(|g| g.0);
+        self.group = group.map(|g| g.0);
+    }
+}
+
+/// Where the files of the open library are, for the thumbnail workers.
+#[derive(Clone, Debug, Default)]
+pub struct Files {
+    store_root: PathBuf,
+}
+
+impl Files {
+    /// The absolute path of an image file from its `filename` column.
+    pub fn original(&self, filename: &str) -> PathBuf {
+        self.store_root.join(filename)
+    }
+
+    /// The store's folder.
+    pub fn store_root(&self) -> &Path {
+        &self.store_root
+    }
+}
+
+/// The library the window is open on.
+pub struct Session {
+    root: PathBuf,
+    lib: Result<Library, String>,
+    /// When the library was refused and a backup exists: that backup.
+    restorable: Option<PathBuf>,
+    files: Files,
+    /// What the panels draw from.
+    pub data: Data,
+    pub view: View,
+    /// Counts the app's writes and snapshot reads: a job's snapshot read for
+    /// an older count is stale (see [`ViewKey`]).
+    generation: u64,
+}
+
+impl Session {
+    /// Opens the library at `root` (keeping why, if it cannot be opened).
+    pub fn open(root: PathBuf, view: View) -> Self {
+        let mut session = Session {
+            lib: Err(String::new()),
+            restorable: None,
+            files: Files::default(),
+            data: Data::default(),
+            view,
+            generation: 0,
+            root,
+        };
+        session.reopen();
+        session
+    }
+
+    /// Opens the library again (after "Try again" or a restore).
+    pub fn reopen(&mut self) {
+        self.lib = Err(String::new());
+        match Library::open(&self.root) {
+            Ok(mut lib) => {
+                // The app's writes (a drag-reorder) never pay for a checkpoint.
+                lib.checkpoint_in_background();
+                self.files = Files {
+                    store_root: lib.store_root().to_path_buf(),
+                };
+                self.restorable = None;
+                self.lib = Ok(lib);
+            }
+            Err(e) => {
+                self.restorable = match &e {
+                    crate::core::Error::RefusedWithBackup { backup, .. } => Some(backup.clone()),
+                    _ => None,
+                };
+                self.lib = Err(e.to_string());
+            }
+        }
+    }
+
+    /// The library's root folder.
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    /// The open library, or why there is none.
+    pub fn library(&self) -> Result<&Library, &str> {
+        self.lib.as_ref().map_err(String::as_str)
+    }
+
+    /// The open library, to write to.
+    pub fn library_mut(&mut self) -> Result<&mut Library, String> {
+        self.lib.as_mut().map_err(|e| e.clone())
+    }
+
+    /// The backup that could replace a refused database.
+    pub fn restorable(&self) -> Option<&Path> {
+        self.restorable.as_deref()
+    }
+
+    pub fn files(&self) -> &Files {
+        &self.files
+    }
+
+    /// What the centre panel reads, and the view it may change (the
+    /// thumbnail size).
+    pub fn centre_parts(&mut self) -> (&Data, &Files, &Path, &mut View) {
+        (&self.data, &self.files, &self.root, &mut self.view)
+    }
+
+    /// The name of a group, for messages.
+    pub fn group_name(&self, id: GroupId) -> String {
+        self.data
+            .group(id)
+            .map_or_else(|| id.to_string(), |g| g.name.clone())
+    }
+
+    /// Counts a write: a job's snapshot read before it is stale.
+    pub fn wrote(&mut self) {
+        self.generation += 1;
+    }
+
+    /// What the view shows now, for a job's closing snapshot.
+    pub fn view_key(&self, inspected: Option<ImageId>) -> ViewKey {
+        ViewKey {
+            generation: self.generation,
+            gallery: self.view.gallery(),
+            group: self.view.group(),
+            inspected,
+        }
+    }
+
+    /// Re-reads the library for the current view. With `keep_images`, the
+    /// shown group's rows are kept when the view still shows that group (the
+    /// edit could not have changed them, or was mirrored in memory), and a
+    /// different group of more than `defer_above` images is not read here:
+    /// the snapshot comes marked [`Data::deferred`].
+    pub fn refresh(
+        &mut self,
+        inspected: Option<ImageId>,
+        keep_images: bool,
+        defer_above: u64,
+    ) -> Result<(), String> {
+        let Ok(lib) = &self.lib else { return Ok(()) };
+        let mut gallery = self.view.gallery();
+        let mut group = self.view.group();
+        let (old, defer_above) = if keep_images {
+            (Some(&mut self.data), defer_above)
+        } else {
+            (None, u64::MAX)
+        };
+        let data = Data::load_keeping(lib, &mut gallery, &mut group, inspected, old, defer_above)
+            .map_err(|e| format!("Could not read the library: {e}"))?;
+        self.adopt(data, gallery, group);
+        Ok(())
+    }
+
+    /// Shows a snapshot read for `gallery`/`group` (as [`Data::load`]
+    /// adjusted them).
+    pub fn adopt(&mut self, data: Data, gallery: Option<GalleryId>, group: Option<GroupId>) {
+        self.generation += 1;
+        let old = std::mem::replace(&mut self.data, data);
+        if old.images.len() > 10_000 {
+            // Freeing 100,000 rows takes milliseconds: not on this thread.
+            let _ = std::thread::Builder::new()
+                .name("folio-drop".into())
+                .spawn(move || drop(old));
+        }
+        self.view.go(gallery, group);
+    }
+
+    /// Reads where `image` is used, after the frame that selected it, unless
+    /// the snapshot has it already (the inspector never reads while it draws).
+    pub fn read_usage(&mut self, image: Option<ImageId>) {
+        let Some(id) = image.filter(|id| self.data.index.contains_key(id)) else {
+            return;
+        };
+        if self.data.usage.as_ref().is_some_and(|(u, _)| *u == id) {
+            return;
+        }
+        if let Ok(lib) = &self.lib {
+            match crate::core::model::images::usage(lib.conn(), id) {
+                Ok(usage) => self.data.usage = Some((id, usage)),
+                Err(e) => log::warn!("could not read where image {id} is used: {e}"),
+            }
+        }
+    }
+}

@@ -1,0 +1,163 @@
+//! The app's interaction state (what is selected, which dialog is open, the
+//! viewer, a drag in progress, the alt text being typed, the status bar's
+//! messages) and the [`Outbox`] through which a panel asks for changes.
+//!
+//! A panel never changes the library or the view itself: it reads the
+//! snapshot, changes its own bit of state here, and puts what it wants done
+//! into the outbox, which the app carries out after the frame.
+
+use std::collections::{HashMap, HashSet};
+
+use super::action::Action;
+use super::command::Command;
+use super::dialogs::Dialog;
+use super::grid::GridDrag;
+use super::history::StepId;
+use super::inspector::AltEdit;
+use crate::core::ImageId;
+
+/// The grid's selection.
+#[derive(Clone, Debug, Default)]
+pub struct Selection {
+    pub ids: HashSet<ImageId>,
+    /// Where a Shift-click range starts.
+    pub anchor: Option<ImageId>,
+    /// The image last clicked: the one the inspector and viewer show.
+    pub focus: Option<ImageId>,
+}
+
+impl Selection {
+    /// Just `id`.
+    pub fn only(id: ImageId) -> Self {
+        Selection {
+            ids: HashSet::from([id]),
+            anchor: Some(id),
+            focus: Some(id),
+        }
+    }
+
+    /// Exactly `ids` (in the group's order): the last is the one shown in the
+    /// inspector, the first is where a Shift-click range starts.
+    pub fn of(ids: &[ImageId]) -> Self {
+        Selection {
+            ids: ids.iter().copied().collect(),
+            anchor: ids.first().copied(),
+            focus: ids.last().copied(),
+        }
+    }
+
+    /// Forgets what is not among the shown images any more.
+    pub fn retain_shown(&mut self, index: &HashMap<ImageId, usize>) {
+        self.ids.retain(|id| index.contains_key(id));
+        if self.focus.is_some_and(|f| !index.contains_key(&f)) {
+            self.focus = None;
+        }
+        if self.anchor.is_some_and(|a| !index.contains_key(&a)) {
+            self.anchor = None;
+        }
+    }
+}
+
+/// A message in the status bar.
+#[derive(Clone, Debug)]
+pub struct Notice {
+    pub text: String,
+    pub error: bool,
+    /// The step an Undo button beside it undoes; shown only while that step
+    /// is the next to undo.
+    pub undo: Option<StepId>,
+}
+
+impl Notice {
+    /// A plain message.
+    pub fn info(text: impl Into<String>) -> Self {
+        Notice {
+            text: text.into(),
+            error: false,
+            undo: None,
+        }
+    }
+
+    /// Something that went wrong, in words.
+    pub fn error(text: impl Into<String>) -> Self {
+        Notice {
+            text: text.into(),
+            error: true,
+            undo: None,
+        }
+    }
+}
+
+/// The status bar's last few messages.
+#[derive(Default)]
+pub struct Notices {
+    list: Vec<Notice>,
+}
+
+impl Notices {
+    const KEEP: usize = 4;
+
+    /// Adds a message (an error is logged too), dropping the oldest beyond a few.
+    pub fn push(&mut self, notice: Notice) {
+        if notice.error {
+            log::warn!("{}", notice.text);
+        }
+        self.list.push(notice);
+        if self.list.len() > Self::KEEP {
+            self.list.remove(0);
+        }
+    }
+
+    /// The messages, oldest first.
+    pub fn all(&self) -> &[Notice] {
+        &self.list
+    }
+
+    /// Removes the `i`th message.
+    pub fn dismiss(&mut self, i: usize) {
+        if i < self.list.len() {
+            self.list.remove(i);
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.list.is_empty()
+    }
+}
+
+/// What the artist is doing in the window, apart from the data.
+#[derive(Default)]
+pub struct UiState {
+    pub selection: Selection,
+    pub dialog: Option<Dialog>,
+    /// Whether a dialog was open last frame (a new one takes the keyboard).
+    pub dialog_was_open: bool,
+    /// The full-window viewer is open on the focused image.
+    pub viewer: bool,
+    pub drag: Option<GridDrag>,
+    pub alt: AltEdit,
+    pub notices: Notices,
+}
+
+/// Where panels put what they want done; the app carries it out after the frame.
+#[derive(Default)]
+pub struct Outbox {
+    pub actions: Vec<Action>,
+    pub commands: Vec<Command>,
+    /// A dialog to open.
+    pub dialog: Option<Dialog>,
+}
+
+impl Outbox {
+    pub fn act(&mut self, action: Action) {
+        self.actions.push(action);
+    }
+
+    pub fn command(&mut self, command: Command) {
+        self.commands.push(command);
+    }
+
+    pub fn open(&mut self, dialog: Dialog) {
+        self.dialog = Some(dialog);
+    }
+}

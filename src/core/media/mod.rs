@@ -1,0 +1,12 @@
+//! Image files: recognising and proving them whole ([`validate`]), decoding
+//! under one set of limits ([`decode`], [`libjpeg`]), thumbnails
+//! ([`thumbnail`]), and the import that copies them into the library
+//! ([`walk`], [`import`]).
+
+pub mod decode;
+pub mod import;
+#[cfg(feature = "libjpeg")]
+pub mod libjpeg;
+pub mod thumbnail;
+pub mod validate;
+pub mod walk;

@@ -1,0 +1,7 @@
+//! The catalogue as SQL: functions over `&Connection` (a `Transaction` derefs
+//! to one), so callers compose them in one transaction. Nothing here touches
+//! a file.
+
+pub mod catalog;
+pub mod images;
+pub mod order;

@@ -1,0 +1,125 @@
+//! Writing a file so that it either does not exist or holds all of its bytes:
+//! a temp file in the same folder, written, (fsynced), renamed into place,
+//! (and the folder fsynced). The one way Folio writes a file of its own.
+
+use std::io::Write;
+use std::path::Path;
+use std::sync::Arc;
+
+use super::layout::TEMP_PREFIX;
+use crate::core::error::{Error, IoContext, Result};
+
+/// How a file's bytes reach the disk. Tests swap in one that fails the way a
+/// full or read-only disk does, part-way through a file.
+pub type WriteFn = dyn Fn(&mut std::fs::File, &[u8]) -> std::io::Result<()> + Send + Sync;
+
+/// The real [`WriteFn`].
+pub fn write_all(file: &mut std::fs::File, bytes: &[u8]) -> std::io::Result<()> {
+    file.write_all(bytes)
+}
+
+/// The environment variable that makes every file write of an import fail,
+/// for trying the failure paths by hand and in tests: `disk-full` writes half
+/// of each file and then fails as a full disk does; `read-only` fails at once
+/// as a read-only disk does.
+pub const FAILPOINT_ENV: &str = "FOLIO_FAILPOINT_WRITE";
+
+/// A writer that fails like `fault` ("disk-full" or "read-only"), if that is
+/// one of them.
+pub fn fault_writer(fault: &str) -> Option<Arc<WriteFn>> {
+    match fault {
+        "disk-full" => Some(Arc::new(|file: &mut std::fs::File, bytes: &[u8]| {
+            file.write_all(&bytes[..bytes.len() / 2])?;
+            Err(std::io::Error::from(std::io::ErrorKind::StorageFull))
+        })),
+        "read-only" => Some(Arc::new(|_: &mut std::fs::File, _: &[u8]| {
+            Err(std::io::Error::from(std::io::ErrorKind::ReadOnlyFilesystem))
+        })),
+        _ => None,
+    }
+}
+
+/// The writer `FOLIO_FAILPOINT_WRITE` asks for, else the real one.
+pub fn writer_from_env() -> Arc<WriteFn> {
+    match std::env::var(FAILPOINT_ENV)
+        .ok()
+        .as_deref()
+        .and_then(fault_writer)
+    {
+        Some(w) => {
+            log::warn!("{FAILPOINT_ENV} is set: every file write of an import will fail");
+            w
+        }
+        None => Arc::new(write_all),
+    }
+}
+
+/// How much a write must survive.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Durability {
+    /// A power cut too: the file and its folder are fsynced (originals,
+    /// remembered failures).
+    Durable,
+    /// A crash of Folio, not a power cut: no fsync. For caches, where a
+    /// damaged file fails to decode and is simply made again, and three fsyncs
+    /// per imported image would cost more than the import.
+    Cache,
+}
+
+/// Writes `bytes` to `path` durably (see [`write_with`]).
+pub fn write(path: &Path, bytes: &[u8]) -> Result<()> {
+    write_with(path, bytes, Durability::Durable, &write_all)
+}
+
+/// Writes `bytes` to `path` through `write`, creating its folder: a temp file
+/// in that folder, then a rename, so `path` never holds part of them. On any
+/// error the temp file is removed.
+pub fn write_with(
+    path: &Path,
+    bytes: &[u8],
+    durability: Durability,
+    write: &WriteFn,
+) -> Result<()> {
+    let dir = path.parent().ok_or_else(|| {
+        Error::invalid("library path", format!("{} has no folder", path.display()))
+    })?;
+    std::fs::create_dir_all(dir).at(dir)?;
+    let mut tmp = tempfile::Builder::new()
+        .prefix(TEMP_PREFIX)
+        .tempfile_in(dir)
+        .at(dir)?;
+    // On error `tmp` is dropped, which removes the partial file.
+    write(tmp.as_file_mut(), bytes).at(path)?;
+    if durability == Durability::Durable {
+        tmp.as_file().sync_all().at(path)?;
+    }
+    tmp.persist(path).map_err(|e| Error::io(path, e.error))?;
+    if durability == Durability::Durable {
+        sync_dir(dir);
+    }
+    Ok(())
+}
+
+/// Makes a file that something else wrote at `tmp` (SQLite's `VACUUM INTO`, a
+/// copy) durable and renames it to `path`.
+pub fn persist(tmp: &Path, path: &Path) -> Result<()> {
+    std::fs::File::open(tmp)
+        .and_then(|f| f.sync_all())
+        .at(tmp)?;
+    std::fs::rename(tmp, path).at(path)?;
+    if let Some(dir) = path.parent() {
+        sync_dir(dir);
+    }
+    Ok(())
+}
+
+/// Makes a rename in `dir` durable. Failure only weakens durability after a
+/// power cut (the repair path covers it), so it is logged, not returned.
+pub fn sync_dir(dir: &Path) {
+    #[cfg(unix)]
+    if let Err(e) = std::fs::File::open(dir).and_then(|d| d.sync_all()) {
+        log::warn!("could not sync folder {}: {e}", dir.display());
+    }
+    #[cfg(not(unix))]
+    let _ = dir;
+}

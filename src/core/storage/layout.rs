@@ -1,0 +1,126 @@
+//! Every path and file name of a library, in one place.
+//!
+//! ```text
+//! <library root>/            default: the per-user data directory (ProjectDirs)
+//!     folio.db               the database (WAL: also folio.db-wal, -shm)
+//!     folio.lock             held (OS advisory lock) while a Folio has it open
+//!     backups/folio-<UTC time>-<why>.db   checked copies of folio.db
+//!     library/               the default store (stores.root = 'library')
+//!         originals/ab/<blake3 hex>.jpg   imported files, content-addressed
+//!         trash/             files of images being deleted (emptied at once)
+//!         thumbs/v1/<size>/ab/<blake3 hex>.jpg|png   the thumbnail cache
+//!         thumbs/v1/failed/<blake3 hex>.txt          why one could not be made
+//! ```
+//!
+//! Folio's own temporary files start with [`TEMP_PREFIX`] (or
+//! [`DB_CREATING_PREFIX`] for a database being built): anything else in these
+//! folders is never removed by Folio.
+
+use std::path::{Path, PathBuf};
+
+use crate::core::format::Format;
+
+/// The database file's name inside the library root.
+pub const DB_FILE: &str = "folio.db";
+/// The lock file inside the library root.
+pub const LOCK_FILE: &str = "folio.lock";
+/// The default store's folder, relative to the library root.
+pub const DEFAULT_STORE: &str = "library";
+/// Originals inside a store.
+pub const ORIGINALS_DIR: &str = "originals";
+/// Files of images being deleted, inside a store.
+pub const TRASH_DIR: &str = "trash";
+/// The thumbnail cache inside a store (versioned: a new layout is a new folder).
+pub const THUMBS_DIR: &str = "thumbs/v1";
+/// The folder of backups inside the library root.
+pub const BACKUP_DIR: &str = "backups";
+/// Prefix of Folio's own temporary files, wherever they are.
+pub const TEMP_PREFIX: &str = ".folio-tmp-";
+/// Prefix of a new database being built beside `folio.db`.
+pub const DB_CREATING_PREFIX: &str = ".folio-db-creating-";
+
+const BACKUP_PREFIX: &str = "folio-";
+const BACKUP_SUFFIX: &str = ".db";
+
+/// Whether `name` is one of Folio's own temporary files (safe to remove while
+/// holding the library's lock).
+pub fn is_temp_name(name: &str) -> bool {
+    name.starts_with(TEMP_PREFIX) || name.starts_with(DB_CREATING_PREFIX)
+}
+
+/// The database of the library at `root`.
+pub fn db_path(root: &Path) -> PathBuf {
+    root.join(DB_FILE)
+}
+
+/// The lock file of the library at `root`.
+pub fn lock_path(root: &Path) -> PathBuf {
+    root.join(LOCK_FILE)
+}
+
+/// The folder of backups of the library at `root`.
+pub fn backup_dir(root: &Path) -> PathBuf {
+    root.join(BACKUP_DIR)
+}
+
+/// A backup's file name: `folio-<stamp>-<why>.db`, or `…-<why>-<n>.db` for the
+/// `n`th made in the same second.
+pub fn backup_name(stamp: &str, why: &str, n: u32) -> String {
+    match n {
+        0 | 1 => format!("{BACKUP_PREFIX}{stamp}-{why}{BACKUP_SUFFIX}"),
+        n => format!("{BACKUP_PREFIX}{stamp}-{why}-{n}{BACKUP_SUFFIX}"),
+    }
+}
+
+/// Whether a file name in `backups/` is a backup.
+pub fn is_backup_name(name: &str) -> bool {
+    name.starts_with(BACKUP_PREFIX) && name.ends_with(BACKUP_SUFFIX)
+}
+
+/// Where a restore stages the backup's copy before it becomes `folio.db`.
+pub fn restore_staging(root: &Path) -> PathBuf {
+    root.join(format!("{TEMP_PREFIX}restore-{DB_FILE}"))
+}
+
+/// Where the replaced database is kept by a restore made at `stamp`.
+pub fn before_restore(root: &Path, stamp: &str) -> PathBuf {
+    root.join(format!("{DB_FILE}.before-restore-{stamp}"))
+}
+
+/// The `-wal` or `-shm` file beside a database.
+pub fn sidecar(db: &Path, ext: &str) -> PathBuf {
+    PathBuf::from(format!("{}{ext}", db.display()))
+}
+
+/// An original's path inside its store (the `images.filename` column):
+/// `originals/ab/<hash>.<ext>`.
+pub fn original_name(hash: &str, format: Format) -> String {
+    let prefix = hash.get(..2).unwrap_or("00");
+    format!("{ORIGINALS_DIR}/{prefix}/{hash}.{}", format.extension())
+}
+
+/// The name of an image file in `trash/`: its file name, which is its content
+/// hash and extension (unique in the library).
+pub fn trash_name(filename: &str) -> &str {
+    filename.rsplit('/').next().unwrap_or(filename)
+}
+
+/// Where the thumbnail of the image with `hash` at `size` lives (JPEG, or PNG
+/// when it has transparency), inside the store at `store_root`.
+pub fn thumb_path(store_root: &Path, hash: &str, size: u32, alpha: bool) -> PathBuf {
+    let prefix = hash.get(..2).unwrap_or("00");
+    let ext = if alpha { "png" } else { "jpg" };
+    store_root
+        .join(THUMBS_DIR)
+        .join(size.to_string())
+        .join(prefix)
+        .join(format!("{hash}.{ext}"))
+}
+
+/// Where the reason a thumbnail could not be made is remembered.
+pub fn thumb_failure_path(store_root: &Path, hash: &str) -> PathBuf {
+    store_root
+        .join(THUMBS_DIR)
+        .join("failed")
+        .join(format!("{hash}.txt"))
+}
