@@ -48,9 +48,13 @@ impl eframe::Storage for Memory {
 }
 
 fn open(root: &Path, storage: Option<Memory>) -> Harness<'static, FolioApp> {
+    open_sized(root, storage, [1280.0, 800.0])
+}
+
+fn open_sized(root: &Path, storage: Option<Memory>, size: [f32; 2]) -> Harness<'static, FolioApp> {
     let root = root.to_path_buf();
     Harness::builder()
-        .with_size([1280.0, 800.0])
+        .with_size(size)
         .with_max_steps(64)
         .build_eframe(move |cc| {
             FolioApp::new(
@@ -245,6 +249,30 @@ fn empty_library_explains_itself_and_offers_the_sample() {
     // It opens on the first scenario: its groups, headed by their types.
     h.get_by_label("Main exhibit: Harbour Lights");
     h.get_by_label("Behind the scenes: Harbour Lights: making of");
+}
+
+#[test]
+fn adding_the_sample_portfolio_again_says_it_is_there_and_brings_nothing_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = open(dir.path(), None);
+    click(&mut h, "Add sample portfolio");
+    settle(&mut h);
+    // The artist deletes one of its galleries, then asks for the sample again.
+    h.get_by_role_and_label(egui::Role::Button, "Two Voices (collaboration)")
+        .click_secondary();
+    h.run_steps(4);
+    click(&mut h, "Delete gallery…");
+    click(&mut h, "Delete gallery");
+    click(&mut h, "File");
+    click(&mut h, "Add sample portfolio");
+    settle(&mut h);
+    h.get_by_label_contains("already in this library");
+    assert!(
+        h.state().dialog().is_none(),
+        "no summary listing generated files as already there"
+    );
+    assert_eq!(catalog::list_galleries(lib(&h).conn()).unwrap().len(), 2);
+    assert_eq!(images::count(lib(&h).conn()).unwrap(), 32);
 }
 
 #[test]
@@ -890,4 +918,245 @@ fn a_very_large_group_is_read_in_the_background_and_shown_when_it_comes() {
     assert!(h.query_by_label("Reading 3 images…").is_none());
     assert_eq!(h.state().data().images.len(), 3);
     h.get_by_role_and_label(egui::Role::Button, "Long wall");
+}
+
+// ---------------------------------------------------------------- regressions
+// Bugs found by trying the app as a new artist would; one test each, named
+// after the bug.
+
+/// A group "A" in a gallery with `n` dropped pictures; returns their names.
+fn gallery_with_pictures(
+    h: &mut Harness<'static, FolioApp>,
+    files: &Path,
+    n: usize,
+) -> Vec<String> {
+    new_gallery(h, "Show");
+    attach_new_group(h, "A", "main_exhibit");
+    let paths = pictures(files, "a", n);
+    drop_files(h, &paths);
+    names(&paths)
+}
+
+/// The status bar's Undo buttons (the Edit menu is closed).
+fn undo_buttons(h: &Harness<'static, FolioApp>) -> usize {
+    h.query_all_by_role_and_label(egui::Role::Button, "Undo")
+        .count()
+}
+
+#[test]
+fn undo_after_the_removed_images_neighbour_was_deleted_puts_it_back_in_its_place() {
+    let dir = tempfile::tempdir().unwrap();
+    let files = tempfile::tempdir().unwrap();
+    let mut h = open(dir.path(), None);
+    let n = gallery_with_pictures(&mut h, files.path(), 5);
+    // Remove the second image from the group…
+    click_image(&mut h, &n[1], Modifiers::NONE);
+    h.key_press(Key::Delete);
+    h.run_steps(4);
+    // …then delete from the library the image that followed it…
+    click_image(&mut h, &n[2], Modifiers::NONE);
+    h.key_press_modifiers(Modifiers::SHIFT, Key::Delete);
+    h.run_steps(4);
+    click(&mut h, "Delete from library");
+    // …and undo the removal: it comes back before what followed it and is still there.
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    h.run_steps(4);
+    assert_eq!(
+        order(&h, "A"),
+        [n[0].clone(), n[1].clone(), n[3].clone(), n[4].clone()]
+    );
+}
+
+#[test]
+fn after_an_undo_brings_images_back_selected_the_inspector_shows_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let files = tempfile::tempdir().unwrap();
+    let mut h = open(dir.path(), None);
+    let n = gallery_with_pictures(&mut h, files.path(), 4);
+    click_image(&mut h, &n[1], Modifiers::NONE);
+    click_image(&mut h, &n[2], Modifiers::COMMAND);
+    h.key_press(Key::Delete);
+    h.run_steps(4);
+    h.get_by_label_contains("Select an image");
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    h.run_steps(4);
+    assert_eq!(h.state().selection().ids.len(), 2);
+    assert!(h.query_by_label_contains("Select an image").is_none());
+    h.get_by_label("2 images selected; showing the last one clicked.");
+    h.get_by_label("Alt text");
+}
+
+#[test]
+fn deleting_a_gallery_forgets_the_undo_of_its_links() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = open(dir.path(), None);
+    new_gallery(&mut h, "Draft");
+    attach_new_group(&mut h, "Walls", "main_exhibit");
+    h.get_by_label("Main exhibit: Walls").click_secondary();
+    h.run_steps(4);
+    click(&mut h, "Detach from gallery");
+    assert_eq!(undo_buttons(&h), 1);
+    h.get_by_role_and_label(egui::Role::Button, "Draft")
+        .click_secondary();
+    h.run_steps(4);
+    click(&mut h, "Delete gallery…");
+    click(&mut h, "Delete gallery");
+    assert_eq!(undo_buttons(&h), 0, "nothing left to undo there");
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    h.run_steps(4);
+    h.get_by_label("Nothing to undo.");
+    assert!(
+        !h.state().notices().iter().any(|n| n.error),
+        "{:?}",
+        h.state().notices()
+    );
+}
+
+#[test]
+fn an_undo_button_goes_away_once_its_step_is_undone() {
+    let dir = tempfile::tempdir().unwrap();
+    let files = tempfile::tempdir().unwrap();
+    let mut h = open(dir.path(), None);
+    let n = gallery_with_pictures(&mut h, files.path(), 4);
+    for name in [&n[0], &n[1]] {
+        click_image(&mut h, name, Modifiers::NONE);
+        h.key_press(Key::Delete);
+        h.run_steps(4);
+    }
+    assert_eq!(undo_buttons(&h), 1, "only the step Undo would take back");
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    h.run_steps(4);
+    assert_eq!(undo_buttons(&h), 0);
+    h.get_by_label("Undone.");
+}
+
+#[test]
+fn a_new_empty_gallery_shows_no_other_group_and_files_dropped_then_make_a_new_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let files = tempfile::tempdir().unwrap();
+    let mut h = open(dir.path(), None);
+    let n = gallery_with_pictures(&mut h, files.path(), 2);
+    new_gallery(&mut h, "Empty");
+    assert_eq!(h.state().view().group, None);
+    h.get_by_label("\u{201c}Empty\u{201d} has no groups yet");
+    drop_files(&mut h, &pictures(&files.path().join("more"), "m", 1));
+    h.get_by_label("New image group");
+    click(&mut h, "Cancel");
+    assert_eq!(
+        order(&h, "A"),
+        n,
+        "nothing went into the group shown before"
+    );
+}
+
+#[test]
+fn a_click_in_all_groups_on_a_group_of_another_gallery_leaves_the_gallery() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = open(dir.path(), None);
+    new_gallery(&mut h, "One");
+    attach_new_group(&mut h, "Walls", "main_exhibit");
+    new_gallery(&mut h, "Two");
+    attach_new_group(&mut h, "Desk", "sketches");
+    h.get_by_role_and_label(egui::Role::Button, "Walls").click();
+    h.run_steps(4);
+    let view = h.state().view();
+    assert_eq!(view.group, Some(group_id(&h, "Walls").0));
+    assert_eq!(
+        view.gallery, None,
+        "Walls is not in Two: no gallery is highlighted"
+    );
+    // A group of the selected gallery keeps it.
+    h.get_by_role_and_label(egui::Role::Button, "Two").click();
+    h.run_steps(4);
+    h.get_by_role_and_label(egui::Role::Button, "Desk").click();
+    h.run_steps(4);
+    let two = catalog::gallery_by_name(lib(&h).conn(), "Two")
+        .unwrap()
+        .unwrap();
+    assert_eq!(h.state().view().gallery, Some(two.0));
+}
+
+#[test]
+fn at_1024_px_with_the_inspector_the_group_title_stays_clear_of_the_import_buttons() {
+    let dir = tempfile::tempdir().unwrap();
+    let files = tempfile::tempdir().unwrap();
+    let mut h = open_sized(dir.path(), None, [1024.0, 768.0]);
+    new_gallery(&mut h, "Show");
+    attach_new_group(&mut h, "Summer 2026 Lookbook", "main_exhibit");
+    drop_files(&mut h, &pictures(files.path(), "s", 1));
+    let title = h
+        .get_by_role_and_label(egui::Role::Label, "Summer 2026 Lookbook")
+        .rect();
+    for button in ["Import files…", "Import folder…"] {
+        let b = h.get_by_role_and_label(egui::Role::Button, button).rect();
+        assert!(
+            !title.intersects(b),
+            "{button} at {b:?} covers the title at {title:?}"
+        );
+    }
+}
+
+#[test]
+fn change_type_refuses_a_type_the_group_already_has_in_the_gallery() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = open(dir.path(), None);
+    new_gallery(&mut h, "Show");
+    attach_new_group(&mut h, "Walls", "main_exhibit");
+    // The same group a second time, as sketches.
+    click(&mut h, "+ Attach group…");
+    h.get_by_label("Group").click();
+    h.run_steps(4);
+    h.get_all_by_label("Walls").last().unwrap().click();
+    h.run_steps(4);
+    click(&mut h, "sketches");
+    click(&mut h, "Attach");
+    h.get_by_label("Sketches: Walls").click_secondary();
+    h.run_steps(4);
+    click(&mut h, "Change type…");
+    type_into(&mut h, "Type", "main_exhibit");
+    h.get_by_label("It is already in this gallery as \u{201c}main_exhibit\u{201d}.");
+    h.key_press(Key::Enter);
+    h.run_steps(4);
+    assert!(
+        h.state().dialog().is_some(),
+        "the dialog stays open, nothing fails"
+    );
+    assert!(!h.state().notices().iter().any(|n| n.error));
+}
+
+#[test]
+fn the_attach_dialog_proposes_a_type_the_gallery_does_not_use_yet() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = open(dir.path(), None);
+    new_gallery(&mut h, "Show");
+    attach_new_group(&mut h, "Walls", "main_exhibit");
+    click(&mut h, "+ Attach group…");
+    assert_eq!(
+        h.get_by_label("Type").value().as_deref(),
+        Some("behind_the_scenes")
+    );
+}
+
+#[test]
+fn names_are_judged_alike_by_the_dialog_and_the_database() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = open(dir.path(), None);
+    new_gallery(&mut h, "Été");
+    // The database's rule (SQLite's NOCASE) tells É from é: so does the dialog.
+    new_gallery(&mut h, "été");
+    assert_eq!(catalog::list_galleries(lib(&h).conn()).unwrap().len(), 2);
+    // And one it refuses, the dialog refuses before it closes.
+    click(&mut h, "+ Gallery");
+    type_into(&mut h, "Gallery name", "ÉTÉ");
+    assert!(h.query_by_label_contains("already exists").is_none());
+    type_into(&mut h, "Gallery name", "été ");
+    h.get_by_label_contains("already exists");
+    click(&mut h, "Cancel");
+    click(&mut h, "+ Gallery");
+    type_into(&mut h, "Gallery name", "Spring");
+    h.key_press(Key::Enter);
+    h.run_steps(4);
+    click(&mut h, "+ Gallery");
+    type_into(&mut h, "Gallery name", "SPRING");
+    h.get_by_label("A gallery named \u{201c}Spring\u{201d} already exists.");
 }

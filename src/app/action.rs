@@ -144,13 +144,7 @@ pub fn perform(
             // if it is one of them).
             effect.go = Some((g, session.view.group()));
         }
-        Action::SelectGroup(g) => {
-            // A group of the selected gallery keeps the gallery; any other
-            // group is shown on its own (from All groups).
-            let in_gallery = g.is_some_and(|g| session.data.links.iter().any(|l| l.group == g));
-            let gallery = session.view.gallery().filter(|_| in_gallery);
-            effect.go = Some((gallery, g));
-        }
+        Action::SelectGroup(g) => effect.go = Some(show_group(session, g)),
         Action::CreateGallery(name, description) => {
             let id = write(session, "make the gallery", |tx| {
                 catalog::create_gallery(tx, &name, Some(&description))
@@ -163,52 +157,20 @@ pub fn perform(
                 catalog::set_gallery_description(tx, id, Some(&description))
             })?;
         }
-        Action::DeleteGallery(id) => {
-            write(session, "delete the gallery", |tx| {
-                catalog::delete_gallery(tx, id)
-            })?;
-            effect.gone.galleries.push(id);
-            effect.notice = Some("Gallery deleted. Its groups are still under All groups.".into());
-        }
+        Action::DeleteGallery(id) => return delete_gallery(session, id),
         Action::CreateGroup {
             name,
             attach,
             then_import,
             then_pick,
-        } => {
-            let id = write(session, "make the group", |tx| {
-                let id = catalog::create_group(tx, &name, None)?;
-                if let Some((gallery, link_type)) = &attach {
-                    catalog::attach(tx, *gallery, id, link_type)?;
-                }
-                Ok(id)
-            })?;
-            // Shown in its gallery, or on its own under All groups.
-            effect.go = Some((attach.map(|(g, _)| g), Some(id)));
-            effect.selection = Selecting::Clear;
-            if !then_import.is_empty() {
-                effect.then.push(Action::Import {
-                    paths: then_import,
-                    group: id,
-                });
-            }
-            if let Some(pick) = then_pick {
-                effect.then.push(Action::Pick(pick, id));
-            }
-        }
+        } => return create_group(session, name, attach, then_import, then_pick),
         Action::EditGroup(id, name, description) => {
             write(session, "change the group", |tx| {
                 catalog::rename_group(tx, id, &name)?;
                 catalog::set_group_description(tx, id, Some(&description))
             })?;
         }
-        Action::DeleteGroup(id) => {
-            write(session, "delete the group", |tx| {
-                catalog::delete_group(tx, id)
-            })?;
-            effect.gone.groups.push(id);
-            effect.notice = Some("Group deleted. Its images are still in the library.".into());
-        }
+        Action::DeleteGroup(id) => return delete_group(session, id),
         Action::Attach {
             gallery,
             group,
@@ -223,25 +185,7 @@ pub fn perform(
             gallery,
             group,
             link_type,
-        } => {
-            let index =
-                session.data.links.iter().position(|l| {
-                    l.gallery == gallery && l.group == group && l.link_type == link_type
-                });
-            write(session, "detach the group", |tx| {
-                catalog::detach(tx, gallery, group, &link_type)
-            })?;
-            let name = session.group_name(group);
-            effect.undo = Some(Step::Detached {
-                gallery,
-                group,
-                link_type,
-                index,
-            });
-            effect.notice = Some(format!(
-                "\u{201c}{name}\u{201d} detached from the gallery; it is still under All groups."
-            ));
-        }
+        } => return detach(session, gallery, group, link_type),
         Action::ChangeType {
             gallery,
             group,
@@ -263,43 +207,10 @@ pub fn perform(
             })?;
         }
         Action::MoveImages { group, ids, before } => {
-            let places = Step::places(&group_order(session, group)?, &ids);
-            write(session, "move the images", |tx| {
-                images::move_images_before(tx, group, &ids, before)
-            })?;
-            effect.undo = Some(Step::Moved { group, places });
-            if session.data.shown == Some(group) {
-                effect.mirror = Mirror::Move(ids, before);
-            }
+            return move_images(session, group, ids, before);
         }
-        Action::RemoveFromGroup { group, ids } => {
-            let places = Step::places(&group_order(session, group)?, &ids);
-            let n = write(session, "remove the images", |tx| {
-                images::remove_images(tx, group, &ids)
-            })?;
-            let name = session.group_name(group);
-            effect.undo = Some(Step::Removed { group, places });
-            effect.selection = Selecting::Clear;
-            effect.notice = Some(format!(
-                "Removed {} from \u{201c}{name}\u{201d}; still in the library.",
-                crate::count(n as u64, "image", "images")
-            ));
-            if session.data.shown == Some(group) {
-                effect.mirror = Mirror::Remove(ids);
-            }
-        }
-        Action::DeleteImages(ids) => {
-            let lib = session.library_mut()?;
-            let n = trash::delete_images(lib, &ids)
-                .map_err(|e| format!("Could not delete the images: {e}"))?;
-            effect.selection = Selecting::Clear;
-            effect.notice = Some(format!(
-                "Deleted {} from the library.",
-                crate::count(n as u64, "image", "images")
-            ));
-            effect.mirror = Mirror::Remove(ids.clone());
-            effect.gone.images = ids;
-        }
+        Action::RemoveFromGroup { group, ids } => return remove_images(session, group, ids),
+        Action::DeleteImages(ids) => return delete_images(session, ids),
         Action::SetAltText(id, text) => {
             write(session, "save the alt text", |tx| {
                 images::set_alt_text(tx, id, Some(&text))
@@ -315,21 +226,193 @@ pub fn perform(
             });
         }
         Action::Pick(pick, group) => effect.pick = Some((pick, group)),
-        Action::Undo => {
-            let Some(step) = history.pop() else {
-                effect.notice = Some("Nothing to undo.".into());
-                return Ok(effect);
-            };
-            step.undo(session.library_mut()?)
-                .map_err(|e| format!("Could not undo: {e}"))?;
-            if let Step::Removed { .. } = step {
-                effect.selection = Selecting::Set(step.images());
-            }
-            effect.mirror = Mirror::Unknown;
-            effect.notice = Some("Undone.".into());
-        }
+        Action::Undo => return undo(session, history),
     }
     Ok(effect)
+}
+
+/// Where showing group `g` goes: a group of the selected gallery keeps the
+/// gallery; any other group is shown on its own (from All groups).
+fn show_group(session: &Session, g: Option<GroupId>) -> (Option<GalleryId>, Option<GroupId>) {
+    let in_gallery = g.is_some_and(|g| session.data.links.iter().any(|l| l.group == g));
+    (session.view.gallery().filter(|_| in_gallery), g)
+}
+
+fn delete_gallery(session: &mut Session, id: GalleryId) -> Result<Effect, String> {
+    write(session, "delete the gallery", |tx| {
+        catalog::delete_gallery(tx, id)
+    })?;
+    Ok(Effect {
+        gone: Gone {
+            galleries: vec![id],
+            ..Gone::default()
+        },
+        notice: Some("Gallery deleted. Its groups are still under All groups.".into()),
+        ..Effect::default()
+    })
+}
+
+fn delete_group(session: &mut Session, id: GroupId) -> Result<Effect, String> {
+    write(session, "delete the group", |tx| {
+        catalog::delete_group(tx, id)
+    })?;
+    Ok(Effect {
+        gone: Gone {
+            groups: vec![id],
+            ..Gone::default()
+        },
+        notice: Some("Group deleted. Its images are still in the library.".into()),
+        ..Effect::default()
+    })
+}
+
+fn create_group(
+    session: &mut Session,
+    name: String,
+    attach: Option<(GalleryId, String)>,
+    then_import: Vec<PathBuf>,
+    then_pick: Option<Pick>,
+) -> Result<Effect, String> {
+    let id = write(session, "make the group", |tx| {
+        let id = catalog::create_group(tx, &name, None)?;
+        if let Some((gallery, link_type)) = &attach {
+            catalog::attach(tx, *gallery, id, link_type)?;
+        }
+        Ok(id)
+    })?;
+    let mut effect = Effect {
+        // Shown in its gallery, or on its own under All groups.
+        go: Some((attach.map(|(g, _)| g), Some(id))),
+        selection: Selecting::Clear,
+        ..Effect::default()
+    };
+    if !then_import.is_empty() {
+        effect.then.push(Action::Import {
+            paths: then_import,
+            group: id,
+        });
+    }
+    if let Some(pick) = then_pick {
+        effect.then.push(Action::Pick(pick, id));
+    }
+    Ok(effect)
+}
+
+fn detach(
+    session: &mut Session,
+    gallery: GalleryId,
+    group: GroupId,
+    link_type: String,
+) -> Result<Effect, String> {
+    let index = session
+        .data
+        .links
+        .iter()
+        .position(|l| l.gallery == gallery && l.group == group && l.link_type == link_type);
+    write(session, "detach the group", |tx| {
+        catalog::detach(tx, gallery, group, &link_type)
+    })?;
+    let name = session.group_name(group);
+    Ok(Effect {
+        undo: Some(Step::Detached {
+            gallery,
+            group,
+            link_type,
+            index,
+        }),
+        notice: Some(format!(
+            "\u{201c}{name}\u{201d} detached from the gallery; it is still under All groups."
+        )),
+        ..Effect::default()
+    })
+}
+
+fn move_images(
+    session: &mut Session,
+    group: GroupId,
+    ids: Vec<ImageId>,
+    before: Option<ImageId>,
+) -> Result<Effect, String> {
+    let places = Step::places(&group_order(session, group)?, &ids);
+    write(session, "move the images", |tx| {
+        images::move_images_before(tx, group, &ids, before)
+    })?;
+    let shown = session.data.shown == Some(group);
+    Ok(Effect {
+        undo: Some(Step::Moved { group, places }),
+        mirror: if shown {
+            Mirror::Move(ids, before)
+        } else {
+            Mirror::Unchanged
+        },
+        ..Effect::default()
+    })
+}
+
+fn remove_images(
+    session: &mut Session,
+    group: GroupId,
+    ids: Vec<ImageId>,
+) -> Result<Effect, String> {
+    let places = Step::places(&group_order(session, group)?, &ids);
+    let n = write(session, "remove the images", |tx| {
+        images::remove_images(tx, group, &ids)
+    })?;
+    let name = session.group_name(group);
+    let shown = session.data.shown == Some(group);
+    Ok(Effect {
+        undo: Some(Step::Removed { group, places }),
+        selection: Selecting::Clear,
+        notice: Some(format!(
+            "Removed {} from \u{201c}{name}\u{201d}; still in the library.",
+            crate::count(n as u64, "image", "images")
+        )),
+        mirror: if shown {
+            Mirror::Remove(ids)
+        } else {
+            Mirror::Unchanged
+        },
+        ..Effect::default()
+    })
+}
+
+fn delete_images(session: &mut Session, ids: Vec<ImageId>) -> Result<Effect, String> {
+    let n = trash::delete_images(session.library_mut()?, &ids)
+        .map_err(|e| format!("Could not delete the images: {e}"))?;
+    Ok(Effect {
+        selection: Selecting::Clear,
+        notice: Some(format!(
+            "Deleted {} from the library.",
+            crate::count(n as u64, "image", "images")
+        )),
+        mirror: Mirror::Remove(ids.clone()),
+        gone: Gone {
+            images: ids,
+            ..Gone::default()
+        },
+        ..Effect::default()
+    })
+}
+
+fn undo(session: &mut Session, history: &mut History) -> Result<Effect, String> {
+    let Some(step) = history.pop() else {
+        return Ok(Effect {
+            notice: Some("Nothing to undo.".into()),
+            ..Effect::default()
+        });
+    };
+    step.undo(session.library_mut()?)
+        .map_err(|e| format!("Could not undo: {e}"))?;
+    Ok(Effect {
+        // What comes back into the group comes back selected.
+        selection: match step {
+            Step::Removed { .. } => Selecting::Set(step.images()),
+            _ => Selecting::Keep,
+        },
+        mirror: Mirror::Unknown,
+        notice: Some("Undone.".into()),
+        ..Effect::default()
+    })
 }
 
 /// Runs `f` in one write transaction; a failure reads "Could not `what`: why".

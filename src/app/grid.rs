@@ -161,7 +161,7 @@ impl Centre<'_> {
         if one_line {
             ui.horizontal(|ui| {
                 // The name takes what the controls on the right leave.
-                title_ui(ui, ui.available_width() - CONTROLS_WIDTH);
+                title_ui(ui, (ui.available_width() - CONTROLS_WIDTH).max(80.0));
                 ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
                     controls_ui(ui, self.view, self.out);
                 });
@@ -191,7 +191,7 @@ impl Centre<'_> {
                 .show_rows(ui, pitch.y, rows, |ui, visible| {
                     let viewport = ui.clip_rect();
                     if dragging {
-                        edge_scroll(ui, viewport);
+                        edge_scroll_ui(ui, viewport);
                     }
                     for row in visible.clone() {
                         let (row_rect, _) = ui.allocate_exact_size(
@@ -256,7 +256,7 @@ impl Centre<'_> {
         let thumb = self
             .textures
             .get(img.id, Size::Grid, || Source::of(files, img));
-        paint_cell(
+        paint_cell_ui(
             ui,
             rect,
             self.view.thumb_size,
@@ -460,7 +460,7 @@ impl Centre<'_> {
 }
 
 /// Scrolls while a drag is held near the top or bottom edge of `viewport`.
-fn edge_scroll(ui: &mut egui::Ui, viewport: Rect) {
+fn edge_scroll_ui(ui: &mut egui::Ui, viewport: Rect) {
     let Some(p) = ui.ctx().pointer_interact_pos() else {
         return;
     };
@@ -543,7 +543,7 @@ fn empty_group_ui(ui: &mut egui::Ui, name: &str, out: &mut Outbox) {
     });
 }
 
-fn paint_cell(
+fn paint_cell_ui(
     ui: &egui::Ui,
     rect: Rect,
     cell: f32,

@@ -124,7 +124,7 @@ impl Inspector<'_> {
             .textures
             .get(img.id, Size::Preview, || Source::of(files, img))
         {
-            Thumb::Ready(t) => paint_fit(ui, t, rect),
+            Thumb::Ready(t) => paint_fit_ui(ui, t, rect),
             Thumb::Loading | Thumb::Failed(_) => {
                 ui.painter()
                     .rect_filled(rect, 4.0, ui.visuals().extreme_bg_color);
@@ -227,7 +227,7 @@ pub fn viewer_ui(
             let (text, colour) =
                 match textures.get(img.id, Size::Preview, || Source::of(files, img)) {
                     Thumb::Ready(t) => {
-                        paint_fit(ui, t, image_rect);
+                        paint_fit_ui(ui, t, image_rect);
                         (String::new(), Color32::GRAY)
                     }
                     Thumb::Loading => ("Loading…".to_string(), Color32::GRAY),
@@ -273,7 +273,7 @@ pub fn viewer_ui(
 }
 
 /// Paints a texture as large as fits in `rect`, centred, keeping its shape.
-fn paint_fit(ui: &egui::Ui, texture: &egui::TextureHandle, rect: Rect) {
+fn paint_fit_ui(ui: &egui::Ui, texture: &egui::TextureHandle, rect: Rect) {
     let size = texture.size_vec2();
     let scale = (rect.width() / size.x).min(rect.height() / size.y);
     let shown = Rect::from_center_size(rect.center(), size * scale);

@@ -10,6 +10,7 @@
 //! place ([`FolioApp::apply`]).
 
 mod action;
+mod apply;
 mod command;
 mod commands;
 mod data;
@@ -39,7 +40,6 @@ pub use jobs::{Pick, Report, Work};
 pub use session::{THUMB_SIZES, View};
 pub use state::{Notice, Selection};
 
-use action::{Effect, Mirror, Selecting};
 use history::History;
 use session::Session;
 use state::{Outbox, UiState};
@@ -82,15 +82,6 @@ pub fn run(root: PathBuf) -> anyhow::Result<()> {
         Box::new(move |cc| Ok(Box::new(FolioApp::new(&cc.egui_ctx, root, cc.storage)))),
     )
     .map_err(|e| anyhow::anyhow!("could not open the window: {e}"))
-}
-
-/// What the snapshot needs after a frame's actions, least first.
-#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-enum Refresh {
-    None,
-    /// Galleries, groups, links and counts; the shown rows are kept.
-    Catalog,
-    All,
 }
 
 /// The application.
@@ -357,121 +348,6 @@ impl FolioApp {
         if let Some(g) = self.session.data.galleries.iter().find(|g| g.name == first) {
             self.session.view.go(Some(g.id), None);
             self.reload();
-        }
-    }
-
-    // ------------------------------------------------------------ actions
-
-    /// Applies the frame's actions, each in one transaction, and what each
-    /// did; then brings the snapshot up to date once.
-    fn apply(&mut self) {
-        let mut queue: std::collections::VecDeque<Action> =
-            std::mem::take(&mut self.out.actions).into();
-        if queue.is_empty() {
-            return;
-        }
-        let mut refresh = Refresh::None;
-        while let Some(action) = queue.pop_front() {
-            let needs = match action::perform(action, &mut self.session, &mut self.history) {
-                Ok(mut effect) => {
-                    queue.extend(std::mem::take(&mut effect.then));
-                    self.take_effect(effect)
-                }
-                Err(e) => {
-                    self.ui.notices.push(Notice::error(e));
-                    Refresh::All
-                }
-            };
-            refresh = refresh.max(needs);
-        }
-        self.session.wrote();
-        match refresh {
-            Refresh::None => {}
-            Refresh::Catalog => self.refresh(true),
-            Refresh::All => self.refresh(false),
-        }
-    }
-
-    /// Applies what one action did: the one place for every action's effects.
-    fn take_effect(&mut self, effect: Effect) -> Refresh {
-        let Effect {
-            mirror,
-            undo,
-            gone,
-            notice,
-            go,
-            selection,
-            work,
-            pick,
-            then: _,
-        } = effect;
-        self.history.forget(&gone);
-        for id in &gone.images {
-            self.textures.forget(*id);
-        }
-        let step = undo.map(|s| self.history.push(s));
-        if let Some(text) = notice {
-            self.ui.notices.push(Notice {
-                text,
-                error: false,
-                undo: step,
-            });
-        }
-        let mut refresh = Refresh::None;
-        if let Some((gallery, group)) = go {
-            if (gallery, group) != (self.session.view.gallery(), self.session.view.group()) {
-                refresh = Refresh::Catalog;
-            }
-            self.session.view.go(gallery, group);
-        }
-        match selection {
-            Selecting::Keep => {}
-            Selecting::Clear => {
-                self.ui.selection = Selection::default();
-                self.ui.viewer = false;
-            }
-            Selecting::Set(ids) => self.ui.selection = Selection::of(&ids),
-        }
-        if let Some(work) = work {
-            self.enqueue(work);
-        }
-        if let Some((pick, group)) = pick {
-            let name = self.session.group_name(group);
-            if let Err(e) = self.work.pick(pick, group, name) {
-                self.ui.notices.push(Notice::error(e));
-            }
-        }
-        refresh.max(self.mirror(mirror))
-    }
-
-    /// Mirrors an action's change to the shown rows in memory; says what
-    /// must still be read.
-    fn mirror(&mut self, mirror: Mirror) -> Refresh {
-        let data = &mut self.session.data;
-        match mirror {
-            Mirror::Unchanged => Refresh::Catalog,
-            Mirror::Move(ids, before) => {
-                data.move_local(&ids, before);
-                Refresh::None
-            }
-            Mirror::Remove(ids) => {
-                data.remove_local(&ids);
-                Refresh::Catalog
-            }
-            Mirror::Row(id) => {
-                let row = self
-                    .session
-                    .library()
-                    .map(|lib| crate::core::model::images::image(lib.conn(), id));
-                match row {
-                    Ok(Ok(img)) => {
-                        self.session.data.replace_local(img);
-                        Refresh::Catalog
-                    }
-                    _ => Refresh::All,
-                }
-            }
-            Mirror::Unknown => Refresh::All,
         }
     }
 

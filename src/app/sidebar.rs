@@ -68,8 +68,8 @@ pub fn sidebar_ui(ui: &mut egui::Ui, data: &Data, view: &View, out: &mut Outbox)
         data.group(id)
             .map_or_else(|| id.to_string(), |g| g.name.clone())
     };
-    drag_label::<GroupDrag>(ui, |d| name(d.0));
-    drag_label::<LinkDrag>(ui, |d| name(d.group));
+    drag_label_ui::<GroupDrag>(ui, |d| name(d.0));
+    drag_label_ui::<LinkDrag>(ui, |d| name(d.group));
 }
 
 /// A section heading with its "+" button on the right.
@@ -87,7 +87,7 @@ fn heading_ui(ui: &mut egui::Ui, title: &str, button: &str, c: Command, out: &mu
 /// One gallery: click to show it, drop a group on it to attach, right-click for more.
 fn gallery_ui(ui: &mut egui::Ui, gallery: &Gallery, selected: bool, out: &mut Outbox) {
     let subtitle = crate::count(gallery.link_count, "group", "groups");
-    let resp = row(ui, selected, &gallery.name, &subtitle, None, &gallery.name);
+    let resp = row_ui(ui, selected, &gallery.name, &subtitle, None, &gallery.name);
     // A group dragged over a gallery: outline the gallery it would join.
     if resp.dnd_hover_payload::<GroupDrag>().is_some() {
         ui.painter().rect_stroke(
@@ -131,7 +131,7 @@ fn group_ui(ui: &mut egui::Ui, group: &Group, view: &View, out: &mut Outbox) {
         "{} · {galleries}",
         crate::count(group.image_count, "image", "images")
     );
-    let resp = row(ui, selected, &group.name, &subtitle, None, &group.name);
+    let resp = row_ui(ui, selected, &group.name, &subtitle, None, &group.name);
     if resp.drag_started() {
         resp.dnd_set_drag_payload(GroupDrag(group.id));
     }
@@ -197,7 +197,7 @@ fn link_ui(
     let subtitle = crate::count(link.image_count, "image", "images");
     let title = format!("{}  ·  {subtitle}", link.group_name);
     let a11y = format!("{kind}: {}", link.group_name);
-    let resp = row(ui, selected, &title, "", Some(&kind), &a11y)
+    let resp = row_ui(ui, selected, &title, "", Some(&kind), &a11y)
         .on_hover_text(format!("Type: {}", link.link_type));
     if resp.drag_started() {
         resp.dnd_set_drag_payload(LinkDrag {
@@ -265,7 +265,7 @@ fn link_ui(
 /// One row of the sidebar: an optional small coloured type line above a title
 /// and a weak subtitle; clickable and draggable, named `a11y` for screen
 /// readers and tests.
-fn row(
+fn row_ui(
     ui: &mut egui::Ui,
     selected: bool,
     title: &str,
@@ -330,7 +330,7 @@ fn row(
 }
 
 /// While a `P` is being dragged, its name follows the pointer.
-fn drag_label<P: std::any::Any + Send + Sync>(ui: &egui::Ui, name: impl Fn(&P) -> String) {
+fn drag_label_ui<P: std::any::Any + Send + Sync>(ui: &egui::Ui, name: impl Fn(&P) -> String) {
     let Some(payload) = egui::DragAndDrop::payload::<P>(ui.ctx()) else {
         return;
     };

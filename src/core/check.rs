@@ -119,8 +119,13 @@ pub fn check(lib: &mut Library, repair: bool) -> Result<Report> {
 }
 
 fn inspect(lib: &Library, report: &mut Report) -> Result<()> {
-    let conn = lib.conn();
+    inspect_database(lib.conn(), report)?;
+    let known = inspect_rows(lib, report)?;
+    inspect_files(lib, &known, report)
+}
 
+/// SQLite's own checks, and order keys that are not distinct.
+fn inspect_database(conn: &rusqlite::Connection, report: &mut Report) -> Result<()> {
     let mut stmt = conn.prepare("PRAGMA integrity_check")?;
     for row in stmt.query_map([], |r| r.get::<_, String>(0))? {
         let line = row?;
@@ -153,8 +158,13 @@ fn inspect(lib: &Library, report: &mut Report) -> Result<()> {
             .problems
             .push(Problem::DuplicateOrder { group, sort_order });
     }
+    Ok(())
+}
 
-    // Every row against its file, hashed on every core, streaming.
+/// Every row against its file, hashed on every core, streaming. Returns the
+/// paths the rows name.
+fn inspect_rows(lib: &Library, report: &mut Report) -> Result<std::collections::HashSet<PathBuf>> {
+    let conn = lib.conn();
     let rows = images::all_images(conn)?;
     let mut known: std::collections::HashSet<PathBuf> =
         std::collections::HashSet::with_capacity(rows.len());
@@ -199,8 +209,15 @@ fn inspect(lib: &Library, report: &mut Report) -> Result<()> {
             std::ops::ControlFlow::Continue(())
         },
     );
+    Ok(known)
+}
 
-    // Every file against a row.
+/// Every file of `originals/` against a row; anything in `trash/` is left over.
+fn inspect_files(
+    lib: &Library,
+    known: &std::collections::HashSet<PathBuf>,
+    report: &mut Report,
+) -> Result<()> {
     let mut files = Vec::new();
     list_files(&lib.originals_dir(), &mut files)?;
     for path in files {
@@ -221,7 +238,6 @@ fn inspect(lib: &Library, report: &mut Report) -> Result<()> {
     report
         .problems
         .extend(trash.into_iter().map(|path| Problem::Leftover { path }));
-
     Ok(())
 }
 

@@ -5,7 +5,9 @@
 
 use eframe::egui;
 
-use super::{Outcome, buttons, name_field, name_problem, outcome, type_picker, unused_seed_type};
+use super::{
+    Outcome, buttons_ui, name_field_ui, name_problem, outcome, type_picker_ui, unused_seed_type,
+};
 use crate::app::action::Action;
 use crate::app::data::Data;
 use crate::core::model::catalog;
@@ -77,7 +79,7 @@ impl Attach {
                 data.groups.iter().map(|g| (g.id.0, g.name.as_str())),
                 None,
             );
-            name_field(
+            name_field_ui(
                 ui,
                 "New group name",
                 &mut self.new_name,
@@ -86,9 +88,9 @@ impl Attach {
         }
         ui.add_space(6.0);
         ui.label("Its purpose in this gallery:");
-        type_picker(ui, &mut self.link_type, &data.types);
+        type_picker_ui(ui, &mut self.link_type, &data.types);
         problem = problem.or_else(|| type_problem(&self.link_type, self.group, &self.links));
-        let pressed = buttons(ui, "Attach", problem.as_deref(), true);
+        let pressed = buttons_ui(ui, "Attach", problem.as_deref(), true);
         outcome(pressed, || {
             vec![match self.group {
                 Some(group) => Action::Attach {
@@ -143,9 +145,9 @@ impl ChangeType {
             .group(self.group)
             .map_or_else(String::new, |g| g.name.clone());
         ui.heading(format!("Type of \u{201c}{name}\u{201d}"));
-        type_picker(ui, &mut self.to, &data.types);
+        type_picker_ui(ui, &mut self.to, &data.types);
         let problem = type_problem(&self.to, Some(self.group), &self.links);
-        let pressed = buttons(ui, "Change type", problem.as_deref(), true);
+        let pressed = buttons_ui(ui, "Change type", problem.as_deref(), true);
         outcome(pressed, || {
             vec![Action::ChangeType {
                 gallery: self.gallery,

@@ -3,7 +3,7 @@
 
 use eframe::egui;
 
-use super::{Outcome, buttons, outcome};
+use super::{Outcome, buttons_ui, outcome};
 use crate::app::action::Action;
 use crate::core::{GalleryId, GroupId, ImageId};
 
@@ -22,7 +22,7 @@ impl ConfirmDeleteGallery {
             "Its {} will be detached and stay under All groups. No image is deleted.",
             crate::count(self.groups, "group", "groups")
         ));
-        confirm(ui, "Delete gallery", Action::DeleteGallery(self.id))
+        confirm_ui(ui, "Delete gallery", Action::DeleteGallery(self.id))
     }
 }
 
@@ -53,7 +53,7 @@ impl ConfirmDeleteGroup {
             ),
         };
         ui.label(format!("{galleries} {images}"));
-        confirm(ui, "Delete group", Action::DeleteGroup(self.id))
+        confirm_ui(ui, "Delete group", Action::DeleteGroup(self.id))
     }
 }
 
@@ -85,7 +85,7 @@ impl ConfirmDeleteImages {
             self.groups.join(", ")
         ));
         ui.label("Their copies in Folio's library are deleted. Your original files elsewhere are not touched. This cannot be undone.");
-        confirm(
+        confirm_ui(
             ui,
             "Delete from library",
             Action::DeleteImages(self.ids.clone()),
@@ -93,6 +93,6 @@ impl ConfirmDeleteImages {
     }
 }
 
-fn confirm(ui: &mut egui::Ui, ok: &str, action: Action) -> Outcome {
-    outcome(buttons(ui, ok, None, false), || vec![action])
+fn confirm_ui(ui: &mut egui::Ui, ok: &str, action: Action) -> Outcome {
+    outcome(buttons_ui(ui, ok, None, false), || vec![action])
 }

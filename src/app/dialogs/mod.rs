@@ -197,7 +197,7 @@ fn name_problem<'a>(
 }
 
 /// A labelled one-line field that has the keyboard when the dialog opens.
-fn name_field(ui: &mut egui::Ui, label: &str, value: &mut String, hint: &str) {
+fn name_field_ui(ui: &mut egui::Ui, label: &str, value: &mut String, hint: &str) {
     let label = ui.label(label);
     let resp = ui
         .add(
@@ -213,7 +213,7 @@ fn name_field(ui: &mut egui::Ui, label: &str, value: &mut String, hint: &str) {
 
 /// An optional description. Returns whether it has the keyboard: Enter makes a
 /// new line there, so it must not also confirm the dialog.
-fn description_field(ui: &mut egui::Ui, value: &mut String) -> bool {
+fn description_field_ui(ui: &mut egui::Ui, value: &mut String) -> bool {
     let label = ui.label("Description (optional)");
     ui.add(
         egui::TextEdit::multiline(value)
@@ -226,7 +226,7 @@ fn description_field(ui: &mut egui::Ui, value: &mut String) -> bool {
 }
 
 /// The type field with the known types to pick from.
-fn type_picker(ui: &mut egui::Ui, value: &mut String, types: &[String]) {
+fn type_picker_ui(ui: &mut egui::Ui, value: &mut String, types: &[String]) {
     let label = ui.label("Type");
     ui.add(
         egui::TextEdit::singleline(value)
@@ -250,7 +250,7 @@ fn type_picker(ui: &mut egui::Ui, value: &mut String, types: &[String]) {
 /// OK and Cancel; OK is disabled (with the problem shown) while the input is
 /// not valid, and Enter presses it when `enter_submits` (dialogs that ask for
 /// words; a confirmation of a delete wants a click).
-fn buttons(
+fn buttons_ui(
     ui: &mut egui::Ui,
     ok: &str,
     problem: Option<&str>,

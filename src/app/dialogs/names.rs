@@ -6,8 +6,8 @@ use std::path::PathBuf;
 use eframe::egui;
 
 use super::{
-    Outcome, buttons, description_field, name_field, name_problem, outcome, type_picker,
-    unused_seed_type,
+    Outcome, buttons_ui, description_field_ui, name_field_ui, name_problem, outcome,
+    type_picker_ui, unused_seed_type,
 };
 use crate::app::action::Action;
 use crate::app::data::Data;
@@ -44,14 +44,14 @@ impl NameGallery {
             data.galleries.iter().map(|g| (g.id.0, g.name.as_str())),
             self.id.map(|i| i.0),
         );
-        name_field(ui, "Gallery name", &mut self.name, "Spring Show 2027");
-        let writing = description_field(ui, &mut self.description);
+        name_field_ui(ui, "Gallery name", &mut self.name, "Spring Show 2027");
+        let writing = description_field_ui(ui, &mut self.description);
         let ok = if self.id.is_some() {
             "Save"
         } else {
             "Create gallery"
         };
-        let pressed = buttons(ui, ok, problem.as_deref(), !writing);
+        let pressed = buttons_ui(ui, ok, problem.as_deref(), !writing);
         outcome(pressed, || {
             vec![match self.id {
                 Some(id) => Action::EditGallery(id, self.name.clone(), self.description.clone()),
@@ -111,12 +111,12 @@ impl NewGroup {
             data.groups.iter().map(|g| (g.id.0, g.name.as_str())),
             None,
         );
-        name_field(ui, "Group name", &mut self.name, "Summer 2026 Lookbook");
+        name_field_ui(ui, "Group name", &mut self.name, "Summer 2026 Lookbook");
         let gallery = self.gallery.and_then(|g| data.gallery(g));
         if let Some(g) = gallery {
             ui.add_space(6.0);
             ui.label(format!("It goes into \u{201c}{}\u{201d} as:", g.name));
-            type_picker(ui, &mut self.link_type, &data.types);
+            type_picker_ui(ui, &mut self.link_type, &data.types);
             if problem.is_none() {
                 problem = catalog::clean_type(&self.link_type)
                     .err()
@@ -124,7 +124,7 @@ impl NewGroup {
             }
         }
         let attach = gallery.map(|g| (g.id, self.link_type.clone()));
-        let pressed = buttons(ui, "Create group", problem.as_deref(), true);
+        let pressed = buttons_ui(ui, "Create group", problem.as_deref(), true);
         outcome(pressed, || {
             vec![Action::CreateGroup {
                 name: self.name.clone(),
@@ -161,9 +161,9 @@ impl RenameGroup {
             data.groups.iter().map(|g| (g.id.0, g.name.as_str())),
             Some(self.id.0),
         );
-        name_field(ui, "Group name", &mut self.name, "");
-        let writing = description_field(ui, &mut self.description);
-        let pressed = buttons(ui, "Save", problem.as_deref(), !writing);
+        name_field_ui(ui, "Group name", &mut self.name, "");
+        let writing = description_field_ui(ui, &mut self.description);
+        let pressed = buttons_ui(ui, "Save", problem.as_deref(), !writing);
         outcome(pressed, || {
             vec![Action::EditGroup(
                 self.id,

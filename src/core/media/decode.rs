@@ -6,27 +6,13 @@
 use std::io::Cursor;
 use std::path::Path;
 
-use image::{DynamicImage, ImageDecoder, ImageReader, Limits};
+use image::{DynamicImage, ImageDecoder, ImageReader};
 
 #[cfg(feature = "libjpeg")]
 use super::libjpeg;
+pub use super::limits::{MAX_DECODE_BYTES, MAX_SIDE_PX, fit, limits};
 use crate::core::error::{Error, Result};
 use crate::core::format::Format;
-
-/// Widest or tallest image accepted, in pixels.
-pub const MAX_SIDE_PX: u32 = 40_000;
-
-/// Most memory a decoder may allocate for one image.
-pub const MAX_DECODE_BYTES: u64 = 1 << 30;
-
-/// The decoding limits every decode in Folio uses.
-pub fn limits() -> Limits {
-    let mut limits = Limits::default();
-    limits.max_image_width = Some(MAX_SIDE_PX);
-    limits.max_image_height = Some(MAX_SIDE_PX);
-    limits.max_alloc = Some(MAX_DECODE_BYTES);
-    limits
-}
 
 /// The `image` crate's name for a format.
 pub fn image_format(format: Format) -> image::ImageFormat {
@@ -142,16 +128,4 @@ fn decode_jpeg_scaled(
 pub fn scales_by_eighth(w: u32, h: u32, size: u32) -> bool {
     let (tw, th) = fit(w, h, size);
     tw * 8 <= w && th * 8 <= h
-}
-
-/// The size of `w`×`h` shrunk to fit in `size`×`size` (never enlarged).
-pub fn fit(w: u32, h: u32, size: u32) -> (u32, u32) {
-    let longest = w.max(h);
-    if longest <= size {
-        return (w, h);
-    }
-    let scale = f64::from(size) / f64::from(longest);
-    let sw = ((f64::from(w) * scale).round() as u32).max(1);
-    let sh = ((f64::from(h) * scale).round() as u32).max(1);
-    (sw, sh)
 }

@@ -163,7 +163,14 @@ pub fn import_paths_with(
     cancel: &AtomicBool,
     write: &WriteFn,
 ) -> Summary {
-    let (files, reports) = collect(paths);
+    let (files, refused) = collect(paths);
+    let reports: Vec<FileReport> = refused
+        .into_iter()
+        .map(|r| FileReport {
+            path: r.path,
+            outcome: Outcome::Failed(r.error),
+        })
+        .collect();
     let total = files.len() + reports.len();
     let mut summary = Summary::default();
     for report in reports {

@@ -6,7 +6,7 @@
 use image::DynamicImage;
 use image::metadata::Orientation;
 
-use super::decode::{MAX_DECODE_BYTES, MAX_SIDE_PX, fit};
+use super::limits::{MAX_DECODE_BYTES, MAX_SIDE_PX, fit};
 
 /// The JPEG in `bytes` decoded at the smallest N/8 scale that still
 /// covers a `size` thumbnail, with its EXIF orientation still to apply.

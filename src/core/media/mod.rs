@@ -1,5 +1,5 @@
 //! Image files: recognising and proving them whole ([`validate`]), decoding
-//! under one set of limits ([`decode`], [`libjpeg`]), thumbnails
+//! under one set of limits ([`limits`], [`decode`], [`libjpeg`]), thumbnails
 //! ([`thumbnail`]), and the import that copies them into the library
 //! ([`walk`], [`import`]).
 
@@ -7,6 +7,7 @@ pub mod decode;
 pub mod import;
 #[cfg(feature = "libjpeg")]
 pub mod libjpeg;
+pub mod limits;
 pub mod thumbnail;
 pub mod validate;
 pub mod walk;

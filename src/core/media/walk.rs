@@ -5,15 +5,21 @@
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
-use super::import::{FileReport, Outcome};
 use crate::core::error::Error;
+
+/// A path given or found that is not a file to import, and why.
+#[derive(Debug)]
+pub struct Refused {
+    pub path: PathBuf,
+    pub error: Error,
+}
 
 /// Expands folders into the files under them (sorted by name; hidden entries
 /// and symbolic links to folders are passed over) and returns the files with
 /// reports for anything that could not be listed or is not a regular file (a
 /// pipe, socket or device inside a folder is named, never opened). Paths given
 /// explicitly are always tried, whatever their name.
-pub fn collect(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<FileReport>) {
+pub fn collect(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<Refused>) {
     let mut files = Vec::new();
     let mut reports = Vec::new();
     let mut seen_dirs = HashSet::new();
@@ -21,9 +27,9 @@ pub fn collect(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<FileReport>) {
         match std::fs::metadata(path) {
             Ok(m) if m.is_dir() => walk(path, &mut files, &mut reports, &mut seen_dirs),
             Ok(_) => files.push(path.clone()),
-            Err(e) => reports.push(FileReport {
+            Err(e) => reports.push(Refused {
                 path: path.clone(),
-                outcome: Outcome::Failed(Error::io(path, e)),
+                error: Error::io(path, e),
             }),
         }
     }
@@ -33,13 +39,13 @@ pub fn collect(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<FileReport>) {
 fn walk(
     dir: &Path,
     files: &mut Vec<PathBuf>,
-    reports: &mut Vec<FileReport>,
+    reports: &mut Vec<Refused>,
     seen: &mut HashSet<PathBuf>,
 ) {
-    let fail = |reports: &mut Vec<FileReport>, e: Error| {
-        reports.push(FileReport {
+    let fail = |reports: &mut Vec<Refused>, e: Error| {
+        reports.push(Refused {
             path: dir.to_path_buf(),
-            outcome: Outcome::Failed(e),
+            error: e,
         })
     };
     // A folder reached twice (through a bind mount or a link given twice) is
@@ -74,8 +80,8 @@ fn walk(
         let meta = match std::fs::symlink_metadata(&child) {
             Ok(m) => m,
             Err(e) => {
-                reports.push(FileReport {
-                    outcome: Outcome::Failed(Error::io(&child, e)),
+                reports.push(Refused {
+                    error: Error::io(&child, e),
                     path: child,
                 });
                 continue;
@@ -95,11 +101,8 @@ fn walk(
                     log::info!("not following link to folder {}", child.display())
                 }
                 Ok(_) => reports.push(special(child)),
-                Err(e) => reports.push(FileReport {
-                    outcome: Outcome::Failed(Error::bad_image(
-                        &child,
-                        format!("broken or looping link: {e}"),
-                    )),
+                Err(e) => reports.push(Refused {
+                    error: Error::bad_image(&child, format!("broken or looping link: {e}")),
                     path: child,
                 }),
             }
@@ -110,12 +113,12 @@ fn walk(
     }
 }
 
-fn special(path: PathBuf) -> FileReport {
-    FileReport {
-        outcome: Outcome::Failed(Error::bad_image(
+fn special(path: PathBuf) -> Refused {
+    Refused {
+        error: Error::bad_image(
             &path,
             "not a regular file (a pipe, socket or device); passed over",
-        )),
+        ),
         path,
     }
 }

@@ -654,6 +654,42 @@ mod tests {
     }
 
     #[test]
+    fn same_name_is_the_databases_rule() {
+        let (_d, mut lib) = lib();
+        let pairs = [
+            ("Show", "SHOW"),
+            ("Été", "été"),
+            ("ÉTÉ", "Été"),
+            ("straße", "STRASSE"),
+            ("Ǆ", "ǆ"),
+            (" Show", "show "),
+            ("Show", "Shows"),
+        ];
+        for (a, b) in pairs {
+            let sqlite: bool = lib
+                .conn()
+                .query_row("SELECT trim(?1) = trim(?2) COLLATE NOCASE", [a, b], |r| {
+                    r.get(0)
+                })
+                .unwrap();
+            assert_eq!(same_name(a, b), sqlite, "{a:?} and {b:?}");
+            // And the unique index agrees: the second is refused exactly when
+            // the rule says they are one name.
+            let made = lib.write(|tx| {
+                let first = create_gallery(tx, a, None)?;
+                let second = create_gallery(tx, b, None).map(drop);
+                delete_gallery(tx, first)?;
+                second
+            });
+            assert_eq!(made.is_err(), sqlite, "{a:?} then {b:?}: {made:?}");
+            if let Ok(()) = made {
+                let id = gallery_by_name(lib.conn(), b).unwrap().unwrap();
+                lib.write(|tx| delete_gallery(tx, id)).unwrap();
+            }
+        }
+    }
+
+    #[test]
     fn type_must_be_one_to_fifty_characters() {
         let (_d, mut lib) = lib();
         let ga = lib.write(|tx| create_gallery(tx, "G", None)).unwrap();

@@ -1,0 +1,132 @@
+//! Applying what actions did: [`action::perform`] decides each action's
+//! [`Effect`]; this is the one place every effect is applied — undo steps
+//! remembered and forgotten, notices, the view, the selection, background
+//! work, and the shown rows mirrored in memory.
+
+use super::FolioApp;
+use super::action::{self, Action, Effect, Mirror, Selecting};
+use super::state::{Notice, Selection};
+
+/// What the snapshot needs after a frame's actions, least first.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Refresh {
+    None,
+    /// Galleries, groups, links and counts; the shown rows are kept.
+    Catalog,
+    All,
+}
+
+impl FolioApp {
+    /// Applies the frame's actions, each in one transaction, and what each
+    /// did; then brings the snapshot up to date once.
+    pub(super) fn apply(&mut self) {
+        let mut queue: std::collections::VecDeque<Action> =
+            std::mem::take(&mut self.out.actions).into();
+        if queue.is_empty() {
+            return;
+        }
+        let mut refresh = Refresh::None;
+        while let Some(action) = queue.pop_front() {
+            let needs = match action::perform(action, &mut self.session, &mut self.history) {
+                Ok(mut effect) => {
+                    queue.extend(std::mem::take(&mut effect.then));
+                    self.take_effect(effect)
+                }
+                Err(e) => {
+                    self.ui.notices.push(Notice::error(e));
+                    Refresh::All
+                }
+            };
+            refresh = refresh.max(needs);
+        }
+        self.session.wrote();
+        match refresh {
+            Refresh::None => {}
+            Refresh::Catalog => self.refresh(true),
+            Refresh::All => self.refresh(false),
+        }
+    }
+
+    /// Applies what one action did: the one place for every action's effects.
+    fn take_effect(&mut self, effect: Effect) -> Refresh {
+        let Effect {
+            mirror,
+            undo,
+            gone,
+            notice,
+            go,
+            selection,
+            work,
+            pick,
+            then: _,
+        } = effect;
+        self.history.forget(&gone);
+        for id in &gone.images {
+            self.textures.forget(*id);
+        }
+        let step = undo.map(|s| self.history.push(s));
+        if let Some(text) = notice {
+            self.ui.notices.push(Notice {
+                text,
+                error: false,
+                undo: step,
+            });
+        }
+        let mut refresh = Refresh::None;
+        if let Some((gallery, group)) = go {
+            if (gallery, group) != (self.session.view.gallery(), self.session.view.group()) {
+                refresh = Refresh::Catalog;
+            }
+            self.session.view.go(gallery, group);
+        }
+        match selection {
+            Selecting::Keep => {}
+            Selecting::Clear => {
+                self.ui.selection = Selection::default();
+                self.ui.viewer = false;
+            }
+            Selecting::Set(ids) => self.ui.selection = Selection::of(&ids),
+        }
+        if let Some(work) = work {
+            self.enqueue(work);
+        }
+        if let Some((pick, group)) = pick {
+            let name = self.session.group_name(group);
+            if let Err(e) = self.work.pick(pick, group, name) {
+                self.ui.notices.push(Notice::error(e));
+            }
+        }
+        refresh.max(self.mirror(mirror))
+    }
+
+    /// Mirrors an action's change to the shown rows in memory; says what
+    /// must still be read.
+    fn mirror(&mut self, mirror: Mirror) -> Refresh {
+        let data = &mut self.session.data;
+        match mirror {
+            Mirror::Unchanged => Refresh::Catalog,
+            Mirror::Move(ids, before) => {
+                data.move_local(&ids, before);
+                Refresh::None
+            }
+            Mirror::Remove(ids) => {
+                data.remove_local(&ids);
+                Refresh::Catalog
+            }
+            Mirror::Row(id) => {
+                let row = self
+                    .session
+                    .library()
+                    .map(|lib| crate::core::model::images::image(lib.conn(), id));
+                match row {
+                    Ok(Ok(img)) => {
+                        self.session.data.replace_local(img);
+                        Refresh::Catalog
+                    }
+                    _ => Refresh::All,
+                }
+            }
+            Mirror::Unknown => Refresh::All,
+        }
+    }
+}
