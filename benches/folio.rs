@@ -21,6 +21,11 @@ use folio::core::media::{import, thumbnail as thumbs};
 use folio::core::model::catalog;
 use folio::core::{Library, pool, sample};
 
+#[path = "../tests/support/mod.rs"]
+mod support;
+
+use support::{Dropped, Memory};
+
 struct Set {
     name: &'static str,
     format: Format,
@@ -170,23 +175,6 @@ fn folio_import(set: &Set, root: &Path, previews: bool) -> Duration {
     t.elapsed()
 }
 
-/// eframe's storage in memory: how the bench hands the app a saved view.
-#[derive(Default)]
-struct Memory(std::collections::HashMap<String, String>);
-
-impl eframe::Storage for Memory {
-    fn get_string(&self, key: &str) -> Option<String> {
-        self.0.get(key).cloned()
-    }
-    fn set_string(&mut self, key: &str, value: String) {
-        self.0.insert(key.to_string(), value);
-    }
-    fn remove_string(&mut self, key: &str) {
-        self.0.remove(key);
-    }
-    fn flush(&mut self) {}
-}
-
 fn percentile(times: &mut [Duration], p: f64) -> Duration {
     times.sort_unstable();
     let i = ((times.len() as f64 - 1.0) * p).round() as usize;
@@ -197,19 +185,6 @@ fn percentile(times: &mut [Duration], p: f64) -> Duration {
 /// images: open to first frame, then frames while the wheel scrolls through
 /// the grid, and one move by keyboard. Rows only: the files do not exist, so
 /// every thumbnail fails fast and shows its placeholder.
-/// A file dropped on the window.
-#[derive(Debug)]
-struct Dropped(PathBuf);
-
-impl eframe::egui::DroppedFile for Dropped {
-    fn path(&self) -> &Path {
-        &self.0
-    }
-    fn bytes(&self) -> Result<Vec<u8>, String> {
-        std::fs::read(&self.0).map_err(|e| e.to_string())
-    }
-}
-
 fn grid_frames(n: usize) -> Frames {
     use eframe::egui;
     let dir = tempfile::tempdir().unwrap();
@@ -612,13 +587,8 @@ fn db_bench() {
         let list_rows = t.elapsed();
         assert_eq!(rows.len() as u64, n);
         drop(rows);
-        let mut rng = 0x2545_F491_4F6C_DD1Du64;
-        let mut next = move |bound: usize| {
-            rng ^= rng << 13;
-            rng ^= rng >> 7;
-            rng ^= rng << 17;
-            (rng % bound as u64) as usize
-        };
+        let mut rng = support::Rng::new(0x2545_F491_4F6C_DD1D);
+        let mut next = move |bound: usize| rng.index(bound);
         let mut moves = |pick: &mut Pick, rounds: usize| {
             let mut times = Vec::with_capacity(rounds);
             for _ in 0..rounds {

@@ -4,7 +4,6 @@
 //! in the database.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // ok: a test fails loudly on any error
 
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -17,35 +16,9 @@ use folio::core::media::thumbnail as thumbs;
 use folio::core::model::{catalog, images};
 use folio::core::{GroupId, Library, sample};
 
-/// A file dropped from the file manager.
-#[derive(Debug)]
-struct Dropped(PathBuf);
+mod support;
 
-impl egui::DroppedFile for Dropped {
-    fn path(&self) -> &Path {
-        &self.0
-    }
-    fn bytes(&self) -> Result<Vec<u8>, String> {
-        std::fs::read(&self.0).map_err(|e| e.to_string())
-    }
-}
-
-/// eframe's storage, in memory: what a restart would read back.
-#[derive(Clone, Default)]
-struct Memory(HashMap<String, String>);
-
-impl eframe::Storage for Memory {
-    fn get_string(&self, key: &str) -> Option<String> {
-        self.0.get(key).cloned()
-    }
-    fn set_string(&mut self, key: &str, value: String) {
-        self.0.insert(key.to_string(), value);
-    }
-    fn remove_string(&mut self, key: &str) {
-        self.0.remove(key);
-    }
-    fn flush(&mut self) {}
-}
+use support::{Dropped, Memory};
 
 fn open(root: &Path, storage: Option<Memory>) -> Harness<'static, FolioApp> {
     open_sized(root, storage, [1280.0, 800.0])
@@ -521,23 +494,9 @@ fn delete_removes_from_the_group_with_undo_and_library_delete_asks_first() {
         [n[0].as_str(), n[2].as_str(), n[3].as_str()]
     );
     assert!(order(&h, "B").is_empty());
-    let originals = walk(&lib(&h).originals_dir());
+    let originals = support::files_under(&lib(&h).originals_dir()).len();
     assert_eq!(originals, 3, "its file is gone from the library");
     assert!(paths[1].exists(), "the artist's own file is untouched");
-}
-
-fn walk(dir: &Path) -> usize {
-    std::fs::read_dir(dir)
-        .unwrap()
-        .flatten()
-        .map(|e| {
-            if e.path().is_dir() {
-                walk(&e.path())
-            } else {
-                1
-            }
-        })
-        .sum()
 }
 
 #[test]
@@ -1018,16 +977,26 @@ fn an_undo_button_goes_away_once_its_step_is_undone() {
     let files = tempfile::tempdir().unwrap();
     let mut h = open(dir.path(), None);
     let n = gallery_with_pictures(&mut h, files.path(), 4);
-    for name in [&n[0], &n[1]] {
-        click_image(&mut h, name, Modifiers::NONE);
+    let remove = |h: &mut Harness<'static, FolioApp>, name: &str| {
+        click_image(h, name, Modifiers::NONE);
         h.key_press(Key::Delete);
         h.run_steps(4);
-    }
-    assert_eq!(undo_buttons(&h), 1, "only the step Undo would take back");
+    };
+    remove(&mut h, &n[0]);
+    assert_eq!(undo_buttons(&h), 1);
     h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
     h.run_steps(4);
-    assert_eq!(undo_buttons(&h), 0);
     h.get_by_label("Undone.");
+    h.get_by_label_contains("Removed 1 image from");
+    assert_eq!(
+        undo_buttons(&h),
+        0,
+        "the undone step's notice keeps no button"
+    );
+    // Two steps: only the one Undo would take back has a button.
+    remove(&mut h, &n[0]);
+    remove(&mut h, &n[1]);
+    assert_eq!(undo_buttons(&h), 1);
 }
 
 #[test]

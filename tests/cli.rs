@@ -5,17 +5,18 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // ok: a test fails loudly on any error
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
 use folio::core::Format;
 use folio::core::sample;
 
+mod support;
+
+use support::files_under as walk;
+
 fn folio(library: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_folio"))
-        .arg("--library")
-        .arg(library)
+    support::folio(Some(library))
         .args(args)
-        .env_remove("FOLIO_LIBRARY")
         .output()
         .expect("run folio")
 }
@@ -158,20 +159,6 @@ fn importing_a_messy_folder_takes_the_good_once_and_names_every_bad_file() {
     );
     let originals = walk(&lib.join("library/originals"));
     assert_eq!(originals.len(), good);
-}
-
-fn walk(dir: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    for e in std::fs::read_dir(dir).unwrap() {
-        let p = e.unwrap().path();
-        if p.is_dir() {
-            out.extend(walk(&p))
-        } else {
-            out.push(p)
-        }
-    }
-    out.sort();
-    out
 }
 
 #[test]
@@ -339,7 +326,7 @@ fn folio_library_environment_variable_chooses_the_library() {
         tmp.path().join("a.png"),
         &sample::image_bytes(Format::Png, 8, 8, 1).unwrap(),
     );
-    let out = Command::new(env!("CARGO_BIN_EXE_folio"))
+    let out = support::folio(None)
         .args(["import", "--group", "G"])
         .arg(&img)
         .env("FOLIO_LIBRARY", &lib)
@@ -417,9 +404,7 @@ fn a_second_folio_is_refused_while_one_runs_and_a_killed_one_never_blocks() {
     }
     assert!(folio(&root, &["list"]).status.success());
     let db = root.join("folio.db");
-    let mut first = Command::new(env!("CARGO_BIN_EXE_folio"))
-        .arg("--library")
-        .arg(&root)
+    let mut first = support::folio(Some(&root))
         .args(["import", "--group", "A"])
         .arg(&files)
         .stdout(std::process::Stdio::null())

@@ -17,36 +17,17 @@ use folio::core::model::images;
 use folio::core::storage::layout::TEMP_PREFIX;
 use folio::core::{GroupId, ImageId, Library, sample};
 
+mod support;
+
+use support::files_under;
+
+/// `folio` on `root`, silent: it is killed at random moments.
 fn folio(root: &Path) -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_folio"));
-    c.arg("--library")
-        .arg(root)
-        .env("RUST_LOG", "off")
+    let mut c = support::folio(Some(root));
+    c.env("RUST_LOG", "off")
         .stdout(Stdio::null())
         .stderr(Stdio::null());
     c
-}
-
-/// xorshift64: reproducible random moments without a dependency.
-struct Rng(u64);
-impl Rng {
-    fn from_env() -> (Rng, u64) {
-        let seed = std::env::var("FOLIO_KILL_SEED")
-            .ok()
-            .and_then(|s| s.parse().ok())
-            .unwrap_or_else(|| {
-                std::time::SystemTime::now()
-                    .duration_since(std::time::UNIX_EPOCH)
-                    .map_or(1, |d| d.as_nanos() as u64)
-            });
-        (Rng(seed | 1), seed)
-    }
-    fn below(&mut self, n: u64) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0 % n.max(1)
-    }
 }
 
 fn rounds(default: usize) -> usize {
@@ -72,21 +53,6 @@ fn run_and_kill(mut cmd: Command, after: Duration) -> bool {
     let _ = child.kill();
     child.wait().unwrap();
     killed
-}
-
-fn files_under(dir: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    if let Ok(entries) = std::fs::read_dir(dir) {
-        for e in entries.flatten() {
-            let p = e.path();
-            if p.is_dir() {
-                out.extend(files_under(&p));
-            } else {
-                out.push(p);
-            }
-        }
-    }
-    out
 }
 
 /// What must hold after any crash, once the library has been opened again
@@ -159,7 +125,7 @@ fn assert_whole(root: &Path, context: &str) {
 #[test]
 fn killing_an_import_at_random_moments_loses_nothing() {
     let n_rounds = rounds(50);
-    let (mut rng, seed) = Rng::from_env();
+    let (mut rng, seed) = support::seeded("FOLIO_KILL_SEED");
     let source = tempfile::tempdir().unwrap();
     let n_files = 300;
     for i in 0..n_files {
@@ -248,7 +214,7 @@ fn big_group(root: &Path, n: usize) -> (GroupId, Vec<ImageId>) {
 #[test]
 fn killing_a_batch_of_moves_leaves_the_old_order_or_the_new_one() {
     let n_rounds = rounds(25);
-    let (mut rng, seed) = Rng::from_env();
+    let (mut rng, seed) = support::seeded("FOLIO_KILL_SEED");
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
     let (group, original) = big_group(root, 4000);

@@ -18,6 +18,8 @@ use folio::core::model::{catalog, images};
 use folio::core::{Library, sample};
 use image::{ImageBuffer, Rgb, Rgba, RgbaImage};
 
+mod support;
+
 /// Whether the process can read files whose permissions say it cannot (root).
 fn ignores_permissions(dir: &Path) -> bool {
     let probe = dir.join("probe");
@@ -113,11 +115,9 @@ fn many_frames_gif(n: usize) -> Vec<u8> {
 
 fn flip_bits(bytes: &[u8], seed: u64, flips: usize) -> Vec<u8> {
     let mut out = bytes.to_vec();
-    let mut s = seed | 1;
+    let mut rng = support::Rng::new(seed);
     for _ in 0..flips {
-        s ^= s << 13;
-        s ^= s >> 7;
-        s ^= s << 17;
+        let s = rng.next_u64();
         let i = (s as usize) % out.len();
         out[i] ^= 1 << (s % 8);
     }
@@ -329,9 +329,7 @@ fn hostile_files_are_refused_by_name_and_the_good_ones_imported() {
     let lib_dir = tempfile::tempdir().unwrap();
     let root = lib_dir.path().join("lib");
     let started = Instant::now();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_folio"))
-        .arg("--library")
-        .arg(&root)
+    let mut child = support::folio(Some(&root))
         .args(["import", "--group", "Hostile"])
         .arg(&src)
         .stdout(Stdio::piped())
@@ -435,12 +433,7 @@ fn hostile_files_are_refused_by_name_and_the_good_ones_imported() {
             .any(|i| i.original_name == "café ñandú 日本.jpg")
     );
     drop(lib);
-    let check = Command::new(env!("CARGO_BIN_EXE_folio"))
-        .arg("--library")
-        .arg(&root)
-        .arg("check")
-        .output()
-        .unwrap();
+    let check = support::folio(Some(&root)).arg("check").output().unwrap();
     assert!(
         check.status.success(),
         "{}",
@@ -460,18 +453,7 @@ fn hostile_files_are_refused_by_name_and_the_good_ones_imported() {
 }
 
 fn originals(root: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    let mut stack = vec![root.join("library/originals")];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d).unwrap().flatten() {
-            if e.path().is_dir() {
-                stack.push(e.path());
-            } else {
-                out.push(e.path());
-            }
-        }
-    }
-    out
+    support::files_under(&root.join("library/originals"))
 }
 
 #[test]
@@ -487,8 +469,8 @@ fn a_full_or_read_only_disk_ends_with_a_clear_error_and_changes_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path().join("lib");
     let folio = |fault: Option<&str>, args: &[&str], files: &[PathBuf]| {
-        let mut c = Command::new(env!("CARGO_BIN_EXE_folio"));
-        c.arg("--library").arg(&root).args(args).args(files);
+        let mut c = support::folio(Some(&root));
+        c.args(args).args(files);
         if let Some(f) = fault {
             c.env("FOLIO_FAILPOINT_WRITE", f);
         }

@@ -5,7 +5,7 @@
 //! equal it).
 //!
 //! To change the schema: bump `schema-version` in schema.sql and
-//! `SCHEMA_VERSION`, add the step to `MIGRATIONS` in src/core/db.rs, and freeze
+//! `SCHEMA_VERSION`, add the step to `MIGRATIONS` in src/core/storage/db.rs, and freeze
 //! the new schema.sql as `tests/schema_history/v{N}.sql`.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // ok: tests

@@ -125,10 +125,8 @@ pub struct Effect {
     pub selection: Selecting,
     /// Background work to queue.
     pub work: Option<Work>,
-    /// A file dialog to open for this group.
-    pub pick: Option<(Pick, GroupId)>,
-    /// Actions that follow from this one (importing into a group just made).
-    pub then: Vec<Action>,
+    /// A file dialog to open for this group (named).
+    pub pick: Option<(Pick, GroupId, String)>,
 }
 
 /// Runs `action` in one transaction and says what else it did.
@@ -225,7 +223,7 @@ pub fn perform(
                 group_name,
             });
         }
-        Action::Pick(pick, group) => effect.pick = Some((pick, group)),
+        Action::Pick(pick, group) => effect.pick = Some((pick, group, session.group_name(group))),
         Action::Undo => return undo(session, history),
     }
     Ok(effect)
@@ -280,22 +278,20 @@ fn create_group(
         }
         Ok(id)
     })?;
-    let mut effect = Effect {
+    Ok(Effect {
         // Shown in its gallery, or on its own under All groups.
         go: Some((attach.map(|(g, _)| g), Some(id))),
         selection: Selecting::Clear,
-        ..Effect::default()
-    };
-    if !then_import.is_empty() {
-        effect.then.push(Action::Import {
+        // What was dropped or asked for goes into it (named: the snapshot
+        // does not know the group yet).
+        work: (!then_import.is_empty()).then(|| Work::Import {
             paths: then_import,
             group: id,
-        });
-    }
-    if let Some(pick) = then_pick {
-        effect.then.push(Action::Pick(pick, id));
-    }
-    Ok(effect)
+            group_name: name.clone(),
+        }),
+        pick: then_pick.map(|pick| (pick, id, name.clone())),
+        ..Effect::default()
+    })
 }
 
 fn detach(
@@ -333,13 +329,13 @@ fn move_images(
     ids: Vec<ImageId>,
     before: Option<ImageId>,
 ) -> Result<Effect, String> {
-    let places = Step::places(&group_order(session, group)?, &ids);
+    let runs = Step::runs(&group_order(session, group)?, &ids);
     write(session, "move the images", |tx| {
         images::move_images_before(tx, group, &ids, before)
     })?;
     let shown = session.data.shown == Some(group);
     Ok(Effect {
-        undo: Some(Step::Moved { group, places }),
+        undo: Some(Step::Moved { group, runs }),
         mirror: if shown {
             Mirror::Move(ids, before)
         } else {
@@ -354,14 +350,14 @@ fn remove_images(
     group: GroupId,
     ids: Vec<ImageId>,
 ) -> Result<Effect, String> {
-    let places = Step::places(&group_order(session, group)?, &ids);
+    let runs = Step::runs(&group_order(session, group)?, &ids);
     let n = write(session, "remove the images", |tx| {
         images::remove_images(tx, group, &ids)
     })?;
     let name = session.group_name(group);
     let shown = session.data.shown == Some(group);
     Ok(Effect {
-        undo: Some(Step::Removed { group, places }),
+        undo: Some(Step::Removed { group, runs }),
         selection: Selecting::Clear,
         notice: Some(format!(
             "Removed {} from \u{201c}{name}\u{201d}; still in the library.",
@@ -404,10 +400,15 @@ fn undo(session: &mut Session, history: &mut History) -> Result<Effect, String> 
     step.undo(session.library_mut()?)
         .map_err(|e| format!("Could not undo: {e}"))?;
     Ok(Effect {
-        // What comes back into the group comes back selected.
+        // What comes back into the group comes back selected; a link that
+        // comes back is shown.
         selection: match step {
             Step::Removed { .. } => Selecting::Set(step.images()),
             _ => Selecting::Keep,
+        },
+        go: match step {
+            Step::Detached { gallery, group, .. } => Some((Some(gallery), Some(group))),
+            _ => None,
         },
         mirror: Mirror::Unknown,
         notice: Some("Undone.".into()),

@@ -4,7 +4,7 @@
 //! work, and the shown rows mirrored in memory.
 
 use super::FolioApp;
-use super::action::{self, Action, Effect, Mirror, Selecting};
+use super::action::{self, Effect, Mirror, Selecting};
 use super::state::{Notice, Selection};
 
 /// What the snapshot needs after a frame's actions, least first.
@@ -20,18 +20,15 @@ impl FolioApp {
     /// Applies the frame's actions, each in one transaction, and what each
     /// did; then brings the snapshot up to date once.
     pub(super) fn apply(&mut self) {
-        let mut queue: std::collections::VecDeque<Action> =
-            std::mem::take(&mut self.out.actions).into();
-        if queue.is_empty() {
+        let actions = std::mem::take(&mut self.out.actions);
+        if actions.is_empty() {
             return;
         }
+        let shown_before = self.session.view.group();
         let mut refresh = Refresh::None;
-        while let Some(action) = queue.pop_front() {
+        for action in actions {
             let needs = match action::perform(action, &mut self.session, &mut self.history) {
-                Ok(mut effect) => {
-                    queue.extend(std::mem::take(&mut effect.then));
-                    self.take_effect(effect)
-                }
+                Ok(effect) => self.take_effect(effect),
                 Err(e) => {
                     self.ui.notices.push(Notice::error(e));
                     Refresh::All
@@ -44,6 +41,12 @@ impl FolioApp {
             Refresh::None => {}
             Refresh::Catalog => self.refresh(true),
             Refresh::All => self.refresh(false),
+        }
+        // Another group shown (the snapshot decides which): nothing of the
+        // old one stays selected, even an image that is in both.
+        if self.session.view.group() != shown_before {
+            self.ui.selection = Selection::default();
+            self.ui.viewer = false;
         }
     }
 
@@ -58,7 +61,6 @@ impl FolioApp {
             selection,
             work,
             pick,
-            then: _,
         } = effect;
         self.history.forget(&gone);
         for id in &gone.images {
@@ -72,11 +74,7 @@ impl FolioApp {
                 undo: step,
             });
         }
-        let mut refresh = Refresh::None;
         if let Some((gallery, group)) = go {
-            if (gallery, group) != (self.session.view.gallery(), self.session.view.group()) {
-                refresh = Refresh::Catalog;
-            }
             self.session.view.go(gallery, group);
         }
         match selection {
@@ -90,13 +88,12 @@ impl FolioApp {
         if let Some(work) = work {
             self.enqueue(work);
         }
-        if let Some((pick, group)) = pick {
-            let name = self.session.group_name(group);
-            if let Err(e) = self.work.pick(pick, group, name) {
-                self.ui.notices.push(Notice::error(e));
-            }
+        if let Some((pick, group, name)) = pick
+            && let Err(e) = self.work.pick(pick, group, name)
+        {
+            self.ui.notices.push(Notice::error(e));
         }
-        refresh.max(self.mirror(mirror))
+        self.mirror(mirror)
     }
 
     /// Mirrors an action's change to the shown rows in memory; says what

@@ -34,8 +34,10 @@ pub struct Data {
 }
 
 impl Data {
-    /// Reads everything the current view needs. A selection that no longer
-    /// exists (deleted meanwhile) is dropped.
+    /// Reads everything the current view needs. A gallery or group that no
+    /// longer exists (deleted meanwhile) is dropped; a selected gallery shows
+    /// one of its own groups (the one asked for if it is one of them, else
+    /// its first).
     pub fn load(
         lib: &Library,
         gallery: &mut Option<GalleryId>,
@@ -422,13 +424,8 @@ mod tests {
             .unwrap();
         let (mut gallery, mut shown) = (None, Some(group));
         let mut data = Data::load(&lib, &mut gallery, &mut shown, None).unwrap();
-        let mut rng = 0x9E37_79B9_7F4A_7C15u64;
-        let mut next = |n: usize| {
-            rng ^= rng << 13;
-            rng ^= rng >> 7;
-            rng ^= rng << 17;
-            (rng % n as u64) as usize
-        };
+        let mut rng = sample::Rng::new(1);
+        let mut next = |n: usize| rng.index(n);
         for round in 0..300 {
             let order: Vec<ImageId> = data.images.iter().map(|i| i.id).collect();
             let count = 1 + next(5);

@@ -13,18 +13,10 @@ use super::command::Command;
 use super::data::Data;
 use super::menu::command_button_ui;
 use super::session::{Files, THUMB_SIZES, View};
-use super::state::{Outbox, Selection};
+use super::state::{GridDrag, Outbox, Selection};
 use super::textures::{Size, Source, Textures, Thumb};
 use crate::core::model::images::Image;
 use crate::core::{GroupId, ImageId};
-
-/// A drag of grid images in progress.
-#[derive(Clone, Debug)]
-pub struct GridDrag {
-    pub group: GroupId,
-    /// The dragged images, in the group's order.
-    pub ids: Vec<ImageId>,
-}
 
 /// Where the grid's cells are on screen this frame.
 #[derive(Clone, Copy, Debug)]
@@ -87,7 +79,8 @@ pub struct Centre<'a> {
     pub out: &'a mut Outbox,
 }
 
-/// The width the header's controls (two buttons and the size slider) take.
+/// What the header's controls (two buttons and the size slider) are taken
+/// to need before they have been measured once.
 const CONTROLS_WIDTH: f32 = 470.0;
 /// The least width a group's name gets beside them; with less room the
 /// controls go on a line of their own.
@@ -138,41 +131,66 @@ impl Centre<'_> {
     }
 
     /// The group's name and count, the Import buttons and the size slider:
-    /// on one line when there is room for the name, else on two.
+    /// on one line when the name keeps room beside the controls (as wide as
+    /// they were last frame), else on two.
     fn header_ui(&mut self, ui: &mut egui::Ui, name: &str, count: u64) {
-        let one_line = ui.available_width() >= CONTROLS_WIDTH + MIN_TITLE_WIDTH;
+        let measured = egui::Id::unique("folio-header-controls");
+        let controls_width = ui
+            .data(|d| d.get_temp::<f32>(measured))
+            .unwrap_or(CONTROLS_WIDTH);
+        let one_line = ui.available_width() >= controls_width + MIN_TITLE_WIDTH;
         let title_ui = |ui: &mut egui::Ui, width: f32| {
             ui.scope(|ui| {
-                ui.set_max_width(width);
+                ui.set_max_width(width.max(80.0));
                 ui.add(egui::Label::new(egui::RichText::new(name).heading()).truncate());
             });
             ui.label(egui::RichText::new(crate::count(count, "image", "images")).weak());
         };
-        let controls_ui = |ui: &mut egui::Ui, view: &mut View, out: &mut Outbox| {
-            ui.add(
-                egui::Slider::new(&mut view.thumb_size, THUMB_SIZES)
-                    .show_value(false)
-                    .text("Thumbnail size"),
-            );
-            for c in [Command::ImportFolder, Command::ImportFiles] {
-                command_button_ui(ui, c, out);
+        // Import files, Import folder, the slider: in this order on screen.
+        let mut controls_ui = |ui: &mut egui::Ui, right_to_left: bool| {
+            let mut slider = |ui: &mut egui::Ui| {
+                ui.add(
+                    egui::Slider::new(&mut self.view.thumb_size, THUMB_SIZES)
+                        .show_value(false)
+                        .text("Thumbnail size"),
+                );
+            };
+            let mut buttons = [Command::ImportFiles, Command::ImportFolder];
+            if right_to_left {
+                slider(ui);
+                buttons.reverse();
+            }
+            for c in buttons {
+                command_button_ui(ui, c, self.out);
+            }
+            if !right_to_left {
+                slider(ui);
             }
         };
-        if one_line {
+        let width = if one_line {
             ui.horizontal(|ui| {
-                // The name takes what the controls on the right leave.
-                title_ui(ui, (ui.available_width() - CONTROLS_WIDTH).max(80.0));
+                title_ui(
+                    ui,
+                    ui.available_width() - controls_width - ui.spacing().item_spacing.x,
+                );
                 ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-                    controls_ui(ui, self.view, self.out);
-                });
-            });
+                    controls_ui(ui, true);
+                })
+                .response
+                .rect
+                .width()
+            })
+            .inner
         } else {
             ui.horizontal(|ui| title_ui(ui, ui.available_width() - 90.0));
-            ui.horizontal_wrapped(|ui| {
-                ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-                    controls_ui(ui, self.view, self.out);
-                });
-            });
+            ui.horizontal_wrapped(|ui| controls_ui(ui, false))
+                .response
+                .rect
+                .width()
+        };
+        if (width - controls_width).abs() > 0.5 {
+            ui.data_mut(|d| d.insert_temp(measured, width));
+            ui.ctx().request_repaint();
         }
     }
 
@@ -407,22 +425,14 @@ impl Centre<'_> {
                 for (title, text, command) in steps {
                     ui.label(egui::RichText::new(title).strong().size(16.0));
                     ui.label(text);
-                    if let Some(c) = command
-                        && ui.button(c.label()).on_hover_text(c.description()).clicked()
-                    {
-                        self.out.command(c);
+                    if let Some(c) = command {
+                        command_button_ui(ui, c, self.out);
                     }
                     ui.add_space(12.0);
                 }
                 ui.separator();
                 ui.label("Or look around first: a sample portfolio shows each way of using typed groups.");
-                if ui
-                    .button(Command::AddSamplePortfolio.label())
-                    .on_hover_text(Command::AddSamplePortfolio.description())
-                    .clicked()
-                {
-                    self.out.command(Command::AddSamplePortfolio);
-                }
+                command_button_ui(ui, Command::AddSamplePortfolio, self.out);
                 ui.add_space(12.0);
                 ui.label(
                     egui::RichText::new(format!(
@@ -445,9 +455,7 @@ impl Centre<'_> {
                     ui.label("Attach an image group to it and say what the group is for in this gallery.");
                     ui.add_space(8.0);
                     for c in [Command::AttachGroup, Command::NewGroup] {
-                        if ui.button(c.label()).on_hover_text(c.description()).clicked() {
-                            self.out.command(c);
-                        }
+                        command_button_ui(ui, c, self.out);
                     }
                 }
                 _ => {
@@ -531,13 +539,7 @@ fn empty_group_ui(ui: &mut egui::Ui, name: &str, out: &mut Outbox) {
         ui.horizontal(|ui| {
             ui.add_space((ui.available_width() - 240.0).max(0.0) / 2.0);
             for c in [Command::ImportFiles, Command::ImportFolder] {
-                if ui
-                    .button(c.label())
-                    .on_hover_text(c.description())
-                    .clicked()
-                {
-                    out.command(c);
-                }
+                command_button_ui(ui, c, out);
             }
         });
     });

@@ -1,16 +1,19 @@
 //! Undo: what each undoable step must remember to be taken back, and the one
 //! rule by which a later change makes a step meaningless ([`Gone`]).
 //!
-//! A step that moved or removed images remembers, for each of them, the
-//! images that stood after and before it. Undoing puts each image back right
-//! before the first of those that follow it and are still in the group (or
-//! after the nearest one before it), last first: the old order comes back
-//! relative to everything still there, whatever happened in between.
+//! A step that moved or removed images remembers them as runs (images that
+//! stood side by side), each with the images that stood just after and just
+//! before it. Undoing puts each run back, last first, right before the first
+//! of the images after it that is still in the group (or after the nearest
+//! one before it that is): the old order comes back relative to everything
+//! still there, whatever happened in between.
+
+use std::collections::{HashSet, VecDeque};
 
 use crate::core::model::{catalog, images, order};
 use crate::core::{GalleryId, GroupId, ImageId, Library};
 
-/// How many neighbours on each side a moved or removed image remembers.
+/// How many neighbours on each side of a run are remembered.
 const NEIGHBOURS: usize = 32;
 /// How many steps can be undone.
 const DEPTH: usize = 100;
@@ -19,13 +22,14 @@ const DEPTH: usize = 100;
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct StepId(u64);
 
-/// Where one image stood before a move or a removal.
+/// Images that stood side by side before a move or a removal.
 #[derive(Clone, Debug)]
-pub struct Place {
-    pub image: ImageId,
-    /// The images after it, nearest first (others of the same step included).
+pub struct Run {
+    pub images: Vec<ImageId>,
+    /// The images after it, nearest first (images of later runs included:
+    /// they are back by the time this run goes back).
     pub after: Vec<ImageId>,
-    /// The images before it, nearest first (others of the same step left out).
+    /// The images before it, nearest first (other runs' images left out).
     pub before: Vec<ImageId>,
 }
 
@@ -34,11 +38,11 @@ pub struct Place {
 pub enum Step {
     Removed {
         group: GroupId,
-        places: Vec<Place>,
+        runs: Vec<Run>,
     },
     Moved {
         group: GroupId,
-        places: Vec<Place>,
+        runs: Vec<Run>,
     },
     Detached {
         gallery: GalleryId,
@@ -64,32 +68,50 @@ impl Gone {
 }
 
 impl Step {
-    /// Where `ids` stand in `order` (a group's images in order), for undo.
-    pub fn places(order: &[ImageId], ids: &[ImageId]) -> Vec<Place> {
-        let moving: std::collections::HashSet<ImageId> = ids.iter().copied().collect();
-        order
-            .iter()
-            .enumerate()
-            .filter(|(_, id)| moving.contains(id))
-            .map(|(i, &image)| Place {
-                image,
-                after: order[i + 1..].iter().take(NEIGHBOURS).copied().collect(),
-                before: order[..i]
-                    .iter()
-                    .rev()
-                    .filter(|id| !moving.contains(id))
-                    .take(NEIGHBOURS)
-                    .copied()
-                    .collect(),
-            })
-            .collect()
+    /// Where `ids` stand in `order` (a group's images in order), as runs:
+    /// one pass, however many images move.
+    pub fn runs(order: &[ImageId], ids: &[ImageId]) -> Vec<Run> {
+        let moving: HashSet<ImageId> = ids.iter().copied().collect();
+        let mut runs: Vec<Run> = Vec::new();
+        // The last few images that stay, nearest last.
+        let mut staying: VecDeque<ImageId> = VecDeque::with_capacity(NEIGHBOURS);
+        let mut in_run = false;
+        for (i, &id) in order.iter().enumerate() {
+            if !moving.contains(&id) {
+                in_run = false;
+                if staying.len() == NEIGHBOURS {
+                    staying.pop_front();
+                }
+                staying.push_back(id);
+                continue;
+            }
+            if !in_run {
+                runs.push(Run {
+                    images: Vec::new(),
+                    after: Vec::new(),
+                    before: staying.iter().rev().copied().collect(),
+                });
+                in_run = true;
+            }
+            if let Some(run) = runs.last_mut() {
+                run.images.push(id);
+                let end = i + 1;
+                if order.get(end).is_none_or(|next| !moving.contains(next)) {
+                    run.after = order[end..].iter().take(NEIGHBOURS).copied().collect();
+                }
+            }
+        }
+        runs
     }
 
     /// Whether undoing this step needs something that is gone.
-    fn refers_to(&self, gone: &Gone) -> bool {
+    fn refers_to(&self, gone: &Gone, gone_images: &HashSet<ImageId>) -> bool {
         match self {
-            Step::Removed { group, places } | Step::Moved { group, places } => {
-                gone.groups.contains(group) || places.iter().any(|p| gone.images.contains(&p.image))
+            Step::Removed { group, runs } | Step::Moved { group, runs } => {
+                gone.groups.contains(group)
+                    || runs
+                        .iter()
+                        .any(|r| r.images.iter().any(|i| gone_images.contains(i)))
             }
             Step::Detached { gallery, group, .. } => {
                 gone.galleries.contains(gallery) || gone.groups.contains(group)
@@ -100,8 +122,8 @@ impl Step {
     /// The images this step brings back into view, to select after undoing it.
     pub fn images(&self) -> Vec<ImageId> {
         match self {
-            Step::Removed { places, .. } | Step::Moved { places, .. } => {
-                places.iter().map(|p| p.image).collect()
+            Step::Removed { runs, .. } | Step::Moved { runs, .. } => {
+                runs.iter().flat_map(|r| r.images.iter().copied()).collect()
             }
             Step::Detached { .. } => Vec::new(),
         }
@@ -110,15 +132,22 @@ impl Step {
     /// Takes the step back, in one transaction.
     pub fn undo(&self, lib: &mut Library) -> crate::core::Result<()> {
         match self {
-            Step::Removed { group, places } | Step::Moved { group, places } => {
+            Step::Removed { group, runs } | Step::Moved { group, runs } => {
                 let removed = matches!(self, Step::Removed { .. });
                 lib.write(|tx| {
-                    for place in places.iter().rev() {
-                        let before = back_before(tx, *group, place)?;
+                    for run in runs.iter().rev() {
+                        let before = back_before(tx, *group, run)?;
                         if removed {
-                            images::add_images_before(tx, *group, &[place.image], before)?;
-                        } else if order::key_of(tx, *group, place.image)?.is_some() {
-                            images::move_images_before(tx, *group, &[place.image], before)?;
+                            images::add_images_before(tx, *group, &run.images, before)?;
+                        } else {
+                            // Those taken out of the group since stay out.
+                            let mut still = Vec::with_capacity(run.images.len());
+                            for &id in &run.images {
+                                if order::key_of(tx, *group, id)?.is_some() {
+                                    still.push(id);
+                                }
+                            }
+                            images::move_images_before(tx, *group, &still, before)?;
                         }
                     }
                     Ok(())
@@ -140,23 +169,27 @@ impl Step {
     }
 }
 
-/// The image that `place.image` goes back before: the first image that
-/// followed it and is still in the group, else the one now after the nearest
-/// image that preceded it, else none (the end).
+/// The image that `run` goes back before: the first image that followed it
+/// and is still in the group; else the one now after the nearest image that
+/// preceded it; else, for a run that began the group, its first image now;
+/// else none (the end).
 fn back_before(
     conn: &rusqlite::Connection,
     group: GroupId,
-    place: &Place,
+    run: &Run,
 ) -> crate::core::Result<Option<ImageId>> {
-    for &next in &place.after {
-        if next != place.image && order::key_of(conn, group, next)?.is_some() {
+    for &next in &run.after {
+        if order::key_of(conn, group, next)?.is_some() {
             return Ok(Some(next));
         }
     }
-    for &prev in &place.before {
+    for &prev in &run.before {
         if order::key_of(conn, group, prev)?.is_some() {
             return images::image_after(conn, group, prev);
         }
+    }
+    if run.before.is_empty() {
+        return order::image_at(conn, group, 0);
     }
     Ok(None)
 }
@@ -192,9 +225,11 @@ impl History {
 
     /// Drops every step that refers to something gone: the one rule for all.
     pub fn forget(&mut self, gone: &Gone) {
-        if !gone.is_empty() {
-            self.steps.retain(|(_, s)| !s.refers_to(gone));
+        if gone.is_empty() {
+            return;
         }
+        let images: HashSet<ImageId> = gone.images.iter().copied().collect();
+        self.steps.retain(|(_, s)| !s.refers_to(gone, &images));
     }
 
     #[cfg(test)]
@@ -217,22 +252,26 @@ mod tests {
     }
 
     #[test]
-    fn places_remember_neighbours_on_both_sides() {
-        let order = ids(6);
-        let places = Step::places(&order, &[ImageId(2), ImageId(3)]);
-        assert_eq!(places.len(), 2);
-        assert_eq!(places[0].image, ImageId(2));
+    fn runs_remember_their_neighbours_on_both_sides() {
+        let order = ids(7);
+        let runs = Step::runs(&order, &[ImageId(2), ImageId(3), ImageId(6)]);
+        assert_eq!(runs.len(), 2);
+        assert_eq!(runs[0].images, [ImageId(2), ImageId(3)]);
+        assert_eq!(runs[0].before, [ImageId(1)]);
         assert_eq!(
-            places[0].after,
-            ids(6)[2..].to_vec(),
-            "3 is kept: it goes back first"
+            runs[0].after,
+            [ImageId(4), ImageId(5), ImageId(6), ImageId(7)],
+            "6 is kept: it goes back first"
         );
-        assert_eq!(places[0].before, vec![ImageId(1)]);
+        assert_eq!(runs[1].images, [ImageId(6)]);
         assert_eq!(
-            places[1].before,
-            vec![ImageId(1)],
-            "2 is left out: it is not back yet"
+            runs[1].before,
+            [ImageId(5), ImageId(4), ImageId(1)],
+            "nearest first, the other run left out"
         );
+        assert_eq!(runs[1].after, [ImageId(7)]);
+        let first = Step::runs(&order, &[ImageId(1)]);
+        assert!(first[0].before.is_empty(), "it began the group");
     }
 
     #[test]
@@ -241,7 +280,7 @@ mod tests {
         let order = ids(4);
         let removed = h.push(Step::Removed {
             group: GroupId(1),
-            places: Step::places(&order, &[ImageId(2)]),
+            runs: Step::runs(&order, &[ImageId(2)]),
         });
         h.push(Step::Detached {
             gallery: GalleryId(7),

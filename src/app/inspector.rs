@@ -8,32 +8,10 @@ use super::command::Command;
 use super::data::{Data, type_label};
 use super::menu::command_button_ui;
 use super::session::Files;
-use super::state::{Outbox, Selection, UiState};
+use super::state::{AltEdit, Outbox, Selection};
 use super::textures::{Size, Source, Textures, Thumb};
 use crate::core::ImageId;
 use crate::core::model::images::Image;
-
-/// The alt text being edited: saved when the field loses focus, when another
-/// image is selected, and when the app closes.
-#[derive(Default)]
-pub struct AltEdit {
-    pub image: Option<ImageId>,
-    pub text: String,
-    /// What the database holds.
-    pub saved: String,
-}
-
-impl AltEdit {
-    /// The save to make, if the text changed since it was last saved.
-    pub fn flush(&mut self) -> Option<Action> {
-        let id = self.image?;
-        if self.text.trim() == self.saved.trim() {
-            return None;
-        }
-        self.saved = self.text.clone();
-        Some(Action::SetAltText(id, self.text.clone()))
-    }
-}
 
 /// The right panel, with what it reads and what it may change.
 pub struct Inspector<'a> {
@@ -199,17 +177,18 @@ fn facts_ui(ui: &mut egui::Ui, img: &Image) {
         });
 }
 
-/// The focused image full-window: ←/→ step, Esc closes.
+/// The `focus`ed image full-window: ←/→ step, Esc closes (`open` false).
 pub fn viewer_ui(
     ctx: &egui::Context,
     data: &Data,
     files: &Files,
-    state: &mut UiState,
+    focus: Option<ImageId>,
+    open: &mut bool,
     textures: &mut Textures,
     out: &mut Outbox,
 ) {
-    let Some(img) = state.selection.focus.and_then(|f| data.image(f)) else {
-        state.viewer = false;
+    let Some(img) = focus.and_then(|f| data.image(f)) else {
+        *open = false;
         return;
     };
     let position = data.index.get(&img.id).copied().unwrap_or(0);
@@ -250,7 +229,7 @@ pub fn viewer_ui(
                 ui.horizontal(|ui| {
                     ui.visuals_mut().override_text_color = Some(Color32::WHITE);
                     if ui.button("× Close").on_hover_text("Esc").clicked() {
-                        state.viewer = false;
+                        *open = false;
                     }
                     if ui
                         .add_enabled(position > 0, egui::Button::new("< Previous"))

@@ -279,8 +279,7 @@ impl FolioApp {
     }
 
     fn poll_work(&mut self) {
-        let view = self.session.view_key(self.ui.selection.focus);
-        for arrived in self.work.poll(view) {
+        for arrived in self.work.poll() {
             match arrived {
                 Arrived::Loaded(read) => self.loaded(read),
                 // Imported images show as they arrive (not in a group still
@@ -312,6 +311,9 @@ impl FolioApp {
             // A small library being built: show it growing.
             self.reload();
         }
+        // The running job reads its closing snapshot for the view as it is now.
+        self.work
+            .set_view(self.session.view_key(self.ui.selection.focus));
     }
 
     fn job_finished(&mut self, work: &Work, finished: jobs::Finished) {
@@ -464,12 +466,19 @@ impl eframe::App for FolioApp {
                 &ctx,
                 &self.session.data,
                 self.session.files(),
-                &mut self.ui,
+                self.ui.selection.focus,
+                &mut self.ui.viewer,
                 &mut self.textures,
                 &mut self.out,
             );
         }
-        dialogs::dialog_ui(&ctx, &mut self.ui, &self.session.data, &mut self.out);
+        let confirmed = dialogs::dialog_ui(
+            &ctx,
+            &mut self.ui.dialog,
+            &mut self.ui.dialog_was_open,
+            &self.session.data,
+        );
+        self.out.actions.extend(confirmed);
         grid::drop_overlay(&ctx, &self.session.data, &self.session.view);
 
         if let Some(dialog) = self.out.dialog.take() {
@@ -479,8 +488,11 @@ impl eframe::App for FolioApp {
             self.run_command(c, &ctx);
         }
         self.apply();
-        // Where the inspected image is used: read after the frame, never while drawing.
-        self.session.read_usage(self.ui.selection.focus);
+        // Where the inspected image is used: read after the frame, never
+        // while drawing, and shown by the next one.
+        if self.session.read_usage(self.ui.selection.focus) {
+            ctx.request_repaint();
+        }
         self.textures.end_frame();
     }
 

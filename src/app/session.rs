@@ -233,18 +233,24 @@ impl Session {
     }
 
     /// Reads where `image` is used, after the frame that selected it, unless
-    /// the snapshot has it already (the inspector never reads while it draws).
-    pub fn read_usage(&mut self, image: Option<ImageId>) {
+    /// the snapshot has it already (the inspector never reads while it
+    /// draws). Returns whether there is something new to show.
+    pub fn read_usage(&mut self, image: Option<ImageId>) -> bool {
         let Some(id) = image.filter(|id| self.data.index.contains_key(id)) else {
-            return;
+            return false;
         };
         if self.data.usage.as_ref().is_some_and(|(u, _)| *u == id) {
-            return;
+            return false;
         }
-        if let Ok(lib) = &self.lib {
-            match crate::core::model::images::usage(lib.conn(), id) {
-                Ok(usage) => self.data.usage = Some((id, usage)),
-                Err(e) => log::warn!("could not read where image {id} is used: {e}"),
+        let Ok(lib) = &self.lib else { return false };
+        match crate::core::model::images::usage(lib.conn(), id) {
+            Ok(usage) => {
+                self.data.usage = Some((id, usage));
+                true
+            }
+            Err(e) => {
+                log::warn!("could not read where image {id} is used: {e}");
+                false
             }
         }
     }

@@ -11,10 +11,8 @@ use std::collections::{HashMap, HashSet};
 use super::action::Action;
 use super::command::Command;
 use super::dialogs::Dialog;
-use super::grid::GridDrag;
 use super::history::StepId;
-use super::inspector::AltEdit;
-use crate::core::ImageId;
+use crate::core::{GroupId, ImageId};
 
 /// The grid's selection.
 #[derive(Clone, Debug, Default)]
@@ -122,6 +120,36 @@ impl Notices {
 
     pub fn is_empty(&self) -> bool {
         self.list.is_empty()
+    }
+}
+
+/// A drag of grid images in progress.
+#[derive(Clone, Debug)]
+pub struct GridDrag {
+    pub group: GroupId,
+    /// The dragged images, in the group's order.
+    pub ids: Vec<ImageId>,
+}
+
+/// The alt text being edited: saved when the field loses focus, when another
+/// image is selected, and when the app closes.
+#[derive(Default)]
+pub struct AltEdit {
+    pub image: Option<ImageId>,
+    pub text: String,
+    /// What the database holds.
+    pub saved: String,
+}
+
+impl AltEdit {
+    /// The save to make, if the text changed since it was last saved.
+    pub fn flush(&mut self) -> Option<Action> {
+        let id = self.image?;
+        if self.text.trim() == self.saved.trim() {
+            return None;
+        }
+        self.saved = self.text.clone();
+        Some(Action::SetAltText(id, self.text.clone()))
     }
 }
 

@@ -133,9 +133,8 @@ impl Background {
         self.loader = None;
     }
 
-    /// What arrived since the last frame. `view` is what the app shows now
-    /// (the running job reads its closing snapshot for it).
-    pub fn poll(&mut self, view: ViewKey) -> Vec<Arrived> {
+    /// What arrived since the last frame.
+    pub fn poll(&mut self) -> Vec<Arrived> {
         let mut arrived = Vec::new();
         if !self.hold_reads
             && let Some(read) = self.loader.as_ref().and_then(Loader::poll)
@@ -154,8 +153,6 @@ impl Background {
                 let work = job.work.clone();
                 self.job = None;
                 arrived.push(Arrived::Finished(work, finished));
-            } else {
-                job.set_view(view);
             }
         }
         if let Some(picker) = &self.picker
@@ -169,6 +166,14 @@ impl Background {
             self.picker = None;
         }
         arrived
+    }
+
+    /// Tells the running job what the app shows now (its closing snapshot is
+    /// read for that view).
+    pub fn set_view(&self, key: ViewKey) {
+        if let Some(job) = &self.job {
+            job.set_view(key);
+        }
     }
 
     /// Whether the sample portfolio being made has added enough since the

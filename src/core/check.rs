@@ -15,6 +15,7 @@ use super::media::import;
 use super::model::{catalog, images, order};
 use super::storage::Library;
 use super::storage::layout::{ORIGINALS_DIR, TEMP_PREFIX};
+use super::storage::tree::files_under;
 
 /// The group that re-registered originals go into.
 pub const RECOVERED_GROUP: &str = "Recovered";
@@ -218,8 +219,7 @@ fn inspect_files(
     known: &std::collections::HashSet<PathBuf>,
     report: &mut Report,
 ) -> Result<()> {
-    let mut files = Vec::new();
-    list_files(&lib.originals_dir(), &mut files)?;
+    let files = files_under(&lib.originals_dir())?;
     for path in files {
         let is_temp = path
             .file_name()
@@ -233,8 +233,7 @@ fn inspect_files(
             }
         }
     }
-    let mut trash = Vec::new();
-    list_files(&lib.trash_dir(), &mut trash)?;
+    let trash = files_under(&lib.trash_dir())?;
     report
         .problems
         .extend(trash.into_iter().map(|path| Problem::Leftover { path }));
@@ -246,25 +245,6 @@ fn hash_file(path: &Path) -> std::io::Result<String> {
     let mut hasher = blake3::Hasher::new();
     hasher.update_reader(std::fs::File::open(path)?)?;
     Ok(hasher.finalize().to_hex().to_string())
-}
-
-fn list_files(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
-    let entries = match std::fs::read_dir(dir) {
-        Ok(e) => e,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
-        Err(e) => return Err(crate::core::Error::io(dir, e)),
-    };
-    for entry in entries {
-        let entry = entry.at(dir)?;
-        let path = entry.path();
-        let ft = entry.file_type().at(&path)?;
-        if ft.is_dir() {
-            list_files(&path, out)?;
-        } else {
-            out.push(path);
-        }
-    }
-    Ok(())
 }
 
 fn mend(lib: &mut Library, report: &mut Report) -> Result<()> {

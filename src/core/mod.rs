@@ -24,6 +24,8 @@ pub mod model;
 pub mod pool;
 pub mod sample;
 pub mod storage;
+#[cfg(test)]
+pub(crate) mod testing;
 
 pub use error::{Error, Result};
 pub use format::Format;

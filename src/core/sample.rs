@@ -22,15 +22,38 @@ pub fn picture(width: u32, height: u32, seed: u64) -> RgbImage {
     picture_with(width, height, seed, true)
 }
 
+/// A seeded random source (xorshift64): the same seed gives the same
+/// numbers on every machine. For generated pictures, and for tests and the
+/// benchmark that need reproducible random choices (not for anything secret).
+#[derive(Clone, Debug)]
+pub struct Rng(u64);
+
+impl Rng {
+    pub fn new(seed: u64) -> Self {
+        Rng(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1)
+    }
+
+    pub fn next_u64(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+
+    /// A number in `0..n` (0 when `n` is 0).
+    pub fn below(&mut self, n: u64) -> u64 {
+        self.next_u64() % n.max(1)
+    }
+
+    /// An index into something `len` long.
+    pub fn index(&mut self, len: usize) -> usize {
+        self.below(len as u64) as usize
+    }
+}
+
 fn picture_with(width: u32, height: u32, seed: u64, grain: bool) -> RgbImage {
-    let mut rng = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
-    let mut next = move || {
-        // xorshift64: deterministic and dependency-free.
-        rng ^= rng << 13;
-        rng ^= rng >> 7;
-        rng ^= rng << 17;
-        rng
-    };
+    let mut rng = Rng::new(seed);
+    let mut next = move || rng.next_u64();
     let mut colour = || {
         [
             (next() % 200) as u8 + 30,

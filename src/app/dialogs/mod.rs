@@ -22,7 +22,6 @@ pub use names::{NameGallery, NewGroup, RenameGroup};
 use super::action::Action;
 use super::data::Data;
 use super::jobs::Pick;
-use super::state::{Outbox, UiState};
 use crate::core::model::catalog::{self, Gallery, Group, MAX_NAME_CHARS};
 use crate::core::{GalleryId, GroupId, Library};
 
@@ -134,12 +133,19 @@ impl Dialog {
     }
 }
 
-/// Draws the open dialog; when it is confirmed its actions go to `out`.
-pub fn dialog_ui(ctx: &egui::Context, state: &mut UiState, data: &Data, out: &mut Outbox) {
-    let fresh = !state.dialog_was_open;
-    state.dialog_was_open = state.dialog.is_some();
-    let Some(mut dialog) = state.dialog.take() else {
-        return;
+/// Draws the open dialog; returns its actions once it is confirmed.
+/// `was_open` says whether one was open last frame (a new one takes the
+/// keyboard).
+pub fn dialog_ui(
+    ctx: &egui::Context,
+    open: &mut Option<Dialog>,
+    was_open: &mut bool,
+    data: &Data,
+) -> Vec<Action> {
+    let fresh = !*was_open;
+    *was_open = open.is_some();
+    let Some(mut dialog) = open.take() else {
+        return Vec::new();
     };
     if fresh {
         // The button that opened it would keep the keyboard; the dialog's
@@ -159,9 +165,12 @@ pub fn dialog_ui(ctx: &egui::Context, state: &mut UiState, data: &Data, out: &mu
         outcome = Outcome::Cancel;
     }
     match outcome {
-        Outcome::Open => state.dialog = Some(dialog),
-        Outcome::Cancel => {}
-        Outcome::Done(actions) => out.actions.extend(actions),
+        Outcome::Open => {
+            *open = Some(dialog);
+            Vec::new()
+        }
+        Outcome::Cancel => Vec::new(),
+        Outcome::Done(actions) => actions,
     }
 }
 

@@ -477,19 +477,7 @@ mod tests {
             }
         }
         fn originals(&self) -> Vec<PathBuf> {
-            let mut files = Vec::new();
-            fn walk(d: &Path, out: &mut Vec<PathBuf>) {
-                for e in std::fs::read_dir(d).unwrap() {
-                    let p = e.unwrap().path();
-                    if p.is_dir() {
-                        walk(&p, out)
-                    } else {
-                        out.push(p)
-                    }
-                }
-            }
-            walk(&self.lib.originals_dir(), &mut files);
-            files
+            crate::core::storage::tree::files_under(&self.lib.originals_dir()).unwrap()
         }
     }
 

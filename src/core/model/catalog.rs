@@ -594,12 +594,7 @@ pub fn known_types(conn: &Connection) -> Result<Vec<String>> {
 mod tests {
     use super::*;
     use crate::core::Library;
-
-    fn lib() -> (tempfile::TempDir, Library) {
-        let dir = tempfile::tempdir().unwrap();
-        let lib = Library::open(dir.path()).unwrap();
-        (dir, lib)
-    }
+    use crate::core::testing::library as lib;
 
     #[test]
     fn gallery_create_rename_describe_delete_list() {
@@ -816,7 +811,8 @@ mod tests {
 
     #[test]
     fn groups_list_with_counts_cover_and_description() {
-        use crate::core::model::images::{self, tests::fake_image};
+        use crate::core::model::images;
+        use crate::core::testing::fake_image;
         let (_d, mut lib) = lib();
         let ga = lib.write(|tx| create_gallery(tx, "Show", None)).unwrap();
         let [a, b] =

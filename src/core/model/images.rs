@@ -428,37 +428,13 @@ pub fn usage(conn: &Connection, id: ImageId) -> Result<Usage> {
 }
 
 #[cfg(test)]
-pub(crate) mod tests {
+mod tests {
     use super::*;
     use crate::core::Library;
     use crate::core::model::catalog;
     use crate::core::storage::trash::delete_images;
+    use crate::core::testing::{fake_image, library as lib};
     use proptest::prelude::*;
-
-    pub(crate) fn lib() -> (tempfile::TempDir, Library) {
-        let dir = tempfile::tempdir().unwrap();
-        let lib = Library::open(dir.path()).unwrap();
-        (dir, lib)
-    }
-
-    /// An image row without a file (for tests of rows and order only).
-    pub(crate) fn fake_image(conn: &Connection, n: u64) -> ImageId {
-        let hash = format!("{n:064x}");
-        insert_image(
-            conn,
-            &NewImage {
-                store: StoreId(1),
-                filename: &format!("originals/{}/{hash}.png", &hash[..2]),
-                original_name: &format!("img{n}.png"),
-                content_hash: &hash,
-                byte_size: 100,
-                width: 10,
-                height: 10,
-                format: Format::Png,
-            },
-        )
-        .unwrap()
-    }
 
     fn group_with(lib: &mut Library, n: u64) -> (GroupId, Vec<ImageId>) {
         lib.write(|tx| {

@@ -1,6 +1,9 @@
 //! Writing a file so that it either does not exist or holds all of its bytes:
 //! a temp file in the same folder, written, (fsynced), renamed into place,
-//! (and the folder fsynced). The one way Folio writes a file of its own.
+//! (and the folder fsynced). Every file Folio writes itself goes through
+//! [`write_with`]; files SQLite writes (a backup, a restore's copy) are made
+//! durable and renamed by [`persist`]. (A new database is built by SQLite and
+//! renamed in without replacing one made meanwhile: `db::create`.)
 
 use std::io::Write;
 use std::path::Path;

@@ -153,7 +153,7 @@ pub fn restore(root: &Path, backup: &Path) -> Result<Option<PathBuf>> {
         let _ = std::fs::remove_file(&staging);
         return Err(e);
     }
-    for ext in ["-wal", "-shm"] {
+    for ext in layout::SIDECARS {
         let _ = std::fs::remove_file(layout::sidecar(&staging, ext));
     }
     std::fs::File::open(&staging)
@@ -165,7 +165,7 @@ pub fn restore(root: &Path, backup: &Path) -> Result<Option<PathBuf>> {
         let stamp = stamp_now();
         let kept = layout::before_restore(root, &stamp);
         std::fs::rename(&current, &kept).at(&kept)?;
-        for ext in ["-wal", "-shm"] {
+        for ext in layout::SIDECARS {
             let from = layout::sidecar(&current, ext);
             if from.exists() {
                 let to = layout::sidecar(&kept, ext);

@@ -126,7 +126,7 @@ pub fn configure(conn: &Connection, wal: bool) -> Result<()> {
 
 /// Another connection to a database this process has already opened with
 /// [`open_existing`] (checked and brought up to date): the pragmas only, no
-/// second `quick_check` (140 ms at 100,000 images).
+/// second `quick_check` (the most expensive part of opening a large library).
 pub fn open_again(path: &Path) -> Result<Connection> {
     let conn = Connection::open_with_flags(path, EXISTING)?;
     configure(&conn, true)?;

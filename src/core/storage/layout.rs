@@ -87,9 +87,15 @@ pub fn before_restore(root: &Path, stamp: &str) -> PathBuf {
     root.join(format!("{DB_FILE}.before-restore-{stamp}"))
 }
 
-/// The `-wal` or `-shm` file beside a database.
+/// The endings of the files SQLite keeps beside a database in WAL mode.
+pub const SIDECARS: [&str; 2] = ["-wal", "-shm"];
+
+/// The `-wal` or `-shm` file beside a database (the name's bytes kept as
+/// they are, UTF-8 or not).
 pub fn sidecar(db: &Path, ext: &str) -> PathBuf {
-    PathBuf::from(format!("{}{ext}", db.display()))
+    let mut name = db.as_os_str().to_owned();
+    name.push(ext);
+    PathBuf::from(name)
 }
 
 /// An original's path inside its store (the `images.filename` column):

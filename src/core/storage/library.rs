@@ -168,10 +168,10 @@ impl Library {
     /// Moves the WAL checkpoints of this connection's writes to a background
     /// thread with its own connection (a passive checkpoint every second). A
     /// write then only appends to the WAL: otherwise every thousandth page
-    /// written makes that commit copy the log back into the database, which
-    /// is what made a 100-image move at 100,000 images take 14 ms at p99
-    /// instead of 2. For the app, whose writes happen between frames. Where
-    /// the thread cannot start, SQLite's own checkpoints stay on.
+    /// written makes that commit copy the log back into the database (the
+    /// benchmark's move columns measure what that costs). For the app, whose
+    /// writes happen between frames. Where the thread cannot start, SQLite's
+    /// own checkpoints stay on.
     pub fn checkpoint_in_background(&mut self) {
         if self.checkpointer.is_some() {
             return;

@@ -9,5 +9,6 @@ pub mod db;
 pub mod layout;
 pub mod library;
 pub mod trash;
+pub mod tree;
 
 pub use library::{Library, Lock, default_root};

@@ -1,0 +1,36 @@
+//! What the core's unit tests share: a library in a temporary folder, and
+//! image rows without files (for tests of rows and order only).
+#![allow(clippy::unwrap_used)] // ok: test support fails loudly
+
+use rusqlite::Connection;
+
+use super::format::Format;
+use super::ids::{ImageId, StoreId};
+use super::model::images::{NewImage, insert_image};
+use super::storage::Library;
+
+/// A new library in a temporary folder (kept while the `TempDir` lives).
+pub fn library() -> (tempfile::TempDir, Library) {
+    let dir = tempfile::tempdir().unwrap();
+    let lib = Library::open(dir.path()).unwrap();
+    (dir, lib)
+}
+
+/// An image row without a file, named after `n`.
+pub fn fake_image(conn: &Connection, n: u64) -> ImageId {
+    let hash = format!("{n:064x}");
+    insert_image(
+        conn,
+        &NewImage {
+            store: StoreId(1),
+            filename: &format!("originals/{}/{hash}.png", &hash[..2]),
+            original_name: &format!("img{n}.png"),
+            content_hash: &hash,
+            byte_size: 100,
+            width: 10,
+            height: 10,
+            format: Format::Png,
+        },
+    )
+    .unwrap()
+}
