@@ -146,6 +146,14 @@ fn attach_new_group(h: &mut Harness<'static, FolioApp>, group: &str, link_type: 
     click(h, "Attach");
 }
 
+/// Right-clicks the sidebar row (or other button) named `label` and picks `item`.
+fn context_menu(h: &mut Harness<'static, FolioApp>, label: &str, item: &str) {
+    h.get_by_role_and_label(egui::Role::Button, label)
+        .click_secondary();
+    h.run_steps(4);
+    click(h, item);
+}
+
 /// The centre of an image's thumbnail, found by its label.
 fn cell(h: &Harness<'static, FolioApp>, label: &str) -> egui::Rect {
     h.get_by_role_and_label(egui::Role::Image, label).rect()
@@ -231,10 +239,7 @@ fn adding_the_sample_portfolio_again_says_it_is_there_and_brings_nothing_back() 
     click(&mut h, "Add sample portfolio");
     settle(&mut h);
     // The artist deletes one of its galleries, then asks for the sample again.
-    h.get_by_role_and_label(egui::Role::Button, "Two Voices (collaboration)")
-        .click_secondary();
-    h.run_steps(4);
-    click(&mut h, "Delete gallery…");
+    context_menu(&mut h, "Two Voices (collaboration)", "Delete gallery…");
     click(&mut h, "Delete gallery");
     click(&mut h, "File");
     click(&mut h, "Add sample portfolio");
@@ -633,10 +638,7 @@ fn context_menus_rename_change_type_detach_with_undo_and_delete_a_gallery() {
     attach_new_group(&mut h, "Desk", "sketches");
 
     // Rename the gallery.
-    h.get_by_role_and_label(egui::Role::Button, "Draft")
-        .click_secondary();
-    h.run_steps(4);
-    click(&mut h, "Rename or describe…");
+    context_menu(&mut h, "Draft", "Rename or describe…");
     type_into(&mut h, "Gallery name", "Final Show");
     type_into(&mut h, "Description (optional)", "Opening in March.");
     // Enter in the description is a new line, not a confirmation.
@@ -653,17 +655,13 @@ fn context_menus_rename_change_type_detach_with_undo_and_delete_a_gallery() {
     h.get_by_label_contains("Opening in March.");
 
     // Change a link's type to the artist's own words.
-    h.get_by_label("Sketches: Desk").click_secondary();
-    h.run_steps(4);
-    click(&mut h, "Change type…");
+    context_menu(&mut h, "Sketches: Desk", "Change type…");
     type_into(&mut h, "Type", "studio notes");
     click(&mut h, "Change type");
     h.get_by_label("studio notes: Desk");
 
     // Detach it, then undo: back in its place with its type.
-    h.get_by_label("Main exhibit: Walls").click_secondary();
-    h.run_steps(4);
-    click(&mut h, "Detach from gallery");
+    context_menu(&mut h, "Main exhibit: Walls", "Detach from gallery");
     let types: Vec<String> = gallery(&h, "Final Show")
         .into_iter()
         .map(|(t, _, _)| t)
@@ -683,10 +681,7 @@ fn context_menus_rename_change_type_detach_with_undo_and_delete_a_gallery() {
     assert_eq!(types, ["main_exhibit", "studio notes"]);
 
     // Delete the gallery: asked first; its groups stay.
-    h.get_by_role_and_label(egui::Role::Button, "Final Show")
-        .click_secondary();
-    h.run_steps(4);
-    click(&mut h, "Delete gallery…");
+    context_menu(&mut h, "Final Show", "Delete gallery…");
     h.get_by_label("Delete the gallery \u{201c}Final Show\u{201d}?");
     click(&mut h, "Delete gallery");
     assert!(catalog::list_galleries(lib(&h).conn()).unwrap().is_empty());
@@ -868,10 +863,7 @@ fn a_very_large_group_is_read_in_the_background_and_shown_when_it_comes() {
     assert_eq!(h.state().data().shown, Some(group_id(&h, "Walls")));
     assert_eq!(h.state().data().images.len(), 3);
     // A rename while it is shown keeps its rows (nothing is read again).
-    h.get_by_role_and_label(egui::Role::Button, "Walls")
-        .click_secondary();
-    h.run_steps(4);
-    click(&mut h, "Rename or describe group…");
+    context_menu(&mut h, "Walls", "Rename or describe group…");
     type_into(&mut h, "Group name", "Long wall");
     click(&mut h, "Save");
     assert!(h.query_by_label("Reading 3 images…").is_none());
@@ -951,14 +943,9 @@ fn deleting_a_gallery_forgets_the_undo_of_its_links() {
     let mut h = open(dir.path(), None);
     new_gallery(&mut h, "Draft");
     attach_new_group(&mut h, "Walls", "main_exhibit");
-    h.get_by_label("Main exhibit: Walls").click_secondary();
-    h.run_steps(4);
-    click(&mut h, "Detach from gallery");
+    context_menu(&mut h, "Main exhibit: Walls", "Detach from gallery");
     assert_eq!(undo_buttons(&h), 1);
-    h.get_by_role_and_label(egui::Role::Button, "Draft")
-        .click_secondary();
-    h.run_steps(4);
-    click(&mut h, "Delete gallery…");
+    context_menu(&mut h, "Draft", "Delete gallery…");
     click(&mut h, "Delete gallery");
     assert_eq!(undo_buttons(&h), 0, "nothing left to undo there");
     h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
@@ -1079,9 +1066,7 @@ fn change_type_refuses_a_type_the_group_already_has_in_the_gallery() {
     h.run_steps(4);
     click(&mut h, "sketches");
     click(&mut h, "Attach");
-    h.get_by_label("Sketches: Walls").click_secondary();
-    h.run_steps(4);
-    click(&mut h, "Change type…");
+    context_menu(&mut h, "Sketches: Walls", "Change type…");
     type_into(&mut h, "Type", "main_exhibit");
     h.get_by_label("It is already in this gallery as \u{201c}main_exhibit\u{201d}.");
     h.key_press(Key::Enter);

@@ -70,32 +70,59 @@ const CMD_SHIFT: Modifiers = Modifiers {
 };
 
 impl Command {
-    /// Every command, in the order the help overlay lists them.
-    pub const ALL: [Command; 23] = [
-        Command::NewGallery,
-        Command::NewGroup,
-        Command::AttachGroup,
-        Command::ImportFiles,
-        Command::ImportFolder,
-        Command::AddSamplePortfolio,
-        Command::Undo,
-        Command::SelectAll,
-        Command::SelectNone,
-        Command::SelectPrevious,
-        Command::SelectNext,
-        Command::MoveEarlier,
-        Command::MoveLater,
-        Command::RemoveFromGroup,
-        Command::DeleteFromLibrary,
-        Command::OpenViewer,
-        Command::RenameGroup,
-        Command::ZoomIn,
-        Command::ZoomOut,
-        Command::ToggleInspector,
-        Command::Help,
-        Command::Quit,
-        Command::BackupNow,
+    /// The menus: each a name and its sections (separated by a line), in order.
+    pub const MENUS: [(&'static str, &'static [&'static [Command]]); 4] = [
+        (
+            "File",
+            &[
+                &[
+                    Command::NewGallery,
+                    Command::NewGroup,
+                    Command::AttachGroup,
+                    Command::ImportFiles,
+                    Command::ImportFolder,
+                    Command::AddSamplePortfolio,
+                ],
+                &[Command::BackupNow],
+                &[Command::Quit],
+            ],
+        ),
+        (
+            "Edit",
+            &[&[
+                Command::Undo,
+                Command::SelectAll,
+                Command::SelectNone,
+                Command::MoveEarlier,
+                Command::MoveLater,
+                Command::RemoveFromGroup,
+                Command::DeleteFromLibrary,
+                Command::RenameGroup,
+            ]],
+        ),
+        (
+            "View",
+            &[&[
+                Command::OpenViewer,
+                Command::ZoomIn,
+                Command::ZoomOut,
+                Command::ToggleInspector,
+            ]],
+        ),
+        ("Help", &[&[Command::Help]]),
     ];
+
+    /// Commands given only by key or button, in no menu.
+    const KEYS_ONLY: [Command; 2] = [Command::SelectPrevious, Command::SelectNext];
+
+    /// Every command: the menus' in their order, then the keyboard's own
+    /// (the order the help overlay lists them in).
+    pub fn all() -> impl Iterator<Item = Command> {
+        Self::MENUS
+            .iter()
+            .flat_map(|(_, sections)| sections.iter().flat_map(|s| s.iter().copied()))
+            .chain(Self::KEYS_ONLY)
+    }
 
     /// The name on menus and buttons.
     pub fn label(self) -> &'static str {
@@ -237,16 +264,17 @@ mod tests {
     #[test]
     fn every_command_is_listed_once_with_words() {
         let mut seen = std::collections::HashSet::new();
-        for c in Command::ALL {
+        for c in Command::all() {
             assert!(seen.insert(format!("{c:?}")), "{c:?} twice");
             assert!(!c.label().is_empty() && !c.description().is_empty());
         }
+        assert_eq!(seen.len(), 23, "every command is in a menu or KEYS_ONLY");
     }
 
     #[test]
     fn no_two_commands_share_a_shortcut() {
         let mut seen = std::collections::HashMap::new();
-        for c in Command::ALL {
+        for c in Command::all() {
             for s in c.shortcuts() {
                 if let Some(other) = seen.insert((s.modifiers, s.logical_key), c) {
                     panic!("{c:?} and {other:?} share a shortcut");

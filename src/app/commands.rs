@@ -19,7 +19,7 @@ pub fn collect_shortcuts(ctx: &egui::Context, out: &mut Outbox) {
     // A focused button does not need Delete or the arrows; a text field does.
     let typing = ctx.text_edit_focused();
     // Most specific first: Shift+Delete must not also be Delete.
-    let mut all = Command::ALL.to_vec();
+    let mut all: Vec<Command> = Command::all().collect();
     all.sort_by_key(|c| {
         std::cmp::Reverse(
             c.shortcuts()

@@ -6,50 +6,21 @@ use eframe::egui;
 use super::command::Command;
 use super::state::Outbox;
 
-/// File, Edit, View and Help.
+/// File, Edit, View and Help, as [`Command::MENUS`] lists them.
 pub fn menu_bar_ui(ui: &mut egui::Ui, out: &mut Outbox) {
     egui::MenuBar::new().ui(ui, |ui| {
-        ui.menu_button("File", |ui| {
-            for c in [
-                Command::NewGallery,
-                Command::NewGroup,
-                Command::AttachGroup,
-                Command::ImportFiles,
-                Command::ImportFolder,
-                Command::AddSamplePortfolio,
-            ] {
-                command_item_ui(ui, c, out);
-            }
-            ui.separator();
-            command_item_ui(ui, Command::BackupNow, out);
-            ui.separator();
-            command_item_ui(ui, Command::Quit, out);
-        });
-        ui.menu_button("Edit", |ui| {
-            for c in [
-                Command::Undo,
-                Command::SelectAll,
-                Command::SelectNone,
-                Command::MoveEarlier,
-                Command::MoveLater,
-                Command::RemoveFromGroup,
-                Command::DeleteFromLibrary,
-                Command::RenameGroup,
-            ] {
-                command_item_ui(ui, c, out);
-            }
-        });
-        ui.menu_button("View", |ui| {
-            for c in [
-                Command::OpenViewer,
-                Command::ZoomIn,
-                Command::ZoomOut,
-                Command::ToggleInspector,
-            ] {
-                command_item_ui(ui, c, out);
-            }
-        });
-        ui.menu_button("Help", |ui| command_item_ui(ui, Command::Help, out));
+        for (name, sections) in Command::MENUS {
+            ui.menu_button(name, |ui| {
+                for (i, section) in sections.iter().enumerate() {
+                    if i > 0 {
+                        ui.separator();
+                    }
+                    for &c in *section {
+                        command_item_ui(ui, c, out);
+                    }
+                }
+            });
+        }
     });
 }
 

@@ -59,7 +59,7 @@ impl Help {
             .striped(true)
             .spacing([16.0, 4.0])
             .show(ui, |ui| {
-                for c in Command::ALL {
+                for c in Command::all() {
                     if c.shortcuts().is_empty() {
                         continue;
                     }
