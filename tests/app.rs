@@ -973,7 +973,7 @@ fn an_undo_button_goes_away_once_its_step_is_undone() {
     assert_eq!(undo_buttons(&h), 1);
     h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
     h.run_steps(4);
-    h.get_by_label("Undone.");
+    h.get_by_label("Undone: 1 image back in \u{201c}A\u{201d}.");
     h.get_by_label_contains("Removed 1 image from");
     assert_eq!(
         undo_buttons(&h),
@@ -1113,4 +1113,29 @@ fn names_are_judged_alike_by_the_dialog_and_the_database() {
     click(&mut h, "+ Gallery");
     type_into(&mut h, "Gallery name", "SPRING");
     h.get_by_label("A gallery named \u{201c}Spring\u{201d} already exists.");
+}
+
+#[test]
+fn ctrl_z_in_the_alt_text_field_undoes_the_typing_not_the_last_change() {
+    let dir = tempfile::tempdir().unwrap();
+    let files = tempfile::tempdir().unwrap();
+    let mut h = open(dir.path(), None);
+    let n = gallery_with_pictures(&mut h, files.path(), 3);
+    click_image(&mut h, &n[0], Modifiers::NONE);
+    h.key_press(Key::Delete);
+    h.run_steps(4);
+    click_image(&mut h, &n[1], Modifiers::NONE);
+    type_into(&mut h, "Alt text", "A boat");
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    h.run_steps(4);
+    assert_eq!(
+        order(&h, "A"),
+        [n[1].clone(), n[2].clone()],
+        "the removal stays: the key belonged to the text field"
+    );
+    assert_eq!(
+        undo_buttons(&h),
+        1,
+        "it can still be undone from the status bar"
+    );
 }

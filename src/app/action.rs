@@ -411,9 +411,28 @@ fn undo(session: &mut Session, history: &mut History) -> Result<Effect, String> 
             _ => None,
         },
         mirror: Mirror::Unknown,
-        notice: Some("Undone.".into()),
+        notice: Some(undone(&step, session)),
         ..Effect::default()
     })
+}
+
+/// What the notice of an undo says: what came back, and where.
+fn undone(step: &Step, session: &Session) -> String {
+    match step {
+        Step::Removed { group, .. } => format!(
+            "Undone: {} back in \u{201c}{}\u{201d}.",
+            crate::count(step.images().len() as u64, "image", "images"),
+            session.group_name(*group)
+        ),
+        Step::Moved { group, .. } => format!(
+            "Undone: the move in \u{201c}{}\u{201d}.",
+            session.group_name(*group)
+        ),
+        Step::Detached { group, .. } => format!(
+            "Undone: \u{201c}{}\u{201d} is back in its gallery.",
+            session.group_name(*group)
+        ),
+    }
 }
 
 /// Runs `f` in one write transaction; a failure reads "Could not `what`: why".

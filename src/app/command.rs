@@ -235,23 +235,28 @@ impl Command {
         }
     }
 
-    /// Whether the shortcut is a plain key that a text field would also want
-    /// (those only act when no text field has the keyboard).
-    pub fn is_plain_key(self) -> bool {
+    /// Whether a text field wants this command's keys for itself: plain
+    /// keys, and the editing shortcuts (select all, undo, move by word). Those
+    /// only act when no text field has the keyboard.
+    pub fn is_text_key(self) -> bool {
         self.shortcuts()
             .iter()
             .any(|s| s.modifiers.is_none() || s.modifiers == Modifiers::SHIFT)
             || matches!(
                 self,
-                Command::SelectAll | Command::MoveEarlier | Command::MoveLater
+                Command::SelectAll | Command::Undo | Command::MoveEarlier | Command::MoveLater
             )
     }
 
-    /// The first shortcut in words, for menus ("Ctrl+N").
+    /// The shortcuts in words, for menus and the help ("Ctrl+N", "F1 or ?").
     pub fn shortcut_text(self, ctx: &eframe::egui::Context) -> String {
         self.shortcuts()
             .iter()
-            .map(|s| ctx.format_shortcut(s))
+            .map(|s| match s.logical_key {
+                // egui names it "Questionmark".
+                Key::Questionmark if s.modifiers.is_none() => "?".to_string(),
+                _ => ctx.format_shortcut(s),
+            })
             .collect::<Vec<_>>()
             .join(" or ")
     }

@@ -33,7 +33,7 @@ pub fn collect_shortcuts(ctx: &egui::Context, out: &mut Outbox) {
         )
     });
     for c in all {
-        if typing && c.is_plain_key() {
+        if typing && c.is_text_key() {
             continue;
         }
         for s in c.shortcuts() {

@@ -62,6 +62,8 @@ enum CellEvent {
     DoubleClick(ImageId),
     DragStart(ImageId),
     Menu(ImageId, Command),
+    /// A right-click: the menu acts on this image, so it is selected.
+    Secondary(ImageId),
 }
 
 /// The centre panel, with what it reads and what it may change.
@@ -146,25 +148,15 @@ impl Centre<'_> {
             });
             ui.label(egui::RichText::new(crate::count(count, "image", "images")).weak());
         };
-        // Import files, Import folder, the slider: in this order on screen.
-        let mut controls_ui = |ui: &mut egui::Ui, right_to_left: bool| {
-            let mut slider = |ui: &mut egui::Ui| {
-                ui.add(
-                    egui::Slider::new(&mut self.view.thumb_size, THUMB_SIZES)
-                        .show_value(false)
-                        .text("Thumbnail size"),
-                );
-            };
-            let mut buttons = [Command::ImportFiles, Command::ImportFolder];
-            if right_to_left {
-                slider(ui);
-                buttons.reverse();
-            }
-            for c in buttons {
+        // Laid out from the right: Import files, Import folder, the slider.
+        let mut controls_ui = |ui: &mut egui::Ui| {
+            ui.add(
+                egui::Slider::new(&mut self.view.thumb_size, THUMB_SIZES)
+                    .show_value(false)
+                    .text("Thumbnail size"),
+            );
+            for c in [Command::ImportFolder, Command::ImportFiles] {
                 command_button_ui(ui, c, self.out);
-            }
-            if !right_to_left {
-                slider(ui);
             }
         };
         let width = if one_line {
@@ -174,7 +166,7 @@ impl Centre<'_> {
                     ui.available_width() - controls_width - ui.spacing().item_spacing.x,
                 );
                 ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-                    controls_ui(ui, true);
+                    controls_ui(ui);
                 })
                 .response
                 .rect
@@ -183,10 +175,15 @@ impl Centre<'_> {
             .inner
         } else {
             ui.horizontal(|ui| title_ui(ui, ui.available_width() - 90.0));
-            ui.horizontal_wrapped(|ui| controls_ui(ui, false))
+            ui.horizontal(|ui| {
+                ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                    controls_ui(ui);
+                })
                 .response
                 .rect
                 .width()
+            })
+            .inner
         };
         if (width - controls_width).abs() > 0.5 {
             ui.data_mut(|d| d.insert_temp(measured, width));
@@ -259,6 +256,9 @@ impl Centre<'_> {
         if resp.drag_started() {
             events.push(CellEvent::DragStart(img.id));
         }
+        if resp.secondary_clicked() {
+            events.push(CellEvent::Secondary(img.id));
+        }
         resp.context_menu(|ui| {
             for c in [
                 Command::OpenViewer,
@@ -274,7 +274,7 @@ impl Centre<'_> {
         let thumb = self
             .textures
             .get(img.id, Size::Grid, || Source::of(files, img));
-        paint_cell_ui(
+        let cut = paint_cell_ui(
             ui,
             rect,
             self.view.thumb_size,
@@ -283,6 +283,10 @@ impl Centre<'_> {
             resp.hovered(),
             &label,
         );
+        if cut {
+            // The caption was cut short: the whole of it on hover.
+            resp.on_hover_text(label);
+        }
     }
 
     fn cell_event(&mut self, event: CellEvent, group: GroupId) {
@@ -300,6 +304,11 @@ impl Centre<'_> {
                     group,
                     ids: self.data.in_order(&self.selection.ids),
                 });
+            }
+            CellEvent::Secondary(id) => {
+                if !self.selection.ids.contains(&id) {
+                    *self.selection = Selection::only(id);
+                }
             }
             CellEvent::Menu(id, c) => {
                 if !self.selection.ids.contains(&id) {
@@ -553,9 +562,9 @@ fn paint_cell_ui(
     selected: bool,
     hovered: bool,
     label: &str,
-) {
+) -> bool {
     if !ui.is_rect_visible(rect) {
-        return;
+        return false;
     }
     let painter = ui.painter();
     let square = Rect::from_min_size(rect.min, vec2(cell, cell));
@@ -609,6 +618,7 @@ fn paint_cell_ui(
     let mut job = egui::text::LayoutJob::simple_singleline(label.to_string(), font, colour);
     job.wrap = egui::text::TextWrapping::truncate_at_width(cell);
     let galley = painter.layout_job(job);
+    let cut = galley.elided;
     painter.galley(
         egui::pos2(
             rect.center().x - galley.size().x / 2.0,
@@ -617,6 +627,7 @@ fn paint_cell_ui(
         galley,
         colour,
     );
+    cut
 }
 
 #[cfg(test)]

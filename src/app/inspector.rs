@@ -57,6 +57,7 @@ impl Inspector<'_> {
         egui::ScrollArea::vertical()
             .auto_shrink([false, false])
             .show(ui, |ui| {
+                ui.add_space(6.0);
                 self.several_ui(ui);
                 self.preview_ui(ui, img);
                 ui.add_space(8.0);

@@ -95,10 +95,15 @@ pub struct Notices {
 impl Notices {
     const KEEP: usize = 4;
 
-    /// Adds a message (an error is logged too), dropping the oldest beyond a few.
+    /// Adds a message (an error is logged too), dropping the oldest beyond a
+    /// few; the same words again replace the last message instead of
+    /// standing twice.
     pub fn push(&mut self, notice: Notice) {
         if notice.error {
             log::warn!("{}", notice.text);
+        }
+        if self.list.last().is_some_and(|n| n.text == notice.text) {
+            self.list.pop();
         }
         self.list.push(notice);
         if self.list.len() > Self::KEEP {

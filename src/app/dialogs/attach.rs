@@ -146,7 +146,10 @@ impl ChangeType {
             .map_or_else(String::new, |g| g.name.clone());
         ui.heading(format!("Type of \u{201c}{name}\u{201d}"));
         type_picker_ui(ui, &mut self.to, &data.types);
-        let problem = type_problem(&self.to, Some(self.group), &self.links);
+        let unchanged = self.to.trim() == self.from;
+        let problem = type_problem(&self.to, Some(self.group), &self.links)
+            // Nothing changed yet: OK stays disabled, without a message.
+            .or_else(|| unchanged.then(String::new));
         let pressed = buttons_ui(ui, "Change type", problem.as_deref(), true);
         outcome(pressed, || {
             vec![Action::ChangeType {

@@ -18,10 +18,13 @@ pub struct ConfirmDeleteGallery {
 impl ConfirmDeleteGallery {
     pub fn ui(&self, ui: &mut egui::Ui) -> Outcome {
         ui.heading(format!("Delete the gallery \u{201c}{}\u{201d}?", self.name));
-        ui.label(format!(
-            "Its {} will be detached and stay under All groups. No image is deleted.",
-            crate::count(self.groups, "group", "groups")
-        ));
+        ui.label(match self.groups {
+            0 => "It has no groups. No image is deleted.".to_string(),
+            n => format!(
+                "Its {} will be detached and stay under All groups. No image is deleted.",
+                crate::count(n, "group", "groups")
+            ),
+        });
         confirm_ui(ui, "Delete gallery", Action::DeleteGallery(self.id))
     }
 }
