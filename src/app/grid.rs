@@ -149,41 +149,32 @@ impl Centre<'_> {
             ui.label(egui::RichText::new(crate::count(count, "image", "images")).weak());
         };
         // Laid out from the right: Import files, Import folder, the slider.
+        // Returns the width they took.
         let mut controls_ui = |ui: &mut egui::Ui| {
-            ui.add(
-                egui::Slider::new(&mut self.view.thumb_size, THUMB_SIZES)
-                    .show_value(false)
-                    .text("Thumbnail size"),
-            );
-            for c in [Command::ImportFolder, Command::ImportFiles] {
-                command_button_ui(ui, c, self.out);
-            }
+            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                ui.add(
+                    egui::Slider::new(&mut self.view.thumb_size, THUMB_SIZES)
+                        .show_value(false)
+                        .text("Thumbnail size"),
+                );
+                for c in [Command::ImportFolder, Command::ImportFiles] {
+                    command_button_ui(ui, c, self.out);
+                }
+            })
+            .response
+            .rect
+            .width()
         };
         let width = if one_line {
             ui.horizontal(|ui| {
-                title_ui(
-                    ui,
-                    ui.available_width() - controls_width - ui.spacing().item_spacing.x,
-                );
-                ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-                    controls_ui(ui);
-                })
-                .response
-                .rect
-                .width()
+                let room = ui.available_width() - controls_width - ui.spacing().item_spacing.x;
+                title_ui(ui, room);
+                controls_ui(ui)
             })
             .inner
         } else {
             ui.horizontal(|ui| title_ui(ui, ui.available_width() - 90.0));
-            ui.horizontal(|ui| {
-                ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-                    controls_ui(ui);
-                })
-                .response
-                .rect
-                .width()
-            })
-            .inner
+            ui.horizontal(|ui| controls_ui(ui)).inner
         };
         if (width - controls_width).abs() > 0.5 {
             ui.data_mut(|d| d.insert_temp(measured, width));

@@ -11,8 +11,8 @@ use super::storage::Library;
 
 /// A new library in a temporary folder (kept while the `TempDir` lives).
 pub fn library() -> (tempfile::TempDir, Library) {
-    let dir = tempfile::tempdir().unwrap();
-    let lib = Library::open(dir.path()).unwrap();
+    let dir = tempfile::tempdir().unwrap(); // ok: test support
+    let lib = Library::open(dir.path()).unwrap(); // ok: test support
     (dir, lib)
 }
 
@@ -32,5 +32,5 @@ pub fn fake_image(conn: &Connection, n: u64) -> ImageId {
             format: Format::Png,
         },
     )
-    .unwrap()
+    .unwrap() // ok: test support
 }
