@@ -1139,3 +1139,34 @@ fn ctrl_z_in_the_alt_text_field_undoes_the_typing_not_the_last_change() {
         "it can still be undone from the status bar"
     );
 }
+
+#[test]
+fn undo_from_another_group_shows_the_group_it_happened_in() {
+    let dir = tempfile::tempdir().unwrap();
+    let files = tempfile::tempdir().unwrap();
+    let mut h = open(dir.path(), None);
+    let n = gallery_with_pictures(&mut h, files.path(), 3);
+    // The same first image in a second group, shown while undoing.
+    attach_new_group(&mut h, "B", "sketches");
+    drop_files(&mut h, &pictures(files.path(), "a", 1));
+    click(&mut h, "Close");
+    h.get_by_role_and_label(egui::Role::Button, "Main exhibit: A")
+        .click();
+    h.run_steps(4);
+    click_image(&mut h, &n[0], Modifiers::NONE);
+    h.key_press(Key::Delete);
+    h.run_steps(4);
+    h.get_by_role_and_label(egui::Role::Button, "Sketches: B")
+        .click();
+    h.run_steps(4);
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    h.run_steps(4);
+    assert_eq!(h.state().view().group, Some(group_id(&h, "A").0));
+    assert_eq!(order(&h, "A"), n);
+    let selected: Vec<_> = h.state().selection().ids.iter().copied().collect();
+    assert_eq!(
+        selected.len(),
+        1,
+        "what came back is selected, in its own group"
+    );
+}

@@ -397,7 +397,8 @@ fn undo(session: &mut Session, history: &mut History) -> Result<Effect, String> 
             ..Effect::default()
         });
     };
-    step.undo(session.library_mut()?)
+    let back = step
+        .undo(session.library_mut()?)
         .map_err(|e| format!("Could not undo: {e}"))?;
     Ok(Effect {
         // What comes back into the group comes back selected; a link that
@@ -408,20 +409,23 @@ fn undo(session: &mut Session, history: &mut History) -> Result<Effect, String> 
         },
         go: match step {
             Step::Detached { gallery, group, .. } => Some((Some(gallery), Some(group))),
-            _ => None,
+            // Shown where it happened, in the gallery if it is one of its groups.
+            Step::Removed { group, .. } | Step::Moved { group, .. } => {
+                Some(show_group(session, Some(group)))
+            }
         },
         mirror: Mirror::Unknown,
-        notice: Some(undone(&step, session)),
+        notice: Some(undone(&step, back, session)),
         ..Effect::default()
     })
 }
 
 /// What the notice of an undo says: what came back, and where.
-fn undone(step: &Step, session: &Session) -> String {
+fn undone(step: &Step, back: usize, session: &Session) -> String {
     match step {
         Step::Removed { group, .. } => format!(
             "Undone: {} back in \u{201c}{}\u{201d}.",
-            crate::count(step.images().len() as u64, "image", "images"),
+            crate::count(back as u64, "image", "images"),
             session.group_name(*group)
         ),
         Step::Moved { group, .. } => format!(

@@ -24,7 +24,6 @@ impl FolioApp {
         if actions.is_empty() {
             return;
         }
-        let shown_before = self.session.view.group();
         let mut refresh = Refresh::None;
         for action in actions {
             let needs = match action::perform(action, &mut self.session, &mut self.history) {
@@ -37,14 +36,15 @@ impl FolioApp {
             refresh = refresh.max(needs);
         }
         self.session.wrote();
+        let intended = self.session.view.group();
         match refresh {
             Refresh::None => {}
             Refresh::Catalog => self.refresh(true),
             Refresh::All => self.refresh(false),
         }
-        // Another group shown (the snapshot decides which): nothing of the
-        // old one stays selected, even an image that is in both.
-        if self.session.view.group() != shown_before {
+        // The snapshot showed another group than the actions asked for (a
+        // gallery's own group instead): nothing of the old one stays selected.
+        if self.session.view.group() != intended {
             self.ui.selection = Selection::default();
             self.ui.viewer = false;
         }
@@ -75,6 +75,12 @@ impl FolioApp {
             });
         }
         if let Some((gallery, group)) = go {
+            // Another group shown: nothing of the old one stays selected,
+            // even an image that is in both (unless the effect selects).
+            if group != self.session.view.group() {
+                self.ui.selection = Selection::default();
+                self.ui.viewer = false;
+            }
             self.session.view.go(gallery, group);
         }
         match selection {

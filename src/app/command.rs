@@ -200,7 +200,7 @@ impl Command {
         }
     }
 
-    /// The keyboard shortcuts (the first is the one shown in menus).
+    /// The keyboard shortcuts (menus and the help show them all).
     pub fn shortcuts(self) -> &'static [KeyboardShortcut] {
         const NONE: Modifiers = Modifiers::NONE;
         const CMD: Modifiers = Modifiers::COMMAND;

@@ -36,6 +36,11 @@ pub fn collect_shortcuts(ctx: &egui::Context, out: &mut Outbox) {
         if typing && c.is_text_key() {
             continue;
         }
+        // egui matches Ctrl+Z with Shift held too; Ctrl+Shift+Z is redo
+        // everywhere else, so it must not undo.
+        if c == Command::Undo && ctx.input(|i| i.modifiers.shift) {
+            continue;
+        }
         for s in c.shortcuts() {
             if ctx.input_mut(|i| i.consume_shortcut(s)) {
                 out.command(c);

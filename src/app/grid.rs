@@ -140,13 +140,28 @@ impl Centre<'_> {
         let controls_width = ui
             .data(|d| d.get_temp::<f32>(measured))
             .unwrap_or(CONTROLS_WIDTH);
-        let one_line = ui.available_width() >= controls_width + MIN_TITLE_WIDTH;
+        let count = crate::count(count, "image", "images");
+        let spacing = ui.spacing().item_spacing.x;
+        // What the count beside the name takes.
+        let count_width = ui
+            .painter()
+            .layout_no_wrap(
+                count.clone(),
+                egui::TextStyle::Body.resolve(ui.style()),
+                ui.visuals().weak_text_color(),
+            )
+            .size()
+            .x
+            + spacing;
+        let one_line =
+            ui.available_width() >= controls_width + count_width + MIN_TITLE_WIDTH + spacing;
+        // The name, cut to `width` if it must be, then its count.
         let title_ui = |ui: &mut egui::Ui, width: f32| {
             ui.scope(|ui| {
-                ui.set_max_width(width.max(80.0));
+                ui.set_max_width((width - count_width).max(80.0));
                 ui.add(egui::Label::new(egui::RichText::new(name).heading()).truncate());
             });
-            ui.label(egui::RichText::new(crate::count(count, "image", "images")).weak());
+            ui.label(egui::RichText::new(&count).weak());
         };
         // Laid out from the right: Import files, Import folder, the slider.
         // Returns the width they took.
@@ -167,7 +182,7 @@ impl Centre<'_> {
         };
         let width = if one_line {
             ui.horizontal(|ui| {
-                let room = ui.available_width() - controls_width - ui.spacing().item_spacing.x;
+                let room = ui.available_width() - controls_width - spacing;
                 title_ui(ui, room);
                 controls_ui(ui)
             })

@@ -129,16 +129,18 @@ impl Step {
         }
     }
 
-    /// Takes the step back, in one transaction.
-    pub fn undo(&self, lib: &mut Library) -> crate::core::Result<()> {
+    /// Takes the step back, in one transaction. Returns how many images were
+    /// put back or moved back.
+    pub fn undo(&self, lib: &mut Library) -> crate::core::Result<usize> {
         match self {
             Step::Removed { group, runs } | Step::Moved { group, runs } => {
                 let removed = matches!(self, Step::Removed { .. });
                 lib.write(|tx| {
+                    let mut back = 0;
                     for run in runs.iter().rev() {
                         let before = back_before(tx, *group, run)?;
                         if removed {
-                            images::add_images_before(tx, *group, &run.images, before)?;
+                            back += images::add_images_before(tx, *group, &run.images, before)?;
                         } else {
                             // Those taken out of the group since stay out.
                             let mut still = Vec::with_capacity(run.images.len());
@@ -148,9 +150,10 @@ impl Step {
                                 }
                             }
                             images::move_images_before(tx, *group, &still, before)?;
+                            back += still.len();
                         }
                     }
-                    Ok(())
+                    Ok(back)
                 })
             }
             Step::Detached {
@@ -163,7 +166,7 @@ impl Step {
                 if let Some(index) = index {
                     catalog::move_link(tx, *gallery, *group, link_type, *index)?;
                 }
-                Ok(())
+                Ok(0)
             }),
         }
     }

@@ -96,13 +96,18 @@ impl Notices {
     const KEEP: usize = 4;
 
     /// Adds a message (an error is logged too), dropping the oldest beyond a
-    /// few; the same words again replace the last message instead of
-    /// standing twice.
+    /// few; the same plain words again replace the last message instead of
+    /// standing twice (one with an Undo button is always kept).
     pub fn push(&mut self, notice: Notice) {
         if notice.error {
             log::warn!("{}", notice.text);
         }
-        if self.list.last().is_some_and(|n| n.text == notice.text) {
+        if self
+            .list
+            .last()
+            .is_some_and(|n| n.text == notice.text && n.error == notice.error && n.undo.is_none())
+            && notice.undo.is_none()
+        {
             self.list.pop();
         }
         self.list.push(notice);
