@@ -6,7 +6,7 @@
 
 use std::path::PathBuf;
 
-use super::history::{Gone, History, Step};
+use super::history::{Gone, History, Run, Step};
 use super::jobs::{Pick, Work};
 use super::session::Session;
 use crate::core::model::{catalog, images};
@@ -329,7 +329,7 @@ fn move_images(
     ids: Vec<ImageId>,
     before: Option<ImageId>,
 ) -> Result<Effect, String> {
-    let runs = Step::runs(&group_order(session, group)?, &ids);
+    let runs = runs_of(session, group, &ids)?;
     write(session, "move the images", |tx| {
         images::move_images_before(tx, group, &ids, before)
     })?;
@@ -350,7 +350,7 @@ fn remove_images(
     group: GroupId,
     ids: Vec<ImageId>,
 ) -> Result<Effect, String> {
-    let runs = Step::runs(&group_order(session, group)?, &ids);
+    let runs = runs_of(session, group, &ids)?;
     let n = write(session, "remove the images", |tx| {
         images::remove_images(tx, group, &ids)
     })?;
@@ -452,10 +452,27 @@ fn write<T>(
 }
 
 /// A group's images in order: from the snapshot when it shows that group.
-fn group_order(session: &Session, group: GroupId) -> Result<Vec<ImageId>, String> {
-    if session.data.shown == Some(group) {
-        return Ok(session.data.images.iter().map(|i| i.id).collect());
+/// Where `ids` stand in `group`, as undo runs: from the snapshot when it
+/// shows that group (index lookups only), else from the database.
+fn runs_of(session: &Session, group: GroupId, ids: &[ImageId]) -> Result<Vec<Run>, String> {
+    let data = &session.data;
+    if data.shown == Some(group) {
+        let positions: Vec<usize> = ids
+            .iter()
+            .filter_map(|id| data.index.get(id).copied())
+            .collect();
+        return Ok(Step::runs(
+            data.images.len(),
+            |i| data.images[i].id,
+            &positions,
+        ));
     }
     let lib = session.library().map_err(str::to_string)?;
-    images::group_image_ids(lib.conn(), group).map_err(|e| format!("Could not read the group: {e}"))
+    let order = images::group_image_ids(lib.conn(), group)
+        .map_err(|e| format!("Could not read the group: {e}"))?;
+    let wanted: std::collections::HashSet<ImageId> = ids.iter().copied().collect();
+    let positions: Vec<usize> = (0..order.len())
+        .filter(|&i| wanted.contains(&order[i]))
+        .collect();
+    Ok(Step::runs(order.len(), |i| order[i], &positions))
 }

@@ -8,7 +8,7 @@
 //! one before it that is): the old order comes back relative to everything
 //! still there, whatever happened in between.
 
-use std::collections::{HashSet, VecDeque};
+use std::collections::HashSet;
 
 use crate::core::model::{catalog, images, order};
 use crate::core::{GalleryId, GroupId, ImageId, Library};
@@ -68,38 +68,37 @@ impl Gone {
 }
 
 impl Step {
-    /// Where `ids` stand in `order` (a group's images in order), as runs:
-    /// one pass, however many images move.
-    pub fn runs(order: &[ImageId], ids: &[ImageId]) -> Vec<Run> {
-        let moving: HashSet<ImageId> = ids.iter().copied().collect();
+    /// Where the images at `positions` of a group's order stand, as runs:
+    /// `id_at(i)` is the image at position `i` of the `len` in the group.
+    /// Only the neighbourhood of each run is read, so a step costs what it
+    /// moves, not the size of the group.
+    pub fn runs(len: usize, id_at: impl Fn(usize) -> ImageId, positions: &[usize]) -> Vec<Run> {
+        let mut positions: Vec<usize> = positions.iter().copied().filter(|&p| p < len).collect();
+        positions.sort_unstable();
+        positions.dedup();
+        let moving: HashSet<usize> = positions.iter().copied().collect();
         let mut runs: Vec<Run> = Vec::new();
-        // The last few images that stay, nearest last.
-        let mut staying: VecDeque<ImageId> = VecDeque::with_capacity(NEIGHBOURS);
-        let mut in_run = false;
-        for (i, &id) in order.iter().enumerate() {
-            if !moving.contains(&id) {
-                in_run = false;
-                if staying.len() == NEIGHBOURS {
-                    staying.pop_front();
-                }
-                staying.push_back(id);
-                continue;
+        let mut i = 0;
+        while i < positions.len() {
+            let start = positions[i];
+            let mut end = start;
+            while i + 1 < positions.len() && positions[i + 1] == end + 1 {
+                i += 1;
+                end += 1;
             }
-            if !in_run {
-                runs.push(Run {
-                    images: Vec::new(),
-                    after: Vec::new(),
-                    before: staying.iter().rev().copied().collect(),
-                });
-                in_run = true;
-            }
-            if let Some(run) = runs.last_mut() {
-                run.images.push(id);
-                let end = i + 1;
-                if order.get(end).is_none_or(|next| !moving.contains(next)) {
-                    run.after = order[end..].iter().take(NEIGHBOURS).copied().collect();
-                }
-            }
+            i += 1;
+            runs.push(Run {
+                images: (start..=end).map(&id_at).collect(),
+                after: (end + 1..len.min(end + 1 + NEIGHBOURS))
+                    .map(&id_at)
+                    .collect(),
+                before: (0..start)
+                    .rev()
+                    .filter(|p| !moving.contains(p))
+                    .take(NEIGHBOURS)
+                    .map(&id_at)
+                    .collect(),
+            });
         }
         runs
     }
@@ -257,7 +256,8 @@ mod tests {
     #[test]
     fn runs_remember_their_neighbours_on_both_sides() {
         let order = ids(7);
-        let runs = Step::runs(&order, &[ImageId(2), ImageId(3), ImageId(6)]);
+        let at = |i: usize| order[i];
+        let runs = Step::runs(order.len(), at, &[1, 2, 5]);
         assert_eq!(runs.len(), 2);
         assert_eq!(runs[0].images, [ImageId(2), ImageId(3)]);
         assert_eq!(runs[0].before, [ImageId(1)]);
@@ -273,7 +273,7 @@ mod tests {
             "nearest first, the other run left out"
         );
         assert_eq!(runs[1].after, [ImageId(7)]);
-        let first = Step::runs(&order, &[ImageId(1)]);
+        let first = Step::runs(order.len(), at, &[0]);
         assert!(first[0].before.is_empty(), "it began the group");
     }
 
@@ -283,7 +283,7 @@ mod tests {
         let order = ids(4);
         let removed = h.push(Step::Removed {
             group: GroupId(1),
-            runs: Step::runs(&order, &[ImageId(2)]),
+            runs: Step::runs(order.len(), |i| order[i], &[1]),
         });
         h.push(Step::Detached {
             gallery: GalleryId(7),
