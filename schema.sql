@@ -1,23 +1,26 @@
 -- Folio's database schema: the one source of it.
 --
--- The five tables of the user's design (shared/seed/gallery-architecture.md),
--- translated from MySQL to SQLite with the seed's names, keys and
+-- The five tables of the artist's design (galleries, image groups, images, and
+-- the two relation tables: images in groups, groups in galleries with a type),
+-- translated from MySQL to SQLite with the design's names, keys and
 -- ON DELETE CASCADE behaviour, plus `stores` behind images.store_id and the
 -- columns a desktop app needs. A new database is created from this file and
 -- stamped with the version below; an older one is stepped forward by the
--- migrations in src/core/db.rs, and a test checks that both paths give the same
--- schema.
+-- migrations in src/core/storage/db.rs (`MIGRATIONS`), and a test checks that
+-- both paths give the same schema, to the letter of the stored SQL.
 --
--- schema-version: 1
+-- schema-version: 2
 --
--- Ordering: `sort_order` defines the order of images in a group and of groups
--- in a gallery (ascending; ties never happen, the code keeps keys distinct and
--- `folio check` verifies it). Image keys are gapped integers, so a move writes
--- only the moved rows, and renumbers a small neighbourhood when a gap is used up.
+-- Ordering: `sort_order` defines the order of images in a group, of groups
+-- in a gallery, and of the galleries (ascending; the code keeps keys distinct,
+-- `folio check` verifies it for images, and listings break a tie by name).
+-- Image keys are gapped integers, so a move writes only the moved rows, and
+-- renumbers a small neighbourhood when a gap is used up. A gallery's groups and
+-- the galleries are a handful of rows each: a move renumbers them 0..n.
 --
 -- Text: names are trimmed and non-empty (the app trims before writing; the
 -- CHECKs are the backstop). Timestamps are UTC text 'YYYY-MM-DD HH:MM:SS', as
--- the seed's CURRENT_TIMESTAMP default gives.
+-- the design's CURRENT_TIMESTAMP default gives.
 
 -- A store is a folder that holds original files: the managed library folder.
 -- `root` is relative to the folder that holds the database (the default store
@@ -70,13 +73,18 @@ CREATE INDEX image_group_relations_image
     ON image_group_relations (image_id);
 
 -- The artist's galleries: an exhibition, a project, a client portfolio.
+-- `sort_order` is the galleries' order in the sidebar, set by the artist (a new
+-- gallery goes last; version 2 numbered the existing ones by name). No index:
+-- a library has a handful of galleries. Its line is written the way SQLite
+-- stores a column added by ALTER TABLE (the step from version 1), so a new
+-- database and a stepped-forward one hold the same text.
 CREATE TABLE galleries (
     id           INTEGER PRIMARY KEY,
     name         TEXT    NOT NULL UNIQUE COLLATE NOCASE
                          CHECK (length(name) BETWEEN 1 AND 255 AND name = trim(name)),
     description  TEXT    NULL CHECK (description IS NULL OR length(description) <= 10000),
     created_at   TEXT    NOT NULL DEFAULT CURRENT_TIMESTAMP
-);
+, sort_order     INTEGER NOT NULL DEFAULT 0 CHECK (sort_order >= 0));
 
 -- A group attached to a gallery, with the purpose of that link (`type`), and the
 -- group's position among the gallery's groups.

@@ -215,6 +215,7 @@ fn grid_frames(n: usize) -> Frames {
             group: Some(group.0),
             thumb_size: 160.0,
             inspector: true,
+            pool: None,
         },
     );
     let started = Instant::now();

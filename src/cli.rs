@@ -1,6 +1,16 @@
-//! The command line: argument parsing (clap) and the headless commands
-//! `import`, `list`, `sort`, `check`, `backup` and `restore`, each a thin
-//! client of `folio::core`.
+//! The command line: argument parsing (clap) and the headless commands, each a
+//! thin client of `folio::core`:
+//!
+//! - `import` copies files into the library and into a group;
+//! - `add` puts images already in the library into a group too (by `--id`,
+//!   by `--name` — the file's name as imported — or every image of
+//!   `--from-group`), and `remove` takes them out of one; an image stays in
+//!   the library when it leaves its last group. Each is one transaction: a
+//!   name or id that is refused (unknown, not in the group, or a name several
+//!   images share, listed with their ids) changes nothing;
+//! - `list` prints galleries, groups and images in order (`--ids`: with the
+//!   ids `add` and `remove` take), then the images in no group;
+//! - `sort`, `check`, `backup` and `restore`.
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -8,14 +18,16 @@ use std::process::ExitCode;
 use std::sync::atomic::AtomicBool;
 
 use anyhow::Context;
-use clap::{Parser, Subcommand};
-use folio::core::Library;
+use clap::{ArgGroup, Parser, Subcommand};
 use folio::core::check::{self, Problem};
 use folio::core::media::import::{self, Outcome};
-use folio::core::model::images::SortBy;
-use folio::core::model::{catalog, images};
+use folio::core::model::images::{Image, SortBy};
+use folio::core::model::lookup::{self, ImageRef};
+use folio::core::model::{catalog, images, order};
 use folio::core::storage::{backup, library};
+use folio::core::{GroupId, ImageId, Library};
 use folio::count;
+use rusqlite::Connection;
 
 /// Folio: organise your portfolio into galleries of typed, hand-ordered image groups.
 ///
@@ -50,8 +62,60 @@ enum Command {
         #[arg(required = true, value_name = "PATH")]
         paths: Vec<PathBuf>,
     },
+    /// Put images already in the library into a group too (nothing is copied).
+    ///
+    /// An image can be in many groups. They go at the end of the group, in the
+    /// order given; images already in it are named and stay where they are.
+    /// One of --id, --name or --from-group. If any image is refused (an
+    /// unknown id or name, a name several images share), nothing is changed.
+    #[command(group(ArgGroup::new("images").required(true).args(["ids", "names", "from_group"])))]
+    Add {
+        /// The group to add the images to (created if missing).
+        #[arg(long, value_name = "NAME")]
+        group: String,
+        /// The images by id: the number `folio list --ids` shows after # (#12:
+        /// --id 12). Several: --id 12 13 14 (or --id 12 --id 13).
+        #[arg(long = "id", value_name = "ID", num_args = 1..)]
+        ids: Vec<i64>,
+        /// The images by file name as imported ("fox.jpg"), matched exactly,
+        /// in the whole library. A name several images share is refused,
+        /// listing them: then use --id. Several: --name a.jpg b.jpg (or
+        /// --name a.jpg --name b.jpg).
+        #[arg(long = "name", value_name = "FILE", num_args = 1..)]
+        names: Vec<String>,
+        /// Every image of this group, in its order.
+        #[arg(long, value_name = "NAME")]
+        from_group: Option<String>,
+    },
+    /// Take images out of a group; they stay in the library.
+    ///
+    /// They stay in their other groups too; an image in no group any more is
+    /// listed under "Not in any group". All or nothing: if any image is
+    /// refused (not in the group, unknown, a name several of its images
+    /// share), nothing is removed.
+    #[command(group(ArgGroup::new("images").required(true).args(["ids", "names"])))]
+    Remove {
+        /// The group to take the images out of.
+        #[arg(long, value_name = "NAME")]
+        group: String,
+        /// The images by id: the number `folio list --ids` shows after # (#12:
+        /// --id 12). Several: --id 12 13 14 (or --id 12 --id 13).
+        #[arg(long = "id", value_name = "ID", num_args = 1..)]
+        ids: Vec<i64>,
+        /// The images by file name as imported ("fox.jpg"), matched exactly,
+        /// among the group's images. A name several of them share is refused,
+        /// listing them: then use --id. Several: --name a.jpg b.jpg.
+        #[arg(long = "name", value_name = "FILE", num_args = 1..)]
+        names: Vec<String>,
+    },
     /// Print galleries, their typed groups and the images in order.
-    List,
+    ///
+    /// Then the groups in no gallery, and the images in no group.
+    List {
+        /// Show each image's id (#12), which `add` and `remove` take with --id.
+        #[arg(long)]
+        ids: bool,
+    },
     /// Put a group in a new order (one transaction: all or nothing).
     Sort {
         /// The group to sort.
@@ -103,7 +167,20 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             link_type,
             paths,
         }) => import_cmd(root, &group, gallery.zip(link_type), &paths),
-        Some(Command::List) => list_cmd(root),
+        Some(Command::Add {
+            group,
+            ids,
+            names,
+            from_group,
+        }) => {
+            let source = match from_group {
+                Some(from) => Source::Group(from),
+                None => Source::Refs(refs(&ids, names)),
+            };
+            add_cmd(root, &group, &source)
+        }
+        Some(Command::Remove { group, ids, names }) => remove_cmd(root, &group, &refs(&ids, names)),
+        Some(Command::List { ids }) => list_cmd(root, ids),
         Some(Command::Check { repair }) => check_cmd(root, repair),
         Some(Command::Sort { group, by }) => {
             let by = match by {
@@ -245,26 +322,219 @@ fn report_line(out: &mut impl Write, report: &import::FileReport) -> std::io::Re
     }
 }
 
-fn list_cmd(root: PathBuf) -> anyhow::Result<ExitCode> {
+/// Where `add` takes its images from.
+#[derive(Debug)]
+enum Source {
+    /// The images named on the command line (`--id`, `--name`).
+    Refs(Vec<ImageRef>),
+    /// Every image of this group, in its order (`--from-group`).
+    Group(String),
+}
+
+/// The images given by `--id` or `--name` (clap lets only one of them through).
+fn refs(ids: &[i64], names: Vec<String>) -> Vec<ImageRef> {
+    ids.iter()
+        .map(|&id| ImageRef::Id(ImageId(id)))
+        .chain(names.into_iter().map(ImageRef::Name))
+        .collect()
+}
+
+/// The group called `name`, or the refusal naming it and the option (`flag`)
+/// that gave it.
+fn group_named(conn: &Connection, flag: &str, name: &str) -> folio::core::Result<GroupId> {
+    catalog::group_by_name(conn, name)?.ok_or_else(|| {
+        folio::core::Error::invalid(
+            flag,
+            format!("there is no group named \u{201c}{}\u{201d}", name.trim()),
+        )
+    })
+}
+
+/// A refused `add` or `remove` in words: the core's reason, what to do about a
+/// name several images share, and that nothing was changed.
+fn refusal(e: folio::core::Error) -> anyhow::Error {
+    if lookup::is_ambiguous(&e) {
+        anyhow::anyhow!(
+            "{e}\nUse --id with one of these ids instead of --name. Nothing was changed."
+        )
+    } else {
+        anyhow::anyhow!("{e}; nothing was changed")
+    }
+}
+
+/// What `add` did.
+struct Added {
+    /// The group's name as stored.
+    group: String,
+    /// Whether the group was made for this.
+    created: bool,
+    /// Each image given, once, in order, with whether it was in the group already.
+    images: Vec<(Image, bool)>,
+    /// How many were added.
+    added: usize,
+}
+
+fn add_cmd(root: PathBuf, group: &str, source: &Source) -> anyhow::Result<ExitCode> {
+    let mut lib = open(&root)?;
+    let done = lib
+        .write(|tx| add_to_group(tx, group, source))
+        .map_err(refusal)?;
+    let mut out = std::io::stdout().lock();
+    for (image, already) in &done.images {
+        if *already {
+            writeln!(
+                out,
+                "already   {}: already in the group",
+                lookup::named(image)
+            )?;
+        } else {
+            writeln!(out, "added     {}", lookup::named(image))?;
+        }
+    }
+    let already = done.images.len() - done.added;
+    let rest = match already {
+        0 => String::new(),
+        1 => "; 1 was already in it".to_string(),
+        n => format!("; {} were already in it", folio::thousands(n as u64)),
+    };
+    writeln!(
+        out,
+        "Added {} to group \u{201c}{}\u{201d}{rest}.",
+        count(done.added as u64, "image", "images"),
+        done.group
+    )?;
+    if done.created {
+        writeln!(
+            out,
+            "\u{201c}{}\u{201d} is a new group, in no gallery yet.",
+            done.group
+        )?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `add`'s transaction: resolves the images (refusing, before anything is
+/// written, any name or id that does not fit), then adds them at the end of
+/// the group, made if missing.
+fn add_to_group(conn: &Connection, group: &str, source: &Source) -> folio::core::Result<Added> {
+    let ids = match source {
+        Source::Refs(refs) => lookup::resolve(conn, refs, None)?,
+        Source::Group(from) => {
+            images::group_image_ids(conn, group_named(conn, "--from-group", from)?)?
+        }
+    };
+    let created = catalog::group_by_name(conn, group)?.is_none();
+    let id = catalog::find_or_create_group(conn, group)?;
+    let mut rows = Vec::with_capacity(ids.len());
+    for &image in &ids {
+        let already = order::key_of(conn, id, image)?.is_some();
+        rows.push((images::image(conn, image)?, already));
+    }
+    let added = images::add_images_before(conn, id, &ids, None)?;
+    Ok(Added {
+        group: catalog::group(conn, id)?.name,
+        created,
+        images: rows,
+        added,
+    })
+}
+
+/// What `remove` did.
+struct Removed {
+    /// The group's name as stored.
+    group: String,
+    /// The images taken out, in the order given.
+    images: Vec<Image>,
+    /// Those of them that are now in no group.
+    loose: Vec<Image>,
+}
+
+fn remove_cmd(root: PathBuf, group: &str, refs: &[ImageRef]) -> anyhow::Result<ExitCode> {
+    let mut lib = open(&root)?;
+    let done = lib
+        .write(|tx| remove_from_group(tx, group, refs))
+        .map_err(refusal)?;
+    let mut out = std::io::stdout().lock();
+    for image in &done.images {
+        writeln!(out, "removed   {}", lookup::named(image))?;
+    }
+    writeln!(
+        out,
+        "Removed {} from group \u{201c}{}\u{201d}; {} in the library.",
+        count(done.images.len() as u64, "image", "images"),
+        done.group,
+        if done.images.len() == 1 {
+            "it remains"
+        } else {
+            "they remain"
+        }
+    )?;
+    for image in &done.loose {
+        writeln!(
+            out,
+            "{} is now in no group; it is still in the library (the app and `folio list` show it under \u{201c}Not in any group\u{201d}).",
+            lookup::named(image)
+        )?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `remove`'s transaction: every image must be in the group (else nothing is
+/// removed); the images stay in the library.
+fn remove_from_group(
+    conn: &Connection,
+    group: &str,
+    refs: &[ImageRef],
+) -> folio::core::Result<Removed> {
+    let id = group_named(conn, "--group", group)?;
+    let ids = lookup::resolve(conn, refs, Some(id))?;
+    let rows = ids
+        .iter()
+        .map(|&image| images::image(conn, image))
+        .collect::<folio::core::Result<Vec<_>>>()?;
+    images::remove_images(conn, id, &ids)?;
+    let mut loose = Vec::new();
+    for image in &rows {
+        if images::usage(conn, image.id)?.groups.is_empty() {
+            loose.push(image.clone());
+        }
+    }
+    Ok(Removed {
+        group: catalog::group(conn, id)?.name,
+        images: rows,
+        loose,
+    })
+}
+
+/// One image of a listing: its place `n` (from 1), with `ids` its id, its
+/// name, format, size and alt text.
+fn image_line(n: usize, image: &Image, ids: bool) -> String {
+    let id = if ids {
+        format!("#{} ", image.id.0)
+    } else {
+        String::new()
+    };
+    let alt = image
+        .alt_text
+        .as_deref()
+        .map(|a| format!(" \u{2014} \u{201c}{a}\u{201d}"))
+        .unwrap_or_default();
+    format!(
+        "      {n:>3}. {id}{} ({} {}\u{d7}{}){alt}",
+        image.original_name,
+        image.format.label(),
+        image.width,
+        image.height
+    )
+}
+
+fn list_cmd(root: PathBuf, ids: bool) -> anyhow::Result<ExitCode> {
     let lib = open(&root)?;
     let conn = lib.conn();
     let mut out = std::io::stdout().lock();
     let print_images = |out: &mut dyn Write, group| -> anyhow::Result<()> {
         for (i, img) in images::group_images(conn, group)?.iter().enumerate() {
-            let alt = img
-                .alt_text
-                .as_deref()
-                .map(|a| format!(" \u{2014} \u{201c}{a}\u{201d}"))
-                .unwrap_or_default();
-            writeln!(
-                out,
-                "      {:>3}. {} ({} {}\u{d7}{}){alt}",
-                i + 1,
-                img.original_name,
-                img.format.label(),
-                img.width,
-                img.height
-            )?;
+            writeln!(out, "{}", image_line(i + 1, img, ids))?;
         }
         Ok(())
     };
@@ -306,6 +576,17 @@ fn list_cmd(root: PathBuf) -> anyhow::Result<ExitCode> {
                 count(group.image_count, "image", "images")
             )?;
             print_images(&mut out, group.id)?;
+        }
+    }
+    let loose = lookup::images_in_no_group(conn)?;
+    if !loose.is_empty() {
+        writeln!(
+            out,
+            "Not in any group ({}, still in the library)",
+            count(loose.len() as u64, "image", "images")
+        )?;
+        for (i, img) in loose.iter().enumerate() {
+            writeln!(out, "{}", image_line(i + 1, img, ids))?;
         }
     }
     Ok(ExitCode::SUCCESS)

@@ -1170,3 +1170,351 @@ fn undo_from_another_group_shows_the_group_it_happened_in() {
         "what came back is selected, in its own group"
     );
 }
+
+// ------------------------------------------------------------ reuse (issue 12)
+
+/// Gallery "Show" with group A (`a` images, main exhibit) and B (`b`,
+/// sketches); A is shown at the end.
+fn two_groups(
+    h: &mut Harness<'static, FolioApp>,
+    files: &Path,
+    a: usize,
+    b: usize,
+) -> (Vec<String>, Vec<String>) {
+    new_gallery(h, "Show");
+    attach_new_group(h, "A", "main_exhibit");
+    let pa = pictures(&files.join("a"), "a", a);
+    drop_files(h, &pa);
+    attach_new_group(h, "B", "sketches");
+    let pb = pictures(&files.join("b"), "b", b);
+    drop_files(h, &pb);
+    click(h, "Main exhibit: A");
+    (names(&pa), names(&pb))
+}
+
+/// `names` as `&str`s, for comparing with [`order`].
+fn strs(names: &[&String]) -> Vec<String> {
+    names.iter().map(|s| s.to_string()).collect()
+}
+
+fn last_notice(h: &Harness<'static, FolioApp>) -> String {
+    h.state()
+        .notices()
+        .last()
+        .map(|n| n.text.clone())
+        .unwrap_or_default()
+}
+
+fn keys(h: &mut Harness<'static, FolioApp>, modifiers: Modifiers, key: Key) {
+    h.key_press_modifiers(modifiers, key);
+    h.run_steps(4);
+}
+
+/// The centre of a sidebar row (or any button) by its label.
+fn row(h: &Harness<'static, FolioApp>, label: &str) -> Pos2 {
+    h.get_by_role_and_label(egui::Role::Button, label)
+        .rect()
+        .center()
+}
+
+#[test]
+fn images_dragged_onto_another_group_are_in_both_and_shift_drop_moves_with_undo_and_redo() {
+    let dir = tempfile::tempdir().unwrap();
+    let files = tempfile::tempdir().unwrap();
+    let mut h = open(dir.path(), None);
+    let (a, b) = two_groups(&mut h, files.path(), 4, 3);
+    // Two images dragged onto B's row in the gallery: added, and still in A.
+    click_image(&mut h, &a[0], Modifiers::NONE);
+    click_image(&mut h, &a[1], Modifiers::COMMAND);
+    let from = cell(&h, &a[1]).center();
+    let to = row(&h, "Sketches: B");
+    drag(&mut h, from, to);
+    assert_eq!(order(&h, "B"), strs(&[&b[0], &b[1], &b[2], &a[0], &a[1]]));
+    assert_eq!(order(&h, "A"), a, "still in A");
+    assert_eq!(last_notice(&h), "Added 2 images to \u{201c}B\u{201d}.");
+    // The sidebar counts them (without reading B's rows).
+    let counted: Vec<u64> = h
+        .state()
+        .data()
+        .links
+        .iter()
+        .map(|l| l.image_count)
+        .collect();
+    assert_eq!(counted, [4, 5]);
+    // The same again: reported, not doubled.
+    let from = cell(&h, &a[0]).center();
+    drag(&mut h, from, to);
+    assert_eq!(order(&h, "B").len(), 5);
+    assert!(
+        last_notice(&h).contains("already in \u{201c}B\u{201d}"),
+        "{}",
+        last_notice(&h)
+    );
+
+    // Undo takes them out of B again; redo puts them back.
+    keys(&mut h, Modifiers::COMMAND, Key::Z);
+    assert_eq!(order(&h, "B"), b);
+    keys(&mut h, Modifiers::COMMAND | Modifiers::SHIFT, Key::Z);
+    assert_eq!(order(&h, "B"), strs(&[&b[0], &b[1], &b[2], &a[0], &a[1]]));
+    assert!(last_notice(&h).starts_with("Redone"), "{}", last_notice(&h));
+
+    // Shift while dropping (onto B under All groups) moves.
+    click(&mut h, "Main exhibit: A");
+    click_image(&mut h, &a[2], Modifiers::NONE);
+    let from = cell(&h, &a[2]).center();
+    let to = row(&h, "B");
+    h.hover_at(from);
+    h.run_steps(2);
+    h.drag_at(from);
+    h.run_steps(2);
+    for i in 1..=6 {
+        h.hover_at(from + (to - from) * (i as f32 / 6.0));
+        h.run_steps(2);
+    }
+    h.event(egui::Event::ModifiersChanged(Modifiers::SHIFT));
+    h.run_steps(2);
+    h.drop_at(to);
+    h.run_steps(4);
+    h.event(egui::Event::ModifiersChanged(Modifiers::NONE));
+    h.run_steps(2);
+    assert_eq!(order(&h, "A"), strs(&[&a[0], &a[1], &a[3]]));
+    assert_eq!(order(&h, "B").last(), Some(&a[2]));
+    assert!(
+        last_notice(&h).starts_with("Moved 1 image from \u{201c}A\u{201d} to \u{201c}B\u{201d}"),
+        "{}",
+        last_notice(&h)
+    );
+    assert!(
+        h.query_by_role_and_label(egui::Role::Image, &a[2])
+            .is_none(),
+        "it left the grid"
+    );
+    // Undone, it is back in its place in A and out of B; redone, moved again.
+    keys(&mut h, Modifiers::COMMAND, Key::Z);
+    assert_eq!(order(&h, "A"), a);
+    assert_eq!(order(&h, "B").len(), 5);
+    assert_eq!(
+        h.state().view().group,
+        Some(group_id(&h, "A").0),
+        "shown where it came back"
+    );
+    keys(&mut h, Modifiers::COMMAND, Key::Y);
+    assert_eq!(order(&h, "A"), strs(&[&a[0], &a[1], &a[3]]));
+    assert_eq!(order(&h, "B").last(), Some(&a[2]));
+}
+
+#[test]
+fn copy_cut_and_paste_between_groups_land_before_the_focused_image() {
+    let dir = tempfile::tempdir().unwrap();
+    let files = tempfile::tempdir().unwrap();
+    let mut h = open(dir.path(), None);
+    let (a, b) = two_groups(&mut h, files.path(), 3, 3);
+    click_image(&mut h, &a[0], Modifiers::NONE);
+    keys(&mut h, Modifiers::COMMAND, Key::C);
+    click(&mut h, "Sketches: B");
+    click_image(&mut h, &b[1], Modifiers::NONE);
+    keys(&mut h, Modifiers::COMMAND, Key::V);
+    assert_eq!(order(&h, "B"), strs(&[&b[0], &a[0], &b[1], &b[2]]));
+    // The grid shows it there at once.
+    assert!(cell(&h, &a[0]).left() < cell(&h, &b[1]).left());
+    assert_eq!(order(&h, "A"), a, "a copy stays where it was");
+
+    // Cut from A, pasted into B with nothing selected: at the end, and out of A.
+    click(&mut h, "Main exhibit: A");
+    click_image(&mut h, &a[1], Modifiers::NONE);
+    keys(&mut h, Modifiers::COMMAND, Key::X);
+    assert_eq!(order(&h, "A"), a, "cutting alone changes nothing");
+    click(&mut h, "Sketches: B");
+    keys(&mut h, Modifiers::NONE, Key::Escape);
+    keys(&mut h, Modifiers::COMMAND, Key::V);
+    assert_eq!(order(&h, "B"), strs(&[&b[0], &a[0], &b[1], &b[2], &a[1]]));
+    assert_eq!(order(&h, "A"), strs(&[&a[0], &a[2]]));
+    // Undo and redo each step.
+    keys(&mut h, Modifiers::COMMAND, Key::Z);
+    assert_eq!(order(&h, "A"), a);
+    assert_eq!(order(&h, "B"), strs(&[&b[0], &a[0], &b[1], &b[2]]));
+    keys(&mut h, Modifiers::COMMAND, Key::Z);
+    assert_eq!(order(&h, "B"), b);
+    keys(&mut h, Modifiers::COMMAND | Modifiers::SHIFT, Key::Z);
+    assert_eq!(order(&h, "B"), strs(&[&b[0], &a[0], &b[1], &b[2]]));
+    keys(&mut h, Modifiers::COMMAND | Modifiers::SHIFT, Key::Z);
+    assert_eq!(order(&h, "A"), strs(&[&a[0], &a[2]]));
+    assert_eq!(order(&h, "B").last(), Some(&a[1]));
+    // A new change ends what could be redone.
+    keys(&mut h, Modifiers::COMMAND, Key::Z);
+    click(&mut h, "Sketches: B");
+    click_image(&mut h, &b[0], Modifiers::NONE);
+    keys(&mut h, Modifiers::ALT, Key::End);
+    keys(&mut h, Modifiers::COMMAND | Modifiers::SHIFT, Key::Z);
+    assert_eq!(last_notice(&h), "Nothing to redo.");
+}
+
+#[test]
+fn an_image_taken_out_of_its_last_group_is_found_under_not_in_any_group_and_put_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let files = tempfile::tempdir().unwrap();
+    let mut h = open(dir.path(), None);
+    let (a, b) = two_groups(&mut h, files.path(), 3, 2);
+    click_image(&mut h, &a[1], Modifiers::NONE);
+    keys(&mut h, Modifiers::NONE, Key::Delete);
+    assert!(
+        last_notice(&h).contains("now in no group"),
+        "{}",
+        last_notice(&h)
+    );
+    assert_eq!(h.state().data().counts.unwrap().ungrouped, 1);
+    click(&mut h, "Not in any group");
+    assert_eq!(h.state().data().images.len(), 1);
+    h.get_by_role_and_label(egui::Role::Image, &a[1]);
+    // Right-click: Add to group ▸ B.
+    h.get_by_role_and_label(egui::Role::Image, &a[1])
+        .click_secondary();
+    h.run_steps(4);
+    h.get_by_label("Add to group").hover();
+    h.run_steps(4);
+    // The menu's "B", not the sidebar's.
+    h.query_all_by_role_and_label(egui::Role::Button, "B")
+        .last()
+        .unwrap()
+        .click();
+    h.run_steps(4);
+    assert_eq!(order(&h, "B"), strs(&[&b[0], &b[1], &a[1]]));
+    assert!(h.state().data().images.is_empty(), "it left the pool");
+    h.get_by_label("Every image is in a group");
+    assert_eq!(h.state().data().counts.unwrap().ungrouped, 0);
+    // All images shows every image, newest first or by name.
+    click(&mut h, "All images");
+    assert_eq!(h.state().data().images.len(), 5);
+    click(&mut h, "By name");
+    let shown: Vec<String> = h
+        .state()
+        .data()
+        .images
+        .iter()
+        .map(|i| i.original_name.clone())
+        .collect();
+    let mut all: Vec<String> = a.iter().chain(&b).cloned().collect();
+    all.sort();
+    assert_eq!(shown, all);
+    // Deleting a group says truthfully how many of its images will be in
+    // no group: A's first image is in B too.
+    click(&mut h, "Show");
+    click(&mut h, "Main exhibit: A");
+    click_image(&mut h, &a[0], Modifiers::NONE);
+    keys(&mut h, Modifiers::COMMAND, Key::C);
+    click(&mut h, "Sketches: B");
+    keys(&mut h, Modifiers::COMMAND, Key::V);
+    context_menu(&mut h, "A", "Delete group…");
+    h.get_by_label_contains("1 of them will then be in no group");
+    click(&mut h, "Delete group");
+    assert!(
+        last_notice(&h).contains("1 image is now in no group"),
+        "{}",
+        last_notice(&h)
+    );
+    assert_eq!(h.state().data().counts.unwrap().ungrouped, 1);
+    click(&mut h, "Not in any group");
+    h.get_by_role_and_label(egui::Role::Image, &a[2]);
+}
+
+#[test]
+fn the_keyboard_moves_the_focus_extends_the_selection_and_orders_the_group() {
+    let dir = tempfile::tempdir().unwrap();
+    let files = tempfile::tempdir().unwrap();
+    let mut h = open(dir.path(), None);
+    let (a, _) = two_groups(&mut h, files.path(), 9, 1);
+    let focused = |h: &Harness<'static, FolioApp>| {
+        let id = h.state().selection().focus.unwrap();
+        h.state().data().image(id).unwrap().original_name.clone()
+    };
+    click_image(&mut h, &a[0], Modifiers::NONE);
+    keys(&mut h, Modifiers::NONE, Key::ArrowDown);
+    let below = focused(&h);
+    let (first, next) = (cell(&h, &a[0]), cell(&h, &below));
+    assert!(
+        (next.left() - first.left()).abs() < 1.0 && next.top() > first.bottom(),
+        "Down goes to the image below: {below}"
+    );
+    keys(&mut h, Modifiers::NONE, Key::ArrowUp);
+    assert_eq!(focused(&h), a[0]);
+    keys(&mut h, Modifiers::NONE, Key::End);
+    assert_eq!(focused(&h), a[8]);
+    keys(&mut h, Modifiers::NONE, Key::Home);
+    assert_eq!(focused(&h), a[0]);
+    keys(&mut h, Modifiers::SHIFT, Key::ArrowRight);
+    keys(&mut h, Modifiers::SHIFT, Key::ArrowRight);
+    assert_eq!(h.state().selection().ids.len(), 3, "Shift extends");
+    keys(&mut h, Modifiers::SHIFT, Key::End);
+    assert_eq!(h.state().selection().ids.len(), 9);
+    keys(&mut h, Modifiers::NONE, Key::PageUp);
+    assert_eq!(
+        (focused(&h), h.state().selection().ids.len()),
+        (a[0].clone(), 1)
+    );
+
+    // Move to end and to start.
+    click_image(&mut h, &a[1], Modifiers::NONE);
+    click_image(&mut h, &a[2], Modifiers::COMMAND);
+    keys(&mut h, Modifiers::ALT, Key::End);
+    let mut expected: Vec<String> = a.clone();
+    let moved: Vec<String> = expected.drain(1..3).collect();
+    expected.extend(moved);
+    assert_eq!(order(&h, "A"), expected);
+    click_image(&mut h, &a[5], Modifiers::NONE);
+    keys(&mut h, Modifiers::ALT, Key::Home);
+    assert_eq!(order(&h, "A")[0], a[5]);
+
+    // Sort from the Arrange menu, undo and redo it.
+    let before = order(&h, "A");
+    click(&mut h, "Arrange");
+    click(&mut h, "Sort by file name (Z\u{2013}A)");
+    let mut reversed = a.clone();
+    reversed.reverse();
+    assert_eq!(order(&h, "A"), reversed);
+    assert_eq!(
+        h.state().data().images[0].original_name,
+        a[8],
+        "the grid too"
+    );
+    keys(&mut h, Modifiers::COMMAND, Key::Z);
+    assert_eq!(order(&h, "A"), before);
+    keys(&mut h, Modifiers::COMMAND | Modifiers::SHIFT, Key::Z);
+    assert_eq!(order(&h, "A"), reversed);
+    click(&mut h, "Arrange");
+    click(&mut h, "Sort by file name (A\u{2013}Z)");
+    assert_eq!(order(&h, "A"), a);
+}
+
+#[test]
+fn a_gallery_dragged_to_a_new_place_stays_there_after_a_restart() {
+    let dir = tempfile::tempdir().unwrap();
+    let names_in_order = |h: &Harness<'static, FolioApp>| -> Vec<String> {
+        catalog::list_galleries(lib(h).conn())
+            .unwrap()
+            .into_iter()
+            .map(|g| g.name)
+            .collect()
+    };
+    {
+        let mut h = open(dir.path(), None);
+        for name in ["Alpha", "Beta", "Gamma"] {
+            new_gallery(&mut h, name);
+        }
+        assert_eq!(names_in_order(&h), ["Alpha", "Beta", "Gamma"]);
+        let alpha = h.get_by_role_and_label(egui::Role::Button, "Alpha").rect();
+        let from = row(&h, "Gamma");
+        drag(&mut h, from, Pos2::new(alpha.center().x, alpha.top() + 3.0));
+        assert_eq!(names_in_order(&h), ["Gamma", "Alpha", "Beta"]);
+        keys(&mut h, Modifiers::COMMAND, Key::Z);
+        assert_eq!(names_in_order(&h), ["Alpha", "Beta", "Gamma"]);
+        keys(&mut h, Modifiers::COMMAND, Key::Y);
+        assert_eq!(names_in_order(&h), ["Gamma", "Alpha", "Beta"]);
+    }
+    let h = open(dir.path(), None);
+    let top = |label: &str| {
+        h.get_by_role_and_label(egui::Role::Button, label)
+            .rect()
+            .top()
+    };
+    assert!(top("Gamma") < top("Alpha") && top("Alpha") < top("Beta"));
+}

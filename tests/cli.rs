@@ -179,19 +179,9 @@ fn the_three_seed_scenarios_built_with_the_cli_are_listed() {
             })
             .collect()
     };
+    // Made in the order of their names, so the listing reads the same whether
+    // galleries are listed by name or in the order they were made.
     let scenarios: [(&str, &str, &str, Vec<String>); 6] = [
-        (
-            "Spring Exhibition",
-            "Spring finals",
-            "main_exhibit",
-            files(&["fox.jpg", "heron.jpg"]),
-        ),
-        (
-            "Spring Exhibition",
-            "Studio setup",
-            "behind_the_scenes",
-            files(&["easel.jpg"]),
-        ),
         (
             "Duet",
             "Maya's prints",
@@ -215,6 +205,18 @@ fn the_three_seed_scenarios_built_with_the_cli_are_listed() {
             "Harbour sketches",
             "sketches",
             files(&["sketch.jpg"]),
+        ),
+        (
+            "Spring Exhibition",
+            "Spring finals",
+            "main_exhibit",
+            files(&["fox.jpg", "heron.jpg"]),
+        ),
+        (
+            "Spring Exhibition",
+            "Studio setup",
+            "behind_the_scenes",
+            files(&["easel.jpg"]),
         ),
     ];
     for (gallery, group, link_type, paths) in &scenarios {
@@ -247,7 +249,7 @@ fn the_three_seed_scenarios_built_with_the_cli_are_listed() {
             "Website",
             "--type",
             "main_exhibit",
-            &scenarios[0].3[0],
+            &scenarios[4].3[0],
         ],
     );
     assert!(reuse.status.success());
@@ -513,4 +515,415 @@ fn backup_and_restore_keep_the_current_database_aside() {
     }
     assert!(folio(&root, &["restore"]).status.success());
     assert!(stdout(&folio(&root, &["list"])).contains("Kept"));
+}
+
+// ------------------------------------------------------------ add and remove
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+/// The standard output of a run that must succeed.
+fn ok(out: Output) -> String {
+    assert!(out.status.success(), "{}{}", stdout(&out), stderr(&out));
+    stdout(&out)
+}
+
+/// The standard error of a run that must be refused.
+fn refused(out: Output) -> String {
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "{}{}",
+        stdout(&out),
+        stderr(&out)
+    );
+    stderr(&out)
+}
+
+/// Imports generated JPEGs of `w`×`h` pixels called `names` (from `dir`,
+/// each picture different) into `group`.
+fn import_named(lib: &Path, dir: &Path, group: &str, names: &[&str], (w, h): (u32, u32)) {
+    let paths: Vec<String> = names
+        .iter()
+        .map(|name| {
+            let seed =
+                w as u64 * 1000 + name.len() as u64 * 7 + name.bytes().map(u64::from).sum::<u64>();
+            let p = write(
+                dir.join(name),
+                &sample::image_bytes(Format::Jpeg, w, h, seed).unwrap(),
+            );
+            p.to_string_lossy().into_owned()
+        })
+        .collect();
+    let mut args = vec!["import", "--group", group];
+    args.extend(paths.iter().map(String::as_str));
+    ok(folio(lib, &args));
+}
+
+fn db(lib: &Path) -> rusqlite::Connection {
+    rusqlite::Connection::open(lib.join("folio.db")).unwrap()
+}
+
+/// The ids of the images imported as `name`, oldest first.
+fn ids_named(lib: &Path, name: &str) -> Vec<i64> {
+    let c = db(lib);
+    let mut stmt = c
+        .prepare("SELECT id FROM images WHERE original_name = ?1 ORDER BY id")
+        .unwrap();
+    stmt.query_map([name], |r| r.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect()
+}
+
+/// The id of the one image imported as `name`, as the command line takes it.
+fn id_named(lib: &Path, name: &str) -> String {
+    let ids = ids_named(lib, name);
+    assert_eq!(ids.len(), 1, "{name}");
+    ids[0].to_string()
+}
+
+/// The names of a group's images, in order.
+fn members(lib: &Path, group: &str) -> Vec<String> {
+    let c = db(lib);
+    let mut stmt = c
+        .prepare(
+            "SELECT i.original_name FROM image_group_relations m
+             JOIN images i ON i.id = m.image_id JOIN image_groups g ON g.id = m.image_group_id
+             WHERE g.name = ?1 ORDER BY m.sort_order, m.image_id",
+        )
+        .unwrap();
+    stmt.query_map([group], |r| r.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect()
+}
+
+/// Everything `add` and `remove` could change: the groups, the images, and
+/// which image is where in which group.
+fn relations(lib: &Path) -> Vec<String> {
+    let c = db(lib);
+    let mut stmt = c
+        .prepare(
+            "SELECT 'group ' || id || ' ' || name FROM image_groups
+             UNION ALL SELECT 'image ' || id FROM images
+             UNION ALL SELECT 'in ' || image_group_id || ' ' || image_id || ' at ' || sort_order
+                 FROM image_group_relations
+             ORDER BY 1",
+        )
+        .unwrap();
+    stmt.query_map([], |r| r.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect()
+}
+
+fn image_count(lib: &Path) -> i64 {
+    db(lib)
+        .query_row("SELECT count(*) FROM images", [], |r| r.get(0))
+        .unwrap()
+}
+
+#[test]
+fn add_puts_library_images_into_more_groups_in_order_without_doubling() {
+    let tmp = tempfile::tempdir().unwrap();
+    let lib = tmp.path().join("library");
+    import_named(
+        &lib,
+        &tmp.path().join("src"),
+        "Prints",
+        &["fox.jpg", "heron.jpg", "crane.jpg"],
+        (30, 20),
+    );
+    let [fox, heron, crane] = ["fox.jpg", "heron.jpg", "crane.jpg"].map(|n| id_named(&lib, n));
+
+    // By id, in the order given, into a group made for it.
+    let out = ok(folio(
+        &lib,
+        &["add", "--group", "Website", "--id", &crane, &fox],
+    ));
+    assert_eq!(
+        out,
+        format!(
+            "added     “crane.jpg” (#{crane})\n\
+             added     “fox.jpg” (#{fox})\n\
+             Added 2 images to group “Website”.\n\
+             “Website” is a new group, in no gallery yet.\n"
+        )
+    );
+    // By name: the one already there is named, not doubled.
+    let out = ok(folio(
+        &lib,
+        &[
+            "add",
+            "--group",
+            "Website",
+            "--name",
+            "fox.jpg",
+            "--name",
+            "heron.jpg",
+        ],
+    ));
+    assert_eq!(
+        out,
+        format!(
+            "already   “fox.jpg” (#{fox}): already in the group\n\
+             added     “heron.jpg” (#{heron})\n\
+             Added 1 image to group “Website”; 1 was already in it.\n"
+        )
+    );
+    assert_eq!(
+        members(&lib, "Website"),
+        ["crane.jpg", "fox.jpg", "heron.jpg"]
+    );
+
+    // From a group: in its order, after what the target holds.
+    ok(folio(
+        &lib,
+        &["add", "--group", "Everything", "--name", "heron.jpg"],
+    ));
+    let out = ok(folio(
+        &lib,
+        &["add", "--group", "Everything", "--from-group", "Prints"],
+    ));
+    assert!(
+        out.ends_with("Added 2 images to group “Everything”; 1 was already in it.\n"),
+        "{out}"
+    );
+    assert_eq!(
+        members(&lib, "Everything"),
+        ["heron.jpg", "fox.jpg", "crane.jpg"]
+    );
+    let out = ok(folio(
+        &lib,
+        &[
+            "add",
+            "--group",
+            "Everything",
+            "--id",
+            &crane,
+            "--id",
+            &fox,
+            &fox,
+        ],
+    ));
+    assert!(
+        out.ends_with("Added 0 images to group “Everything”; 2 were already in it.\n"),
+        "each image once: {out}"
+    );
+    assert_eq!(
+        members(&lib, "Prints"),
+        ["fox.jpg", "heron.jpg", "crane.jpg"]
+    );
+    assert_eq!(image_count(&lib), 3, "nothing is copied");
+
+    // `list --ids` shows the ids, and each group holding an image.
+    let list = ok(folio(&lib, &["list", "--ids"]));
+    assert!(
+        list.contains(&format!(
+            "  group “Website”, 3 images\n\
+             \x20       1. #{crane} crane.jpg (JPEG 30×20)\n\
+             \x20       2. #{fox} fox.jpg (JPEG 30×20)\n\
+             \x20       3. #{heron} heron.jpg (JPEG 30×20)\n"
+        )),
+        "{list}"
+    );
+    assert_eq!(
+        list.matches(&format!(". #{fox} fox.jpg")).count(),
+        3,
+        "fox.jpg is in Everything, Prints and Website: {list}"
+    );
+    let plain = ok(folio(&lib, &["list"]));
+    assert!(
+        plain.contains("        1. crane.jpg (JPEG 30×20)\n"),
+        "{plain}"
+    );
+    assert!(!plain.contains('#'), "no ids without --ids: {plain}");
+    ok(folio(&lib, &["check"]));
+}
+
+#[test]
+fn remove_takes_images_out_of_a_group_and_they_stay_in_the_library() {
+    let tmp = tempfile::tempdir().unwrap();
+    let lib = tmp.path().join("library");
+    import_named(
+        &lib,
+        &tmp.path().join("src"),
+        "G",
+        &["a.jpg", "b.jpg", "c.jpg"],
+        (30, 20),
+    );
+    ok(folio(&lib, &["add", "--group", "H", "--name", "b.jpg"]));
+    let [a, b, c] = ["a.jpg", "b.jpg", "c.jpg"].map(|n| id_named(&lib, n));
+
+    let out = ok(folio(&lib, &["remove", "--group", "G", "--id", &a]));
+    assert_eq!(
+        out,
+        format!(
+            "removed   “a.jpg” (#{a})\n\
+             Removed 1 image from group “G”; it remains in the library.\n\
+             “a.jpg” (#{a}) is now in no group; it is still in the library \
+             (the app and `folio list` show it under “Not in any group”).\n"
+        )
+    );
+    // By name, several: b is still in H, c is in no group now.
+    let out = ok(folio(
+        &lib,
+        &["remove", "--group", "G", "--name", "c.jpg", "b.jpg"],
+    ));
+    assert!(
+        out.starts_with(&format!(
+            "removed   “c.jpg” (#{c})\n\
+             removed   “b.jpg” (#{b})\n\
+             Removed 2 images from group “G”; they remain in the library.\n"
+        )),
+        "{out}"
+    );
+    assert!(
+        out.contains(&format!("“c.jpg” (#{c}) is now in no group")),
+        "{out}"
+    );
+    assert!(!out.contains(&format!("“b.jpg” (#{b}) is now")), "{out}");
+
+    assert!(members(&lib, "G").is_empty());
+    assert_eq!(members(&lib, "H"), ["b.jpg"]);
+    assert_eq!(
+        image_count(&lib),
+        3,
+        "removing from a group deletes nothing"
+    );
+    let list = ok(folio(&lib, &["list"]));
+    assert!(
+        list.ends_with(
+            "Not in any group (2 images, still in the library)\n\
+             \x20       1. a.jpg (JPEG 30×20)\n\
+             \x20       2. c.jpg (JPEG 30×20)\n"
+        ),
+        "{list}"
+    );
+    ok(folio(&lib, &["check"]));
+    // They come back by name from the library.
+    ok(folio(
+        &lib,
+        &["add", "--group", "G", "--name", "c.jpg", "a.jpg"],
+    ));
+    assert_eq!(members(&lib, "G"), ["c.jpg", "a.jpg"]);
+    assert!(!ok(folio(&lib, &["list"])).contains("Not in any group"));
+}
+
+#[test]
+fn a_name_two_images_share_is_refused_listing_both_and_nothing_is_written() {
+    let tmp = tempfile::tempdir().unwrap();
+    let lib = tmp.path().join("library");
+    import_named(
+        &lib,
+        &tmp.path().join("one"),
+        "First",
+        &["a.jpg", "b.jpg"],
+        (30, 20),
+    );
+    import_named(
+        &lib,
+        &tmp.path().join("two"),
+        "Second",
+        &["a.jpg"],
+        (40, 30),
+    );
+    let ids = ids_named(&lib, "a.jpg");
+    assert_eq!(ids.len(), 2, "two different files of one name");
+    let before = relations(&lib);
+
+    let err = refused(folio(&lib, &["add", "--group", "New", "--name", "a.jpg"]));
+    for part in [
+        "“a.jpg” is the name of 2 images in the library".to_string(),
+        format!("#{}  JPEG 30×20, imported 2", ids[0]),
+        format!("#{}  JPEG 40×30, imported 2", ids[1]),
+        "Use --id".to_string(),
+        "Nothing was changed".to_string(),
+    ] {
+        assert!(err.contains(&part), "{part:?} in {err}");
+    }
+    assert_eq!(relations(&lib), before, "no group made, nothing added");
+    // One refused name refuses the whole command.
+    refused(folio(
+        &lib,
+        &["add", "--group", "Second", "--name", "b.jpg", "a.jpg"],
+    ));
+    assert_eq!(relations(&lib), before);
+
+    // Within a group the name is one image's; by id it is never ambiguous.
+    let out = ok(folio(
+        &lib,
+        &["remove", "--group", "Second", "--name", "a.jpg"],
+    ));
+    assert!(
+        out.starts_with(&format!("removed   “a.jpg” (#{})\n", ids[1])),
+        "{out}"
+    );
+    ok(folio(
+        &lib,
+        &["add", "--group", "New", "--id", &ids[1].to_string()],
+    ));
+    assert_eq!(members(&lib, "New"), ["a.jpg"]);
+}
+
+#[test]
+fn unknown_names_ids_and_groups_are_refused_naming_them() {
+    let tmp = tempfile::tempdir().unwrap();
+    let lib = tmp.path().join("library");
+    let src = tmp.path().join("src");
+    import_named(&lib, &src, "G", &["a.jpg"], (30, 20));
+    import_named(&lib, &src, "H", &["b.jpg"], (30, 20));
+    let [a, b] = ["a.jpg", "b.jpg"].map(|n| id_named(&lib, n));
+    let before = relations(&lib);
+    let cases: [(Vec<&str>, String); 7] = [
+        (
+            vec!["add", "--group", "G", "--name", "nope.jpg"],
+            "no image in the library is named “nope.jpg”".to_string(),
+        ),
+        (
+            vec!["add", "--group", "New", "--id", &b, "999"],
+            "image #999 does not exist".to_string(),
+        ),
+        (
+            vec!["add", "--group", "New", "--from-group", "Nowhere"],
+            "--from-group: there is no group named “Nowhere”".to_string(),
+        ),
+        (
+            vec!["remove", "--group", "Nowhere", "--id", &a],
+            "--group: there is no group named “Nowhere”".to_string(),
+        ),
+        (
+            vec!["remove", "--group", "G", "--id", &a, &b],
+            format!("“b.jpg” (#{b}) is not in group “G”"),
+        ),
+        (
+            vec!["remove", "--group", "G", "--name", "b.jpg"],
+            format!(
+                "no image in group “G” is named “b.jpg” (the library has #{b}, but not in this group)"
+            ),
+        ),
+        (
+            vec!["remove", "--group", "G", "--id", "999"],
+            "image #999 does not exist".to_string(),
+        ),
+    ];
+    for (args, words) in &cases {
+        let err = refused(folio(&lib, args));
+        assert!(err.contains(words.as_str()), "{args:?}: {err}");
+        assert!(err.contains("nothing was changed"), "{args:?}: {err}");
+        assert_eq!(relations(&lib), before, "{args:?} changed nothing");
+    }
+    // Exactly one of --id, --name, --from-group.
+    for args in [
+        vec!["add", "--group", "G"],
+        vec!["add", "--group", "G", "--id", &a, "--name", "a.jpg"],
+        vec!["remove", "--group", "G", "--from-group", "H"],
+    ] {
+        let out = folio(&lib, &args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert!(stderr(&out).contains("--"), "{args:?}: {}", stderr(&out));
+    }
+    assert_eq!(relations(&lib), before);
 }

@@ -6,9 +6,11 @@
 
 use std::path::PathBuf;
 
-use super::history::{Gone, History, Run, Step};
+use super::data::{Place, Pool, Tally};
+use super::history::{self, Gone, History, Run, Step, StepId};
 use super::jobs::{Pick, Work};
 use super::session::Session;
+use crate::core::model::images::{Image, SortBy};
 use crate::core::model::{catalog, images};
 use crate::core::storage::trash;
 use crate::core::{GalleryId, GroupId, ImageId};
@@ -20,6 +22,8 @@ pub enum Action {
     SelectGallery(Option<GalleryId>),
     /// Show a group (in the selected gallery, if it is one of its groups).
     SelectGroup(Option<GroupId>),
+    /// Show a pool of the whole library.
+    SelectPool(Pool),
     /// A new gallery: name and description.
     CreateGallery(String, String),
     /// A gallery's new name and description.
@@ -65,6 +69,30 @@ pub enum Action {
         ids: Vec<ImageId>,
         before: Option<ImageId>,
     },
+    /// Put images of the library into a group too, right before `before`
+    /// (`None`: at the end); those already in it stay where they are.
+    AddToGroup {
+        group: GroupId,
+        ids: Vec<ImageId>,
+        before: Option<ImageId>,
+    },
+    /// Take images out of group `from` and put them into `to`.
+    MoveToGroup {
+        from: GroupId,
+        to: GroupId,
+        ids: Vec<ImageId>,
+        before: Option<ImageId>,
+    },
+    /// Put a group in a new order.
+    SortGroup {
+        group: GroupId,
+        by: SortBy,
+    },
+    /// Put a gallery at position `to` in the sidebar.
+    MoveGallery {
+        gallery: GalleryId,
+        to: usize,
+    },
     /// Take images out of a group; they stay in the library.
     RemoveFromGroup {
         group: GroupId,
@@ -81,6 +109,7 @@ pub enum Action {
     /// Ask for files or a folder to import into a group (a native dialog).
     Pick(Pick, GroupId),
     Undo,
+    Redo,
 }
 
 /// What an applied action did to the shown group's rows, in memory.
@@ -91,6 +120,9 @@ pub enum Mirror {
     Unchanged,
     /// A reorder, mirrored with [`super::data::Data::move_local`].
     Move(Vec<ImageId>, Option<ImageId>),
+    /// Rows new in the shown group, right before the image given (`None`:
+    /// at the end): [`super::data::Data::insert_local`].
+    Insert(Vec<Image>, Option<ImageId>),
     /// Images gone from the shown group (or from the library).
     Remove(Vec<ImageId>),
     /// One image's row changed: it is re-read alone.
@@ -116,12 +148,21 @@ pub struct Effect {
     pub mirror: Mirror,
     /// The step that undoes it.
     pub undo: Option<Step>,
+    /// A step already remembered (a redo's) that the notice's Undo button
+    /// takes back.
+    pub pushed: Option<StepId>,
     /// What it deleted: undo steps that need it are forgotten.
     pub gone: Gone,
     /// A line for the status bar (with an Undo button when `undo` is set).
     pub notice: Option<String>,
-    /// The gallery and group to show next.
-    pub go: Option<(Option<GalleryId>, Option<GroupId>)>,
+    /// What to show next.
+    pub go: Option<Place>,
+    /// How the counts and covers changed, when the action knows: then
+    /// nothing of the catalogue is read again.
+    pub tally: Option<Tally>,
+    /// The library's counts must be read again (the action cannot say how
+    /// they changed).
+    pub recount: bool,
     pub selection: Selecting,
     /// Background work to queue.
     pub work: Option<Work>,
@@ -140,14 +181,15 @@ pub fn perform(
         Action::SelectGallery(g) => {
             // The snapshot read next shows one of its groups (the one shown,
             // if it is one of them).
-            effect.go = Some((g, session.view.group()));
+            effect.go = Some(Place::group(g, session.view.group()));
         }
         Action::SelectGroup(g) => effect.go = Some(show_group(session, g)),
+        Action::SelectPool(pool) => effect.go = Some(Place::pool(pool)),
         Action::CreateGallery(name, description) => {
             let id = write(session, "make the gallery", |tx| {
                 catalog::create_gallery(tx, &name, Some(&description))
             })?;
-            effect.go = Some((Some(id), None));
+            effect.go = Some(Place::group(Some(id), None));
         }
         Action::EditGallery(id, name, description) => {
             write(session, "change the gallery", |tx| {
@@ -174,10 +216,17 @@ pub fn perform(
             group,
             link_type,
         } => {
-            write(session, "attach the group", |tx| {
-                catalog::attach(tx, gallery, group, &link_type)
+            let link_type = write(session, "attach the group", |tx| {
+                let link_type = catalog::clean_type(&link_type)?;
+                catalog::attach(tx, gallery, group, &link_type)?;
+                Ok(link_type)
             })?;
-            effect.go = Some((Some(gallery), Some(group)));
+            effect.go = Some(Place::group(Some(gallery), Some(group)));
+            effect.undo = Some(Step::Attached {
+                gallery,
+                group,
+                link_type,
+            });
         }
         Action::Detach {
             gallery,
@@ -190,9 +239,17 @@ pub fn perform(
             from,
             to,
         } => {
-            write(session, "change the type", |tx| {
-                catalog::change_type(tx, gallery, group, &from, &to)
+            let to = write(session, "change the type", |tx| {
+                let to = catalog::clean_type(&to)?;
+                catalog::change_type(tx, gallery, group, &from, &to)?;
+                Ok(to)
             })?;
+            effect.undo = Some(Step::Retyped {
+                gallery,
+                group,
+                from,
+                to,
+            });
         }
         Action::MoveLink {
             gallery,
@@ -200,13 +257,46 @@ pub fn perform(
             link_type,
             to,
         } => {
+            let index =
+                session.data.links.iter().position(|l| {
+                    l.gallery == gallery && l.group == group && l.link_type == link_type
+                });
             write(session, "move the group", |tx| {
                 catalog::move_link(tx, gallery, group, &link_type, to)
             })?;
+            effect.undo = index.map(|index| Step::LinkMoved {
+                gallery,
+                group,
+                link_type,
+                index,
+            });
+        }
+        Action::MoveGallery { gallery, to } => {
+            let index = session.data.galleries.iter().position(|g| g.id == gallery);
+            write(session, "move the gallery", |tx| {
+                catalog::move_gallery(tx, gallery, to)
+            })?;
+            effect.undo = index.map(|index| Step::GalleryMoved { gallery, index });
         }
         Action::MoveImages { group, ids, before } => {
             return move_images(session, group, ids, before);
         }
+        Action::AddToGroup { group, ids, before } => {
+            return add_to_group(session, group, ids, before);
+        }
+        Action::MoveToGroup {
+            from,
+            to,
+            ids,
+            before,
+        } if from == to => return move_images(session, to, ids, before),
+        Action::MoveToGroup {
+            from,
+            to,
+            ids,
+            before,
+        } => return move_to_group(session, from, to, ids, before),
+        Action::SortGroup { group, by } => return sort_group(session, group, by),
         Action::RemoveFromGroup { group, ids } => return remove_images(session, group, ids),
         Action::DeleteImages(ids) => return delete_images(session, ids),
         Action::SetAltText(id, text) => {
@@ -224,16 +314,17 @@ pub fn perform(
             });
         }
         Action::Pick(pick, group) => effect.pick = Some((pick, group, session.group_name(group))),
-        Action::Undo => return undo(session, history),
+        Action::Undo => return undo(session, history, false),
+        Action::Redo => return undo(session, history, true),
     }
     Ok(effect)
 }
 
 /// Where showing group `g` goes: a group of the selected gallery keeps the
 /// gallery; any other group is shown on its own (from All groups).
-fn show_group(session: &Session, g: Option<GroupId>) -> (Option<GalleryId>, Option<GroupId>) {
+fn show_group(session: &Session, g: Option<GroupId>) -> Place {
     let in_gallery = g.is_some_and(|g| session.data.links.iter().any(|l| l.group == g));
-    (session.view.gallery().filter(|_| in_gallery), g)
+    Place::group(session.view.gallery().filter(|_| in_gallery), g)
 }
 
 fn delete_gallery(session: &mut Session, id: GalleryId) -> Result<Effect, String> {
@@ -251,17 +342,36 @@ fn delete_gallery(session: &mut Session, id: GalleryId) -> Result<Effect, String
 }
 
 fn delete_group(session: &mut Session, id: GroupId) -> Result<Effect, String> {
-    write(session, "delete the group", |tx| {
-        catalog::delete_group(tx, id)
+    let loose = write(session, "delete the group", |tx| {
+        let loose = images::only_in(tx, id)?;
+        catalog::delete_group(tx, id)?;
+        Ok(loose)
     })?;
+    let notice = match loose {
+        0 => "Group deleted. Its images are still in the library.".to_string(),
+        n => format!(
+            "Group deleted. {} now in no group; find them under \u{201c}Not in any group\u{201d}.",
+            are(n)
+        ),
+    };
     Ok(Effect {
         gone: Gone {
             groups: vec![id],
             ..Gone::default()
         },
-        notice: Some("Group deleted. Its images are still in the library.".into()),
+        notice: Some(notice),
+        recount: true,
         ..Effect::default()
     })
+}
+
+/// "1 image is" / "3 images are".
+fn are(n: u64) -> String {
+    if n == 1 {
+        "1 image is".to_string()
+    } else {
+        format!("{} are", crate::count(n, "image", "images"))
+    }
 }
 
 fn create_group(
@@ -280,7 +390,7 @@ fn create_group(
     })?;
     Ok(Effect {
         // Shown in its gallery, or on its own under All groups.
-        go: Some((attach.map(|(g, _)| g), Some(id))),
+        go: Some(Place::group(attach.map(|(g, _)| g), Some(id))),
         selection: Selecting::Clear,
         // What was dropped or asked for goes into it (named: the snapshot
         // does not know the group yet).
@@ -345,24 +455,231 @@ fn move_images(
     })
 }
 
+/// What adding images to a group did, read in its transaction.
+struct Added {
+    ids: Vec<ImageId>,
+    /// The rows of the added images, when the group is shown.
+    rows: Vec<Image>,
+    /// Those that were in no group before.
+    were_loose: usize,
+    cover: Option<ImageId>,
+}
+
+/// Adds `ids` to `group` before `before`, in the caller's transaction.
+fn add_in(
+    tx: &rusqlite::Connection,
+    group: GroupId,
+    ids: &[ImageId],
+    before: Option<ImageId>,
+    shown: bool,
+) -> crate::core::Result<Added> {
+    let loose = images::in_no_group(tx, ids)?;
+    let added = images::add_new_before(tx, group, ids, before)?;
+    let rows = if shown {
+        added
+            .iter()
+            .map(|&id| images::image(tx, id))
+            .collect::<crate::core::Result<_>>()?
+    } else {
+        Vec::new()
+    };
+    Ok(Added {
+        were_loose: added.iter().filter(|id| loose.contains(id)).count(),
+        cover: images::first_image(tx, group)?,
+        ids: added,
+        rows,
+    })
+}
+
+/// What the shown rows do when images join `group` (and leave the pool of
+/// those in no group).
+fn joined(session: &Session, group: GroupId, added: &mut Added, before: Option<ImageId>) -> Mirror {
+    if session.data.shown == Some(group) {
+        Mirror::Insert(std::mem::take(&mut added.rows), before)
+    } else if session.data.pool == Some(Pool::Ungrouped) {
+        Mirror::Remove(added.ids.clone())
+    } else {
+        Mirror::Unchanged
+    }
+}
+
+fn add_to_group(
+    session: &mut Session,
+    group: GroupId,
+    ids: Vec<ImageId>,
+    before: Option<ImageId>,
+) -> Result<Effect, String> {
+    let shown = session.data.shown == Some(group);
+    let mut added = write(session, "add the images", |tx| {
+        add_in(tx, group, &ids, before, shown)
+    })?;
+    let name = session.group_name(group);
+    let n = added.ids.len();
+    let already = distinct(&ids) - n;
+    let notice = if n == 0 {
+        format!(
+            "{} already in \u{201c}{name}\u{201d}; nothing added.",
+            if already == 1 {
+                "The image is".to_string()
+            } else {
+                format!("All {already} images are")
+            }
+        )
+    } else {
+        format!(
+            "Added {} to \u{201c}{name}\u{201d}.{}",
+            crate::count(n as u64, "image", "images"),
+            already_there(already)
+        )
+    };
+    let mirror = joined(session, group, &mut added, before);
+    Ok(Effect {
+        tally: Some(Tally {
+            groups: vec![(group, n as i64, added.cover)],
+            ungrouped: -(added.were_loose as i64),
+        }),
+        undo: (n > 0).then_some(Step::Added {
+            group,
+            ids: added.ids,
+        }),
+        notice: Some(notice),
+        mirror,
+        ..Effect::default()
+    })
+}
+
+/// " 2 were already in it." (nothing for none).
+fn already_there(n: usize) -> String {
+    match n {
+        0 => String::new(),
+        1 => " 1 was already in it.".to_string(),
+        n => format!(" {n} were already in it."),
+    }
+}
+
+fn distinct(ids: &[ImageId]) -> usize {
+    ids.iter().collect::<std::collections::HashSet<_>>().len()
+}
+
+fn move_to_group(
+    session: &mut Session,
+    from: GroupId,
+    to: GroupId,
+    ids: Vec<ImageId>,
+    before: Option<ImageId>,
+) -> Result<Effect, String> {
+    let runs = runs_of(session, from, &ids)?;
+    let shown_to = session.data.shown == Some(to);
+    let (mut added, removed, from_cover) = write(session, "move the images", |tx| {
+        let added = add_in(tx, to, &ids, before, shown_to)?;
+        let removed = images::remove_images(tx, from, &ids)?;
+        Ok((added, removed, images::first_image(tx, from)?))
+    })?;
+    let n = added.ids.len();
+    let notice = format!(
+        "Moved {} from \u{201c}{}\u{201d} to \u{201c}{}\u{201d}.{}",
+        crate::count(removed as u64, "image", "images"),
+        session.group_name(from),
+        session.group_name(to),
+        match removed.saturating_sub(n) {
+            0 => String::new(),
+            1 => " 1 was already there.".to_string(),
+            k => format!(" {k} were already there."),
+        }
+    );
+    let mirror = if session.data.shown == Some(from) {
+        Mirror::Remove(ids.clone())
+    } else {
+        joined(session, to, &mut added, before)
+    };
+    Ok(Effect {
+        tally: Some(Tally {
+            groups: vec![
+                (to, n as i64, added.cover),
+                (from, -(removed as i64), from_cover),
+            ],
+            ungrouped: 0,
+        }),
+        undo: Some(Step::All(vec![
+            Step::Added {
+                group: to,
+                ids: added.ids,
+            },
+            Step::Removed { group: from, runs },
+        ])),
+        notice: Some(notice),
+        selection: if session.data.shown == Some(from) {
+            Selecting::Clear
+        } else {
+            Selecting::Keep
+        },
+        mirror,
+        ..Effect::default()
+    })
+}
+
+fn sort_group(session: &mut Session, group: GroupId, by: SortBy) -> Result<Effect, String> {
+    let order = write(session, "sort the group", |tx| {
+        let order = images::group_image_ids(tx, group)?;
+        images::sort_group(tx, group, by)?;
+        Ok(order)
+    })?;
+    let how = match by {
+        SortBy::Name => "by file name",
+        SortBy::NameDescending => "by file name, Z to A",
+        SortBy::Imported => "by import date, oldest first",
+        SortBy::ImportedDescending => "by import date, newest first",
+        SortBy::Reverse => "in reverse order",
+    };
+    Ok(Effect {
+        notice: Some(format!(
+            "Sorted \u{201c}{}\u{201d} {how}.",
+            session.group_name(group)
+        )),
+        undo: Some(Step::Ordered { group, order }),
+        mirror: if session.data.shown == Some(group) {
+            Mirror::Unknown
+        } else {
+            Mirror::Unchanged
+        },
+        ..Effect::default()
+    })
+}
+
 fn remove_images(
     session: &mut Session,
     group: GroupId,
     ids: Vec<ImageId>,
 ) -> Result<Effect, String> {
     let runs = runs_of(session, group, &ids)?;
-    let n = write(session, "remove the images", |tx| {
-        images::remove_images(tx, group, &ids)
+    let (n, loose, cover) = write(session, "remove the images", |tx| {
+        let n = images::remove_images(tx, group, &ids)?;
+        Ok((
+            n,
+            images::in_no_group(tx, &ids)?.len(),
+            images::first_image(tx, group)?,
+        ))
     })?;
     let name = session.group_name(group);
     let shown = session.data.shown == Some(group);
+    let loose_words = match loose {
+        0 => "still in the library".to_string(),
+        n => format!(
+            "{} now in no group (see \u{201c}Not in any group\u{201d})",
+            if n == 1 { "it is" } else { "they are" }
+        ),
+    };
     Ok(Effect {
         undo: Some(Step::Removed { group, runs }),
         selection: Selecting::Clear,
         notice: Some(format!(
-            "Removed {} from \u{201c}{name}\u{201d}; still in the library.",
+            "Removed {} from \u{201c}{name}\u{201d}; {loose_words}.",
             crate::count(n as u64, "image", "images")
         )),
+        tally: Some(Tally {
+            groups: vec![(group, -(n as i64), cover)],
+            ungrouped: loose as i64,
+        }),
         mirror: if shown {
             Mirror::Remove(ids)
         } else {
@@ -386,56 +703,107 @@ fn delete_images(session: &mut Session, ids: Vec<ImageId>) -> Result<Effect, Str
             images: ids,
             ..Gone::default()
         },
+        recount: true,
         ..Effect::default()
     })
 }
 
-fn undo(session: &mut Session, history: &mut History) -> Result<Effect, String> {
-    let Some(step) = history.pop() else {
+/// Undo (or, with `redo`, redo) the newest step: its inverse goes onto the
+/// other list.
+fn undo(session: &mut Session, history: &mut History, redo: bool) -> Result<Effect, String> {
+    let step = if redo {
+        history.pop_redo()
+    } else {
+        history.pop()
+    };
+    let Some(step) = step else {
         return Ok(Effect {
-            notice: Some("Nothing to undo.".into()),
+            notice: Some(
+                if redo {
+                    "Nothing to redo."
+                } else {
+                    "Nothing to undo."
+                }
+                .into(),
+            ),
             ..Effect::default()
         });
     };
-    let back = step
+    let undone = step
         .undo(session.library_mut()?)
-        .map_err(|e| format!("Could not undo: {e}"))?;
+        .map_err(|e| format!("Could not {}: {e}", if redo { "redo" } else { "undo" }))?;
+    let notice = format!(
+        "{}: {}",
+        if redo { "Redone" } else { "Undone" },
+        undone_words(&step, undone.images, session)
+    );
+    // A redo's notice gets an Undo button, as the change itself had.
+    let pushed = if redo {
+        Some(history.push_undo(undone.inverse))
+    } else {
+        history.push_redo(undone.inverse);
+        None
+    };
     Ok(Effect {
-        // What comes back into the group comes back selected; a link that
-        // comes back is shown.
-        selection: match step {
-            Step::Removed { .. } => Selecting::Set(step.images()),
+        pushed,
+        // What comes back into a group comes back selected, and is shown
+        // where it happened (in the gallery, if it is one of its groups); a
+        // link that comes back is shown in its gallery.
+        selection: match step.images() {
+            back if !back.is_empty() => Selecting::Set(back),
             _ => Selecting::Keep,
         },
-        go: match step {
-            Step::Detached { gallery, group, .. } => Some((Some(gallery), Some(group))),
-            // Shown where it happened, in the gallery if it is one of its groups.
-            Step::Removed { group, .. } | Step::Moved { group, .. } => {
-                Some(show_group(session, Some(group)))
+        go: match &step {
+            Step::Detached { gallery, group, .. } => {
+                Some(Place::group(Some(*gallery), Some(*group)))
             }
+            _ => step.group().map(|g| show_group(session, Some(g))),
         },
         mirror: Mirror::Unknown,
-        notice: Some(undone(&step, back, session)),
+        recount: true,
+        notice: Some(notice),
         ..Effect::default()
     })
 }
 
-/// What the notice of an undo says: what came back, and where.
-fn undone(step: &Step, back: usize, session: &Session) -> String {
+/// What undoing `step` did, in words (after "Undone: " or "Redone: ").
+fn undone_words(step: &Step, images: usize, session: &Session) -> String {
+    let group = |g: &GroupId| session.group_name(*g);
+    let n = crate::count(images as u64, "image", "images");
     match step {
-        Step::Removed { group, .. } => format!(
-            "Undone: {} back in \u{201c}{}\u{201d}.",
-            crate::count(back as u64, "image", "images"),
-            session.group_name(*group)
+        Step::Removed { group: g, .. } => format!("{n} back in \u{201c}{}\u{201d}.", group(g)),
+        Step::Added { group: g, .. } => format!("{n} out of \u{201c}{}\u{201d}.", group(g)),
+        Step::Moved { group: g, .. } => format!("the move in \u{201c}{}\u{201d}.", group(g)),
+        Step::Ordered { group: g, .. } => format!("the order of \u{201c}{}\u{201d}.", group(g)),
+        Step::Detached { group: g, .. } => {
+            format!("\u{201c}{}\u{201d} is back in its gallery.", group(g))
+        }
+        Step::Attached { group: g, .. } => {
+            format!("\u{201c}{}\u{201d} is out of the gallery.", group(g))
+        }
+        Step::Retyped { group: g, from, .. } => format!(
+            "\u{201c}{}\u{201d} is {} again.",
+            group(g),
+            super::data::type_label(from)
         ),
-        Step::Moved { group, .. } => format!(
-            "Undone: the move in \u{201c}{}\u{201d}.",
-            session.group_name(*group)
-        ),
-        Step::Detached { group, .. } => format!(
-            "Undone: \u{201c}{}\u{201d} is back in its gallery.",
-            session.group_name(*group)
-        ),
+        Step::LinkMoved { group: g, .. } => {
+            format!("\u{201c}{}\u{201d} is back in its place.", group(g))
+        }
+        Step::GalleryMoved { .. } => "the gallery is back in its place.".to_string(),
+        Step::All(steps) => match steps.as_slice() {
+            // A move to another group: undone, the images are back where
+            // they came from.
+            [
+                Step::Added { group: to, .. },
+                Step::Removed { group: from, .. },
+            ] => format!(
+                "{n} back from \u{201c}{}\u{201d} in \u{201c}{}\u{201d}.",
+                group(to),
+                group(from)
+            ),
+            [.., last] => undone_words(last, images, session),
+            [] => "nothing.".to_string(),
+        },
     }
 }
 
@@ -451,7 +819,6 @@ fn write<T>(
         .map_err(|e| format!("Could not {what}: {e}"))
 }
 
-/// A group's images in order: from the snapshot when it shows that group.
 /// Where `ids` stand in `group`, as undo runs: from the snapshot when it
 /// shows that group (index lookups only), else from the database.
 fn runs_of(session: &Session, group: GroupId, ids: &[ImageId]) -> Result<Vec<Run>, String> {
@@ -468,11 +835,5 @@ fn runs_of(session: &Session, group: GroupId, ids: &[ImageId]) -> Result<Vec<Run
         ));
     }
     let lib = session.library().map_err(str::to_string)?;
-    let order = images::group_image_ids(lib.conn(), group)
-        .map_err(|e| format!("Could not read the group: {e}"))?;
-    let wanted: std::collections::HashSet<ImageId> = ids.iter().copied().collect();
-    let positions: Vec<usize> = (0..order.len())
-        .filter(|&i| wanted.contains(&order[i]))
-        .collect();
-    Ok(Step::runs(order.len(), |i| order[i], &positions))
+    history::runs_in(lib.conn(), group, ids).map_err(|e| format!("Could not read the group: {e}"))
 }

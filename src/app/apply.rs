@@ -36,15 +36,16 @@ impl FolioApp {
             refresh = refresh.max(needs);
         }
         self.session.wrote();
-        let intended = self.session.view.group();
+        let intended = self.session.view.place();
         match refresh {
-            Refresh::None => {}
+            // Rows mirrored in memory may have left the grid.
+            Refresh::None => self.ui.selection.retain_shown(&self.session.data.index),
             Refresh::Catalog => self.refresh(true),
             Refresh::All => self.refresh(false),
         }
         // The snapshot showed another group than the actions asked for (a
         // gallery's own group instead): nothing of the old one stays selected.
-        if self.session.view.group() != intended {
+        if self.session.view.place().group != intended.group {
             self.ui.selection = Selection::default();
             self.ui.viewer = false;
         }
@@ -55,9 +56,12 @@ impl FolioApp {
         let Effect {
             mirror,
             undo,
+            pushed,
             gone,
             notice,
             go,
+            tally,
+            recount,
             selection,
             work,
             pick,
@@ -66,7 +70,7 @@ impl FolioApp {
         for id in &gone.images {
             self.textures.forget(*id);
         }
-        let step = undo.map(|s| self.history.push(s));
+        let step = undo.map(|s| self.history.push(s)).or(pushed);
         if let Some(text) = notice {
             self.ui.notices.push(Notice {
                 text,
@@ -74,14 +78,25 @@ impl FolioApp {
                 undo: step,
             });
         }
-        if let Some((gallery, group)) = go {
+        if let Some(place) = go {
             // Another group shown: nothing of the old one stays selected,
             // even an image that is in both (unless the effect selects).
-            if group != self.session.view.group() {
+            let view = self.session.view.place();
+            if place.group != view.group || place.pool != view.pool {
                 self.ui.selection = Selection::default();
                 self.ui.viewer = false;
             }
-            self.session.view.go(gallery, group);
+            self.session.view.go_to(place);
+        }
+        let data = &mut self.session.data;
+        if recount {
+            data.counts = None;
+        }
+        let tallied = tally.is_some();
+        if let Some(tally) = &tally {
+            data.tally(tally);
+            // The inspected image may be in other groups now.
+            data.usage = None;
         }
         match selection {
             Selecting::Keep => {}
@@ -99,7 +114,13 @@ impl FolioApp {
         {
             self.ui.notices.push(Notice::error(e));
         }
-        self.mirror(mirror)
+        let refresh = self.mirror(mirror);
+        // Counts and covers adjusted in memory: the catalogue is as read.
+        if tallied && refresh == Refresh::Catalog {
+            Refresh::None
+        } else {
+            refresh
+        }
     }
 
     /// Mirrors an action's change to the shown rows in memory; says what
@@ -111,6 +132,10 @@ impl FolioApp {
             Mirror::Move(ids, before) => {
                 data.move_local(&ids, before);
                 Refresh::None
+            }
+            Mirror::Insert(rows, before) => {
+                data.insert_local(rows, before);
+                Refresh::Catalog
             }
             Mirror::Remove(ids) => {
                 data.remove_local(&ids);

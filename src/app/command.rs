@@ -21,8 +21,16 @@ pub enum Command {
     ImportFolder,
     /// Build the three scenarios of the design as a sample portfolio.
     AddSamplePortfolio,
-    /// Undo the last change to a group's images (remove or reorder).
+    /// Undo the last change.
     Undo,
+    /// Redo the last undone change.
+    Redo,
+    /// Remember the selected images, to add them to another group.
+    Copy,
+    /// Remember the selected images, to move them to another group.
+    Cut,
+    /// Add (or move) the copied (or cut) images into the shown group.
+    Paste,
     /// Select every image of the group.
     SelectAll,
     /// Clear the selection (or close the viewer or a dialog).
@@ -35,6 +43,36 @@ pub enum Command {
     MoveEarlier,
     /// Move the selected images one place later.
     MoveLater,
+    /// Move the selected images to the start of the group.
+    MoveToStart,
+    /// Move the selected images to the end of the group.
+    MoveToEnd,
+    /// Sort the group by file name, A to Z.
+    SortByName,
+    /// Sort the group by file name, Z to A.
+    SortByNameDescending,
+    /// Sort the group by import date, oldest first.
+    SortByImported,
+    /// Sort the group by import date, newest first.
+    SortByImportedDescending,
+    /// Reverse the group's order.
+    ReverseOrder,
+    /// Select the image above (Shift: extend the selection).
+    SelectUp,
+    /// Select the image below.
+    SelectDown,
+    /// Select the first image.
+    SelectFirst,
+    /// Select the last image.
+    SelectLast,
+    /// Select the image a page up.
+    PageUp,
+    /// Select the image a page down.
+    PageDown,
+    /// Show every image of the library.
+    ShowAllImages,
+    /// Show the images that are in no group.
+    ShowUngrouped,
     /// Remove the selected images from this group; they stay in the library.
     RemoveFromGroup,
     /// Delete the selected images from the library and every group (asks first).
@@ -71,7 +109,7 @@ const CMD_SHIFT: Modifiers = Modifiers {
 
 impl Command {
     /// The menus: each a name and its sections (separated by a line), in order.
-    pub const MENUS: [(&'static str, &'static [&'static [Command]]); 4] = [
+    pub const MENUS: [(&'static str, &'static [&'static [Command]]); 5] = [
         (
             "File",
             &[
@@ -89,31 +127,62 @@ impl Command {
         ),
         (
             "Edit",
-            &[&[
-                Command::Undo,
-                Command::SelectAll,
-                Command::SelectNone,
-                Command::MoveEarlier,
-                Command::MoveLater,
-                Command::RemoveFromGroup,
-                Command::DeleteFromLibrary,
-                Command::RenameGroup,
-            ]],
+            &[
+                &[Command::Undo, Command::Redo],
+                &[Command::Copy, Command::Cut, Command::Paste],
+                &[
+                    Command::SelectAll,
+                    Command::SelectNone,
+                    Command::RemoveFromGroup,
+                    Command::DeleteFromLibrary,
+                    Command::RenameGroup,
+                ],
+            ],
+        ),
+        (
+            "Arrange",
+            &[
+                &[
+                    Command::MoveEarlier,
+                    Command::MoveLater,
+                    Command::MoveToStart,
+                    Command::MoveToEnd,
+                ],
+                &[
+                    Command::SortByName,
+                    Command::SortByNameDescending,
+                    Command::SortByImported,
+                    Command::SortByImportedDescending,
+                    Command::ReverseOrder,
+                ],
+            ],
         ),
         (
             "View",
-            &[&[
-                Command::OpenViewer,
-                Command::ZoomIn,
-                Command::ZoomOut,
-                Command::ToggleInspector,
-            ]],
+            &[
+                &[Command::ShowAllImages, Command::ShowUngrouped],
+                &[
+                    Command::OpenViewer,
+                    Command::ZoomIn,
+                    Command::ZoomOut,
+                    Command::ToggleInspector,
+                ],
+            ],
         ),
         ("Help", &[&[Command::Help]]),
     ];
 
     /// Commands given only by key or button, in no menu.
-    const KEYS_ONLY: [Command; 2] = [Command::SelectPrevious, Command::SelectNext];
+    const KEYS_ONLY: [Command; 8] = [
+        Command::SelectPrevious,
+        Command::SelectNext,
+        Command::SelectUp,
+        Command::SelectDown,
+        Command::SelectFirst,
+        Command::SelectLast,
+        Command::PageUp,
+        Command::PageDown,
+    ];
 
     /// Every command: the menus' in their order, then the keyboard's own
     /// (the order the help overlay lists them in).
@@ -134,6 +203,25 @@ impl Command {
             Command::ImportFolder => "Import folder…",
             Command::AddSamplePortfolio => "Add sample portfolio",
             Command::Undo => "Undo",
+            Command::Redo => "Redo",
+            Command::Copy => "Copy",
+            Command::Cut => "Cut",
+            Command::Paste => "Paste",
+            Command::MoveToStart => "Move to start",
+            Command::MoveToEnd => "Move to end",
+            Command::SortByName => "Sort by file name (A\u{2013}Z)",
+            Command::SortByNameDescending => "Sort by file name (Z\u{2013}A)",
+            Command::SortByImported => "Sort by import date (oldest first)",
+            Command::SortByImportedDescending => "Sort by import date (newest first)",
+            Command::ReverseOrder => "Reverse order",
+            Command::SelectUp => "Select above",
+            Command::SelectDown => "Select below",
+            Command::SelectFirst => "Select first",
+            Command::SelectLast => "Select last",
+            Command::PageUp => "Page up",
+            Command::PageDown => "Page down",
+            Command::ShowAllImages => "All images",
+            Command::ShowUngrouped => "Not in any group",
             Command::SelectAll => "Select all",
             Command::SelectNone => "Select none",
             Command::SelectPrevious => "Select previous",
@@ -172,11 +260,46 @@ impl Command {
             Command::AddSamplePortfolio => {
                 "Three example galleries, one for each way of using typed groups."
             }
-            Command::Undo => "Undo the last removal from a group, reorder or detach.",
+            Command::Undo => "Undo the last change to a group, a link or an order.",
+            Command::Redo => "Make the last undone change again.",
+            Command::Copy => {
+                "Remember the selected images; Paste adds them to another group (they stay here too)."
+            }
+            Command::Cut => {
+                "Remember the selected images; Paste moves them out of this group into another."
+            }
+            Command::Paste => {
+                "Put the copied or cut images into the shown group, before the selected image (or at the end)."
+            }
+            Command::MoveToStart => "Move the selected images to the start of the group.",
+            Command::MoveToEnd => "Move the selected images to the end of the group.",
+            Command::SortByName => "Put the group in order by original file name, A to Z.",
+            Command::SortByNameDescending => {
+                "Put the group in order by original file name, Z to A."
+            }
+            Command::SortByImported => "Put the group in order of import, oldest first.",
+            Command::SortByImportedDescending => "Put the group in order of import, newest first.",
+            Command::ReverseOrder => "Turn the group's order around.",
+            Command::SelectUp => "Select the image above; with Shift, extend the selection.",
+            Command::SelectDown => "Select the image below; with Shift, extend the selection.",
+            Command::SelectFirst => "Select the first image; with Shift, extend the selection.",
+            Command::SelectLast => "Select the last image; with Shift, extend the selection.",
+            Command::PageUp => "Select the image a page up; with Shift, extend the selection.",
+            Command::PageDown => "Select the image a page down; with Shift, extend the selection.",
+            Command::ShowAllImages => {
+                "Every image in the library, newest first or by name, whatever groups it is in."
+            }
+            Command::ShowUngrouped => {
+                "The images that are in no group, to put them into one or delete them."
+            }
             Command::SelectAll => "Select every image in the group.",
             Command::SelectNone => "Clear the selection; closes the viewer or a dialog.",
-            Command::SelectPrevious => "Select the image before the selected one.",
-            Command::SelectNext => "Select the image after the selected one.",
+            Command::SelectPrevious => {
+                "Select the image before the selected one; with Shift, extend the selection."
+            }
+            Command::SelectNext => {
+                "Select the image after the selected one; with Shift, extend the selection."
+            }
             Command::MoveEarlier => "Move the selected images one place earlier in the group.",
             Command::MoveLater => "Move the selected images one place later in the group.",
             Command::RemoveFromGroup => {
@@ -214,6 +337,25 @@ impl Command {
             Command::ImportFolder => const { &[sc(CMD_SHIFT, Key::O)] },
             Command::AddSamplePortfolio => &[],
             Command::Undo => const { &[sc(CMD, Key::Z)] },
+            Command::Redo => const { &[sc(CMD_SHIFT, Key::Z), sc(CMD, Key::Y)] },
+            Command::Copy => const { &[sc(CMD, Key::C)] },
+            Command::Cut => const { &[sc(CMD, Key::X)] },
+            Command::Paste => const { &[sc(CMD, Key::V)] },
+            Command::MoveToStart => const { &[sc(ALT, Key::Home)] },
+            Command::MoveToEnd => const { &[sc(ALT, Key::End)] },
+            Command::SortByName
+            | Command::SortByNameDescending
+            | Command::SortByImported
+            | Command::SortByImportedDescending
+            | Command::ReverseOrder
+            | Command::ShowAllImages
+            | Command::ShowUngrouped => &[],
+            Command::SelectUp => const { &[sc(NONE, Key::ArrowUp)] },
+            Command::SelectDown => const { &[sc(NONE, Key::ArrowDown)] },
+            Command::SelectFirst => const { &[sc(NONE, Key::Home)] },
+            Command::SelectLast => const { &[sc(NONE, Key::End)] },
+            Command::PageUp => const { &[sc(NONE, Key::PageUp)] },
+            Command::PageDown => const { &[sc(NONE, Key::PageDown)] },
             Command::SelectAll => const { &[sc(CMD, Key::A)] },
             Command::SelectNone => const { &[sc(NONE, Key::Escape)] },
             Command::SelectPrevious => const { &[sc(NONE, Key::ArrowLeft)] },
@@ -244,7 +386,16 @@ impl Command {
             .any(|s| s.modifiers.is_none() || s.modifiers == Modifiers::SHIFT)
             || matches!(
                 self,
-                Command::SelectAll | Command::Undo | Command::MoveEarlier | Command::MoveLater
+                Command::SelectAll
+                    | Command::Undo
+                    | Command::Redo
+                    | Command::Copy
+                    | Command::Cut
+                    | Command::Paste
+                    | Command::MoveEarlier
+                    | Command::MoveLater
+                    | Command::MoveToStart
+                    | Command::MoveToEnd
             )
     }
 
@@ -273,7 +424,7 @@ mod tests {
             assert!(seen.insert(format!("{c:?}")), "{c:?} twice");
             assert!(!c.label().is_empty() && !c.description().is_empty());
         }
-        assert_eq!(seen.len(), 23, "every command is in a menu or KEYS_ONLY");
+        assert_eq!(seen.len(), 42, "every command is in a menu or KEYS_ONLY");
     }
 
     #[test]

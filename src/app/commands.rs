@@ -7,12 +7,13 @@ use eframe::egui;
 use super::FolioApp;
 use super::action::Action;
 use super::command::Command;
+use super::data::Pool;
 use super::dialogs::{self, Dialog};
 use super::jobs::{Pick, Work};
 use super::session::THUMB_SIZES;
-use super::state::{Notice, Outbox, Selection};
+use super::state::{Clip, Notice, Outbox, Selection};
 use crate::core::ImageId;
-use crate::core::model::images;
+use crate::core::model::images::{self, LibraryOrder, SortBy};
 
 /// The frame's shortcuts as commands (none while a dialog has the keyboard).
 pub fn collect_shortcuts(ctx: &egui::Context, out: &mut Outbox) {
@@ -32,6 +33,25 @@ pub fn collect_shortcuts(ctx: &egui::Context, out: &mut Outbox) {
                 .unwrap_or(0),
         )
     });
+    // On a real desktop Ctrl+C, X and V arrive as clipboard events, not
+    // keys (a paste only when the system clipboard holds something: copying
+    // images puts their paths there).
+    if !typing {
+        let clipboard: Vec<Command> = ctx.input(|i| {
+            i.events
+                .iter()
+                .filter_map(|e| match e {
+                    egui::Event::Copy => Some(Command::Copy),
+                    egui::Event::Cut => Some(Command::Cut),
+                    egui::Event::Paste(_) | egui::Event::PasteImage(_) => Some(Command::Paste),
+                    _ => None,
+                })
+                .collect()
+        });
+        for c in clipboard {
+            out.command(c);
+        }
+    }
     for c in all {
         if typing && c.is_text_key() {
             continue;
@@ -66,16 +86,46 @@ impl FolioApp {
             | Command::SelectNone
             | Command::SelectPrevious
             | Command::SelectNext
-            | Command::OpenViewer => self.selection_command(c),
-            Command::MoveEarlier | Command::MoveLater => self.move_command(c),
+            | Command::SelectUp
+            | Command::SelectDown
+            | Command::SelectFirst
+            | Command::SelectLast
+            | Command::PageUp
+            | Command::PageDown
+            | Command::OpenViewer => {
+                let extend = ctx.input(|i| i.modifiers.shift);
+                self.selection_command(c, extend);
+            }
+            Command::MoveEarlier
+            | Command::MoveLater
+            | Command::MoveToStart
+            | Command::MoveToEnd => self.move_command(c),
+            Command::SortByName
+            | Command::SortByNameDescending
+            | Command::SortByImported
+            | Command::SortByImportedDescending
+            | Command::ReverseOrder => self.sort_command(c),
+            Command::Copy | Command::Cut | Command::Paste => self.clip_command(c, ctx),
             Command::RemoveFromGroup => {
                 let ids = self.selected_in_order();
-                if let (Some(group), false) = (self.session.view.group(), ids.is_empty()) {
-                    self.out.act(Action::RemoveFromGroup { group, ids });
+                match (self.session.view.group(), ids.is_empty()) {
+                    (_, true) => {}
+                    (Some(group), false) => self.out.act(Action::RemoveFromGroup { group, ids }),
+                    // In a pool of the library there is no group to leave.
+                    (None, false) => self.dialog_command(Command::DeleteFromLibrary),
                 }
             }
+            Command::ShowAllImages => {
+                let order = match self.session.view.pool {
+                    Some(Pool::All(order)) => order,
+                    _ => LibraryOrder::Newest,
+                };
+                self.out.act(Action::SelectPool(Pool::All(order)));
+            }
+            Command::ShowUngrouped => self.out.act(Action::SelectPool(Pool::Ungrouped)),
             Command::AddSamplePortfolio => self.enqueue(Work::Sample),
             Command::Undo => self.out.act(Action::Undo),
+            Command::Redo => self.out.act(Action::Redo),
             Command::ZoomIn | Command::ZoomOut => {
                 let step = if c == Command::ZoomIn { 32.0 } else { -32.0 };
                 let view = &mut self.session.view;
@@ -136,10 +186,12 @@ impl FolioApp {
         self.open_dialog(dialog);
     }
 
-    /// Commands on the selection and the viewer.
-    fn selection_command(&mut self, c: Command) {
+    /// Commands on the selection and the viewer; `extend` (Shift held)
+    /// selects from the anchor to the image the key goes to.
+    fn selection_command(&mut self, c: Command, extend: bool) {
         let data = &self.session.data;
         let selection = &mut self.ui.selection;
+        let geometry = &mut self.ui.geometry;
         match c {
             Command::SelectAll => {
                 selection.ids = data.images.iter().map(|i| i.id).collect();
@@ -160,22 +212,49 @@ impl FolioApp {
                 if len == 0 {
                     return;
                 }
+                let cols = geometry.cols.max(1);
+                let page = cols * geometry.rows_visible.max(1);
                 let current = selection.focus.and_then(|f| data.index.get(&f).copied());
                 let next = match (c, current) {
-                    (Command::SelectPrevious, Some(i)) => i.saturating_sub(1),
-                    (_, Some(i)) => (i + 1).min(len - 1),
+                    (Command::SelectFirst, _) => 0,
+                    (Command::SelectLast, _) => len - 1,
                     (_, None) => 0,
-                };
-                if let Some(img) = data.images.get(next) {
-                    *selection = Selection::only(img.id);
+                    (Command::SelectPrevious, Some(i)) => i.saturating_sub(1),
+                    (Command::SelectNext, Some(i)) => i + 1,
+                    (Command::SelectUp, Some(i)) => i.checked_sub(cols).unwrap_or(i),
+                    (Command::SelectDown, Some(i)) if i + cols < len => i + cols,
+                    // Down from the last row's neighbours: to the last image.
+                    (Command::SelectDown, Some(i)) if i / cols < (len - 1) / cols => len - 1,
+                    (Command::SelectDown, Some(i)) => i,
+                    (Command::PageUp, Some(i)) => i.saturating_sub(page),
+                    (Command::PageDown, Some(i)) => i + page,
+                    (_, Some(i)) => i,
                 }
+                .min(len - 1);
+                let Some(img) = data.images.get(next) else {
+                    return;
+                };
+                let anchor = selection.anchor.and_then(|a| data.index.get(&a).copied());
+                match anchor {
+                    Some(a) if extend => {
+                        let (lo, hi) = (a.min(next), a.max(next));
+                        selection.ids = data.images[lo..=hi].iter().map(|i| i.id).collect();
+                        selection.focus = Some(img.id);
+                    }
+                    _ => *selection = Selection::only(img.id),
+                }
+                geometry.reveal = true;
             }
         }
     }
 
-    /// Alt+←/→: the selection one place earlier or later.
+    /// Alt+←/→ and Alt+Home/End: the selection one place earlier or later,
+    /// or to the start or the end of the group.
     fn move_command(&mut self, c: Command) {
         let Some(group) = self.session.view.group() else {
+            self.ui.notices.push(Notice::info(
+                "Images are put in order within a group: open one on the left.",
+            ));
             return;
         };
         let data = &self.session.data;
@@ -187,18 +266,115 @@ impl FolioApp {
         let (Some(&first), Some(&last)) = (positions.first(), positions.last()) else {
             return;
         };
-        let before = if c == Command::MoveEarlier {
-            if first == 0 {
-                return;
-            }
-            data.images.get(first - 1).map(|i| i.id)
-        } else {
-            if last + 1 >= data.images.len() {
-                return;
-            }
-            data.images.get(last + 2).map(|i| i.id)
+        let before = match c {
+            Command::MoveEarlier if first == 0 => return,
+            Command::MoveEarlier => data.images.get(first - 1).map(|i| i.id),
+            Command::MoveLater if last + 1 >= data.images.len() => return,
+            Command::MoveLater => data.images.get(last + 2).map(|i| i.id),
+            Command::MoveToStart if data.is_noop_move(&ids, 0) => return,
+            Command::MoveToStart => data.images.first().map(|i| i.id),
+            _ if data.is_noop_move(&ids, data.images.len()) => return,
+            _ => None,
         };
         self.out.act(Action::MoveImages { group, ids, before });
+    }
+
+    /// Sorting the shown group.
+    fn sort_command(&mut self, c: Command) {
+        let Some(group) = self.session.view.group() else {
+            self.ui
+                .notices
+                .push(Notice::info("Open a group on the left to sort it."));
+            return;
+        };
+        let by = match c {
+            Command::SortByName => SortBy::Name,
+            Command::SortByNameDescending => SortBy::NameDescending,
+            Command::SortByImported => SortBy::Imported,
+            Command::SortByImportedDescending => SortBy::ImportedDescending,
+            _ => SortBy::Reverse,
+        };
+        self.out.act(Action::SortGroup { group, by });
+    }
+
+    /// Copy, Cut and Paste of images between groups.
+    fn clip_command(&mut self, c: Command, ctx: &egui::Context) {
+        let group = self.session.view.group();
+        if c != Command::Paste {
+            let ids = self.selected_in_order();
+            if ids.is_empty() {
+                return;
+            }
+            let cut = c == Command::Cut;
+            if cut && group.is_none() {
+                self.ui.notices.push(Notice::info(
+                    "Cut takes images out of a group; here, use Copy and paste them into a group.",
+                ));
+                return;
+            }
+            let n = crate::count(ids.len() as u64, "image", "images");
+            self.ui.notices.push(Notice::info(if cut {
+                format!("Cut {n}: open another group and paste (Ctrl+V) to move them there.")
+            } else {
+                format!("Copied {n}: open another group and paste (Ctrl+V) to add them there too.")
+            }));
+            // Their files' paths go on the system clipboard too, for other
+            // programs (and so that Ctrl+V reaches Folio as a paste).
+            let paths: Vec<String> = ids
+                .iter()
+                .filter_map(|id| self.session.data.image(*id))
+                .map(|img| {
+                    self.session
+                        .files()
+                        .original(&img.filename)
+                        .display()
+                        .to_string()
+                })
+                .collect();
+            ctx.copy_text(paths.join("\n"));
+            self.ui.clip = Some(Clip {
+                ids,
+                from: group,
+                cut,
+            });
+            return;
+        }
+        let Some(clip) = self.ui.clip.clone() else {
+            self.ui.notices.push(Notice::info(
+                "Nothing to paste: copy (Ctrl+C) or cut (Ctrl+X) images first.",
+            ));
+            return;
+        };
+        let Some(to) = group else {
+            self.ui.notices.push(Notice::info(
+                "Open a group on the left to paste the images into it.",
+            ));
+            return;
+        };
+        // Before the focused image, unless it is one of those pasted.
+        let before = self
+            .ui
+            .selection
+            .focus
+            .filter(|f| self.session.data.index.contains_key(f) && !clip.ids.contains(f));
+        let ids = clip.ids.clone();
+        match clip.from {
+            Some(from) if clip.cut => {
+                self.out.act(Action::MoveToGroup {
+                    from,
+                    to,
+                    ids,
+                    before,
+                });
+                // What was cut has gone where it was pasted.
+                self.ui.clip = None;
+            }
+            _ => self.out.act(Action::AddToGroup {
+                group: to,
+                ids,
+                before,
+            }),
+        }
     }
 
     fn backup_now(&mut self) {
@@ -216,22 +392,18 @@ impl FolioApp {
     /// The confirmation of a delete from the library, naming every group
     /// that loses an image.
     fn confirm_delete_images(&self, ids: Vec<ImageId>) -> Dialog {
-        let mut groups: Vec<String> = Vec::new();
-        let mut names: Vec<String> = Vec::new();
-        if let Ok(lib) = self.session.library() {
-            for id in &ids {
-                if let Ok(usage) = images::usage(lib.conn(), *id) {
-                    for (_, name) in usage.groups {
-                        if !groups.contains(&name) {
-                            groups.push(name);
-                        }
-                    }
-                }
-                if let Some(img) = self.session.data.image(*id) {
-                    names.push(img.label().to_string());
-                }
-            }
-        }
+        let groups = match self.session.library() {
+            Ok(lib) => images::groups_holding(lib.conn(), &ids).unwrap_or_else(|e| {
+                log::warn!("could not read which groups hold the images: {e}");
+                Vec::new()
+            }),
+            Err(_) => Vec::new(),
+        };
+        let names = ids
+            .iter()
+            .filter_map(|id| self.session.data.image(*id))
+            .map(|img| img.label().to_string())
+            .collect();
         Dialog::ConfirmDeleteImages(dialogs::ConfirmDeleteImages { ids, names, groups })
     }
 }

@@ -3,9 +3,66 @@
 
 use std::collections::HashMap;
 
+use serde::{Deserialize, Serialize};
+
 use crate::core::model::catalog::{self, Gallery, Group, Link};
-use crate::core::model::images::{self, Image, Usage};
+use crate::core::model::images::{self, Image, LibraryOrder, Usage};
 use crate::core::{GalleryId, GroupId, ImageId, Library, Result};
+
+/// A view of the whole library rather than of one group.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Pool {
+    /// Every image, in this order.
+    All(LibraryOrder),
+    /// The images that are in no group, the last imported first.
+    Ungrouped,
+}
+
+impl Pool {
+    /// Its name in the sidebar and the grid's header.
+    pub fn name(self) -> &'static str {
+        match self {
+            Pool::All(_) => "All images",
+            Pool::Ungrouped => "Not in any group",
+        }
+    }
+}
+
+/// What the grid shows: a gallery and one of its groups, a group on its
+/// own, or a pool of the whole library (then neither gallery nor group).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Place {
+    pub gallery: Option<GalleryId>,
+    pub group: Option<GroupId>,
+    pub pool: Option<Pool>,
+}
+
+impl Place {
+    /// A group, in a gallery or on its own.
+    pub fn group(gallery: Option<GalleryId>, group: Option<GroupId>) -> Place {
+        Place {
+            gallery,
+            group,
+            pool: None,
+        }
+    }
+
+    /// A pool of the whole library.
+    pub fn pool(pool: Pool) -> Place {
+        Place {
+            gallery: None,
+            group: None,
+            pool: Some(pool),
+        }
+    }
+}
+
+/// How many images the library holds, and how many are in no group.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Counts {
+    pub total: u64,
+    pub ungrouped: u64,
+}
 
 /// A snapshot of the library for the current selection.
 #[derive(Default)]
@@ -19,18 +76,37 @@ pub struct Data {
     pub types: Vec<String>,
     /// The group whose images [`Data::images`] holds.
     pub shown: Option<GroupId>,
-    /// The selected group's images, in order.
+    /// The pool whose images [`Data::images`] holds (then `shown` is none).
+    pub pool: Option<Pool>,
+    /// The selected group's (or pool's) images, in order.
     pub images: Vec<Image>,
     /// Position of each image of [`Data::images`].
     pub index: HashMap<ImageId, usize>,
     /// Where the inspected image is used.
     pub usage: Option<(ImageId, Usage)>,
+    /// The library's counts for the sidebar; `None` until read (counting
+    /// 100,000 memberships takes milliseconds, so edits that know how they
+    /// change them adjust them instead: [`Data::tally`]).
+    pub counts: Option<Counts>,
     /// A group too large to read on the UI thread, whose rows are being
     /// read in the background ([`super::jobs::Loader`]); the grid says so.
     pub deferred: Option<GroupId>,
+    /// The same for a pool.
+    pub deferred_pool: Option<Pool>,
     /// The highest order key of the shown group when it was read: what an
     /// import appends comes after it (see [`Data::append_rows`]).
     pub last_key: Option<i64>,
+}
+
+/// How an edit changed one group's count and cover, and the library's
+/// count of images in no group: applied to the snapshot instead of counting
+/// again ([`Data::tally`]).
+#[derive(Clone, Debug, Default)]
+pub struct Tally {
+    /// Each group changed: images added (negative: taken out) and its cover now.
+    pub groups: Vec<(GroupId, i64, Option<ImageId>)>,
+    /// The change in the number of images in no group.
+    pub ungrouped: i64,
 }
 
 impl Data {
@@ -38,110 +114,165 @@ impl Data {
     /// longer exists (deleted meanwhile) is dropped; a selected gallery shows
     /// one of its own groups (the one asked for if it is one of them, else
     /// its first).
-    pub fn load(
-        lib: &Library,
-        gallery: &mut Option<GalleryId>,
-        group: &mut Option<GroupId>,
-        inspected: Option<ImageId>,
-    ) -> Result<Data> {
-        Data::load_keeping(lib, gallery, group, inspected, None, u64::MAX)
+    pub fn load(lib: &Library, place: &mut Place, inspected: Option<ImageId>) -> Result<Data> {
+        Data::load_keeping(lib, place, inspected, None, u64::MAX)
     }
 
-    /// [`Data::load`], taking the shown group's images from `old` when it
-    /// showed the same group: after an edit that cannot have changed them (a
-    /// rename, a link, a type, or one mirrored in memory), which would
-    /// otherwise re-read up to 100,000 rows on the UI thread. `old` keeps
-    /// everything when an error is returned. A group of more than
-    /// `defer_above` images that must be read is not: the snapshot comes
-    /// without its rows, marked [`Data::deferred`].
+    /// [`Data::load`], taking the shown group's (or pool's) images and the
+    /// library's counts from `old` when it showed the same: after an edit
+    /// that cannot have changed them (a rename, a link, a type, or one
+    /// mirrored in memory), which would otherwise re-read up to 100,000 rows
+    /// on the UI thread. `old` keeps everything when an error is returned. A
+    /// group or pool of more than `defer_above` images that must be read is
+    /// not: the snapshot comes without its rows, marked [`Data::deferred`]
+    /// (or [`Data::deferred_pool`]).
     pub fn load_keeping(
         lib: &Library,
-        gallery: &mut Option<GalleryId>,
-        group: &mut Option<GroupId>,
+        place: &mut Place,
         inspected: Option<ImageId>,
-        old: Option<&mut Data>,
+        mut old: Option<&mut Data>,
         defer_above: u64,
     ) -> Result<Data> {
         let conn = lib.conn();
         let galleries = catalog::list_galleries(conn)?;
-        if gallery.is_some_and(|g| !galleries.iter().any(|x| x.id == g)) {
-            *gallery = None;
+        if place.pool.is_some() {
+            place.gallery = None;
+            place.group = None;
+        }
+        if place
+            .gallery
+            .is_some_and(|g| !galleries.iter().any(|x| x.id == g))
+        {
+            place.gallery = None;
         }
         let groups = catalog::list_groups(conn)?;
-        if group.is_some_and(|g| !groups.iter().any(|x| x.id == g)) {
-            *group = None;
+        if place
+            .group
+            .is_some_and(|g| !groups.iter().any(|x| x.id == g))
+        {
+            place.group = None;
         }
-        let links = match gallery {
-            Some(g) => catalog::gallery_links(conn, *g)?,
+        let links = match place.gallery {
+            Some(g) => catalog::gallery_links(conn, g)?,
             None => Vec::new(),
         };
         // A gallery shows one of its own groups: the one asked for if it is
         // one of them, else its first (also when the one shown was deleted
         // or detached). With no gallery, any group is shown on its own.
-        if gallery.is_some() && !group.is_some_and(|g| links.iter().any(|l| l.group == g)) {
-            *group = links.first().map(|l| l.group);
+        if place.gallery.is_some()
+            && !place
+                .group
+                .is_some_and(|g| links.iter().any(|l| l.group == g))
+        {
+            place.group = links.first().map(|l| l.group);
         }
         let types = catalog::known_types(conn)?;
-        let Some(g) = *group else {
-            return Ok(Data {
-                galleries,
-                links,
-                groups,
-                types,
-                ..Data::default()
-            });
-        };
-        let (images, index, last_key) = match old {
-            Some(old) if old.shown == Some(g) => {
-                let usage = inspected_usage(lib, inspected, &old.index)?;
-                return Ok(Data {
-                    galleries,
-                    links,
-                    groups,
-                    types,
-                    shown: Some(g),
-                    images: std::mem::take(&mut old.images),
-                    index: std::mem::take(&mut old.index),
-                    usage,
-                    last_key: old.last_key,
-                    deferred: None,
-                });
-            }
-            _ if groups
-                .iter()
-                .any(|x| x.id == g && x.image_count > defer_above) =>
-            {
-                return Ok(Data {
-                    galleries,
-                    links,
-                    groups,
-                    types,
-                    deferred: Some(g),
-                    ..Data::default()
-                });
-            }
-            _ => {
-                let images = images::group_images(conn, g)?;
-                let index = images
-                    .iter()
-                    .enumerate()
-                    .map(|(i, img)| (img.id, i))
-                    .collect();
-                (images, index, images::last_key(conn, g)?)
+        let counts = match old.as_ref().and_then(|o| o.counts) {
+            Some(c) => c,
+            None => {
+                let (total, ungrouped) = images::library_counts(conn)?;
+                Counts { total, ungrouped }
             }
         };
-        Ok(Data {
+        let mut data = Data {
             galleries,
             links,
             groups,
             types,
-            shown: Some(g),
-            usage: inspected_usage(lib, inspected, &index)?,
-            images,
-            index,
-            last_key,
-            deferred: None,
-        })
+            counts: Some(counts),
+            ..Data::default()
+        };
+        let kept = |old: &mut Option<&mut Data>, data: &mut Data| -> Result<bool> {
+            let Some(old) = old.as_mut() else {
+                return Ok(false);
+            };
+            if old.shown != data.shown || old.pool != data.pool {
+                return Ok(false);
+            }
+            data.usage = inspected_usage(lib, inspected, &old.index)?;
+            data.images = std::mem::take(&mut old.images);
+            data.index = std::mem::take(&mut old.index);
+            data.last_key = old.last_key;
+            Ok(true)
+        };
+        if let Some(pool) = place.pool {
+            data.pool = Some(pool);
+            if kept(&mut old, &mut data)? {
+                return Ok(data);
+            }
+            let size = match pool {
+                Pool::All(_) => counts.total,
+                Pool::Ungrouped => counts.ungrouped,
+            };
+            if size > defer_above {
+                data.pool = None;
+                data.deferred_pool = Some(pool);
+                return Ok(data);
+            }
+            data.images = match pool {
+                Pool::All(order) => images::library_images(conn, order)?,
+                Pool::Ungrouped => images::ungrouped_images(conn)?,
+            };
+            data.index = index_of(&data.images);
+            data.usage = inspected_usage(lib, inspected, &data.index)?;
+            return Ok(data);
+        }
+        let Some(g) = place.group else {
+            return Ok(data);
+        };
+        data.shown = Some(g);
+        if kept(&mut old, &mut data)? {
+            return Ok(data);
+        }
+        if data
+            .groups
+            .iter()
+            .any(|x| x.id == g && x.image_count > defer_above)
+        {
+            data.shown = None;
+            data.deferred = Some(g);
+            return Ok(data);
+        }
+        data.images = images::group_images(conn, g)?;
+        data.index = index_of(&data.images);
+        data.last_key = images::last_key(conn, g)?;
+        data.usage = inspected_usage(lib, inspected, &data.index)?;
+        Ok(data)
+    }
+
+    /// Applies what an edit says it did to the counts and covers, instead of
+    /// counting again.
+    pub fn tally(&mut self, tally: &Tally) {
+        for &(id, delta, cover) in &tally.groups {
+            let apply = |count: &mut u64| *count = count.saturating_add_signed(delta);
+            for g in self.groups.iter_mut().filter(|g| g.id == id) {
+                apply(&mut g.image_count);
+                g.cover = cover;
+            }
+            for l in self.links.iter_mut().filter(|l| l.group == id) {
+                apply(&mut l.image_count);
+                l.cover = cover;
+            }
+        }
+        if let Some(c) = &mut self.counts {
+            c.ungrouped = c.ungrouped.saturating_add_signed(tally.ungrouped);
+        }
+    }
+
+    /// Inserts rows into the shown group right before `before` (`None`: at
+    /// the end), as `images::add_new_before` did in the database.
+    pub fn insert_local(&mut self, rows: Vec<Image>, before: Option<ImageId>) {
+        let rows: Vec<Image> = rows
+            .into_iter()
+            .filter(|r| !self.index.contains_key(&r.id))
+            .collect();
+        let at = before
+            .and_then(|b| self.index.get(&b).copied())
+            .unwrap_or(self.images.len());
+        self.images.splice(at..at, rows);
+        for i in at..self.images.len() {
+            self.index.insert(self.images[i].id, i);
+        }
     }
 
     /// Mirrors a committed removal of images from the shown group (or from
@@ -350,6 +481,15 @@ impl Data {
     }
 }
 
+/// Each image's position.
+fn index_of(images: &[Image]) -> HashMap<ImageId, usize> {
+    images
+        .iter()
+        .enumerate()
+        .map(|(i, img)| (img.id, i))
+        .collect()
+}
+
 /// Where the inspected image is used, when it is in the shown group.
 fn inspected_usage(
     lib: &Library,
@@ -399,8 +539,8 @@ mod tests {
             .unwrap()
         };
         let group = add(&mut lib, None, 0..5);
-        let (mut gallery, mut shown) = (None, Some(group));
-        let mut data = Data::load(&lib, &mut gallery, &mut shown, None).unwrap();
+        let mut place = Place::group(None, Some(group));
+        let mut data = Data::load(&lib, &mut place, None).unwrap();
         add(&mut lib, Some(group), 5..9);
         let new = images::group_images_after(lib.conn(), group, data.last_key).unwrap();
         assert_eq!(data.append_rows(group, new.clone()), 4);
@@ -422,8 +562,8 @@ mod tests {
                 Ok(g)
             })
             .unwrap();
-        let (mut gallery, mut shown) = (None, Some(group));
-        let mut data = Data::load(&lib, &mut gallery, &mut shown, None).unwrap();
+        let mut place = Place::group(None, Some(group));
+        let mut data = Data::load(&lib, &mut place, None).unwrap();
         let mut rng = sample::Rng::new(1);
         let mut next = |n: usize| rng.index(n);
         for round in 0..300 {
@@ -451,14 +591,15 @@ mod tests {
     /// Everything a snapshot shows, to compare a mirrored one with a fresh read.
     fn shown(data: &Data) -> String {
         format!(
-            "{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{:?}",
+            "{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{:?}",
             data.galleries,
             data.links,
             data.groups,
             data.types,
             data.shown,
             data.images,
-            data.usage.as_ref().map(|(id, u)| (id, &u.groups, &u.links))
+            data.usage.as_ref().map(|(id, u)| (id, &u.groups, &u.links)),
+            data.counts
         )
     }
 
@@ -481,16 +622,15 @@ mod tests {
         let ids = images::group_image_ids(lib.conn(), walls).unwrap();
         lib.write(|tx| images::add_images(tx, desk, &ids[..10], None).map(drop))
             .unwrap();
-        let (mut gallery, mut group) = (Some(show), Some(walls));
         let inspected = Some(ids[5]);
-        let mut data = Data::load(&lib, &mut gallery, &mut group, inspected).unwrap();
+        let mut data =
+            Data::load(&lib, &mut Place::group(Some(show), Some(walls)), inspected).unwrap();
         let fresh = |lib: &Library| {
-            let (mut gallery, mut group) = (Some(show), Some(walls));
-            shown(&Data::load(lib, &mut gallery, &mut group, inspected).unwrap())
+            shown(&Data::load(lib, &mut Place::group(Some(show), Some(walls)), inspected).unwrap())
         };
         let kept = |lib: &Library, data: &mut Data| {
-            let (mut gallery, mut group) = (Some(show), Some(walls));
-            Data::load_keeping(lib, &mut gallery, &mut group, inspected, Some(data), 0).unwrap()
+            let mut place = Place::group(Some(show), Some(walls));
+            Data::load_keeping(lib, &mut place, inspected, Some(data), 0).unwrap()
         };
 
         // Removed from the group: the first one (the cover), and a scattered few.
@@ -498,6 +638,11 @@ mod tests {
         lib.write(|tx| images::remove_images(tx, walls, &gone).map(drop))
             .unwrap();
         data.remove_local(&gone);
+        // Two of them are in no group now (the others are in Desk too).
+        data.tally(&Tally {
+            groups: Vec::new(),
+            ungrouped: 2,
+        });
         data = kept(&lib, &mut data);
         assert_eq!(shown(&data), fresh(&lib));
         for (i, img) in data.images.iter().enumerate() {
@@ -524,16 +669,15 @@ mod tests {
         let gone = [ids[5], ids[20]];
         crate::core::storage::trash::delete_images(&mut lib, &gone).unwrap();
         data.remove_local(&gone);
+        data.counts = None;
         assert!(data.usage.is_none());
         data = kept(&lib, &mut data);
         assert_eq!(shown(&data), fresh(&lib));
 
         // Another group shown: its rows are read, not taken from the old one.
-        let (mut gallery, mut group) = (Some(show), Some(desk));
         let other = Data::load_keeping(
             &lib,
-            &mut gallery,
-            &mut group,
+            &mut Place::group(Some(show), Some(desk)),
             None,
             Some(&mut data),
             u64::MAX,
@@ -549,12 +693,73 @@ mod tests {
             "the old snapshot still holds its rows"
         );
         // …unless it is larger than the UI thread should read: then later.
-        let (mut gallery, mut group) = (Some(show), Some(desk));
-        let later =
-            Data::load_keeping(&lib, &mut gallery, &mut group, None, Some(&mut data), 5).unwrap();
+        let mut place = Place::group(Some(show), Some(desk));
+        let later = Data::load_keeping(&lib, &mut place, None, Some(&mut data), 5).unwrap();
         assert_eq!(later.deferred, Some(desk));
         assert!(later.images.is_empty() && later.shown.is_none());
         assert_eq!(later.group(desk).unwrap().image_count, 9);
+    }
+
+    #[test]
+    fn images_added_and_tallied_in_memory_match_a_fresh_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut lib = Library::open(dir.path()).unwrap();
+        let store = lib.store();
+        let (walls, desk) = lib
+            .write(|tx| {
+                let walls = catalog::create_group(tx, "Walls", None)?;
+                let desk = catalog::create_group(tx, "Desk", None)?;
+                sample::placeholder_images(tx, store, walls, 0..12)?;
+                sample::placeholder_images(tx, store, desk, 12..20)?;
+                Ok((walls, desk))
+            })
+            .unwrap();
+        let desk_ids = images::group_image_ids(lib.conn(), desk).unwrap();
+        let walls_ids = images::group_image_ids(lib.conn(), walls).unwrap();
+        let mut place = Place::group(None, Some(walls));
+        let mut data = Data::load(&lib, &mut place, None).unwrap();
+        let fresh = |lib: &Library| {
+            shown(&Data::load(lib, &mut Place::group(None, Some(walls)), None).unwrap())
+        };
+        // Pasted into the shown group before its fourth image, one of them
+        // already there.
+        let before = Some(walls_ids[3]);
+        let ask = [desk_ids[2], walls_ids[0], desk_ids[5]];
+        let (added, cover) = lib
+            .write(|tx| {
+                let added = images::add_new_before(tx, walls, &ask, before)?;
+                Ok((added, images::first_image(tx, walls)?))
+            })
+            .unwrap();
+        assert_eq!(added, [desk_ids[2], desk_ids[5]]);
+        let rows = added
+            .iter()
+            .map(|id| images::image(lib.conn(), *id).unwrap())
+            .collect();
+        data.insert_local(rows, before);
+        data.tally(&Tally {
+            groups: vec![(walls, 2, cover)],
+            ungrouped: 0,
+        });
+        assert_eq!(shown(&data), fresh(&lib));
+        // Taken out of Desk, the one only there is in no group now.
+        let out = [desk_ids[0], desk_ids[2]];
+        let cover = lib
+            .write(|tx| {
+                images::remove_images(tx, desk, &out)?;
+                images::first_image(tx, desk)
+            })
+            .unwrap();
+        data.tally(&Tally {
+            groups: vec![(desk, -2, cover)],
+            ungrouped: 1,
+        });
+        assert_eq!(shown(&data), fresh(&lib));
+        assert_eq!(data.counts.unwrap().ungrouped, 1);
+        // And the pool shows it.
+        let pool = Data::load(&lib, &mut Place::pool(Pool::Ungrouped), None).unwrap();
+        let loose: Vec<ImageId> = pool.images.iter().map(|i| i.id).collect();
+        assert_eq!(loose, [desk_ids[0]]);
     }
 
     #[test]

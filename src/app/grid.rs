@@ -10,12 +10,13 @@ use eframe::egui::{self, Color32, Pos2, Rect, Role, Sense, Stroke, WidgetInfo, v
 
 use super::action::Action;
 use super::command::Command;
-use super::data::Data;
+use super::data::{Data, Pool};
 use super::menu::command_button_ui;
 use super::session::{Files, THUMB_SIZES, View};
-use super::state::{GridDrag, Outbox, Selection};
+use super::state::{Geometry, GridDrag, Outbox, Selection};
 use super::textures::{Size, Source, Textures, Thumb};
 use crate::core::model::images::Image;
+use crate::core::model::images::LibraryOrder;
 use crate::core::{GroupId, ImageId};
 
 /// Where the grid's cells are on screen this frame.
@@ -62,6 +63,8 @@ enum CellEvent {
     DoubleClick(ImageId),
     DragStart(ImageId),
     Menu(ImageId, Command),
+    /// Add (or, `true`, move) the image and the rest of the selection to a group.
+    ToGroup(ImageId, GroupId, bool),
     /// A right-click: the menu acts on this image, so it is selected.
     Secondary(ImageId),
 }
@@ -76,6 +79,7 @@ pub struct Centre<'a> {
     pub view: &'a mut View,
     pub selection: &'a mut Selection,
     pub drag: &'a mut Option<GridDrag>,
+    pub geometry: &'a mut Geometry,
     pub viewer: &'a mut bool,
     pub textures: &'a mut Textures,
     pub out: &'a mut Outbox,
@@ -92,6 +96,10 @@ impl Centre<'_> {
     pub fn ui(&mut self, ui: &mut egui::Ui) {
         if self.data.is_empty() {
             self.welcome_ui(ui);
+            return;
+        }
+        if let Some(pool) = self.view.pool {
+            self.pool_ui(ui, pool);
             return;
         }
         let Some(group) = self.view.group().and_then(|g| self.data.group(g)).cloned() else {
@@ -129,7 +137,73 @@ impl Centre<'_> {
             empty_group_ui(ui, &group.name, self.out);
             return;
         }
-        self.grid_ui(ui, group.id);
+        self.grid_ui(ui, Some(group.id));
+    }
+
+    /// A pool of the whole library: every image, or those in no group.
+    fn pool_ui(&mut self, ui: &mut egui::Ui, pool: Pool) {
+        let counts = self.data.counts.unwrap_or_default();
+        let count = match pool {
+            Pool::All(_) => counts.total,
+            Pool::Ungrouped => counts.ungrouped,
+        };
+        ui.horizontal(|ui| {
+            ui.heading(pool.name());
+            ui.label(egui::RichText::new(crate::count(count, "image", "images")).weak());
+            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                ui.add(
+                    egui::Slider::new(&mut self.view.thumb_size, THUMB_SIZES)
+                        .show_value(false)
+                        .text("Thumbnail size"),
+                );
+                if let Pool::All(order) = pool {
+                    for (o, label) in [
+                        (LibraryOrder::Name, "By name"),
+                        (LibraryOrder::Newest, "Newest first"),
+                    ] {
+                        if ui.selectable_label(order == o, label).clicked() && order != o {
+                            self.out.act(Action::SelectPool(Pool::All(o)));
+                        }
+                    }
+                }
+            });
+        });
+        let hint = match pool {
+            Pool::All(_) => {
+                "Every image in the library, whatever groups it is in. Drag images onto a group on the left to add them there; right-click for more."
+            }
+            Pool::Ungrouped => {
+                "Images that are in no group. Drag them onto a group on the left (or right-click: Add to group) to use them; Shift+Delete deletes from the library."
+            }
+        };
+        ui.label(egui::RichText::new(hint).small().weak());
+        ui.separator();
+        if self.data.deferred_pool == Some(pool) {
+            ui.vertical_centered(|ui| {
+                ui.add_space(ui.available_height() * 0.35);
+                ui.add(egui::Spinner::new().size(28.0));
+                ui.label(format!(
+                    "Reading {}…",
+                    crate::count(count, "image", "images")
+                ));
+            });
+            return;
+        }
+        if self.data.images.is_empty() {
+            ui.vertical_centered(|ui| {
+                ui.add_space(ui.available_height() * 0.3);
+                ui.heading(match pool {
+                    Pool::All(_) => "The library has no images yet",
+                    Pool::Ungrouped => "Every image is in a group",
+                });
+                ui.label(match pool {
+                    Pool::All(_) => "Drop image files or folders on the window to import them into a new group.",
+                    Pool::Ungrouped => "An image you take out of its last group, or whose group you delete, shows up here.",
+                });
+            });
+            return;
+        }
+        self.grid_ui(ui, None);
     }
 
     /// The group's name and count, the Import buttons and the size slider:
@@ -197,7 +271,9 @@ impl Centre<'_> {
         }
     }
 
-    fn grid_ui(&mut self, ui: &mut egui::Ui, group: GroupId) {
+    /// The grid of the shown images; `group` is the group they are of
+    /// (`None`: a pool of the library, which has no order of its own).
+    fn grid_ui(&mut self, ui: &mut egui::Ui, group: Option<GroupId>) {
         let cell = self.view.thumb_size;
         let pitch = vec2(cell + GAP, cell + CAPTION + GAP);
         let cols = (((ui.available_width() - 12.0 + GAP) / pitch.x).floor() as usize).max(1);
@@ -205,42 +281,66 @@ impl Centre<'_> {
         let dragging = self.drag.is_some();
         let mut events = Vec::new();
         let mut raster = None;
-        ui.scope(|ui| {
+        let mut area = egui::ScrollArea::vertical().auto_shrink([false, false]);
+        if std::mem::take(&mut self.geometry.reveal)
+            && let Some(i) = self
+                .selection
+                .focus
+                .and_then(|f| self.data.index.get(&f).copied())
+        {
+            // Scroll just enough that the image a key went to is in view.
+            let top = (i / cols) as f32 * pitch.y;
+            let g = *self.geometry;
+            let offset = if top < g.offset {
+                Some(top)
+            } else if top + pitch.y > g.offset + g.height {
+                Some(top + pitch.y - g.height)
+            } else {
+                None
+            };
+            if let Some(offset) = offset {
+                area = area.vertical_scroll_offset(offset.max(0.0));
+            }
+        }
+        let output = ui.scope(|ui| {
             ui.spacing_mut().item_spacing = vec2(0.0, 0.0);
-            egui::ScrollArea::vertical()
-                .auto_shrink([false, false])
-                .show_rows(ui, pitch.y, rows, |ui, visible| {
-                    let viewport = ui.clip_rect();
-                    if dragging {
-                        edge_scroll_ui(ui, viewport);
+            area.show_rows(ui, pitch.y, rows, |ui, visible| {
+                let viewport = ui.clip_rect();
+                if dragging {
+                    edge_scroll_ui(ui, viewport);
+                }
+                for row in visible.clone() {
+                    let (row_rect, _) = ui
+                        .allocate_exact_size(vec2(cols as f32 * pitch.x, pitch.y), Sense::hover());
+                    if row == visible.start {
+                        raster = Some(Raster {
+                            origin: row_rect.left_top() - vec2(0.0, row as f32 * pitch.y),
+                            pitch,
+                            cols,
+                            len: self.data.images.len(),
+                            viewport,
+                        });
                     }
-                    for row in visible.clone() {
-                        let (row_rect, _) = ui.allocate_exact_size(
-                            vec2(cols as f32 * pitch.x, pitch.y),
-                            Sense::hover(),
+                    let first = row * cols;
+                    let last = (first + cols).min(self.data.images.len());
+                    for (col, img) in self.data.images[first..last].iter().enumerate() {
+                        let rect = Rect::from_min_size(
+                            row_rect.left_top() + vec2(col as f32 * pitch.x + GAP / 2.0, GAP / 2.0),
+                            vec2(cell, cell + CAPTION),
                         );
-                        if row == visible.start {
-                            raster = Some(Raster {
-                                origin: row_rect.left_top() - vec2(0.0, row as f32 * pitch.y),
-                                pitch,
-                                cols,
-                                len: self.data.images.len(),
-                                viewport,
-                            });
-                        }
-                        let first = row * cols;
-                        let last = (first + cols).min(self.data.images.len());
-                        for (col, img) in self.data.images[first..last].iter().enumerate() {
-                            let rect = Rect::from_min_size(
-                                row_rect.left_top()
-                                    + vec2(col as f32 * pitch.x + GAP / 2.0, GAP / 2.0),
-                                vec2(cell, cell + CAPTION),
-                            );
-                            self.cell_ui(ui, img, rect, &mut events);
-                        }
+                        self.cell_ui(ui, img, rect, group, &mut events);
                     }
-                });
+                }
+            })
         });
+        let height = output.inner.inner_rect.height();
+        *self.geometry = Geometry {
+            cols,
+            rows_visible: ((height / pitch.y).floor() as usize).max(1),
+            offset: output.inner.state.clamped_offset().y,
+            height,
+            reveal: false,
+        };
         for event in events {
             self.cell_event(event, group);
         }
@@ -248,7 +348,14 @@ impl Centre<'_> {
     }
 
     /// One thumbnail with its caption: clicks, drags and its menu become events.
-    fn cell_ui(&mut self, ui: &mut egui::Ui, img: &Image, rect: Rect, events: &mut Vec<CellEvent>) {
+    fn cell_ui(
+        &mut self,
+        ui: &mut egui::Ui,
+        img: &Image,
+        rect: Rect,
+        group: Option<GroupId>,
+        events: &mut Vec<CellEvent>,
+    ) {
         let id = egui::Id::unique(("grid-cell", img.id.0));
         let resp = ui.interact(rect, id, Sense::click_and_drag());
         let selected = self.selection.ids.contains(&img.id);
@@ -265,16 +372,53 @@ impl Centre<'_> {
         if resp.secondary_clicked() {
             events.push(CellEvent::Secondary(img.id));
         }
+        let data = self.data;
         resp.context_menu(|ui| {
-            for c in [
-                Command::OpenViewer,
-                Command::RemoveFromGroup,
-                Command::DeleteFromLibrary,
-            ] {
+            let id = img.id;
+            let item = |ui: &mut egui::Ui, events: &mut Vec<CellEvent>, c: Command| {
                 if ui.button(c.label()).clicked() {
-                    events.push(CellEvent::Menu(img.id, c));
+                    events.push(CellEvent::Menu(id, c));
+                    ui.close();
                 }
+            };
+            item(ui, events, Command::OpenViewer);
+            ui.separator();
+            let moves: &[bool] = if group.is_some() {
+                &[false, true]
+            } else {
+                &[false]
+            };
+            for &mv in moves {
+                let title = if mv { "Move to group" } else { "Add to group" };
+                ui.menu_button(title, |ui| {
+                    egui::ScrollArea::vertical()
+                        .max_height(360.0)
+                        .show(ui, |ui| {
+                            let others = data.groups.iter().filter(|g| Some(g.id) != group);
+                            let mut any = false;
+                            for g in others {
+                                any = true;
+                                if ui.button(&g.name).clicked() {
+                                    events.push(CellEvent::ToGroup(id, g.id, mv));
+                                    ui.close();
+                                }
+                            }
+                            if !any {
+                                ui.label(egui::RichText::new("No other group yet").weak());
+                            }
+                        });
+                });
             }
+            item(ui, events, Command::Copy);
+            if group.is_some() {
+                item(ui, events, Command::Cut);
+            }
+            ui.separator();
+            if group.is_some() && ui.button("Remove from this group").clicked() {
+                events.push(CellEvent::Menu(id, Command::RemoveFromGroup));
+                ui.close();
+            }
+            item(ui, events, Command::DeleteFromLibrary);
         });
         let files = self.files;
         let thumb = self
@@ -295,7 +439,12 @@ impl Centre<'_> {
         }
     }
 
-    fn cell_event(&mut self, event: CellEvent, group: GroupId) {
+    fn cell_event(&mut self, event: CellEvent, group: Option<GroupId>) {
+        let select = |s: &mut Selection, id: ImageId| {
+            if !s.ids.contains(&id) {
+                *s = Selection::only(id);
+            }
+        };
         match event {
             CellEvent::Click(id, m) => self.click(id, m),
             CellEvent::DoubleClick(id) => {
@@ -303,24 +452,35 @@ impl Centre<'_> {
                 *self.viewer = true;
             }
             CellEvent::DragStart(id) => {
-                if !self.selection.ids.contains(&id) {
-                    *self.selection = Selection::only(id);
-                }
+                select(self.selection, id);
                 *self.drag = Some(GridDrag {
                     group,
                     ids: self.data.in_order(&self.selection.ids),
+                    over: None,
+                    dropped: false,
                 });
             }
-            CellEvent::Secondary(id) => {
-                if !self.selection.ids.contains(&id) {
-                    *self.selection = Selection::only(id);
-                }
-            }
+            CellEvent::Secondary(id) => select(self.selection, id),
             CellEvent::Menu(id, c) => {
-                if !self.selection.ids.contains(&id) {
-                    *self.selection = Selection::only(id);
-                }
+                select(self.selection, id);
                 self.out.command(c);
+            }
+            CellEvent::ToGroup(id, to, mv) => {
+                select(self.selection, id);
+                let ids = self.data.in_order(&self.selection.ids);
+                self.out.act(match group {
+                    Some(from) if mv => Action::MoveToGroup {
+                        from,
+                        to,
+                        ids,
+                        before: None,
+                    },
+                    _ => Action::AddToGroup {
+                        group: to,
+                        ids,
+                        before: None,
+                    },
+                });
             }
         }
     }
@@ -352,27 +512,35 @@ impl Centre<'_> {
     }
 
     /// The drop marker while a drag is held; the move when it is let go.
+    /// Over a group in the sidebar, the sidebar takes the drop.
     fn drag_ui(&mut self, ui: &egui::Ui, raster: Option<Raster>) {
         let Some(drag) = &*self.drag else { return };
-        let (released, pointer) = ui.input(|i| {
+        if drag.dropped {
+            *self.drag = None;
+            return;
+        }
+        let (released, pointer, shift) = ui.input(|i| {
             (
                 i.pointer.any_released() || !i.pointer.any_down(),
                 i.pointer.interact_pos(),
+                i.modifiers.shift,
             )
         });
-        let marker = match (raster, pointer) {
-            (Some(r), Some(p)) if r.viewport.expand(SCROLL_EDGE).contains(p) => {
+        // Only a group's own images are reordered, and not while over the sidebar.
+        let reorder = drag.group.filter(|_| drag.over.is_none());
+        let marker = match (raster, pointer, reorder) {
+            (Some(r), Some(p), Some(_)) if r.viewport.expand(SCROLL_EDGE).contains(p) => {
                 Some((r, r.marker(p)))
             }
             _ => None,
         };
         if released {
-            if let Some((_, (index, _, _))) = marker
+            if let (Some((_, (index, _, _))), Some(group)) = (marker, reorder)
                 && !self.data.is_noop_move(&drag.ids, index)
             {
                 let before = self.data.images.get(index).map(|i| i.id);
                 self.out.act(Action::MoveImages {
-                    group: drag.group,
+                    group,
                     ids: drag.ids.clone(),
                     before,
                 });
@@ -394,10 +562,22 @@ impl Centre<'_> {
             );
         }
         if let Some(p) = pointer {
-            let text = format!(
-                "Moving {}",
-                crate::count(drag.ids.len() as u64, "image", "images")
-            );
+            let n = crate::count(drag.ids.len() as u64, "image", "images");
+            let text = match (&drag.over, drag.group) {
+                (Some((_, name)), Some(_)) if shift => {
+                    format!("Move {n} to \u{201c}{name}\u{201d}")
+                }
+                (Some((_, name)), _) => format!(
+                    "Add {n} to \u{201c}{name}\u{201d}{}",
+                    if drag.group.is_some() {
+                        "  (Shift: move)"
+                    } else {
+                        ""
+                    }
+                ),
+                (None, Some(_)) => format!("Moving {n}"),
+                (None, None) => format!("Drop {n} on a group to add them there"),
+            };
             pointer_label(&painter, p, text);
         }
     }

@@ -7,6 +7,9 @@
 //! of the images after it that is still in the group (or after the nearest
 //! one before it that is): the old order comes back relative to everything
 //! still there, whatever happened in between.
+//!
+//! Undoing a step returns the step that undoes the undo: redo is undo of
+//! that inverse, so every undoable change can be redone too.
 
 use std::collections::HashSet;
 
@@ -33,17 +36,18 @@ pub struct Run {
     pub before: Vec<ImageId>,
 }
 
-/// One undoable change.
+/// One undoable change. Undoing a step gives the step that redoes it (see
+/// [`Step::undo`]), so undo and redo are the same operation.
 #[derive(Clone, Debug)]
 pub enum Step {
-    Removed {
-        group: GroupId,
-        runs: Vec<Run>,
-    },
-    Moved {
-        group: GroupId,
-        runs: Vec<Run>,
-    },
+    /// Images taken out of a group, where they stood.
+    Removed { group: GroupId, runs: Vec<Run> },
+    /// Images put into a group.
+    Added { group: GroupId, ids: Vec<ImageId> },
+    /// Images moved within a group, where they stood.
+    Moved { group: GroupId, runs: Vec<Run> },
+    /// A group's whole order before a sort.
+    Ordered { group: GroupId, order: Vec<ImageId> },
     Detached {
         gallery: GalleryId,
         group: GroupId,
@@ -51,6 +55,38 @@ pub enum Step {
         /// Its place among the gallery's links.
         index: Option<usize>,
     },
+    Attached {
+        gallery: GalleryId,
+        group: GroupId,
+        link_type: String,
+    },
+    /// A link's type changed from `from` to `to`.
+    Retyped {
+        gallery: GalleryId,
+        group: GroupId,
+        from: String,
+        to: String,
+    },
+    /// A link moved; it stood at `index`.
+    LinkMoved {
+        gallery: GalleryId,
+        group: GroupId,
+        link_type: String,
+        index: usize,
+    },
+    /// A gallery moved in the sidebar; it stood at `index`.
+    GalleryMoved { gallery: GalleryId, index: usize },
+    /// Steps one action made (a move to another group), undone together,
+    /// last first.
+    All(Vec<Step>),
+}
+
+/// What undoing a step did.
+pub struct Undone {
+    /// How many images came back, went out or moved back.
+    pub images: usize,
+    /// The step that takes the undo back (redo), or the redo back (undo).
+    pub inverse: Step,
 }
 
 /// What a change deleted: steps that refer to any of it cannot be undone.
@@ -105,70 +141,234 @@ impl Step {
 
     /// Whether undoing this step needs something that is gone.
     fn refers_to(&self, gone: &Gone, gone_images: &HashSet<ImageId>) -> bool {
+        let group_gone = |g: &GroupId| gone.groups.contains(g);
+        let link_gone = |ga: &GalleryId, g: &GroupId| gone.galleries.contains(ga) || group_gone(g);
         match self {
             Step::Removed { group, runs } | Step::Moved { group, runs } => {
-                gone.groups.contains(group)
+                group_gone(group)
                     || runs
                         .iter()
                         .any(|r| r.images.iter().any(|i| gone_images.contains(i)))
             }
-            Step::Detached { gallery, group, .. } => {
-                gone.galleries.contains(gallery) || gone.groups.contains(group)
+            Step::Added { group, ids } => {
+                group_gone(group) || ids.iter().any(|i| gone_images.contains(i))
             }
+            Step::Ordered { group, .. } => group_gone(group),
+            Step::Detached { gallery, group, .. }
+            | Step::Attached { gallery, group, .. }
+            | Step::Retyped { gallery, group, .. }
+            | Step::LinkMoved { gallery, group, .. } => link_gone(gallery, group),
+            Step::GalleryMoved { gallery, .. } => gone.galleries.contains(gallery),
+            Step::All(steps) => steps.iter().any(|s| s.refers_to(gone, gone_images)),
         }
     }
 
-    /// The images this step brings back into view, to select after undoing it.
+    /// The group whose images undoing this step changes (the last one for
+    /// several), to show it there.
+    pub fn group(&self) -> Option<GroupId> {
+        match self {
+            Step::Removed { group, .. }
+            | Step::Added { group, .. }
+            | Step::Moved { group, .. }
+            | Step::Ordered { group, .. } => Some(*group),
+            Step::All(steps) => steps.last().and_then(Step::group),
+            _ => None,
+        }
+    }
+
+    /// The images undoing this step brings back into view, to select them.
     pub fn images(&self) -> Vec<ImageId> {
         match self {
             Step::Removed { runs, .. } | Step::Moved { runs, .. } => {
                 runs.iter().flat_map(|r| r.images.iter().copied()).collect()
             }
-            Step::Detached { .. } => Vec::new(),
+            Step::All(steps) => steps.last().map(Step::images).unwrap_or_default(),
+            _ => Vec::new(),
         }
     }
 
-    /// Takes the step back, in one transaction. Returns how many images were
-    /// put back or moved back.
-    pub fn undo(&self, lib: &mut Library) -> crate::core::Result<usize> {
+    /// Takes the step back, in one transaction, and returns the step that
+    /// takes that back again.
+    pub fn undo(&self, lib: &mut Library) -> crate::core::Result<Undone> {
+        lib.write(|tx| self.undo_in(tx))
+    }
+
+    fn undo_in(&self, tx: &rusqlite::Connection) -> crate::core::Result<Undone> {
+        let done = |images: usize, inverse: Step| Ok(Undone { images, inverse });
         match self {
-            Step::Removed { group, runs } | Step::Moved { group, runs } => {
-                let removed = matches!(self, Step::Removed { .. });
-                lib.write(|tx| {
-                    let mut back = 0;
-                    for run in runs.iter().rev() {
-                        let before = back_before(tx, *group, run)?;
-                        if removed {
-                            back += images::add_images_before(tx, *group, &run.images, before)?;
-                        } else {
-                            // Those taken out of the group since stay out.
-                            let mut still = Vec::with_capacity(run.images.len());
-                            for &id in &run.images {
-                                if order::key_of(tx, *group, id)?.is_some() {
-                                    still.push(id);
-                                }
-                            }
-                            images::move_images_before(tx, *group, &still, before)?;
-                            back += still.len();
+            Step::Removed { group, runs } => {
+                let mut back = Vec::new();
+                for run in runs.iter().rev() {
+                    let before = back_before(tx, *group, run)?;
+                    let mut added = images::add_new_before(tx, *group, &run.images, before)?;
+                    added.append(&mut back);
+                    back = added;
+                }
+                done(
+                    back.len(),
+                    Step::Added {
+                        group: *group,
+                        ids: back,
+                    },
+                )
+            }
+            Step::Added { group, ids } => {
+                let runs = runs_in(tx, *group, ids)?;
+                let n = images::remove_images(tx, *group, ids)?;
+                done(
+                    n,
+                    Step::Removed {
+                        group: *group,
+                        runs,
+                    },
+                )
+            }
+            Step::Moved { group, runs } => {
+                let moved: Vec<ImageId> = runs.iter().flat_map(|r| r.images.clone()).collect();
+                let now = runs_in(tx, *group, &moved)?;
+                let mut back = 0;
+                for run in runs.iter().rev() {
+                    let before = back_before(tx, *group, run)?;
+                    // Those taken out of the group since stay out.
+                    let mut still = Vec::with_capacity(run.images.len());
+                    for &id in &run.images {
+                        if order::key_of(tx, *group, id)?.is_some() {
+                            still.push(id);
                         }
                     }
-                    Ok(back)
-                })
+                    images::move_images_before(tx, *group, &still, before)?;
+                    back += still.len();
+                }
+                done(
+                    back,
+                    Step::Moved {
+                        group: *group,
+                        runs: now,
+                    },
+                )
+            }
+            Step::Ordered { group, order } => {
+                let now = images::group_image_ids(tx, *group)?;
+                images::set_order(tx, *group, order)?;
+                done(
+                    now.len(),
+                    Step::Ordered {
+                        group: *group,
+                        order: now,
+                    },
+                )
             }
             Step::Detached {
                 gallery,
                 group,
                 link_type,
                 index,
-            } => lib.write(|tx| {
+            } => {
                 catalog::attach(tx, *gallery, *group, link_type)?;
                 if let Some(index) = index {
                     catalog::move_link(tx, *gallery, *group, link_type, *index)?;
                 }
-                Ok(0)
-            }),
+                done(
+                    0,
+                    Step::Attached {
+                        gallery: *gallery,
+                        group: *group,
+                        link_type: link_type.clone(),
+                    },
+                )
+            }
+            Step::Attached {
+                gallery,
+                group,
+                link_type,
+            } => {
+                let index = link_index(tx, *gallery, *group, link_type)?;
+                catalog::detach(tx, *gallery, *group, link_type)?;
+                done(
+                    0,
+                    Step::Detached {
+                        gallery: *gallery,
+                        group: *group,
+                        link_type: link_type.clone(),
+                        index,
+                    },
+                )
+            }
+            Step::Retyped {
+                gallery,
+                group,
+                from,
+                to,
+            } => {
+                catalog::change_type(tx, *gallery, *group, to, from)?;
+                done(
+                    0,
+                    Step::Retyped {
+                        gallery: *gallery,
+                        group: *group,
+                        from: to.clone(),
+                        to: from.clone(),
+                    },
+                )
+            }
+            Step::LinkMoved {
+                gallery,
+                group,
+                link_type,
+                index,
+            } => {
+                let now = link_index(tx, *gallery, *group, link_type)?.unwrap_or(0);
+                catalog::move_link(tx, *gallery, *group, link_type, *index)?;
+                done(
+                    0,
+                    Step::LinkMoved {
+                        gallery: *gallery,
+                        group: *group,
+                        link_type: link_type.clone(),
+                        index: now,
+                    },
+                )
+            }
+            Step::GalleryMoved { gallery, index } => {
+                let now = catalog::list_galleries(tx)?
+                    .iter()
+                    .position(|g| g.id == *gallery)
+                    .ok_or(gallery.not_found())?;
+                catalog::move_gallery(tx, *gallery, *index)?;
+                done(
+                    0,
+                    Step::GalleryMoved {
+                        gallery: *gallery,
+                        index: now,
+                    },
+                )
+            }
+            Step::All(steps) => {
+                let mut images = 0;
+                let mut inverses = Vec::with_capacity(steps.len());
+                for step in steps.iter().rev() {
+                    let undone = step.undo_in(tx)?;
+                    images = images.max(undone.images);
+                    inverses.push(undone.inverse);
+                }
+                done(images, Step::All(inverses))
+            }
         }
     }
+}
+
+/// Where `ids` stand in `group`, as undo runs, read from the database.
+pub fn runs_in(
+    conn: &rusqlite::Connection,
+    group: GroupId,
+    ids: &[ImageId],
+) -> crate::core::Result<Vec<Run>> {
+    let order = images::group_image_ids(conn, group)?;
+    let wanted: HashSet<ImageId> = ids.iter().copied().collect();
+    let positions: Vec<usize> = (0..order.len())
+        .filter(|&i| wanted.contains(&order[i]))
+        .collect();
+    Ok(Step::runs(order.len(), |i| order[i], &positions))
 }
 
 /// The image that `run` goes back before: the first image that followed it
@@ -196,18 +396,43 @@ fn back_before(
     Ok(None)
 }
 
-/// The steps that can be undone, newest last.
+/// The place of a link among its gallery's links.
+fn link_index(
+    conn: &rusqlite::Connection,
+    gallery: GalleryId,
+    group: GroupId,
+    link_type: &str,
+) -> crate::core::Result<Option<usize>> {
+    Ok(catalog::gallery_links(conn, gallery)?
+        .iter()
+        .position(|l| l.group == group && l.link_type == link_type))
+}
+
+/// The steps that can be undone (newest last) and those that can be redone
+/// (the last undone last).
 #[derive(Default)]
 pub struct History {
     steps: Vec<(StepId, Step)>,
+    redo: Vec<(StepId, Step)>,
     next_id: u64,
 }
 
 impl History {
-    /// Remembers a step; returns its id.
-    pub fn push(&mut self, step: Step) -> StepId {
+    fn id(&mut self) -> StepId {
         self.next_id += 1;
-        let id = StepId(self.next_id);
+        StepId(self.next_id)
+    }
+
+    /// Remembers a new change; what was undone before it can no longer be
+    /// redone. Returns its id.
+    pub fn push(&mut self, step: Step) -> StepId {
+        self.redo.clear();
+        self.push_undo(step)
+    }
+
+    /// Remembers a step to undo (a redone one keeps the redo list).
+    pub fn push_undo(&mut self, step: Step) -> StepId {
+        let id = self.id();
         self.steps.push((id, step));
         if self.steps.len() > DEPTH {
             self.steps.remove(0);
@@ -215,9 +440,24 @@ impl History {
         id
     }
 
+    /// Remembers the step that redoes an undone one.
+    pub fn push_redo(&mut self, step: Step) -> StepId {
+        let id = self.id();
+        self.redo.push((id, step));
+        if self.redo.len() > DEPTH {
+            self.redo.remove(0);
+        }
+        id
+    }
+
     /// The newest step, taken off the history.
     pub fn pop(&mut self) -> Option<Step> {
         self.steps.pop().map(|(_, s)| s)
+    }
+
+    /// The last undone step's redo, taken off.
+    pub fn pop_redo(&mut self) -> Option<Step> {
+        self.redo.pop().map(|(_, s)| s)
     }
 
     /// Whether `id` is the step Undo would take back now.
@@ -232,6 +472,7 @@ impl History {
         }
         let images: HashSet<ImageId> = gone.images.iter().copied().collect();
         self.steps.retain(|(_, s)| !s.refers_to(gone, &images));
+        self.redo.retain(|(_, s)| !s.refers_to(gone, &images));
     }
 
     #[cfg(test)]

@@ -16,10 +16,10 @@ use std::sync::{Arc, Mutex, PoisonError};
 
 use eframe::egui;
 
-use super::data::Data;
+use super::data::{Data, Place};
 use crate::core::media::import::{Event, Outcome, Summary};
 use crate::core::model::images::{self, Image};
-use crate::core::{GalleryId, GroupId, ImageId, Library, pool, sample};
+use crate::core::{GroupId, ImageId, Library, pool, sample};
 
 /// What the app shows, for the snapshot a job reads when it ends.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -27,31 +27,24 @@ pub struct ViewKey {
     /// The app counts every change it makes and every snapshot it reads; a
     /// snapshot read for an older count is not used.
     pub generation: u64,
-    pub gallery: Option<GalleryId>,
-    pub group: Option<GroupId>,
+    pub place: Place,
     pub inspected: Option<ImageId>,
 }
 
 /// The library as the view in `key` needs it, read after the job's last write.
 pub struct Snapshot {
     pub key: ViewKey,
-    /// The selection as [`Data::load`] adjusted it (a deleted one dropped).
-    pub gallery: Option<GalleryId>,
-    pub group: Option<GroupId>,
+    /// The place as [`Data::load`] adjusted it (a deleted one dropped).
+    pub place: Place,
     pub data: Data,
 }
 
 impl Snapshot {
     /// Reads what the view in `key` shows.
     fn read(lib: &Library, key: ViewKey) -> crate::core::Result<Snapshot> {
-        let (mut gallery, mut group) = (key.gallery, key.group);
-        let data = Data::load(lib, &mut gallery, &mut group, key.inspected)?;
-        Ok(Snapshot {
-            key,
-            gallery,
-            group,
-            data,
-        })
+        let mut place = key.place;
+        let data = Data::load(lib, &mut place, key.inspected)?;
+        Ok(Snapshot { key, place, data })
     }
 }
 

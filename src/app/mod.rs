@@ -34,7 +34,7 @@ use eframe::egui;
 
 pub use action::Action;
 pub use command::Command;
-pub use data::{Data, type_label};
+pub use data::{Counts, Data, Place, Pool, type_label};
 pub use dialogs::Dialog;
 pub use jobs::{Pick, Report, Work};
 pub use session::{THUMB_SIZES, View};
@@ -239,7 +239,7 @@ impl FolioApp {
     fn loaded(&mut self, read: Result<jobs::Snapshot, String>) {
         match read {
             Ok(s) if s.key == self.session.view_key(self.ui.selection.focus) => {
-                self.session.adopt(s.data, s.gallery, s.group);
+                self.session.adopt(s.data, s.place);
                 self.ui.selection.retain_shown(&self.session.data.index);
             }
             Ok(_) if self.session.data.deferred.is_some() => self.start_loader(),
@@ -322,7 +322,7 @@ impl FolioApp {
         // shown unless the view changed or the app wrote since.
         match snapshot {
             Some(s) if s.key == self.session.view_key(self.ui.selection.focus) => {
-                self.session.adopt(s.data, s.gallery, s.group);
+                self.session.adopt(s.data, s.place);
                 self.ui.selection.retain_shown(&self.session.data.index);
             }
             _ => self.reload(),
@@ -409,7 +409,7 @@ impl FolioApp {
             .default_size(280.0)
             .size_range(200.0..=520.0)
             .show(ui, |ui| {
-                sidebar::sidebar_ui(ui, &session.data, &session.view, out)
+                sidebar::sidebar_ui(ui, &session.data, &session.view, &mut state.drag, out)
             });
         if session.view.inspector {
             egui::Panel::right("inspector")
@@ -438,6 +438,7 @@ impl FolioApp {
                 view,
                 selection: &mut state.selection,
                 drag: &mut state.drag,
+                geometry: &mut state.geometry,
                 viewer: &mut state.viewer,
                 textures,
                 out,

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use super::data::Data;
+use super::data::{Data, Place, Pool};
 use super::jobs::ViewKey;
 use crate::core::{GalleryId, GroupId, ImageId, Library};
 
@@ -23,6 +23,9 @@ pub struct View {
     /// Thumbnail cell size in points.
     pub thumb_size: f32,
     pub inspector: bool,
+    /// A pool of the whole library shown instead of a group.
+    #[serde(default)]
+    pub pool: Option<Pool>,
 }
 
 impl View {
@@ -33,6 +36,7 @@ impl View {
             group: None,
             thumb_size: 160.0,
             inspector: true,
+            pool: None,
         }
     }
 
@@ -64,8 +68,23 @@ impl View {
     /// Shows `gallery` and `group`. The snapshot read next keeps them in
     /// agreement (a gallery shows one of its own groups: see [`Data::load`]).
     pub fn go(&mut self, gallery: Option<GalleryId>, group: Option<GroupId>) {
-        self.gallery = gallery.map(|g| g.0);
-        self.group = group.map(|g| g.0);
+        self.go_to(Place::group(gallery, group));
+    }
+
+    /// Shows `place`.
+    pub fn go_to(&mut self, place: Place) {
+        self.gallery = place.gallery.map(|g| g.0);
+        self.group = place.group.map(|g| g.0);
+        self.pool = place.pool;
+    }
+
+    /// What the view shows.
+    pub fn place(&self) -> Place {
+        Place {
+            gallery: self.gallery(),
+            group: self.group(),
+            pool: self.pool,
+        }
     }
 }
 
@@ -187,8 +206,7 @@ impl Session {
     pub fn view_key(&self, inspected: Option<ImageId>) -> ViewKey {
         ViewKey {
             generation: self.generation,
-            gallery: self.view.gallery(),
-            group: self.view.group(),
+            place: self.view.place(),
             inspected,
         }
     }
@@ -205,22 +223,20 @@ impl Session {
         defer_above: u64,
     ) -> Result<(), String> {
         let Ok(lib) = &self.lib else { return Ok(()) };
-        let mut gallery = self.view.gallery();
-        let mut group = self.view.group();
+        let mut place = self.view.place();
         let (old, defer_above) = if keep_images {
             (Some(&mut self.data), defer_above)
         } else {
             (None, u64::MAX)
         };
-        let data = Data::load_keeping(lib, &mut gallery, &mut group, inspected, old, defer_above)
+        let data = Data::load_keeping(lib, &mut place, inspected, old, defer_above)
             .map_err(|e| format!("Could not read the library: {e}"))?;
-        self.adopt(data, gallery, group);
+        self.adopt(data, place);
         Ok(())
     }
 
-    /// Shows a snapshot read for `gallery`/`group` (as [`Data::load`]
-    /// adjusted them).
-    pub fn adopt(&mut self, data: Data, gallery: Option<GalleryId>, group: Option<GroupId>) {
+    /// Shows a snapshot read for `place` (as [`Data::load`] adjusted it).
+    pub fn adopt(&mut self, data: Data, place: Place) {
         self.generation += 1;
         let old = std::mem::replace(&mut self.data, data);
         if old.images.len() > 10_000 {
@@ -229,7 +245,7 @@ impl Session {
                 .name("folio-drop".into())
                 .spawn(move || drop(old));
         }
-        self.view.go(gallery, group);
+        self.view.go_to(place);
     }
 
     /// Reads where `image` is used, after the frame that selected it, unless

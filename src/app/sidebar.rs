@@ -1,17 +1,26 @@
-//! The left panel: galleries, the selected gallery's typed groups (drag to
+//! The left panel: the whole library (all images, those in no group),
+//! galleries (drag to reorder), the selected gallery's typed groups (drag to
 //! reorder), and every group of the library (drag one onto a gallery to
-//! attach it).
+//! attach it). Every group row takes images dragged from the grid.
 
 use eframe::egui::{self, Color32, Response, Role, Sense, Stroke, WidgetInfo};
 
 use super::action::Action;
 use super::command::Command;
-use super::data::{Data, type_label};
+use super::data::{Data, Pool, type_label};
 use super::dialogs::Dialog;
 use super::session::View;
-use super::state::Outbox;
+use super::state::{GridDrag, Outbox};
 use crate::core::model::catalog::{Gallery, Group, Link};
+use crate::core::model::images::LibraryOrder;
 use crate::core::{GalleryId, GroupId};
+
+/// A gallery dragged to another place among the galleries.
+#[derive(Clone, Copy, Debug)]
+struct GalleryDrag {
+    gallery: GalleryId,
+    index: usize,
+}
 
 /// A group dragged from All groups (to attach it to a gallery).
 #[derive(Clone, Copy, Debug)]
@@ -29,22 +38,36 @@ struct LinkDrag {
 /// Colour of link types in the sidebar.
 const TYPE_COLOUR: Color32 = Color32::from_rgb(110, 160, 240);
 
-/// The left panel: galleries (the selected one with its typed groups), then
-/// every group of the library.
-pub fn sidebar_ui(ui: &mut egui::Ui, data: &Data, view: &View, out: &mut Outbox) {
+/// The left panel: the library's pools, galleries (the selected one with its
+/// typed groups), then every group of the library. `drag` is a drag of grid
+/// images, which any group row takes.
+pub fn sidebar_ui(
+    ui: &mut egui::Ui,
+    data: &Data,
+    view: &View,
+    drag: &mut Option<GridDrag>,
+    out: &mut Outbox,
+) {
+    if let Some(d) = drag.as_mut() {
+        d.over = None;
+    }
     egui::ScrollArea::vertical()
         .auto_shrink([false, false])
         .show(ui, |ui| {
+            if !data.is_empty() {
+                pools_ui(ui, data, view, out);
+                ui.add_space(8.0);
+            }
             heading_ui(ui, "Galleries", "+ Gallery", Command::NewGallery, out);
             if data.galleries.is_empty() {
                 ui.label(egui::RichText::new("No galleries yet.").weak());
             }
-            for gallery in &data.galleries {
+            for (index, gallery) in data.galleries.iter().enumerate() {
                 let selected = view.gallery() == Some(gallery.id);
-                gallery_ui(ui, gallery, selected, out);
+                gallery_ui(ui, gallery, index, selected, out);
                 if selected {
                     ui.indent(("links", gallery.id.0), |ui| {
-                        links_ui(ui, data, view, gallery, out);
+                        links_ui(ui, data, view, gallery, drag, out);
                     });
                 }
             }
@@ -55,13 +78,15 @@ pub fn sidebar_ui(ui: &mut egui::Ui, data: &Data, view: &View, out: &mut Outbox)
                 ui.label(egui::RichText::new("No groups yet.").weak());
             } else {
                 ui.label(
-                    egui::RichText::new("Drag a group onto a gallery to use it there too.")
-                        .small()
-                        .weak(),
+                    egui::RichText::new(
+                        "Drag a group onto a gallery to use it there too; drag images onto a group to add them to it.",
+                    )
+                    .small()
+                    .weak(),
                 );
             }
             for group in &data.groups {
-                group_ui(ui, group, view, out);
+                group_ui(ui, group, view, drag, out);
             }
         });
     let name = |id: GroupId| {
@@ -70,6 +95,86 @@ pub fn sidebar_ui(ui: &mut egui::Ui, data: &Data, view: &View, out: &mut Outbox)
     };
     drag_label_ui::<GroupDrag>(ui, |d| name(d.0));
     drag_label_ui::<LinkDrag>(ui, |d| name(d.group));
+    drag_label_ui::<GalleryDrag>(ui, |d| {
+        data.gallery(d.gallery)
+            .map_or_else(|| d.gallery.to_string(), |g| g.name.clone())
+    });
+}
+
+/// All images and Not in any group, with their counts.
+fn pools_ui(ui: &mut egui::Ui, data: &Data, view: &View, out: &mut Outbox) {
+    ui.heading("Library");
+    let counts = data.counts.unwrap_or_default();
+    let all_order = match view.pool {
+        Some(Pool::All(order)) => order,
+        _ => LibraryOrder::Newest,
+    };
+    for (pool, count) in [
+        (Pool::All(all_order), counts.total),
+        (Pool::Ungrouped, counts.ungrouped),
+    ] {
+        let selected = match (view.pool, pool) {
+            (Some(Pool::All(_)), Pool::All(_)) => true,
+            (Some(a), b) => a == b,
+            (None, _) => false,
+        };
+        let subtitle = crate::count(count, "image", "images");
+        let resp = row_ui(ui, selected, pool.name(), &subtitle, None, pool.name());
+        if resp.clicked() {
+            out.act(Action::SelectPool(pool));
+        }
+    }
+}
+
+/// A group row under a drag of grid images: outlined, named on the drag's
+/// label, and on release the images are added (Shift: moved) to the group.
+fn grid_drop_ui(
+    ui: &egui::Ui,
+    resp: &Response,
+    group: GroupId,
+    name: &str,
+    drag: &mut Option<GridDrag>,
+    out: &mut Outbox,
+) {
+    let Some(d) = drag.as_mut() else { return };
+    let Some(p) = ui.ctx().pointer_interact_pos() else {
+        return;
+    };
+    // Its own group is no target; a row scrolled out of sight neither.
+    if d.group == Some(group) || !resp.rect.contains(p) || !ui.clip_rect().contains(p) {
+        return;
+    }
+    d.over = Some((group, name.to_string()));
+    ui.painter().rect_stroke(
+        resp.rect,
+        4.0,
+        Stroke::new(2.0, ui.visuals().selection.stroke.color),
+        egui::StrokeKind::Inside,
+    );
+    let (released, shift) = ui.input(|i| {
+        (
+            i.pointer.any_released() || !i.pointer.any_down(),
+            i.modifiers.shift,
+        )
+    });
+    if !released {
+        return;
+    }
+    let ids = d.ids.clone();
+    out.act(match d.group {
+        Some(from) if shift => Action::MoveToGroup {
+            from,
+            to: group,
+            ids,
+            before: None,
+        },
+        _ => Action::AddToGroup {
+            group,
+            ids,
+            before: None,
+        },
+    });
+    d.dropped = true;
 }
 
 /// A section heading with its "+" button on the right.
@@ -84,10 +189,31 @@ fn heading_ui(ui: &mut egui::Ui, title: &str, button: &str, c: Command, out: &mu
     });
 }
 
-/// One gallery: click to show it, drop a group on it to attach, right-click for more.
-fn gallery_ui(ui: &mut egui::Ui, gallery: &Gallery, selected: bool, out: &mut Outbox) {
+/// One gallery: click to show it, drag to put it elsewhere among the
+/// galleries, drop a group on it to attach, right-click for more.
+fn gallery_ui(
+    ui: &mut egui::Ui,
+    gallery: &Gallery,
+    index: usize,
+    selected: bool,
+    out: &mut Outbox,
+) {
     let subtitle = crate::count(gallery.link_count, "group", "groups");
     let resp = row_ui(ui, selected, &gallery.name, &subtitle, None, &gallery.name);
+    if resp.drag_started() {
+        resp.dnd_set_drag_payload(GalleryDrag {
+            gallery: gallery.id,
+            index,
+        });
+    }
+    if let Some(to) = reorder_ui(ui, &resp, index, |d: &GalleryDrag| Some(d.index))
+        && let Some(drag) = resp.dnd_release_payload::<GalleryDrag>()
+    {
+        out.act(Action::MoveGallery {
+            gallery: drag.gallery,
+            to,
+        });
+    }
     // A group dragged over a gallery: outline the gallery it would join.
     if resp.dnd_hover_payload::<GroupDrag>().is_some() {
         ui.painter().rect_stroke(
@@ -120,8 +246,15 @@ fn gallery_ui(ui: &mut egui::Ui, gallery: &Gallery, selected: bool, out: &mut Ou
     });
 }
 
-/// One group under All groups: click to show it on its own, drag onto a gallery.
-fn group_ui(ui: &mut egui::Ui, group: &Group, view: &View, out: &mut Outbox) {
+/// One group under All groups: click to show it on its own, drag onto a
+/// gallery, drop images on it.
+fn group_ui(
+    ui: &mut egui::Ui,
+    group: &Group,
+    view: &View,
+    drag: &mut Option<GridDrag>,
+    out: &mut Outbox,
+) {
     let selected = view.group() == Some(group.id);
     let galleries = match group.gallery_count {
         0 => "in no gallery".to_string(),
@@ -132,6 +265,7 @@ fn group_ui(ui: &mut egui::Ui, group: &Group, view: &View, out: &mut Outbox) {
         crate::count(group.image_count, "image", "images")
     );
     let resp = row_ui(ui, selected, &group.name, &subtitle, None, &group.name);
+    grid_drop_ui(ui, &resp, group.id, &group.name, drag, out);
     if resp.drag_started() {
         resp.dnd_set_drag_payload(GroupDrag(group.id));
     }
@@ -158,7 +292,14 @@ fn group_ui(ui: &mut egui::Ui, group: &Group, view: &View, out: &mut Outbox) {
 }
 
 /// The selected gallery's description and typed groups, in order.
-fn links_ui(ui: &mut egui::Ui, data: &Data, view: &View, gallery: &Gallery, out: &mut Outbox) {
+fn links_ui(
+    ui: &mut egui::Ui,
+    data: &Data,
+    view: &View,
+    gallery: &Gallery,
+    drag: &mut Option<GridDrag>,
+    out: &mut Outbox,
+) {
     if let Some(d) = &gallery.description {
         ui.add(egui::Label::new(egui::RichText::new(d).small().weak()).wrap());
     }
@@ -171,7 +312,7 @@ fn links_ui(ui: &mut egui::Ui, data: &Data, view: &View, gallery: &Gallery, out:
     }
     for (index, link) in data.links.iter().enumerate() {
         let selected = view.group() == Some(link.group);
-        link_ui(ui, data, link, index, selected, out);
+        link_ui(ui, data, link, index, selected, drag, out);
     }
     if ui
         .small_button("+ Attach group…")
@@ -190,6 +331,7 @@ fn link_ui(
     link: &Link,
     index: usize,
     selected: bool,
+    drag: &mut Option<GridDrag>,
     out: &mut Outbox,
 ) {
     let gallery = link.gallery;
@@ -199,6 +341,7 @@ fn link_ui(
     let a11y = format!("{kind}: {}", link.group_name);
     let resp = row_ui(ui, selected, &title, "", Some(&kind), &a11y)
         .on_hover_text(format!("Type: {}", link.link_type));
+    grid_drop_ui(ui, &resp, link.group, &link.group_name, drag, out);
     if resp.drag_started() {
         resp.dnd_set_drag_payload(LinkDrag {
             gallery,
@@ -207,35 +350,16 @@ fn link_ui(
             index,
         });
     }
-    let pointer = ui.ctx().pointer_interact_pos();
-    let above = pointer.map(|p| p.y < resp.rect.center().y);
-    if let Some(drag) = resp.dnd_hover_payload::<LinkDrag>()
-        && drag.gallery == gallery
-        && let Some(above) = above
+    let in_gallery = |d: &LinkDrag| (d.gallery == gallery).then_some(d.index);
+    if let Some(to) = reorder_ui(ui, &resp, index, in_gallery)
+        && let Some(drag) = resp.dnd_release_payload::<LinkDrag>()
     {
-        let y = if above {
-            resp.rect.top()
-        } else {
-            resp.rect.bottom()
-        };
-        ui.painter()
-            .hline(resp.rect.x_range(), y, Stroke::new(2.0, TYPE_COLOUR));
-    }
-    if let Some(drag) = resp.dnd_release_payload::<LinkDrag>()
-        && drag.gallery == gallery
-        && let Some(above) = above
-    {
-        let slot = if above { index } else { index + 1 };
-        // Positions count without the dragged link itself.
-        let to = if drag.index < slot { slot - 1 } else { slot };
-        if to != drag.index {
-            out.act(Action::MoveLink {
-                gallery,
-                group: drag.group,
-                link_type: drag.link_type.clone(),
-                to,
-            });
-        }
+        out.act(Action::MoveLink {
+            gallery,
+            group: drag.group,
+            link_type: drag.link_type.clone(),
+            to,
+        });
     }
     if resp.clicked() {
         out.act(Action::SelectGroup(Some(link.group)));
@@ -260,6 +384,42 @@ fn link_ui(
             ));
         }
     });
+}
+
+/// A row of a list that a `P` dragged from the same list may be dropped
+/// beside: draws the insertion line while one hovers, and returns where it
+/// goes (its new index, counted without itself) when one is let go there and
+/// the place is new. `index_of` gives the dragged row's index, or `None` if it
+/// is not of this list.
+fn reorder_ui<P: std::any::Any + Send + Sync>(
+    ui: &egui::Ui,
+    resp: &Response,
+    index: usize,
+    index_of: impl Fn(&P) -> Option<usize>,
+) -> Option<usize> {
+    let above = ui
+        .ctx()
+        .pointer_interact_pos()
+        .map(|p| p.y < resp.rect.center().y)?;
+    if let Some(drag) = resp.dnd_hover_payload::<P>()
+        && index_of(&drag).is_some()
+    {
+        let y = if above {
+            resp.rect.top()
+        } else {
+            resp.rect.bottom()
+        };
+        ui.painter()
+            .hline(resp.rect.x_range(), y, Stroke::new(2.0, TYPE_COLOUR));
+    }
+    let drag = egui::DragAndDrop::payload::<P>(ui.ctx())?;
+    let from = index_of(&drag)?;
+    if !(resp.contains_pointer() && ui.input(|i| i.pointer.any_released())) {
+        return None;
+    }
+    let slot = if above { index } else { index + 1 };
+    let to = if from < slot { slot - 1 } else { slot };
+    (to != from).then_some(to)
 }
 
 /// One row of the sidebar: an optional small coloured type line above a title

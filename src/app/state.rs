@@ -136,9 +136,38 @@ impl Notices {
 /// A drag of grid images in progress.
 #[derive(Clone, Debug)]
 pub struct GridDrag {
-    pub group: GroupId,
-    /// The dragged images, in the group's order.
+    /// The group they are dragged from (`None`: from a pool of the library).
+    pub group: Option<GroupId>,
+    /// The dragged images, in the grid's order.
     pub ids: Vec<ImageId>,
+    /// The sidebar group under the pointer, set by the sidebar each frame.
+    pub over: Option<(GroupId, String)>,
+    /// The sidebar took the drop (onto a group): the grid does nothing more.
+    pub dropped: bool,
+}
+
+/// Images copied or cut, to paste into a group.
+#[derive(Clone, Debug)]
+pub struct Clip {
+    /// In the order they were shown.
+    pub ids: Vec<ImageId>,
+    /// The group they were copied from (`None`: a pool).
+    pub from: Option<GroupId>,
+    /// Cut: pasting moves them out of `from`.
+    pub cut: bool,
+}
+
+/// The grid as it was laid out last frame, for the keyboard: how many
+/// columns, how many rows fit, and where it is scrolled.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Geometry {
+    pub cols: usize,
+    pub rows_visible: usize,
+    /// Scroll offset and visible height, in points.
+    pub offset: f32,
+    pub height: f32,
+    /// Scroll so that the focused image is visible (after a key moved it).
+    pub reveal: bool,
 }
 
 /// The alt text being edited: saved when the field loses focus, when another
@@ -175,6 +204,8 @@ pub struct UiState {
     pub drag: Option<GridDrag>,
     pub alt: AltEdit,
     pub notices: Notices,
+    pub clip: Option<Clip>,
+    pub geometry: Geometry,
 }
 
 /// Where panels put what they want done; the app carries it out after the frame.

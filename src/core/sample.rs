@@ -295,6 +295,23 @@ pub const PORTFOLIO: [SampleGallery; 3] = [
     },
 ];
 
+/// How the sample portfolio reuses what it holds, the point of the model (an
+/// image is stored once, however many groups show it; a group is made once,
+/// however many galleries show it): `(group, plate, also in group)`, the
+/// plate counted from 1. The best print of the Salt Flats project is also
+/// part of Ines Moreau's new work in the collaboration.
+pub const SHARED_IMAGES: [(&str, usize, &str); 1] =
+    [("Salt Flats: prints", 1, "Ines Moreau: new work")];
+
+/// Groups of one gallery that another shows too: `(group, also in gallery,
+/// as type)`. The guest's feature hung at the collaboration and at the
+/// exhibition.
+pub const SHARED_GROUPS: [(&str, &str, &str); 1] = [(
+    "Guest: Tomas Reyes",
+    "Harbour Lights (exhibition)",
+    "guest_artist_feature",
+)];
+
 /// One gallery of the sample portfolio: `(group, type, images, sketches?)`.
 #[derive(Clone, Copy, Debug)]
 pub struct SampleGallery {
@@ -332,7 +349,8 @@ pub fn present(conn: &rusqlite::Connection) -> Result<Option<String>> {
 /// Builds the sample portfolio in `lib`, unless any of it is there already:
 /// generates its pictures (`width` px wide) into a temporary folder, imports
 /// them through the normal import, and makes the galleries, groups, typed
-/// links and alt texts. `progress(done, total)` hears of each image.
+/// links and alt texts, then the reuse ([`SHARED_IMAGES`], [`SHARED_GROUPS`]).
+/// `progress(done, total)` hears of each image.
 pub fn create_portfolio(
     lib: &mut Library,
     width: u32,
@@ -428,7 +446,36 @@ fn build_portfolio(
             }
         }
     }
+    lib.write(|tx| share(tx))?;
     Ok(summary)
+}
+
+/// The sample's reuse: the shared images added to their second group (at its
+/// end), the shared groups attached to their second gallery (last).
+fn share(conn: &rusqlite::Connection) -> Result<()> {
+    for (from, plate, into) in SHARED_IMAGES {
+        let from = sample_group(conn, from)?;
+        let into = sample_group(conn, into)?;
+        // A plate whose import failed is not shared.
+        if let Some(&image) = images::group_image_ids(conn, from)?.get(plate.saturating_sub(1)) {
+            images::add_images_before(conn, into, &[image], None)?;
+        }
+    }
+    for (group, gallery, link_type) in SHARED_GROUPS {
+        let group = sample_group(conn, group)?;
+        let gallery = catalog::gallery_by_name(conn, gallery)?
+            .ok_or_else(|| Error::invalid("sample portfolio", format!("no gallery {gallery}")))?;
+        if !catalog::link_exists(conn, gallery, group, link_type)? {
+            catalog::attach(conn, gallery, group, link_type)?;
+        }
+    }
+    Ok(())
+}
+
+/// A group the sample portfolio has just made.
+fn sample_group(conn: &rusqlite::Connection, name: &str) -> Result<super::GroupId> {
+    catalog::group_by_name(conn, name)?
+        .ok_or_else(|| Error::invalid("sample portfolio", format!("no group {name}")))
 }
 
 #[cfg(test)]
@@ -467,9 +514,11 @@ mod tests {
             );
         }
         types.sort();
+        types.dedup();
         let mut seed: Vec<String> = catalog::SEED_TYPES.iter().map(|s| s.to_string()).collect();
         seed.sort();
-        assert_eq!(types, seed, "every seed type appears once");
+        assert_eq!(types, seed, "every seed type appears");
+        assert_reuse(&lib);
         let again = create_portfolio(&mut lib, 48, |_, _| {}, &never).unwrap();
         assert!(
             matches!(&again, Made::AlreadyThere(g) if g == PORTFOLIO[0].name),
@@ -477,6 +526,57 @@ mod tests {
         );
         assert_eq!(images::count(lib.conn()).unwrap(), 32);
         assert_eq!(catalog::list_groups(lib.conn()).unwrap().len(), 6);
+        assert_reuse(&lib);
+    }
+
+    /// The sample shows reuse: the Salt Flats' best print is also in Ines
+    /// Moreau's new work (one image, two groups, two galleries), and the
+    /// guest's group is in two galleries; nothing is stored twice.
+    fn assert_reuse(lib: &Library) {
+        let conn = lib.conn();
+        let group = |name| catalog::group_by_name(conn, name).unwrap().unwrap();
+        let prints = images::group_image_ids(conn, group("Salt Flats: prints")).unwrap();
+        let new_work = images::group_image_ids(conn, group("Ines Moreau: new work")).unwrap();
+        assert_eq!((prints.len(), new_work.len()), (6, 7));
+        assert_eq!(
+            new_work.last(),
+            prints.first(),
+            "the best print, at the end"
+        );
+        let usage = images::usage(conn, prints[0]).unwrap();
+        let groups: Vec<_> = usage.groups.iter().map(|(_, n)| n.as_str()).collect();
+        assert_eq!(groups, ["Ines Moreau: new work", "Salt Flats: prints"]);
+        let mut galleries: Vec<_> = usage.links.iter().map(|l| l.gallery_name.clone()).collect();
+        galleries.sort();
+        assert_eq!(
+            galleries,
+            ["Salt Flats (project)", "Two Voices (collaboration)"]
+        );
+        let mut guest: Vec<_> = catalog::group_links(conn, group("Guest: Tomas Reyes"))
+            .unwrap()
+            .into_iter()
+            .map(|l| (l.gallery_name, l.link_type))
+            .collect();
+        guest.sort();
+        assert_eq!(
+            guest,
+            [
+                (
+                    "Harbour Lights (exhibition)".to_string(),
+                    "guest_artist_feature".to_string()
+                ),
+                (
+                    "Two Voices (collaboration)".to_string(),
+                    "guest_artist_feature".to_string()
+                ),
+            ]
+        );
+        let shared_groups = catalog::list_groups(conn)
+            .unwrap()
+            .into_iter()
+            .filter(|g| g.gallery_count > 1)
+            .count();
+        assert_eq!(shared_groups, 1);
     }
 
     #[test]

@@ -36,15 +36,35 @@ pub struct ConfirmDeleteGroup {
     pub name: String,
     pub images: u64,
     pub galleries: u64,
+    /// How many of its images are in no other group (read as it opens).
+    pub loose: Option<u64>,
 }
 
 impl ConfirmDeleteGroup {
+    /// Reads how many of its images would be left in no group.
+    pub fn prepare(&mut self, lib: &crate::core::Library) -> crate::core::Result<()> {
+        self.loose = Some(crate::core::model::images::only_in(lib.conn(), self.id)?);
+        Ok(())
+    }
+
     pub fn ui(&self, ui: &mut egui::Ui) -> Outcome {
         ui.heading(format!("Delete the group \u{201c}{}\u{201d}?", self.name));
-        let images = match self.images {
-            0 => "It holds no images.".to_string(),
-            n => format!(
+        let images = match (self.images, self.loose) {
+            (0, _) => "It holds no images.".to_string(),
+            (n, Some(0)) => format!(
                 "Its {} stay in the library and in their other groups.",
+                crate::count(n, "image", "images")
+            ),
+            (n, Some(loose)) if loose == n => format!(
+                "Its {} stay in the library, in no group: you will find them under \u{201c}Not in any group\u{201d}.",
+                crate::count(n, "image", "images")
+            ),
+            (n, Some(loose)) => format!(
+                "Its {} stay in the library; {loose} of them will then be in no group (find them under \u{201c}Not in any group\u{201d}), the others stay in their other groups.",
+                crate::count(n, "image", "images")
+            ),
+            (n, None) => format!(
+                "Its {} stay in the library.",
                 crate::count(n, "image", "images")
             ),
         };
@@ -83,10 +103,14 @@ impl ConfirmDeleteImages {
         }
         ui.label(list);
         ui.add_space(6.0);
-        ui.label(format!(
-            "They will be removed from every group that holds them: {}.",
-            self.groups.join(", ")
-        ));
+        ui.label(if self.groups.is_empty() {
+            "They are in no group.".to_string()
+        } else {
+            format!(
+                "They will be removed from every group that holds them: {}.",
+                self.groups.join(", ")
+            )
+        });
         ui.label("Their copies in Folio's library are deleted. Your original files elsewhere are not touched. This cannot be undone.");
         confirm_ui(
             ui,

@@ -53,24 +53,42 @@ pub struct Help;
 
 impl Help {
     pub fn ui(ui: &mut egui::Ui) -> Outcome {
+        // A fixed size: the modal is centred on its size, which must not
+        // change from frame to frame.
+        ui.set_width(500.0);
         ui.heading("Keyboard shortcuts");
-        egui::Grid::new("help")
-            .num_columns(3)
-            .striped(true)
-            .spacing([16.0, 4.0])
+        // The list scrolls; the Close button stays in the window.
+        let room = (ui.ctx().content_rect().height() - 260.0).max(160.0);
+        egui::ScrollArea::vertical()
+            .max_height(room)
+            .min_scrolled_height(room)
             .show(ui, |ui| {
-                for c in Command::all() {
-                    if c.shortcuts().is_empty() {
-                        continue;
-                    }
-                    ui.label(egui::RichText::new(c.shortcut_text(ui.ctx())).monospace());
-                    ui.label(c.label());
-                    ui.label(egui::RichText::new(c.description()).weak());
-                    ui.end_row();
-                }
+                egui::Grid::new("help")
+                    .num_columns(2)
+                    .striped(true)
+                    .spacing([16.0, 4.0])
+                    .show(ui, |ui| {
+                        for c in Command::all() {
+                            if c.shortcuts().is_empty() {
+                                continue;
+                            }
+                            ui.label(egui::RichText::new(c.shortcut_text(ui.ctx())).monospace());
+                            ui.vertical(|ui| {
+                                ui.set_max_width(300.0);
+                                ui.label(egui::RichText::new(c.label()).strong());
+                                ui.add(
+                                    egui::Label::new(
+                                        egui::RichText::new(c.description()).weak().small(),
+                                    )
+                                    .wrap(),
+                                );
+                            });
+                            ui.end_row();
+                        }
+                    });
             });
         ui.add_space(6.0);
-        ui.label("Mouse: click selects, Ctrl-click adds, Shift-click selects a range, drag moves, double-click views. Right-click a gallery, group or image for more.");
+        ui.add(egui::Label::new("Mouse: click selects, Ctrl-click adds, Shift-click selects a range, drag moves (onto a group on the left: adds there, Shift moves), double-click views. Right-click a gallery, group or image for more.").wrap());
         close_ui(ui, false)
     }
 }

@@ -101,6 +101,7 @@ impl Dialog {
             name: group.name.clone(),
             images: group.image_count,
             galleries: group.gallery_count,
+            loose: None,
         })
     }
 
@@ -110,6 +111,7 @@ impl Dialog {
             Dialog::Attach(d) => d.prepare(lib),
             Dialog::NewGroup(d) => d.prepare(lib),
             Dialog::ChangeType(d) => d.prepare(lib),
+            Dialog::ConfirmDeleteGroup(d) => d.prepare(lib),
             _ => Ok(()),
         };
         if let Err(e) = read {

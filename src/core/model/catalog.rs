@@ -125,15 +125,20 @@ struct Named {
     table: &'static str,
     /// "gallery" or "group", for messages.
     what: &'static str,
+    /// Whether the rows keep an order of their own (`sort_order`): a new one
+    /// goes last.
+    ordered: bool,
 }
 
 const GALLERIES: Named = Named {
     table: "galleries",
     what: "gallery",
+    ordered: true,
 };
 const GROUPS: Named = Named {
     table: "image_groups",
     what: "group",
+    ordered: false,
 };
 
 impl Named {
@@ -182,10 +187,15 @@ impl Named {
         let name = self.clean_name(name)?;
         let description = clean_description(description)?;
         self.ensure_name_free(conn, &name, None)?;
-        let sql = format!(
-            "INSERT INTO {} (name, description) VALUES (?1, ?2)",
-            self.table
-        );
+        let table = self.table;
+        let sql = if self.ordered {
+            format!(
+                "INSERT INTO {table} (name, description, sort_order)
+                 VALUES (?1, ?2, (SELECT coalesce(max(sort_order) + 1, 0) FROM {table}))"
+            )
+        } else {
+            format!("INSERT INTO {table} (name, description) VALUES (?1, ?2)")
+        };
         conn.prepare_cached(&sql)?
             .execute(params![name, description])?;
         Ok(conn.last_insert_rowid())
@@ -232,9 +242,14 @@ impl Named {
 
 // ---------------------------------------------------------------- galleries
 
-const GALLERY_SELECT: &str = "SELECT g.id, g.name, g.description, g.created_at,
-        (SELECT count(*) FROM gallery_image_group_relations l WHERE l.gallery_id = g.id)
-     FROM galleries g";
+const GALLERY_SELECT: &str = "SELECT ga.id, ga.name, ga.description, ga.created_at,
+        (SELECT count(*) FROM gallery_image_group_relations l WHERE l.gallery_id = ga.id)
+     FROM galleries ga";
+
+/// The artist's order of galleries, in a query that names `galleries` `ga`:
+/// `sort_order`, then (for a tie, which this code never makes) the order
+/// version 1 listed them in.
+const GALLERY_ORDER: &str = "ga.sort_order, ga.name COLLATE NOCASE, ga.id";
 
 fn gallery_row(r: &rusqlite::Row) -> rusqlite::Result<Gallery> {
     Ok(Gallery {
@@ -246,7 +261,8 @@ fn gallery_row(r: &rusqlite::Row) -> rusqlite::Result<Gallery> {
     })
 }
 
-/// Creates a gallery. Names are unique regardless of case.
+/// Creates a gallery, after the others in the artist's order. Names are unique
+/// regardless of case.
 pub fn create_gallery(
     conn: &Connection,
     name: &str,
@@ -255,7 +271,7 @@ pub fn create_gallery(
     GALLERIES.create(conn, name, description).map(GalleryId)
 }
 
-/// The gallery with this name, created if there is none.
+/// The gallery with this name, created (after the others) if there is none.
 pub fn find_or_create_gallery(conn: &Connection, name: &str) -> Result<GalleryId> {
     GALLERIES.find_or_create(conn, name).map(GalleryId)
 }
@@ -275,24 +291,43 @@ pub fn set_gallery_description(
 }
 
 /// Deletes a gallery. Its links go with it (the seed's cascade); the groups and
-/// their images stay.
+/// their images stay, and the other galleries keep their order.
 pub fn delete_gallery(conn: &Connection, id: GalleryId) -> Result<()> {
     GALLERIES.delete(conn, id.0)
 }
 
-/// All galleries, by name.
+/// All galleries, in the artist's order (the sidebar's): as they were moved
+/// with [`move_gallery`], a new one last.
 pub fn list_galleries(conn: &Connection) -> Result<Vec<Gallery>> {
-    let mut stmt = conn.prepare_cached(&format!(
-        "{GALLERY_SELECT} ORDER BY g.name COLLATE NOCASE, g.id"
-    ))?;
+    let mut stmt = conn.prepare_cached(&format!("{GALLERY_SELECT} ORDER BY {GALLERY_ORDER}"))?;
     let rows = stmt.query_map([], gallery_row)?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Moves a gallery to position `to_index` among all galleries (clamped to the
+/// end), the others keeping their order. A library has a handful of
+/// galleries, so they are renumbered 0..n.
+pub fn move_gallery(conn: &Connection, id: GalleryId, to_index: usize) -> Result<()> {
+    let mut ids: Vec<GalleryId> = conn
+        .prepare_cached(&format!(
+            "SELECT ga.id FROM galleries ga ORDER BY {GALLERY_ORDER}"
+        ))?
+        .query_map([], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    let from = ids.iter().position(|g| *g == id).ok_or(id.not_found())?;
+    let item = ids.remove(from);
+    ids.insert(to_index.min(ids.len()), item);
+    let mut stmt = conn.prepare_cached("UPDATE galleries SET sort_order = ?2 WHERE id = ?1")?;
+    for (i, g) in ids.iter().enumerate() {
+        stmt.execute(params![g, i as i64])?;
+    }
+    Ok(())
 }
 
 /// One gallery.
 pub fn gallery(conn: &Connection, id: GalleryId) -> Result<Gallery> {
     conn.query_row(
-        &format!("{GALLERY_SELECT} WHERE g.id = ?1"),
+        &format!("{GALLERY_SELECT} WHERE ga.id = ?1"),
         [id],
         gallery_row,
     )
@@ -551,24 +586,25 @@ pub fn gallery_links(conn: &Connection, gallery: GalleryId) -> Result<Vec<Link>>
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
-/// Every link of a group: the galleries it is in, and as what.
+/// Every link of a group: the galleries it is in (in the artist's order of
+/// galleries), and as what.
 pub fn group_links(conn: &Connection, group: GroupId) -> Result<Vec<Link>> {
     ensure_group(conn, group)?;
     let mut stmt = conn.prepare_cached(&format!(
-        "{LINK_SELECT} WHERE l.image_group_id = ?1 ORDER BY ga.name COLLATE NOCASE, l.type"
+        "{LINK_SELECT} WHERE l.image_group_id = ?1 ORDER BY {GALLERY_ORDER}, l.type"
     ))?;
     let rows = stmt.query_map([group], link_row)?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
 /// Every link through which an image appears in a gallery (via any of its
-/// groups), by gallery, type and group.
+/// groups), by gallery (in the artist's order), type and group.
 pub fn image_links(conn: &Connection, image: ImageId) -> Result<Vec<Link>> {
     let mut stmt = conn.prepare_cached(&format!(
         "{LINK_SELECT}
          JOIN image_group_relations im ON im.image_group_id = l.image_group_id
          WHERE im.image_id = ?1
-         ORDER BY ga.name COLLATE NOCASE, l.type, g.name COLLATE NOCASE"
+         ORDER BY {GALLERY_ORDER}, l.type, g.name COLLATE NOCASE"
     ))?;
     let rows = stmt.query_map([image], link_row)?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
@@ -608,7 +644,8 @@ mod tests {
             .into_iter()
             .map(|g| g.name)
             .collect();
-        assert_eq!(names, ["Archive", "Spring Show"]);
+        // The artist's order, not the alphabet: a new gallery goes last.
+        assert_eq!(names, ["Spring Show", "Archive"]);
         lib.write(|tx| rename_gallery(tx, a, "Summer Show"))
             .unwrap();
         lib.write(|tx| set_gallery_description(tx, a, Some("  ")))
@@ -621,6 +658,133 @@ mod tests {
             lib.write(|tx| delete_gallery(tx, b)),
             Err(Error::NotFound { .. })
         ));
+    }
+
+    fn gallery_names(lib: &Library) -> Vec<String> {
+        list_galleries(lib.conn())
+            .unwrap()
+            .into_iter()
+            .map(|g| g.name)
+            .collect()
+    }
+
+    #[test]
+    fn galleries_keep_the_artists_order_and_a_new_one_goes_last() {
+        let (_d, mut lib) = lib();
+        let [c, a, _b] = ["Coast", "Archive", "Birds"]
+            .map(|n| lib.write(|tx| create_gallery(tx, n, None)).unwrap());
+        assert_eq!(gallery_names(&lib), ["Coast", "Archive", "Birds"]);
+        // Renaming keeps the place; finding an existing one changes nothing.
+        lib.write(|tx| rename_gallery(tx, c, "Another coast"))
+            .unwrap();
+        assert_eq!(
+            lib.write(|tx| find_or_create_gallery(tx, "ARCHIVE"))
+                .unwrap(),
+            a
+        );
+        assert_eq!(gallery_names(&lib), ["Another coast", "Archive", "Birds"]);
+        let d = lib.write(|tx| find_or_create_gallery(tx, "Dunes")).unwrap();
+        assert_eq!(gallery_names(&lib).last().unwrap(), "Dunes");
+        // Last after a move too: after the highest key, whatever the gaps.
+        lib.write(|tx| move_gallery(tx, d, 0)).unwrap();
+        lib.write(|tx| create_gallery(tx, "Estuary", None)).unwrap();
+        assert_eq!(
+            gallery_names(&lib),
+            ["Dunes", "Another coast", "Archive", "Birds", "Estuary"]
+        );
+    }
+
+    #[test]
+    fn move_gallery_to_front_middle_end_and_past_the_end() {
+        let (_d, mut lib) = lib();
+        let [a, b, c, d] =
+            ["A", "B", "C", "D"].map(|n| lib.write(|tx| create_gallery(tx, n, None)).unwrap());
+        lib.write(|tx| move_gallery(tx, c, 0)).unwrap();
+        assert_eq!(gallery_names(&lib), ["C", "A", "B", "D"]);
+        lib.write(|tx| move_gallery(tx, c, 2)).unwrap();
+        assert_eq!(gallery_names(&lib), ["A", "B", "C", "D"]);
+        lib.write(|tx| move_gallery(tx, a, 3)).unwrap();
+        assert_eq!(gallery_names(&lib), ["B", "C", "D", "A"]);
+        lib.write(|tx| move_gallery(tx, b, 99)).unwrap();
+        assert_eq!(gallery_names(&lib), ["C", "D", "A", "B"]);
+        // To where it already is: nothing moves.
+        lib.write(|tx| move_gallery(tx, d, 1)).unwrap();
+        assert_eq!(gallery_names(&lib), ["C", "D", "A", "B"]);
+        // The keys are 0..n, in that order.
+        let keys: Vec<(GalleryId, i64)> = lib
+            .conn()
+            .prepare("SELECT id, sort_order FROM galleries ORDER BY sort_order")
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        assert_eq!(keys, [(c, 0), (d, 1), (a, 2), (b, 3)]);
+    }
+
+    #[test]
+    fn moving_an_unknown_gallery_is_not_found_and_changes_nothing() {
+        let (_d, mut lib) = lib();
+        for n in ["B", "A"] {
+            lib.write(|tx| create_gallery(tx, n, None)).unwrap();
+        }
+        let err = lib
+            .write(|tx| move_gallery(tx, GalleryId(99), 0))
+            .unwrap_err();
+        assert!(
+            matches!(
+                err,
+                Error::NotFound {
+                    what: "gallery",
+                    id: 99
+                }
+            ),
+            "{err}"
+        );
+        assert_eq!(gallery_names(&lib), ["B", "A"]);
+    }
+
+    #[test]
+    fn deleting_a_gallery_keeps_the_others_order() {
+        let (_d, mut lib) = lib();
+        let [_c, a, b, d] =
+            ["C", "A", "B", "D"].map(|n| lib.write(|tx| create_gallery(tx, n, None)).unwrap());
+        lib.write(|tx| move_gallery(tx, d, 1)).unwrap();
+        assert_eq!(gallery_names(&lib), ["C", "D", "A", "B"]);
+        lib.write(|tx| delete_gallery(tx, a)).unwrap();
+        assert_eq!(gallery_names(&lib), ["C", "D", "B"]);
+        // A move after the gap renumbers the rest.
+        lib.write(|tx| move_gallery(tx, b, 0)).unwrap();
+        assert_eq!(gallery_names(&lib), ["B", "C", "D"]);
+    }
+
+    #[test]
+    fn a_groups_and_an_images_galleries_follow_the_artists_order() {
+        use crate::core::model::images;
+        use crate::core::testing::fake_image;
+        let (_d, mut lib) = lib();
+        let [web, show] =
+            ["Website", "Show"].map(|n| lib.write(|tx| create_gallery(tx, n, None)).unwrap());
+        let (finals, image) = lib
+            .write(|tx| {
+                let finals = create_group(tx, "Finals", None)?;
+                let image = fake_image(tx, 1);
+                images::add_images(tx, finals, &[image], None)?;
+                attach(tx, show, finals, "main_exhibit")?;
+                attach(tx, web, finals, "main_exhibit")?;
+                Ok((finals, image))
+            })
+            .unwrap();
+        let galleries = |lib: &Library| -> [Vec<String>; 2] {
+            [
+                group_links(lib.conn(), finals).unwrap(),
+                image_links(lib.conn(), image).unwrap(),
+            ]
+            .map(|links| links.into_iter().map(|l| l.gallery_name).collect())
+        };
+        assert_eq!(galleries(&lib), [["Website", "Show"], ["Website", "Show"]]);
+        lib.write(|tx| move_gallery(tx, show, 0)).unwrap();
+        assert_eq!(galleries(&lib), [["Show", "Website"], ["Show", "Website"]]);
     }
 
     #[test]

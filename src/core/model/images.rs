@@ -260,6 +260,17 @@ pub fn add_images_before(
     images: &[ImageId],
     before: Option<ImageId>,
 ) -> Result<usize> {
+    add_new_before(conn, group, images, before).map(|added| added.len())
+}
+
+/// [`add_images_before`], returning the images it added (those that were not
+/// in the group yet), in the order given.
+pub fn add_new_before(
+    conn: &Connection,
+    group: GroupId,
+    images: &[ImageId],
+    before: Option<ImageId>,
+) -> Result<Vec<ImageId>> {
     ensure_group(conn, group)?;
     let marker = marker_key(conn, group, before)?;
     let mut seen = HashSet::new();
@@ -286,7 +297,7 @@ pub fn add_images_before(
     for (id, key) in new.iter().zip(keys) {
         stmt.execute(params![group, id, key])?;
     }
-    Ok(new.len())
+    Ok(new)
 }
 
 /// The key of the member a drop marker sits before (`None`: the end).
@@ -370,36 +381,166 @@ pub fn move_images_before(
 /// A whole-group order to sort by.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum SortBy {
-    /// By original file name (numbers in names compare as text).
+    /// By original file name, A to Z (numbers in names compare as text).
     Name,
+    /// By original file name, Z to A.
+    NameDescending,
     /// Oldest import first.
     Imported,
+    /// Newest import first.
+    ImportedDescending,
     /// The current order, backwards.
     Reverse,
 }
 
-/// Puts a group in a new order, as a batch of moves in the caller's
-/// transaction: each image in the new order is moved to the end in turn, so
-/// each step writes one row. Run in one transaction, a crash leaves the old
-/// order or the new one, never a mix.
-pub fn sort_group(conn: &Connection, group: GroupId, by: SortBy) -> Result<()> {
+/// The group's images in the order `by` gives.
+pub fn sorted_ids(conn: &Connection, group: GroupId, by: SortBy) -> Result<Vec<ImageId>> {
     let mut rows = group_images(conn, group)?;
+    let by_name = |a: &Image, b: &Image| {
+        a.original_name
+            .to_lowercase()
+            .cmp(&b.original_name.to_lowercase())
+            .then(a.id.cmp(&b.id))
+    };
+    let by_import = |a: &Image, b: &Image| a.created_at.cmp(&b.created_at).then(a.id.cmp(&b.id));
     match by {
-        SortBy::Name => rows.sort_by(|a, b| {
-            a.original_name
-                .to_lowercase()
-                .cmp(&b.original_name.to_lowercase())
-                .then(a.id.cmp(&b.id))
-        }),
-        SortBy::Imported => {
-            rows.sort_by(|a, b| a.created_at.cmp(&b.created_at).then(a.id.cmp(&b.id)))
-        }
+        SortBy::Name => rows.sort_by(by_name),
+        SortBy::NameDescending => rows.sort_by(|a, b| by_name(b, a)),
+        SortBy::Imported => rows.sort_by(by_import),
+        SortBy::ImportedDescending => rows.sort_by(|a, b| by_import(b, a)),
         SortBy::Reverse => rows.reverse(),
     }
-    for img in rows {
-        move_images_before(conn, group, &[img.id], None)?;
+    Ok(rows.into_iter().map(|i| i.id).collect())
+}
+
+/// Puts a group in a new order, in the caller's transaction (a crash leaves
+/// the old order or the new one, never a mix).
+pub fn sort_group(conn: &Connection, group: GroupId, by: SortBy) -> Result<()> {
+    let order = sorted_ids(conn, group, by)?;
+    set_order(conn, group, &order)
+}
+
+/// Gives the group the order `order`: its members listed there come first,
+/// in that order, each keyed afresh `GAP` apart; members not listed follow
+/// in their current order; listed images that are not members are skipped.
+/// Writes every row of the group (a sort, or undoing one).
+pub fn set_order(conn: &Connection, group: GroupId, order: &[ImageId]) -> Result<()> {
+    let current = group_image_ids(conn, group)?;
+    let members: HashSet<ImageId> = current.iter().copied().collect();
+    let mut placed = HashSet::with_capacity(current.len());
+    let mut all: Vec<ImageId> = order
+        .iter()
+        .copied()
+        .filter(|id| members.contains(id) && placed.insert(*id))
+        .collect();
+    all.extend(current.iter().copied().filter(|id| !placed.contains(id)));
+    let mut stmt = conn.prepare_cached(
+        "UPDATE image_group_relations SET sort_order = ?3 WHERE image_group_id = ?1 AND image_id = ?2",
+    )?;
+    for (i, id) in all.iter().enumerate() {
+        stmt.execute(params![group, id, (i as i64 + 1) * order::GAP])?;
     }
     Ok(())
+}
+
+/// The first image in the group's order (its cover), if any.
+pub fn first_image(conn: &Connection, group: GroupId) -> Result<Option<ImageId>> {
+    order::image_at(conn, group, 0)
+}
+
+// ---------------------------------------------------------------- the whole library
+
+/// How the whole library's images are listed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum LibraryOrder {
+    /// The last imported first.
+    Newest,
+    /// By original file name, A to Z.
+    Name,
+}
+
+impl LibraryOrder {
+    fn sql(self) -> &'static str {
+        match self {
+            LibraryOrder::Newest => "i.created_at DESC, i.id DESC",
+            LibraryOrder::Name => "i.original_name COLLATE NOCASE, i.id",
+        }
+    }
+}
+
+/// Every image of the library, in `order`.
+pub fn library_images(conn: &Connection, order: LibraryOrder) -> Result<Vec<Image>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {IMAGE_COLUMNS} FROM images i ORDER BY {}",
+        order.sql()
+    ))?;
+    let rows = stmt.query_map([], image_row)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// The images that are in no group, the last imported first.
+pub fn ungrouped_images(conn: &Connection) -> Result<Vec<Image>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {IMAGE_COLUMNS} FROM images i
+         WHERE NOT EXISTS (SELECT 1 FROM image_group_relations m WHERE m.image_id = i.id)
+         ORDER BY {}",
+        LibraryOrder::Newest.sql()
+    ))?;
+    let rows = stmt.query_map([], image_row)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// How many images the library holds, and how many of them are in no group.
+pub fn library_counts(conn: &Connection) -> Result<(u64, u64)> {
+    Ok(conn.query_row(
+        "SELECT (SELECT count(*) FROM images),
+                (SELECT count(*) FROM images) - (SELECT count(DISTINCT image_id) FROM image_group_relations)",
+        [],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?)
+}
+
+/// Which of `ids` are in no group (in the order given).
+pub fn in_no_group(conn: &Connection, ids: &[ImageId]) -> Result<Vec<ImageId>> {
+    let mut stmt =
+        conn.prepare_cached("SELECT 1 FROM image_group_relations WHERE image_id = ?1 LIMIT 1")?;
+    let mut loose = Vec::new();
+    for &id in ids {
+        if stmt.query_row([id], |_| Ok(())).optional()?.is_none() {
+            loose.push(id);
+        }
+    }
+    Ok(loose)
+}
+
+/// The names of the groups that hold any of `ids`, by name.
+pub fn groups_holding(conn: &Connection, ids: &[ImageId]) -> Result<Vec<String>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT g.name FROM image_group_relations m JOIN image_groups g ON g.id = m.image_group_id
+         WHERE m.image_id = ?1",
+    )?;
+    let mut names = std::collections::BTreeSet::new();
+    for id in ids {
+        for name in stmt.query_map([id], |r| r.get::<_, String>(0))? {
+            names.insert(name?);
+        }
+    }
+    let mut names: Vec<String> = names.into_iter().collect();
+    names.sort_by_key(|n| n.to_lowercase());
+    Ok(names)
+}
+
+/// How many of the group's images are in no other group: those that deleting
+/// the group would leave in no group.
+pub fn only_in(conn: &Connection, group: GroupId) -> Result<u64> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT count(*) FROM image_group_relations m
+             WHERE m.image_group_id = ?1 AND NOT EXISTS (
+                 SELECT 1 FROM image_group_relations o
+                 WHERE o.image_id = m.image_id AND o.image_group_id <> ?1)",
+        )?
+        .query_row([group], |r| r.get(0))?)
 }
 
 // ---------------------------------------------------------------- where used
@@ -748,5 +889,67 @@ mod tests {
             ),
             ("Show", "main_exhibit")
         );
+    }
+
+    #[test]
+    fn the_whole_library_and_what_is_in_no_group() {
+        let (_d, mut lib) = lib();
+        let (g, ids) = group_with(&mut lib, 4);
+        let (other, loose) = lib
+            .write(|tx| {
+                let other = catalog::create_group(tx, "Other", None)?;
+                add_images(tx, other, &ids[..1], None)?;
+                Ok((other, fake_image(tx, 9)))
+            })
+            .unwrap();
+        assert_eq!(library_counts(lib.conn()).unwrap(), (5, 1));
+        let newest: Vec<ImageId> = library_images(lib.conn(), LibraryOrder::Newest)
+            .unwrap()
+            .iter()
+            .map(|i| i.id)
+            .collect();
+        assert_eq!(newest, [loose, ids[3], ids[2], ids[1], ids[0]]);
+        let by_name: Vec<String> = library_images(lib.conn(), LibraryOrder::Name)
+            .unwrap()
+            .into_iter()
+            .map(|i| i.original_name)
+            .collect();
+        assert_eq!(
+            by_name,
+            ["img1.png", "img2.png", "img3.png", "img4.png", "img9.png"]
+        );
+        assert_eq!(ungrouped_images(lib.conn()).unwrap()[0].id, loose);
+        // Deleting G would leave three of its four in no group: the first is in Other too.
+        assert_eq!(only_in(lib.conn(), g).unwrap(), 3);
+        assert_eq!(only_in(lib.conn(), other).unwrap(), 0);
+        lib.write(|tx| remove_images(tx, g, &ids[..2])).unwrap();
+        assert_eq!(in_no_group(lib.conn(), &ids).unwrap(), [ids[1]]);
+        assert_eq!(library_counts(lib.conn()).unwrap(), (5, 2));
+        let added = lib
+            .write(|tx| add_new_before(tx, other, &[ids[1], ids[0], loose], None))
+            .unwrap();
+        assert_eq!(added, [ids[1], loose], "a member is not added twice");
+        assert_eq!(library_counts(lib.conn()).unwrap(), (5, 0));
+    }
+
+    #[test]
+    fn set_order_puts_listed_members_first_and_keeps_the_rest() {
+        let (_d, mut lib) = lib();
+        let (g, ids) = group_with(&mut lib, 5);
+        let stranger = lib.write(|tx| Ok(fake_image(tx, 50))).unwrap();
+        lib.write(|tx| set_order(tx, g, &[ids[3], stranger, ids[1], ids[3]]))
+            .unwrap();
+        assert_eq!(
+            group_image_ids(lib.conn(), g).unwrap(),
+            [ids[3], ids[1], ids[0], ids[2], ids[4]]
+        );
+        lib.write(|tx| sort_group(tx, g, SortBy::NameDescending))
+            .unwrap();
+        let mut rev = ids.clone();
+        rev.reverse();
+        assert_eq!(group_image_ids(lib.conn(), g).unwrap(), rev);
+        lib.write(|tx| sort_group(tx, g, SortBy::Imported)).unwrap();
+        assert_eq!(group_image_ids(lib.conn(), g).unwrap(), ids);
+        assert_eq!(first_image(lib.conn(), g).unwrap(), Some(ids[0]));
     }
 }

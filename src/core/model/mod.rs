@@ -4,4 +4,5 @@
 
 pub mod catalog;
 pub mod images;
+pub mod lookup;
 pub mod order;

@@ -18,7 +18,7 @@ use crate::core::error::{Error, IoContext, Result};
 pub const SCHEMA_SQL: &str = include_str!("../../../schema.sql");
 
 /// The schema version this program writes and understands (`PRAGMA user_version`).
-pub const SCHEMA_VERSION: i64 = 1;
+pub const SCHEMA_VERSION: i64 = 2;
 
 /// Identifies a Folio database (`PRAGMA application_id`): the bytes "FOLI".
 pub const APPLICATION_ID: i64 = 0x464F_4C49;
@@ -28,7 +28,22 @@ pub const BUSY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10)
 
 /// SQL that steps a database from version `i + 1` to `i + 2` (index 0 takes 1 → 2).
 /// Each runs inside the same transaction that bumps `user_version`.
-const MIGRATIONS: &[&str] = &[];
+///
+/// A step changes tables in place (`ALTER TABLE … ADD COLUMN`), never by
+/// dropping and rebuilding them: with foreign keys on, dropping `galleries` or
+/// `image_groups` would cascade-delete every link. SQLite stores an added
+/// column by appending `, <its definition as written>` before the table's
+/// closing parenthesis, and `schema.sql` writes the column that way, so both
+/// paths leave the same text in `sqlite_schema` (`tests/migrations.rs`).
+const MIGRATIONS: &[&str] = &[
+    // 1 → 2: galleries keep the order the artist sets; the existing ones are
+    // numbered 0, 1, 2… in the order they were listed in (by name, then id).
+    "ALTER TABLE galleries ADD COLUMN sort_order     INTEGER NOT NULL DEFAULT 0 CHECK (sort_order >= 0);
+     UPDATE galleries SET sort_order = ranked.position
+       FROM (SELECT id, row_number() OVER (ORDER BY name COLLATE NOCASE, id) - 1 AS position
+             FROM galleries) AS ranked
+      WHERE ranked.id = galleries.id;",
+];
 
 /// Opens the Folio database at `path`, creating it (and the rows every library
 /// needs, through `init`) if there is no file there.
