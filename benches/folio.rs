@@ -250,6 +250,37 @@ fn grid_frames(n: usize) -> Frames {
         n - 1,
         "the removal was applied"
     );
+    // Adding the first visible image to the other group: dragged onto its
+    // row in the sidebar, the frame of the drop.
+    let from = h
+        .query_all_by_role(egui::Role::Image)
+        .next()
+        .unwrap()
+        .rect()
+        .center();
+    let to = h
+        .get_by_role_and_label(egui::Role::Button, "Sketches: Other")
+        .rect()
+        .center();
+    h.hover_at(from);
+    h.step();
+    h.drag_at(from);
+    h.step();
+    for i in 1..=8 {
+        h.hover_at(from + (to - from) * (i as f32 / 8.0));
+        h.step();
+    }
+    h.drop_at(to);
+    let add_frame = slowest_of_steps(&mut h, 3);
+    let other_count = |h: &egui_kittest::Harness<'_, folio::app::FolioApp>| {
+        h.state()
+            .data()
+            .links
+            .iter()
+            .find(|l| l.group_name == "Other")
+            .map(|l| l.image_count)
+    };
+    assert_eq!(other_count(&h), Some(11), "the add was applied");
     h.get_by_role_and_label(egui::Role::Button, "Decade")
         .click_secondary();
     h.run_steps(3);
@@ -331,6 +362,7 @@ fn grid_frames(n: usize) -> Frames {
         p99,
         move_frame,
         removal_frame,
+        add_frame,
         rename_frame,
         idle: percentile(&mut idle.clone(), 0.99),
         during: percentile(&mut during.clone(), 0.99),
@@ -346,6 +378,8 @@ struct Frames {
     p99: Duration,
     move_frame: Duration,
     removal_frame: Duration,
+    /// Adding one image to another group (dropped onto it in the sidebar).
+    add_frame: Duration,
     rename_frame: Duration,
     idle: Duration,
     during: Duration,
@@ -526,9 +560,9 @@ fn files_bench() {
 fn grid_bench() {
     println!();
     println!(
-        "| grid (headless frames) | open to first frame | scroll frame p50 | scroll frame p99 | frame applying a move | … a removal | … a gallery's rename | opening it from another group: slowest frame / images shown | paced scroll p99, idle | paced scroll p99 during a 1,000-file import |"
+        "| grid (headless frames) | open to first frame | scroll frame p50 | scroll frame p99 | frame applying a move | … a removal | … an add to another group | … a gallery's rename | opening it from another group: slowest frame / images shown | paced scroll p99, idle | paced scroll p99 during a 1,000-file import |"
     );
-    println!("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
+    println!("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
     let sizes: Vec<usize> = std::env::var("FOLIO_BENCH_GRID")
         .ok()
         .map(|v| v.split(',').filter_map(|n| n.trim().parse().ok()).collect())
@@ -537,12 +571,13 @@ fn grid_bench() {
         let f = grid_frames(n);
         let ms = |d: Duration| format!("{:.2} ms", d.as_secs_f64() * 1e3);
         println!(
-            "| {n} images | {} | {} | {} | {} | {} | {} | {} / {} | {} | {} |",
+            "| {n} images | {} | {} | {} | {} | {} | {} | {} | {} / {} | {} | {} |",
             ms(f.first),
             ms(f.p50),
             ms(f.p99),
             ms(f.move_frame),
             ms(f.removal_frame),
+            ms(f.add_frame),
             ms(f.rename_frame),
             ms(f.open_frame),
             ms(f.open_shown),
@@ -561,9 +596,9 @@ type Pick<'a> = dyn FnMut(&mut dyn FnMut(usize) -> usize) -> Vec<folio::core::Im
 fn db_bench() {
     println!();
     println!(
-        "| database | open (incl. quick_check) | ordered ids | ordered rows | move 1 image p50 / p99 | move 100 adjacent p50 / p99 | move 100 scattered p50 / p99 |"
+        "| database | open (incl. quick_check) | ordered ids | ordered rows | move 1 image p50 / p99 | move 100 adjacent p50 / p99 | move 100 scattered p50 / p99 | add 10,000 to another group: at its end / into its middle |"
     );
-    println!("| --- | --- | --- | --- | --- | --- | --- |");
+    println!("| --- | --- | --- | --- | --- | --- | --- | --- |");
     for n in [10_000u64, 100_000] {
         let dir = tempfile::tempdir().unwrap();
         let group = {
@@ -621,9 +656,25 @@ fn db_bench() {
         a.sort();
         b.sort();
         assert_eq!(a, b, "a move lost or duplicated an image");
+        // 10,000 of them into a second group, in one transaction each: at
+        // its end, then 10,000 others into the middle of those.
+        let picks = lib
+            .write(|tx| catalog::create_group(tx, "Picks", None))
+            .unwrap();
+        let add = |lib: &mut Library, batch: &[folio::core::ImageId], before| {
+            let t = Instant::now();
+            let added = lib
+                .write(|tx| folio::core::model::images::add_images_before(tx, picks, batch, before))
+                .unwrap();
+            assert_eq!(added, batch.len());
+            t.elapsed()
+        };
+        let batch = 10_000.min(ids.len() / 2);
+        let add_end = add(&mut lib, &ids[..batch], None);
+        let add_middle = add(&mut lib, &ids[batch..2 * batch], Some(ids[batch / 2]));
         let ms = |d: Duration| format!("{:.2} ms", d.as_secs_f64() * 1e3);
         println!(
-            "| {n} images | {} | {} | {} | {} / {} | {} / {} | {} / {} |",
+            "| {n} images | {} | {} | {} | {} / {} | {} / {} | {} / {} | {} / {} ({batch} each) |",
             ms(open),
             ms(list_ids),
             ms(list_rows),
@@ -632,7 +683,9 @@ fn db_bench() {
             ms(adjacent.0),
             ms(adjacent.1),
             ms(scattered.0),
-            ms(scattered.1)
+            ms(scattered.1),
+            ms(add_end),
+            ms(add_middle)
         );
     }
 }

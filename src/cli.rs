@@ -578,11 +578,11 @@ fn list_cmd(root: PathBuf, ids: bool) -> anyhow::Result<ExitCode> {
             print_images(&mut out, group.id)?;
         }
     }
-    let loose = lookup::images_in_no_group(conn)?;
+    let loose = images::ungrouped_images(conn)?;
     if !loose.is_empty() {
         writeln!(
             out,
-            "Not in any group ({}, still in the library)",
+            "Not in any group ({}, still in the library; the last imported first)",
             count(loose.len() as u64, "image", "images")
         )?;
         for (i, img) in loose.iter().enumerate() {

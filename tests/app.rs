@@ -869,6 +869,13 @@ fn a_very_large_group_is_read_in_the_background_and_shown_when_it_comes() {
     assert!(h.query_by_label("Reading 3 images…").is_none());
     assert_eq!(h.state().data().images.len(), 3);
     h.get_by_role_and_label(egui::Role::Button, "Long wall");
+    // The whole library is read the same way.
+    click(&mut h, "All images");
+    h.get_by_label("Reading 5 images…");
+    h.state_mut().finish_loading();
+    h.run_steps(2);
+    assert_eq!(h.state().data().images.len(), 5);
+    h.get_by_role_and_label(egui::Role::Image, "d-02.jpg");
 }
 
 // ---------------------------------------------------------------- regressions

@@ -796,9 +796,9 @@ fn remove_takes_images_out_of_a_group_and_they_stay_in_the_library() {
     let list = ok(folio(&lib, &["list"]));
     assert!(
         list.ends_with(
-            "Not in any group (2 images, still in the library)\n\
-             \x20       1. a.jpg (JPEG 30×20)\n\
-             \x20       2. c.jpg (JPEG 30×20)\n"
+            "Not in any group (2 images, still in the library; the last imported first)\n\
+             \x20       1. c.jpg (JPEG 30×20)\n\
+             \x20       2. a.jpg (JPEG 30×20)\n"
         ),
         "{list}"
     );

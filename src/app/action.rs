@@ -6,11 +6,11 @@
 
 use std::path::PathBuf;
 
-use super::data::{Place, Pool, Tally};
+use super::data::{Place, Pool, Row, Tally};
 use super::history::{self, Gone, History, Run, Step, StepId};
 use super::jobs::{Pick, Work};
 use super::session::Session;
-use crate::core::model::images::{Image, SortBy};
+use crate::core::model::images::SortBy;
 use crate::core::model::{catalog, images};
 use crate::core::storage::trash;
 use crate::core::{GalleryId, GroupId, ImageId};
@@ -122,7 +122,7 @@ pub enum Mirror {
     Move(Vec<ImageId>, Option<ImageId>),
     /// Rows new in the shown group, right before the image given (`None`:
     /// at the end): [`super::data::Data::insert_local`].
-    Insert(Vec<Image>, Option<ImageId>),
+    Insert(Vec<Row>, Option<ImageId>),
     /// Images gone from the shown group (or from the library).
     Remove(Vec<ImageId>),
     /// One image's row changed: it is re-read alone.
@@ -459,7 +459,7 @@ fn move_images(
 struct Added {
     ids: Vec<ImageId>,
     /// The rows of the added images, when the group is shown.
-    rows: Vec<Image>,
+    rows: Vec<Row>,
     /// Those that were in no group before.
     were_loose: usize,
     cover: Option<ImageId>,
@@ -478,7 +478,7 @@ fn add_in(
     let rows = if shown {
         added
             .iter()
-            .map(|&id| images::image(tx, id))
+            .map(|&id| images::image(tx, id).map(std::sync::Arc::new))
             .collect::<crate::core::Result<_>>()?
     } else {
         Vec::new()

@@ -2,12 +2,20 @@
 //! the UI draws from this snapshot and never queries while it lays out.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
 use crate::core::model::catalog::{self, Gallery, Group, Link};
 use crate::core::model::images::{self, Image, LibraryOrder, Usage};
 use crate::core::{GalleryId, GroupId, ImageId, Library, Result};
+
+/// A shown image's row: shared, so that moving 100,000 of them in the grid's
+/// order moves pointers, not rows.
+pub type Row = Arc<Image>;
+
+/// Each shown image's position in [`Data::images`].
+pub type Index = HashMap<ImageId, usize, rustc_hash::FxBuildHasher>;
 
 /// A view of the whole library rather than of one group.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -79,9 +87,9 @@ pub struct Data {
     /// The pool whose images [`Data::images`] holds (then `shown` is none).
     pub pool: Option<Pool>,
     /// The selected group's (or pool's) images, in order.
-    pub images: Vec<Image>,
+    pub images: Vec<Row>,
     /// Position of each image of [`Data::images`].
-    pub index: HashMap<ImageId, usize>,
+    pub index: Index,
     /// Where the inspected image is used.
     pub usage: Option<(ImageId, Usage)>,
     /// The library's counts for the sidebar; `None` until read (counting
@@ -209,10 +217,10 @@ impl Data {
                 data.deferred_pool = Some(pool);
                 return Ok(data);
             }
-            data.images = match pool {
+            data.images = rows(match pool {
                 Pool::All(order) => images::library_images(conn, order)?,
                 Pool::Ungrouped => images::ungrouped_images(conn)?,
-            };
+            });
             data.index = index_of(&data.images);
             data.usage = inspected_usage(lib, inspected, &data.index)?;
             return Ok(data);
@@ -233,11 +241,16 @@ impl Data {
             data.deferred = Some(g);
             return Ok(data);
         }
-        data.images = images::group_images(conn, g)?;
+        data.images = rows(images::group_images(conn, g)?);
         data.index = index_of(&data.images);
         data.last_key = images::last_key(conn, g)?;
         data.usage = inspected_usage(lib, inspected, &data.index)?;
         Ok(data)
+    }
+
+    /// Whether rows of the view are being read in the background.
+    pub fn is_deferred(&self) -> bool {
+        self.deferred.is_some() || self.deferred_pool.is_some()
     }
 
     /// Applies what an edit says it did to the counts and covers, instead of
@@ -261,8 +274,8 @@ impl Data {
 
     /// Inserts rows into the shown group right before `before` (`None`: at
     /// the end), as `images::add_new_before` did in the database.
-    pub fn insert_local(&mut self, rows: Vec<Image>, before: Option<ImageId>) {
-        let rows: Vec<Image> = rows
+    pub fn insert_local(&mut self, rows: Vec<Row>, before: Option<ImageId>) {
+        let rows: Vec<Row> = rows
             .into_iter()
             .filter(|r| !self.index.contains_key(&r.id))
             .collect();
@@ -311,7 +324,7 @@ impl Data {
         if let Some(&i) = self.index.get(&img.id)
             && let Some(slot) = self.images.get_mut(i)
         {
-            *slot = img;
+            *slot = Arc::new(img);
         }
     }
 
@@ -329,7 +342,7 @@ impl Data {
                 continue;
             }
             self.index.insert(img.id, self.images.len());
-            self.images.push(img);
+            self.images.push(Arc::new(img));
             added += 1;
         }
         if let Some(g) = self.groups.iter_mut().find(|g| g.id == group) {
@@ -356,7 +369,10 @@ impl Data {
 
     /// The image with this id, if it is in the selected group.
     pub fn image(&self, id: ImageId) -> Option<&Image> {
-        self.index.get(&id).and_then(|&i| self.images.get(i))
+        self.index
+            .get(&id)
+            .and_then(|&i| self.images.get(i))
+            .map(|r| &**r)
     }
 
     /// Mirrors a committed move of the shown group's images (to just before
@@ -481,8 +497,13 @@ impl Data {
     }
 }
 
+/// Rows as the snapshot holds them.
+fn rows(images: Vec<Image>) -> Vec<Row> {
+    images.into_iter().map(Arc::new).collect()
+}
+
 /// Each image's position.
-fn index_of(images: &[Image]) -> HashMap<ImageId, usize> {
+fn index_of(images: &[Row]) -> Index {
     images
         .iter()
         .enumerate()
@@ -494,7 +515,7 @@ fn index_of(images: &[Image]) -> HashMap<ImageId, usize> {
 fn inspected_usage(
     lib: &Library,
     inspected: Option<ImageId>,
-    index: &HashMap<ImageId, usize>,
+    index: &Index,
 ) -> Result<Option<(ImageId, Usage)>> {
     match inspected {
         Some(id) if index.contains_key(&id) => Ok(Some((id, images::usage(lib.conn(), id)?))),
@@ -734,7 +755,7 @@ mod tests {
         assert_eq!(added, [desk_ids[2], desk_ids[5]]);
         let rows = added
             .iter()
-            .map(|id| images::image(lib.conn(), *id).unwrap())
+            .map(|id| Arc::new(images::image(lib.conn(), *id).unwrap()))
             .collect();
         data.insert_local(rows, before);
         data.tally(&Tally {

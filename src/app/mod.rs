@@ -213,7 +213,7 @@ impl FolioApp {
             Ok(()) => {
                 self.ui.selection.retain_shown(&self.session.data.index);
                 self.work.forget_load();
-                if self.session.data.deferred.is_some() {
+                if self.session.data.is_deferred() {
                     self.start_loader();
                 }
             }
@@ -242,7 +242,7 @@ impl FolioApp {
                 self.session.adopt(s.data, s.place);
                 self.ui.selection.retain_shown(&self.session.data.index);
             }
-            Ok(_) if self.session.data.deferred.is_some() => self.start_loader(),
+            Ok(_) if self.session.data.is_deferred() => self.start_loader(),
             Ok(_) => {}
             Err(e) => {
                 // Not left saying it is being read: read here, or say why not.

@@ -6,7 +6,7 @@
 //! snapshot, changes its own bit of state here, and puts what it wants done
 //! into the outbox, which the app carries out after the frame.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
 use super::action::Action;
 use super::command::Command;
@@ -45,7 +45,7 @@ impl Selection {
     }
 
     /// Forgets what is not among the shown images any more.
-    pub fn retain_shown(&mut self, index: &HashMap<ImageId, usize>) {
+    pub fn retain_shown(&mut self, index: &super::data::Index) {
         self.ids.retain(|id| index.contains_key(id));
         if self.focus.is_some_and(|f| !index.contains_key(&f)) {
             self.focus = None;

@@ -597,16 +597,39 @@ pub fn group_links(conn: &Connection, group: GroupId) -> Result<Vec<Link>> {
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
+/// A typed link named, without its counts: where an image appears.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UsedIn {
+    pub gallery: GalleryId,
+    pub gallery_name: String,
+    pub group: GroupId,
+    pub group_name: String,
+    pub link_type: String,
+}
+
 /// Every link through which an image appears in a gallery (via any of its
-/// groups), by gallery (in the artist's order), type and group.
-pub fn image_links(conn: &Connection, image: ImageId) -> Result<Vec<Link>> {
+/// groups), by gallery (in the artist's order), type and group. Nothing is
+/// counted: the inspector reads this after every edit of a 100,000-image
+/// group, and counting its members would cost milliseconds each time.
+pub fn image_links(conn: &Connection, image: ImageId) -> Result<Vec<UsedIn>> {
     let mut stmt = conn.prepare_cached(&format!(
-        "{LINK_SELECT}
+        "SELECT l.gallery_id, ga.name, l.image_group_id, g.name, l.type
+         FROM gallery_image_group_relations l
+         JOIN galleries ga ON ga.id = l.gallery_id
+         JOIN image_groups g ON g.id = l.image_group_id
          JOIN image_group_relations im ON im.image_group_id = l.image_group_id
          WHERE im.image_id = ?1
          ORDER BY {GALLERY_ORDER}, l.type, g.name COLLATE NOCASE"
     ))?;
-    let rows = stmt.query_map([image], link_row)?;
+    let rows = stmt.query_map([image], |r| {
+        Ok(UsedIn {
+            gallery: r.get(0)?,
+            gallery_name: r.get(1)?,
+            group: r.get(2)?,
+            group_name: r.get(3)?,
+            link_type: r.get(4)?,
+        })
+    })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
@@ -777,10 +800,17 @@ mod tests {
             .unwrap();
         let galleries = |lib: &Library| -> [Vec<String>; 2] {
             [
-                group_links(lib.conn(), finals).unwrap(),
-                image_links(lib.conn(), image).unwrap(),
+                group_links(lib.conn(), finals)
+                    .unwrap()
+                    .into_iter()
+                    .map(|l| l.gallery_name)
+                    .collect(),
+                image_links(lib.conn(), image)
+                    .unwrap()
+                    .into_iter()
+                    .map(|l| l.gallery_name)
+                    .collect(),
             ]
-            .map(|links| links.into_iter().map(|l| l.gallery_name).collect())
         };
         assert_eq!(galleries(&lib), [["Website", "Show"], ["Website", "Show"]]);
         lib.write(|tx| move_gallery(tx, show, 0)).unwrap();

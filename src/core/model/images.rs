@@ -6,7 +6,7 @@ use std::collections::HashSet;
 
 use rusqlite::{Connection, OptionalExtension, params};
 
-use super::catalog::{Link, ensure_group};
+use super::catalog::{UsedIn, ensure_group};
 use super::order;
 use crate::core::error::{Error, Result};
 use crate::core::format::Format;
@@ -551,7 +551,7 @@ pub struct Usage {
     /// The groups holding the image, by name.
     pub groups: Vec<(GroupId, String)>,
     /// The typed links through which it appears in galleries.
-    pub links: Vec<Link>,
+    pub links: Vec<UsedIn>,
 }
 
 /// The groups and galleries an image is in.

@@ -59,20 +59,6 @@ pub fn images_named(conn: &Connection, name: &str, within: Option<GroupId>) -> R
     ids.into_iter().map(|id| images::image(conn, id)).collect()
 }
 
-/// The images that are in no group, oldest first: still in the library, shown
-/// by the app under "Not in any group".
-pub fn images_in_no_group(conn: &Connection) -> Result<Vec<Image>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT i.id FROM images i
-         WHERE NOT EXISTS (SELECT 1 FROM image_group_relations m WHERE m.image_id = i.id)
-         ORDER BY i.id",
-    )?;
-    let ids = stmt
-        .query_map([], |r| r.get(0))?
-        .collect::<rusqlite::Result<Vec<ImageId>>>()?;
-    ids.into_iter().map(|id| images::image(conn, id)).collect()
-}
-
 /// The ids of the images `refs` names, in the order given, each once. With
 /// `within`, names are looked up among that group's members and every image
 /// must be one of them. Refuses, naming the value: an id that does not exist
@@ -338,28 +324,5 @@ mod tests {
             )),
             "{err}"
         );
-    }
-
-    #[test]
-    fn images_in_no_group_are_found() {
-        let (_d, mut lib) = library();
-        let (a, b) = lib
-            .write(|tx| {
-                let g = catalog::create_group(tx, "G", None)?;
-                let a = fake_image(tx, 1);
-                let b = fake_image(tx, 2);
-                add_images(tx, g, &[a], None)?;
-                Ok((a, b))
-            })
-            .unwrap();
-        let loose: Vec<_> = images_in_no_group(lib.conn())
-            .unwrap()
-            .into_iter()
-            .map(|i| i.id)
-            .collect();
-        assert_eq!(loose, [b]);
-        let g = catalog::group_by_name(lib.conn(), "G").unwrap().unwrap();
-        lib.write(|tx| images::remove_images(tx, g, &[a])).unwrap();
-        assert_eq!(images_in_no_group(lib.conn()).unwrap().len(), 2);
     }
 }
