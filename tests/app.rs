@@ -1239,6 +1239,7 @@ fn images_dragged_onto_another_group_are_in_both_and_shift_drop_moves_with_undo_
     assert_eq!(order(&h, "B"), strs(&[&b[0], &b[1], &b[2], &a[0], &a[1]]));
     assert_eq!(order(&h, "A"), a, "still in A");
     assert_eq!(last_notice(&h), "Added 2 images to \u{201c}B\u{201d}.");
+    assert_fresh(&h);
     // The sidebar counts them (without reading B's rows).
     let counted: Vec<u64> = h
         .state()
@@ -1296,6 +1297,7 @@ fn images_dragged_onto_another_group_are_in_both_and_shift_drop_moves_with_undo_
             .is_none(),
         "it left the grid"
     );
+    assert_fresh(&h);
     // Undone, it is back in its place in A and out of B; redone, moved again.
     keys(&mut h, Modifiers::COMMAND, Key::Z);
     assert_eq!(order(&h, "A"), a);
@@ -1322,6 +1324,7 @@ fn copy_cut_and_paste_between_groups_land_before_the_focused_image() {
     click_image(&mut h, &b[1], Modifiers::NONE);
     keys(&mut h, Modifiers::COMMAND, Key::V);
     assert_eq!(order(&h, "B"), strs(&[&b[0], &a[0], &b[1], &b[2]]));
+    assert_fresh(&h);
     // The grid shows it there at once.
     assert!(cell(&h, &a[0]).left() < cell(&h, &b[1]).left());
     assert_eq!(order(&h, "A"), a, "a copy stays where it was");
@@ -1336,6 +1339,7 @@ fn copy_cut_and_paste_between_groups_land_before_the_focused_image() {
     keys(&mut h, Modifiers::COMMAND, Key::V);
     assert_eq!(order(&h, "B"), strs(&[&b[0], &a[0], &b[1], &b[2], &a[1]]));
     assert_eq!(order(&h, "A"), strs(&[&a[0], &a[2]]));
+    assert_fresh(&h);
     // Undo and redo each step.
     keys(&mut h, Modifiers::COMMAND, Key::Z);
     assert_eq!(order(&h, "A"), a);
@@ -1387,6 +1391,7 @@ fn an_image_taken_out_of_its_last_group_is_found_under_not_in_any_group_and_put_
     h.run_steps(4);
     assert_eq!(order(&h, "B"), strs(&[&b[0], &b[1], &a[1]]));
     assert!(h.state().data().images.is_empty(), "it left the pool");
+    assert_fresh(&h);
     h.get_by_label("Every image is in a group");
     assert_eq!(h.state().data().counts.unwrap().ungrouped, 0);
     // All images shows every image, newest first or by name.
@@ -1467,6 +1472,7 @@ fn the_keyboard_moves_the_focus_extends_the_selection_and_orders_the_group() {
     let moved: Vec<String> = expected.drain(1..3).collect();
     expected.extend(moved);
     assert_eq!(order(&h, "A"), expected);
+    assert_fresh(&h);
     click_image(&mut h, &a[5], Modifiers::NONE);
     keys(&mut h, Modifiers::ALT, Key::Home);
     assert_eq!(order(&h, "A")[0], a[5]);
@@ -1524,4 +1530,237 @@ fn a_gallery_dragged_to_a_new_place_stays_there_after_a_restart() {
             .top()
     };
     assert!(top("Gamma") < top("Alpha") && top("Alpha") < top("Beta"));
+}
+
+/// What the app shows (rows, counts, covers) is what a fresh read of the
+/// library gives for the same view: nothing mirrored in memory drifted.
+fn assert_fresh(h: &Harness<'static, FolioApp>) {
+    let mut place = h.state().view().place();
+    let fresh = folio::app::Data::load(lib(h), &mut place, None).unwrap();
+    let shown = h.state().data();
+    let ids = |d: &folio::app::Data| d.images.iter().map(|i| i.id).collect::<Vec<_>>();
+    assert_eq!(ids(shown), ids(&fresh), "the grid's rows");
+    assert_eq!(shown.counts, fresh.counts, "the library's counts");
+    assert_eq!(shown.groups, fresh.groups, "the groups' counts and covers");
+    assert_eq!(shown.links, fresh.links, "the links' counts and covers");
+}
+
+#[test]
+fn clipboard_events_from_the_desktop_copy_and_paste_images() {
+    let dir = tempfile::tempdir().unwrap();
+    let files = tempfile::tempdir().unwrap();
+    let mut h = open(dir.path(), None);
+    let (a, b) = two_groups(&mut h, files.path(), 2, 2);
+    // On a real desktop Ctrl+C and Ctrl+V arrive as these, not as keys.
+    click_image(&mut h, &a[1], Modifiers::NONE);
+    h.event(egui::Event::Copy);
+    h.run_steps(4);
+    click(&mut h, "Sketches: B");
+    keys(&mut h, Modifiers::NONE, Key::Escape);
+    h.event(egui::Event::Paste("/some/path/a-02.jpg".into()));
+    h.run_steps(4);
+    assert_eq!(order(&h, "B"), strs(&[&b[0], &b[1], &a[1]]));
+    assert_fresh(&h);
+    // Cut, then the image is taken out of its group, then pasted: it is
+    // added, and the count of images in no group is right again.
+    click(&mut h, "Main exhibit: A");
+    click_image(&mut h, &a[0], Modifiers::NONE);
+    h.event(egui::Event::Cut);
+    h.run_steps(4);
+    keys(&mut h, Modifiers::NONE, Key::Delete);
+    assert_eq!(h.state().data().counts.unwrap().ungrouped, 1);
+    click(&mut h, "Sketches: B");
+    h.event(egui::Event::Paste(String::new()));
+    h.run_steps(4);
+    assert_eq!(order(&h, "B").last(), Some(&a[0]));
+    assert_eq!(last_notice(&h), "Added 1 image to \u{201c}B\u{201d}.");
+    assert_fresh(&h);
+    // A copied image deleted from the library is no longer pasted.
+    click_image(&mut h, &b[0], Modifiers::NONE);
+    keys(&mut h, Modifiers::COMMAND, Key::C);
+    keys(&mut h, Modifiers::SHIFT, Key::Delete);
+    click(&mut h, "Delete from library");
+    keys(&mut h, Modifiers::COMMAND, Key::V);
+    assert!(
+        last_notice(&h).starts_with("Nothing to paste"),
+        "{}",
+        last_notice(&h)
+    );
+    assert_fresh(&h);
+}
+
+#[test]
+fn images_left_in_no_group_stay_reachable_and_their_pool_follows_a_group_deleted() {
+    let dir = tempfile::tempdir().unwrap();
+    let files = tempfile::tempdir().unwrap();
+    let mut h = open(dir.path(), None);
+    // Files dropped with nothing selected make a group; deleting it leaves
+    // a library of loose images only, which must not look empty.
+    let paths = pictures(files.path(), "l", 3);
+    drop_files(&mut h, &paths[..1]);
+    type_into(&mut h, "Group name", "Loose");
+    click(&mut h, "Create group");
+    settle(&mut h);
+    drop_files(&mut h, &paths[1..]);
+    click(&mut h, "+ Group");
+    type_into(&mut h, "Group name", "Other");
+    click(&mut h, "Create group");
+    // "Not in any group" shown while the group holding its images is deleted.
+    h.get_by_role_and_label(egui::Role::Button, "Not in any group")
+        .click();
+    h.run_steps(4);
+    h.get_by_label("Every image is in a group");
+    context_menu(&mut h, "Loose", "Delete group…");
+    click(&mut h, "Delete group");
+    assert_eq!(
+        h.state().data().images.len(),
+        3,
+        "the pool shows them at once"
+    );
+    assert_fresh(&h);
+    context_menu(&mut h, "Other", "Delete group…");
+    click(&mut h, "Delete group");
+    assert!(h.query_by_label("Welcome to Folio").is_none());
+    h.get_by_role_and_label(egui::Role::Button, "Not in any group")
+        .click();
+    h.run_steps(4);
+    assert_eq!(h.state().data().images.len(), 3);
+    // Undo from the pool stays in the pool: an image added to a group from
+    // here and taken out again is back here.
+    click(&mut h, "+ Group");
+    type_into(&mut h, "Group name", "Kept");
+    click(&mut h, "Create group");
+    h.get_by_role_and_label(egui::Role::Button, "Not in any group")
+        .click();
+    h.run_steps(4);
+    h.get_by_role_and_label(egui::Role::Image, "l-02.jpg")
+        .click_secondary();
+    h.run_steps(4);
+    h.get_by_label("Add to group").hover();
+    h.run_steps(4);
+    h.query_all_by_role_and_label(egui::Role::Button, "Kept")
+        .last()
+        .unwrap()
+        .click();
+    h.run_steps(4);
+    assert_eq!(h.state().data().images.len(), 2);
+    keys(&mut h, Modifiers::COMMAND, Key::Z);
+    assert_eq!(h.state().view().pool, Some(folio::app::Pool::Ungrouped));
+    assert_eq!(h.state().data().images.len(), 3);
+    assert_fresh(&h);
+}
+
+#[test]
+fn page_keys_go_a_screen_at_a_time_and_the_grid_follows_the_focus() {
+    let dir = tempfile::tempdir().unwrap();
+    let files = tempfile::tempdir().unwrap();
+    let mut h = open(dir.path(), None);
+    let (a, _) = two_groups(&mut h, files.path(), 42, 1);
+    let focused = |h: &Harness<'static, FolioApp>| {
+        let id = h.state().selection().focus.unwrap();
+        h.state().data().image(id).unwrap().original_name.clone()
+    };
+    let position =
+        |h: &Harness<'static, FolioApp>| a.iter().position(|n| *n == focused(h)).unwrap();
+    click_image(&mut h, &a[0], Modifiers::NONE);
+    keys(&mut h, Modifiers::NONE, Key::ArrowUp);
+    assert_eq!(focused(&h), a[0], "Up on the first row stays");
+    let cols = (1..a.len())
+        .find(|&i| cell(&h, &a[i]).top() > cell(&h, &a[0]).top())
+        .unwrap();
+    keys(&mut h, Modifiers::NONE, Key::PageDown);
+    let page = position(&h);
+    assert!(
+        page >= 2 * cols && page % cols == 0,
+        "a page is whole rows: {page} of {cols} columns"
+    );
+    // The focused image was scrolled into view.
+    let grid_bottom = h.state().data().images.len();
+    assert!(grid_bottom > 0);
+    let rect = cell(&h, &a[page]);
+    assert!(rect.bottom() <= 800.0 && rect.top() >= 0.0, "{rect:?}");
+    keys(&mut h, Modifiers::SHIFT, Key::PageDown);
+    assert_eq!(
+        h.state().selection().ids.len(),
+        position(&h) - page + 1,
+        "Shift extends"
+    );
+    keys(&mut h, Modifiers::NONE, Key::End);
+    keys(&mut h, Modifiers::NONE, Key::ArrowDown);
+    assert_eq!(focused(&h), a[41], "Down on the last row stays");
+    // Down from the row above a short last row goes to the last image.
+    let last_row_start = 41 - 41 % cols;
+    if last_row_start > 0 && 41 % cols < cols - 1 {
+        click_image(&mut h, &a[last_row_start - 1], Modifiers::NONE);
+        keys(&mut h, Modifiers::NONE, Key::ArrowDown);
+        assert_eq!(focused(&h), a[41]);
+    }
+    keys(&mut h, Modifiers::NONE, Key::Home);
+    assert!(cell(&h, &a[0]).top() >= 0.0, "back at the top");
+    // After Select all, Shift+Left starts its range at the focused image.
+    keys(&mut h, Modifiers::COMMAND, Key::A);
+    keys(&mut h, Modifiers::SHIFT, Key::ArrowRight);
+    assert_eq!(h.state().selection().ids.len(), 2);
+}
+
+#[test]
+fn attach_retype_reorder_and_detach_each_undo_and_redo() {
+    let dir = tempfile::tempdir().unwrap();
+    let files = tempfile::tempdir().unwrap();
+    let mut h = open(dir.path(), None);
+    two_groups(&mut h, files.path(), 1, 1);
+    let links = |h: &Harness<'static, FolioApp>| -> Vec<String> {
+        gallery(h, "Show")
+            .into_iter()
+            .map(|(t, g, _)| format!("{g}:{t}"))
+            .collect()
+    };
+    let start = links(&h);
+    assert_eq!(start, ["A:main_exhibit", "B:sketches"]);
+    // Attach A again under another type.
+    context_menu(&mut h, "A", "Attach to the selected gallery…");
+    type_into(&mut h, "Type", "studio visits");
+    click(&mut h, "Attach");
+    let attached = links(&h);
+    assert_eq!(attached.len(), 3);
+    keys(&mut h, Modifiers::COMMAND, Key::Z);
+    assert_eq!(links(&h), start);
+    keys(&mut h, Modifiers::COMMAND, Key::Y);
+    assert_eq!(links(&h), attached);
+    // Retype.
+    context_menu(&mut h, "Sketches: B", "Change type…");
+    type_into(&mut h, "Type", "photographs");
+    click(&mut h, "Change type");
+    assert!(links(&h).contains(&"B:photographs".to_string()));
+    keys(&mut h, Modifiers::COMMAND, Key::Z);
+    assert_eq!(links(&h), attached);
+    keys(&mut h, Modifiers::COMMAND | Modifiers::SHIFT, Key::Z);
+    assert!(links(&h).contains(&"B:photographs".to_string()));
+    let retyped = links(&h);
+    // Reorder: the last link dragged above the first.
+    let first = h
+        .get_by_role_and_label(egui::Role::Button, "Main exhibit: A")
+        .rect();
+    let from = row(&h, "studio visits: A");
+    drag(&mut h, from, Pos2::new(first.center().x, first.top() + 3.0));
+    assert_eq!(links(&h)[0], "A:studio visits");
+    keys(&mut h, Modifiers::COMMAND, Key::Z);
+    assert_eq!(links(&h), retyped);
+    keys(&mut h, Modifiers::COMMAND, Key::Y);
+    assert_eq!(links(&h)[0], "A:studio visits");
+    let reordered = links(&h);
+    // Detach, undo, redo.
+    context_menu(&mut h, "Photographs: B", "Detach from gallery");
+    assert_eq!(links(&h).len(), 2);
+    keys(&mut h, Modifiers::COMMAND, Key::Z);
+    assert_eq!(links(&h), reordered);
+    keys(&mut h, Modifiers::COMMAND, Key::Y);
+    assert_eq!(links(&h).len(), 2);
+    // A change that cannot be undone (a rename) ends what could be redone.
+    keys(&mut h, Modifiers::COMMAND, Key::Z);
+    context_menu(&mut h, "Show", "Rename or describe…");
+    type_into(&mut h, "Gallery name", "Show 2026");
+    click(&mut h, "Save");
+    keys(&mut h, Modifiers::COMMAND, Key::Y);
+    assert_eq!(last_notice(&h), "Nothing to redo.");
 }

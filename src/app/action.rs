@@ -112,6 +112,22 @@ pub enum Action {
     Redo,
 }
 
+impl Action {
+    /// Whether it changes the library (then what was undone can no longer be
+    /// redone), as opposed to the view, a dialog, or undo and redo themselves.
+    pub fn is_edit(&self) -> bool {
+        !matches!(
+            self,
+            Action::SelectGallery(_)
+                | Action::SelectGroup(_)
+                | Action::SelectPool(_)
+                | Action::Pick(..)
+                | Action::Undo
+                | Action::Redo
+        )
+    }
+}
+
 /// What an applied action did to the shown group's rows, in memory.
 #[derive(Clone, Debug, Default)]
 pub enum Mirror {
@@ -361,6 +377,12 @@ fn delete_group(session: &mut Session, id: GroupId) -> Result<Effect, String> {
         },
         notice: Some(notice),
         recount: true,
+        // A pool shown gains (or, All images, keeps) its images: read again.
+        mirror: if session.data.pool.is_some() {
+            Mirror::Unknown
+        } else {
+            Mirror::Unchanged
+        },
         ..Effect::default()
     })
 }
@@ -576,17 +598,26 @@ fn move_to_group(
         Ok((added, removed, images::first_image(tx, from)?))
     })?;
     let n = added.ids.len();
-    let notice = format!(
-        "Moved {} from \u{201c}{}\u{201d} to \u{201c}{}\u{201d}.{}",
-        crate::count(removed as u64, "image", "images"),
-        session.group_name(from),
-        session.group_name(to),
-        match removed.saturating_sub(n) {
-            0 => String::new(),
-            1 => " 1 was already there.".to_string(),
-            k => format!(" {k} were already there."),
-        }
-    );
+    let (from_name, to_name) = (session.group_name(from), session.group_name(to));
+    let already = distinct(&ids) - n;
+    let notice = if removed == 0 {
+        // None of them was still in `from` (taken out since the cut).
+        format!(
+            "Added {} to \u{201c}{to_name}\u{201d}.{}",
+            crate::count(n as u64, "image", "images"),
+            already_there(already)
+        )
+    } else {
+        format!(
+            "Moved {} from \u{201c}{from_name}\u{201d} to \u{201c}{to_name}\u{201d}.{}",
+            crate::count(removed as u64, "image", "images"),
+            match already {
+                0 => String::new(),
+                1 => " 1 was already there.".to_string(),
+                k => format!(" {k} were already there."),
+            }
+        )
+    };
     let mirror = if session.data.shown == Some(from) {
         Mirror::Remove(ids.clone())
     } else {
@@ -598,7 +629,8 @@ fn move_to_group(
                 (to, n as i64, added.cover),
                 (from, -(removed as i64), from_cover),
             ],
-            ungrouped: 0,
+            // Those that were in no group (taken out of `from` since a cut).
+            ungrouped: -(added.were_loose as i64),
         }),
         undo: Some(Step::All(vec![
             Step::Added {
@@ -729,9 +761,22 @@ fn undo(session: &mut Session, history: &mut History, redo: bool) -> Result<Effe
             ..Effect::default()
         });
     };
-    let undone = step
-        .undo(session.library_mut()?)
-        .map_err(|e| format!("Could not {}: {e}", if redo { "redo" } else { "undo" }))?;
+    let undone = match session
+        .library_mut()
+        .and_then(|lib| step.undo(lib).map_err(|e| e.to_string()))
+    {
+        Ok(undone) => undone,
+        Err(e) => {
+            // Kept, to try again: nothing of it was done.
+            if redo {
+                history.push_redo(step);
+            } else {
+                history.push_undo(step);
+            }
+            let what = if redo { "redo" } else { "undo" };
+            return Err(format!("Could not {what}: {e}"));
+        }
+    };
     let notice = format!(
         "{}: {}",
         if redo { "Redone" } else { "Undone" },
@@ -757,6 +802,9 @@ fn undo(session: &mut Session, history: &mut History, redo: bool) -> Result<Effe
             Step::Detached { gallery, group, .. } => {
                 Some(Place::group(Some(*gallery), Some(*group)))
             }
+            // Images taken back out of a group they were added to from a
+            // pool come back into that pool: stay there.
+            Step::Added { .. } if session.data.pool.is_some() => None,
             _ => step.group().map(|g| show_group(session, Some(g))),
         },
         mirror: Mirror::Unknown,

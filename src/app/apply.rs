@@ -26,8 +26,16 @@ impl FolioApp {
         }
         let mut refresh = Refresh::None;
         for action in actions {
+            let edit = action.is_edit();
             let needs = match action::perform(action, &mut self.session, &mut self.history) {
-                Ok(effect) => self.take_effect(effect),
+                Ok(effect) => {
+                    // After any other change, what was undone stays undone
+                    // (an undoable one clears it as it is remembered).
+                    if edit && effect.undo.is_none() {
+                        self.history.clear_redo();
+                    }
+                    self.take_effect(effect)
+                }
                 Err(e) => {
                     self.ui.notices.push(Notice::error(e));
                     Refresh::All
@@ -70,6 +78,7 @@ impl FolioApp {
         for id in &gone.images {
             self.textures.forget(*id);
         }
+        self.ui.forget_clipped(&gone);
         let step = undo.map(|s| self.history.push(s)).or(pushed);
         if let Some(text) = notice {
             self.ui.notices.push(Notice {

@@ -36,7 +36,11 @@ pub fn collect_shortcuts(ctx: &egui::Context, out: &mut Outbox) {
     // On a real desktop Ctrl+C, X and V arrive as clipboard events, not
     // keys (a paste only when the system clipboard holds something: copying
     // images puts their paths there).
-    if !typing {
+    // Text selected in a label copies as text, not as images.
+    let label_selected = ctx
+        .with_plugin(|s: &mut egui::text_selection::LabelSelectionState| s.has_selection())
+        .unwrap_or(false);
+    if !typing && !label_selected {
         let clipboard: Vec<Command> = ctx.input(|i| {
             i.events
                 .iter()
@@ -112,7 +116,9 @@ impl FolioApp {
                     (_, true) => {}
                     (Some(group), false) => self.out.act(Action::RemoveFromGroup { group, ids }),
                     // In a pool of the library there is no group to leave.
-                    (None, false) => self.dialog_command(Command::DeleteFromLibrary),
+                    (None, false) => self.ui.notices.push(Notice::info(
+                        "These images are not shown in a group here: Shift+Delete deletes them from the library.",
+                    )),
                 }
             }
             Command::ShowAllImages => {
@@ -234,11 +240,17 @@ impl FolioApp {
                 let Some(img) = data.images.get(next) else {
                     return;
                 };
-                let anchor = selection.anchor.and_then(|a| data.index.get(&a).copied());
+                // A range starts at the anchor; without one (after Select
+                // all), at the image the key moves from.
+                let anchor = selection
+                    .anchor
+                    .or(selection.focus)
+                    .and_then(|a| data.index.get(&a).copied());
                 match anchor {
                     Some(a) if extend => {
                         let (lo, hi) = (a.min(next), a.max(next));
                         selection.ids = data.images[lo..=hi].iter().map(|i| i.id).collect();
+                        selection.anchor = Some(data.images[a].id);
                         selection.focus = Some(img.id);
                     }
                     _ => *selection = Selection::only(img.id),
@@ -320,8 +332,10 @@ impl FolioApp {
             }));
             // Their files' paths go on the system clipboard too, for other
             // programs (and so that Ctrl+V reaches Folio as a paste).
+            // At most a thousand lines: a clipboard is not a file list.
             let paths: Vec<String> = ids
                 .iter()
+                .take(1000)
                 .filter_map(|id| self.session.data.image(*id))
                 .map(|img| {
                     self.session

@@ -299,7 +299,8 @@ impl Data {
 
     /// Mirrors a committed removal of images from the shown group (or from
     /// the library): they leave [`Data::images`] without re-reading the rest.
-    /// The counts and covers come with the catalogue, re-read after it.
+    /// The counts and covers come from the action's [`Tally`] or the
+    /// catalogue re-read after it.
     pub fn remove_local(&mut self, ids: &[ImageId]) {
         let mut gone: Vec<usize> = ids
             .iter()
@@ -513,9 +514,12 @@ impl Data {
         last - first + 1 == positions.len() && (first..=last + 1).contains(&index)
     }
 
-    /// Whether the library holds nothing at all yet.
+    /// Whether the library holds nothing at all yet: no gallery, no group,
+    /// and no image (images in no group count: they must stay reachable).
     pub fn is_empty(&self) -> bool {
-        self.galleries.is_empty() && self.groups.is_empty()
+        self.galleries.is_empty()
+            && self.groups.is_empty()
+            && self.counts.is_none_or(|c| c.total == 0)
     }
 }
 

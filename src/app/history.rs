@@ -450,6 +450,11 @@ impl History {
         id
     }
 
+    /// Forgets what could be redone (a change that is not undoable was made).
+    pub fn clear_redo(&mut self) {
+        self.redo.clear();
+    }
+
     /// The newest step, taken off the history.
     pub fn pop(&mut self) -> Option<Step> {
         self.steps.pop().map(|(_, s)| s)

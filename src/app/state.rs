@@ -208,6 +208,22 @@ pub struct UiState {
     pub geometry: Geometry,
 }
 
+impl UiState {
+    /// Drops what was deleted from the copied or cut images; a cut whose
+    /// group is gone pastes as a copy.
+    pub fn forget_clipped(&mut self, gone: &super::history::Gone) {
+        let Some(clip) = &mut self.clip else { return };
+        clip.ids.retain(|id| !gone.images.contains(id));
+        if clip.from.is_some_and(|g| gone.groups.contains(&g)) {
+            clip.from = None;
+            clip.cut = false;
+        }
+        if clip.ids.is_empty() {
+            self.clip = None;
+        }
+    }
+}
+
 /// Where panels put what they want done; the app carries it out after the frame.
 #[derive(Default)]
 pub struct Outbox {
