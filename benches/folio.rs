@@ -602,9 +602,9 @@ type Pick<'a> = dyn FnMut(&mut dyn FnMut(usize) -> usize) -> Vec<folio::core::Im
 fn db_bench() {
     println!();
     println!(
-        "| database | open (incl. quick_check) | ordered ids | ordered rows | move 1 image p50 / p99 | move 100 adjacent p50 / p99 | move 100 scattered p50 / p99 | add 10,000 to another group: at its end / into its middle |"
+        "| database | open (incl. quick_check) | ordered ids | ordered rows | move 1 image p50 / p99 | move 100 adjacent p50 / p99 | move 100 scattered p50 / p99 | add 10,000 to another group: at its end / into its middle | sort the group by name |"
     );
-    println!("| --- | --- | --- | --- | --- | --- | --- | --- |");
+    println!("| --- | --- | --- | --- | --- | --- | --- | --- | --- |");
     for n in [10_000u64, 100_000] {
         let dir = tempfile::tempdir().unwrap();
         let group = {
@@ -675,12 +675,25 @@ fn db_bench() {
             assert_eq!(added, batch.len());
             t.elapsed()
         };
+        // A sort of the whole group by name, as the app makes it (one
+        // transaction; the old order kept for undo).
+        let t = Instant::now();
+        lib.write(|tx| {
+            let _undo = folio::core::model::images::group_image_ids(tx, group)?;
+            folio::core::model::images::sort_group(
+                tx,
+                group,
+                folio::core::model::images::SortBy::Name,
+            )
+        })
+        .unwrap();
+        let sort = t.elapsed();
         let batch = 10_000.min(ids.len() / 2);
         let add_end = add(&mut lib, &ids[..batch], None);
         let add_middle = add(&mut lib, &ids[batch..2 * batch], Some(ids[batch / 2]));
         let ms = |d: Duration| format!("{:.2} ms", d.as_secs_f64() * 1e3);
         println!(
-            "| {n} images | {} | {} | {} | {} / {} | {} / {} | {} / {} | {} / {} ({batch} each) |",
+            "| {n} images | {} | {} | {} | {} / {} | {} / {} | {} / {} | {} / {} ({batch} each) | {} |",
             ms(open),
             ms(list_ids),
             ms(list_rows),
@@ -691,7 +704,8 @@ fn db_bench() {
             ms(scattered.0),
             ms(scattered.1),
             ms(add_end),
-            ms(add_middle)
+            ms(add_middle),
+            ms(sort)
         );
     }
 }

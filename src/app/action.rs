@@ -141,6 +141,8 @@ pub enum Mirror {
     Insert(Vec<Row>, Option<ImageId>),
     /// Images gone from the shown group (or from the library).
     Remove(Vec<ImageId>),
+    /// The shown group in a whole new order (a sort).
+    Order(Vec<ImageId>),
     /// One image's row changed: it is re-read alone.
     Row(ImageId),
     /// Anything (undo): the group is read again.
@@ -651,10 +653,11 @@ fn move_to_group(
 }
 
 fn sort_group(session: &mut Session, group: GroupId, by: SortBy) -> Result<Effect, String> {
-    let order = write(session, "sort the group", |tx| {
+    let (order, sorted) = write(session, "sort the group", |tx| {
         let order = images::group_image_ids(tx, group)?;
-        images::sort_group(tx, group, by)?;
-        Ok(order)
+        let sorted = images::sorted_ids(tx, group, by)?;
+        images::set_order(tx, group, &sorted)?;
+        Ok((order, sorted))
     })?;
     let how = match by {
         SortBy::Name => "by file name",
@@ -670,7 +673,7 @@ fn sort_group(session: &mut Session, group: GroupId, by: SortBy) -> Result<Effec
         )),
         undo: Some(Step::Ordered { group, order }),
         mirror: if session.data.shown == Some(group) {
-            Mirror::Unknown
+            Mirror::Order(sorted)
         } else {
             Mirror::Unchanged
         },

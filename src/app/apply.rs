@@ -150,6 +150,10 @@ impl FolioApp {
                 data.remove_local(&ids);
                 Refresh::Catalog
             }
+            Mirror::Order(ids) => {
+                data.reorder_local(&ids);
+                Refresh::Catalog
+            }
             Mirror::Row(id) => {
                 let row = self
                     .session

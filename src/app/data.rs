@@ -342,6 +342,30 @@ impl Data {
         }
     }
 
+    /// Mirrors a committed new order of the whole shown group (a sort):
+    /// `order` first, any other shown image after, as `images::set_order`
+    /// put them.
+    pub fn reorder_local(&mut self, order: &[ImageId]) {
+        let mut rows: HashMap<ImageId, Row, rustc_hash::FxBuildHasher> =
+            self.images.drain(..).map(|r| (r.id, r)).collect();
+        let mut images: Vec<Row> = order.iter().filter_map(|id| rows.remove(id)).collect();
+        // None should be left; if some are, they keep their old relative order.
+        let mut rest: Vec<Row> = rows.into_values().collect();
+        rest.sort_by_key(|r| self.index.get(&r.id).copied());
+        images.extend(rest);
+        self.images = images;
+        self.index = index_of(&self.images);
+        let first = self.images.first().map(|i| i.id);
+        if let Some(g) = self.shown {
+            for group in self.groups.iter_mut().filter(|x| x.id == g) {
+                group.cover = first;
+            }
+            for link in self.links.iter_mut().filter(|l| l.group == g) {
+                link.cover = first;
+            }
+        }
+    }
+
     /// Puts a re-read row of a shown image in place (its alt text changed).
     pub fn replace_local(&mut self, img: Image) {
         if let Some(&i) = self.index.get(&img.id)

@@ -393,24 +393,30 @@ pub enum SortBy {
     Reverse,
 }
 
-/// The group's images in the order `by` gives.
+/// The group's images in the order `by` gives (ties by id).
 pub fn sorted_ids(conn: &Connection, group: GroupId, by: SortBy) -> Result<Vec<ImageId>> {
-    let mut rows = group_images(conn, group)?;
-    let by_name = |a: &Image, b: &Image| {
-        a.original_name
-            .to_lowercase()
-            .cmp(&b.original_name.to_lowercase())
-            .then(a.id.cmp(&b.id))
-    };
-    let by_import = |a: &Image, b: &Image| a.created_at.cmp(&b.created_at).then(a.id.cmp(&b.id));
+    ensure_group(conn, group)?;
+    let mut stmt = conn.prepare_cached(
+        "SELECT m.image_id, i.original_name, i.created_at
+         FROM image_group_relations m JOIN images i ON i.id = m.image_id
+         WHERE m.image_group_id = ?1 ORDER BY m.sort_order, m.image_id",
+    )?;
+    let mut rows: Vec<(ImageId, String, String)> = stmt
+        .query_map([group], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+        .collect::<rusqlite::Result<_>>()?;
     match by {
-        SortBy::Name => rows.sort_by(by_name),
-        SortBy::NameDescending => rows.sort_by(|a, b| by_name(b, a)),
-        SortBy::Imported => rows.sort_by(by_import),
-        SortBy::ImportedDescending => rows.sort_by(|a, b| by_import(b, a)),
+        SortBy::Name | SortBy::NameDescending => {
+            // Each name lower-cased once, not at every comparison.
+            rows.sort_by_cached_key(|(id, name, _)| (name.to_lowercase(), *id));
+            if by == SortBy::NameDescending {
+                rows.reverse();
+            }
+        }
+        SortBy::Imported => rows.sort_by(|a, b| (&a.2, a.0).cmp(&(&b.2, b.0))),
+        SortBy::ImportedDescending => rows.sort_by(|a, b| (&b.2, b.0).cmp(&(&a.2, a.0))),
         SortBy::Reverse => rows.reverse(),
     }
-    Ok(rows.into_iter().map(|i| i.id).collect())
+    Ok(rows.into_iter().map(|(id, ..)| id).collect())
 }
 
 /// Puts a group in a new order, in the caller's transaction (a crash leaves
