@@ -1489,6 +1489,7 @@ fn the_keyboard_moves_the_focus_extends_the_selection_and_orders_the_group() {
         a[8],
         "the grid too"
     );
+    assert_fresh(&h);
     keys(&mut h, Modifiers::COMMAND, Key::Z);
     assert_eq!(order(&h, "A"), before);
     keys(&mut h, Modifiers::COMMAND | Modifiers::SHIFT, Key::Z);
