@@ -66,7 +66,16 @@ pub fn collect_shortcuts(ctx: &egui::Context, out: &mut Outbox) {
             continue;
         }
         for s in c.shortcuts() {
+            // Whether Shift was held with the key itself: a quick Shift+key
+            // can be released within the same frame.
+            let shifted = ctx.input(|i| {
+                i.events.iter().any(|e| {
+                    matches!(e, egui::Event::Key { key, pressed: true, modifiers, .. }
+                        if *key == s.logical_key && modifiers.shift)
+                })
+            });
             if ctx.input_mut(|i| i.consume_shortcut(s)) {
+                out.shifted |= shifted;
                 out.command(c);
                 break;
             }
@@ -97,7 +106,7 @@ impl FolioApp {
             | Command::PageUp
             | Command::PageDown
             | Command::OpenViewer => {
-                let extend = ctx.input(|i| i.modifiers.shift);
+                let extend = self.out.shifted || ctx.input(|i| i.modifiers.shift);
                 self.selection_command(c, extend);
             }
             Command::MoveEarlier

@@ -112,10 +112,10 @@ impl Centre<'_> {
         }
         // Always one line, so the grid does not jump when the selection changes.
         let hint = if self.selection.ids.is_empty() {
-            "Click to select (Ctrl adds, Shift selects a range); drag to reorder; double-click to view.".to_string()
+            "Click to select (Ctrl adds, Shift selects a range); drag to reorder, or onto a group on the left to add it there; double-click to view.".to_string()
         } else {
             format!(
-                "{} selected. Drag to reorder; Delete removes from this group; Shift+Delete deletes from the library.",
+                "{} selected. Drag to reorder, or onto a group on the left (Shift: move); Delete removes from this group; Shift+Delete deletes from the library.",
                 crate::count(self.selection.ids.len() as u64, "image", "images")
             )
         };
@@ -612,8 +612,8 @@ impl Centre<'_> {
                         None,
                     ),
                     (
-                        "4. Put them in order",
-                        "Drag thumbnails to where they belong. The order is saved at once.",
+                        "4. Put them in order, and reuse them",
+                        "Drag thumbnails to where they belong; the order is saved at once. Drag them onto another group on the left to use them there too: each file is stored once.",
                         None,
                     ),
                 ];

@@ -488,6 +488,7 @@ impl eframe::App for FolioApp {
         for c in std::mem::take(&mut self.out.commands) {
             self.run_command(c, &ctx);
         }
+        self.out.shifted = false;
         self.apply();
         // Where the inspected image is used: read after the frame, never
         // while drawing, and shown by the next one.

@@ -231,6 +231,8 @@ pub struct Outbox {
     pub commands: Vec<Command>,
     /// A dialog to open.
     pub dialog: Option<Dialog>,
+    /// The keys of this frame's commands were pressed with Shift.
+    pub shifted: bool,
 }
 
 impl Outbox {
