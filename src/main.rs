@@ -11,6 +11,15 @@ fn main() -> ExitCode {
     let args = cli::Args::parse();
     match cli::run(args) {
         Ok(code) => code,
+        // `folio list | head`: the reader is gone, and that is fine.
+        Err(e)
+            if e.chain().any(|c| {
+                c.downcast_ref::<std::io::Error>()
+                    .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+            }) =>
+        {
+            ExitCode::SUCCESS
+        }
         Err(e) => {
             eprintln!("folio: {e:#}");
             ExitCode::from(2)

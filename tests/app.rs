@@ -935,7 +935,8 @@ fn after_an_undo_brings_images_back_selected_the_inspector_shows_them() {
     click_image(&mut h, &n[2], Modifiers::COMMAND);
     h.key_press(Key::Delete);
     h.run_steps(4);
-    h.get_by_label_contains("Select an image");
+    // The image after them is selected (the keyboard keeps its place).
+    assert_eq!(h.state().selection().ids.len(), 1);
     h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
     h.run_steps(4);
     assert_eq!(h.state().selection().ids.len(), 2);
@@ -954,7 +955,12 @@ fn deleting_a_gallery_forgets_the_undo_of_its_links() {
     assert_eq!(undo_buttons(&h), 1);
     context_menu(&mut h, "Draft", "Delete gallery…");
     click(&mut h, "Delete gallery");
-    assert_eq!(undo_buttons(&h), 0, "nothing left to undo there");
+    // The detach is forgotten; the deletion itself can be undone.
+    assert_eq!(undo_buttons(&h), 1, "the deletion's own");
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    h.run_steps(4);
+    assert!(catalog::gallery_by_name(lib(&h).conn(), "Draft").unwrap().is_some());
+    assert!(gallery(&h, "Draft").is_empty(), "as it was when deleted");
     h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
     h.run_steps(4);
     h.get_by_label("Nothing to undo.");
@@ -1764,4 +1770,87 @@ fn attach_retype_reorder_and_detach_each_undo_and_redo() {
     click(&mut h, "Save");
     keys(&mut h, Modifiers::COMMAND, Key::Y);
     assert_eq!(last_notice(&h), "Nothing to redo.");
+}
+
+#[test]
+fn a_deleted_group_or_gallery_comes_back_with_undo_and_goes_again_with_redo() {
+    let dir = tempfile::tempdir().unwrap();
+    let files = tempfile::tempdir().unwrap();
+    let mut h = open(dir.path(), None);
+    let (a, b) = two_groups(&mut h, files.path(), 3, 2);
+    // A's order set by hand, then A deleted.
+    click_image(&mut h, &a[2], Modifiers::NONE);
+    keys(&mut h, Modifiers::ALT, Key::Home);
+    let order_a = order(&h, "A");
+    context_menu(&mut h, "A", "Delete group…");
+    h.get_by_label_contains("You can undo this.");
+    click(&mut h, "Delete group");
+    assert!(
+        catalog::group_by_name(lib(&h).conn(), "A")
+            .unwrap()
+            .is_none()
+    );
+    assert_eq!(h.state().data().counts.unwrap().ungrouped, 3);
+    keys(&mut h, Modifiers::COMMAND, Key::Z);
+    assert_eq!(order(&h, "A"), order_a, "back, in its order");
+    assert_eq!(
+        gallery(&h, "Show")
+            .into_iter()
+            .map(|(t, g, _)| format!("{g}:{t}"))
+            .collect::<Vec<_>>(),
+        ["A:main_exhibit", "B:sketches"],
+        "and in its gallery, in its place"
+    );
+    assert_eq!(h.state().data().counts.unwrap().ungrouped, 0);
+    assert_fresh(&h);
+    keys(&mut h, Modifiers::COMMAND | Modifiers::SHIFT, Key::Z);
+    assert!(
+        catalog::group_by_name(lib(&h).conn(), "A")
+            .unwrap()
+            .is_none()
+    );
+    assert!(
+        last_notice(&h).starts_with("Redone: Group \u{201c}A\u{201d} deleted"),
+        "{}",
+        last_notice(&h)
+    );
+    keys(&mut h, Modifiers::COMMAND, Key::Z);
+    assert_eq!(order(&h, "A"), order_a);
+
+    // A gallery: back in its place among the galleries, with its links.
+    new_gallery(&mut h, "Later");
+    context_menu(&mut h, "Show", "Delete gallery…");
+    click(&mut h, "Delete gallery");
+    assert!(
+        catalog::gallery_by_name(lib(&h).conn(), "Show")
+            .unwrap()
+            .is_none()
+    );
+    keys(&mut h, Modifiers::COMMAND, Key::Z);
+    let names: Vec<String> = catalog::list_galleries(lib(&h).conn())
+        .unwrap()
+        .into_iter()
+        .map(|g| g.name)
+        .collect();
+    assert_eq!(names, ["Show", "Later"]);
+    assert_eq!(gallery(&h, "Show").len(), 2);
+    assert_eq!(order(&h, "B"), b);
+    assert_fresh(&h);
+}
+
+#[test]
+fn after_delete_the_next_image_is_selected_for_the_keyboard() {
+    let dir = tempfile::tempdir().unwrap();
+    let files = tempfile::tempdir().unwrap();
+    let mut h = open(dir.path(), None);
+    let (a, _) = two_groups(&mut h, files.path(), 4, 1);
+    click_image(&mut h, &a[1], Modifiers::NONE);
+    keys(&mut h, Modifiers::NONE, Key::Delete);
+    let focus = h.state().selection().focus.unwrap();
+    assert_eq!(h.state().data().image(focus).unwrap().original_name, a[2]);
+    // Again: the last one removed, the one before it is selected.
+    click_image(&mut h, &a[3], Modifiers::NONE);
+    keys(&mut h, Modifiers::NONE, Key::Delete);
+    let focus = h.state().selection().focus.unwrap();
+    assert_eq!(h.state().data().image(focus).unwrap().original_name, a[2]);
 }

@@ -7,7 +7,7 @@
 use std::path::PathBuf;
 
 use super::data::{Place, Pool, Row, Tally};
-use super::history::{self, Gone, History, Run, Step, StepId};
+use super::history::{self, DeletedGallery, DeletedGroup, Gone, History, Run, Step, StepId};
 use super::jobs::{Pick, Work};
 use super::session::Session;
 use crate::core::model::images::SortBy;
@@ -240,6 +240,11 @@ pub fn perform(
                 Ok(link_type)
             })?;
             effect.go = Some(Place::group(Some(gallery), Some(group)));
+            effect.notice = Some(format!(
+                "Attached \u{201c}{}\u{201d} as {}.",
+                session.group_name(group),
+                super::data::type_label(&link_type)
+            ));
             effect.undo = Some(Step::Attached {
                 gallery,
                 group,
@@ -262,6 +267,11 @@ pub fn perform(
                 catalog::change_type(tx, gallery, group, &from, &to)?;
                 Ok(to)
             })?;
+            effect.notice = Some(format!(
+                "\u{201c}{}\u{201d} is {} in this gallery now.",
+                session.group_name(group),
+                super::data::type_label(&to)
+            ));
             effect.undo = Some(Step::Retyped {
                 gallery,
                 group,
@@ -282,6 +292,10 @@ pub fn perform(
             write(session, "move the group", |tx| {
                 catalog::move_link(tx, gallery, group, &link_type, to)
             })?;
+            effect.notice = Some(format!(
+                "Moved \u{201c}{}\u{201d} within the gallery.",
+                session.group_name(group)
+            ));
             effect.undo = index.map(|index| Step::LinkMoved {
                 gallery,
                 group,
@@ -294,6 +308,11 @@ pub fn perform(
             write(session, "move the gallery", |tx| {
                 catalog::move_gallery(tx, gallery, to)
             })?;
+            let name = session
+                .data
+                .gallery(gallery)
+                .map_or_else(|| gallery.to_string(), |g| g.name.clone());
+            effect.notice = Some(format!("Moved the gallery \u{201c}{name}\u{201d}."));
             effect.undo = index.map(|index| Step::GalleryMoved { gallery, index });
         }
         Action::MoveImages { group, ids, before } => {
@@ -346,29 +365,40 @@ fn show_group(session: &Session, g: Option<GroupId>) -> Place {
 }
 
 fn delete_gallery(session: &mut Session, id: GalleryId) -> Result<Effect, String> {
-    write(session, "delete the gallery", |tx| {
-        catalog::delete_gallery(tx, id)
+    let deleted = write(session, "delete the gallery", |tx| {
+        let deleted = DeletedGallery::read(tx, id)?;
+        catalog::delete_gallery(tx, id)?;
+        Ok(deleted)
     })?;
     Ok(Effect {
         gone: Gone {
             galleries: vec![id],
             ..Gone::default()
         },
-        notice: Some("Gallery deleted. Its groups are still under All groups.".into()),
+        notice: Some(format!(
+            "Gallery \u{201c}{}\u{201d} deleted. Its groups are still under All groups.",
+            deleted.name
+        )),
+        undo: Some(Step::GalleryDeleted(Box::new(deleted))),
         ..Effect::default()
     })
 }
 
 fn delete_group(session: &mut Session, id: GroupId) -> Result<Effect, String> {
-    let loose = write(session, "delete the group", |tx| {
+    let (loose, deleted) = write(session, "delete the group", |tx| {
         let loose = images::only_in(tx, id)?;
+        let deleted = DeletedGroup::read(tx, id)?;
         catalog::delete_group(tx, id)?;
-        Ok(loose)
+        Ok((loose, deleted))
     })?;
     let notice = match loose {
-        0 => "Group deleted. Its images are still in the library.".to_string(),
+        0 => format!(
+            "Group \u{201c}{}\u{201d} deleted. Its images are still in the library.",
+            deleted.name
+        ),
         n => format!(
-            "Group deleted. {} now in no group; find them under \u{201c}Not in any group\u{201d}.",
+            "Group \u{201c}{}\u{201d} deleted. {} now in no group; find them under \u{201c}Not in any group\u{201d}.",
+            deleted.name,
             are(n)
         ),
     };
@@ -378,6 +408,7 @@ fn delete_group(session: &mut Session, id: GroupId) -> Result<Effect, String> {
             ..Gone::default()
         },
         notice: Some(notice),
+        undo: Some(Step::GroupDeleted(Box::new(deleted))),
         recount: true,
         // A pool shown gains (or, All images, keeps) its images: read again.
         mirror: if session.data.pool.is_some() {
@@ -469,6 +500,11 @@ fn move_images(
     })?;
     let shown = session.data.shown == Some(group);
     Ok(Effect {
+        notice: Some(format!(
+            "Moved {} in \u{201c}{}\u{201d}.",
+            crate::count(distinct(&ids) as u64, "image", "images"),
+            session.group_name(group)
+        )),
         undo: Some(Step::Moved { group, runs }),
         mirror: if shown {
             Mirror::Move(ids, before)
@@ -697,6 +733,13 @@ fn remove_images(
     })?;
     let name = session.group_name(group);
     let shown = session.data.shown == Some(group);
+    // The keyboard keeps its place: the image after those removed (or the
+    // one before them) is selected.
+    let next = if shown {
+        next_after(&session.data, &ids)
+    } else {
+        None
+    };
     let loose_words = match loose {
         0 => "still in the library".to_string(),
         n => format!(
@@ -706,7 +749,10 @@ fn remove_images(
     };
     Ok(Effect {
         undo: Some(Step::Removed { group, runs }),
-        selection: Selecting::Clear,
+        selection: match next {
+            Some(id) => Selecting::Set(vec![id]),
+            None => Selecting::Clear,
+        },
         notice: Some(format!(
             "Removed {} from \u{201c}{name}\u{201d}; {loose_words}.",
             crate::count(n as u64, "image", "images")
@@ -724,11 +770,36 @@ fn remove_images(
     })
 }
 
+/// The shown image right after the last of `ids` that is not one of them,
+/// else the one right before the first.
+fn next_after(data: &super::data::Data, ids: &[ImageId]) -> Option<ImageId> {
+    let gone: std::collections::HashSet<ImageId> = ids.iter().copied().collect();
+    let positions: Vec<usize> = ids
+        .iter()
+        .filter_map(|id| data.index.get(id).copied())
+        .collect();
+    let (first, last) = (*positions.iter().min()?, *positions.iter().max()?);
+    data.images[last + 1..]
+        .iter()
+        .find(|i| !gone.contains(&i.id))
+        .or_else(|| {
+            data.images[..first]
+                .iter()
+                .rev()
+                .find(|i| !gone.contains(&i.id))
+        })
+        .map(|i| i.id)
+}
+
 fn delete_images(session: &mut Session, ids: Vec<ImageId>) -> Result<Effect, String> {
+    let next = next_after(&session.data, &ids);
     let n = trash::delete_images(session.library_mut()?, &ids)
         .map_err(|e| format!("Could not delete the images: {e}"))?;
     Ok(Effect {
-        selection: Selecting::Clear,
+        selection: match next {
+            Some(id) => Selecting::Set(vec![id]),
+            None => Selecting::Clear,
+        },
         notice: Some(format!(
             "Deleted {} from the library.",
             crate::count(n as u64, "image", "images")
@@ -751,7 +822,7 @@ fn undo(session: &mut Session, history: &mut History, redo: bool) -> Result<Effe
     } else {
         history.pop()
     };
-    let Some(step) = step else {
+    let Some((step, label)) = step else {
         return Ok(Effect {
             notice: Some(
                 if redo {
@@ -772,24 +843,35 @@ fn undo(session: &mut Session, history: &mut History, redo: bool) -> Result<Effe
         Err(e) => {
             // Kept, to try again: nothing of it was done.
             if redo {
-                history.push_redo(step);
+                history.push_redo(step, label);
             } else {
-                history.push_undo(step);
+                history.push_undo(step, label);
             }
             let what = if redo { "redo" } else { "undo" };
             return Err(format!("Could not {what}: {e}"));
         }
     };
-    let notice = format!(
-        "{}: {}",
-        if redo { "Redone" } else { "Undone" },
-        undone_words(&step, undone.images, session)
-    );
+    // An undo says what came back; a redo, what was done again (the
+    // change's own words).
+    let notice = if redo && !label.is_empty() {
+        format!("Redone: {label}")
+    } else {
+        format!(
+            "{}: {}",
+            if redo { "Redone" } else { "Undone" },
+            undone_words(&step, undone.images, session)
+        )
+    };
+    let made = match &undone.inverse {
+        Step::GroupMade { group } => Some(Place::group(None, Some(*group))),
+        Step::GalleryMade { gallery } => Some(Place::group(Some(*gallery), None)),
+        _ => None,
+    };
     // A redo's notice gets an Undo button, as the change itself had.
     let pushed = if redo {
-        Some(history.push_undo(undone.inverse))
+        Some(history.push_undo(undone.inverse, label))
     } else {
-        history.push_redo(undone.inverse);
+        history.push_redo(undone.inverse, label);
         None
     };
     Ok(Effect {
@@ -808,6 +890,8 @@ fn undo(session: &mut Session, history: &mut History, redo: bool) -> Result<Effe
             // Images taken back out of a group they were added to from a
             // pool come back into that pool: stay there.
             Step::Added { .. } if session.data.pool.is_some() => None,
+            // A group or gallery made again is shown.
+            _ if made.is_some() => made,
             _ => step.group().map(|g| show_group(session, Some(g))),
         },
         mirror: Mirror::Unknown,
@@ -841,6 +925,17 @@ fn undone_words(step: &Step, images: usize, session: &Session) -> String {
             format!("\u{201c}{}\u{201d} is back in its place.", group(g))
         }
         Step::GalleryMoved { .. } => "the gallery is back in its place.".to_string(),
+        Step::GroupDeleted(d) => format!(
+            "\u{201c}{}\u{201d} is back, with {}.",
+            d.name,
+            crate::count(d.images.len() as u64, "image", "images")
+        ),
+        Step::GroupMade { .. } => "the group is deleted again.".to_string(),
+        Step::GalleryDeleted(d) => format!(
+            "the gallery \u{201c}{}\u{201d} is back, with its groups.",
+            d.name
+        ),
+        Step::GalleryMade { .. } => "the gallery is deleted again.".to_string(),
         Step::All(steps) => match steps.as_slice() {
             // A move to another group: undone, the images are back where
             // they came from.

@@ -79,7 +79,12 @@ impl FolioApp {
             self.textures.forget(*id);
         }
         self.ui.forget_clipped(&gone);
-        let step = undo.map(|s| self.history.push(s)).or(pushed);
+        let step = undo
+            .map(|s| {
+                let label = notice.clone().unwrap_or_default();
+                self.history.push(s, label)
+            })
+            .or(pushed);
         if let Some(text) = notice {
             self.ui.notices.push(Notice {
                 text,

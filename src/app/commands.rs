@@ -74,9 +74,14 @@ pub fn collect_shortcuts(ctx: &egui::Context, out: &mut Outbox) {
                         if *key == s.logical_key && modifiers.shift)
                 })
             });
-            if ctx.input_mut(|i| i.consume_shortcut(s)) {
+            // Every press of the frame counts (keys typed fast, or held).
+            let mut pressed = false;
+            while ctx.input_mut(|i| i.consume_shortcut(s)) {
                 out.shifted |= shifted;
                 out.command(c);
+                pressed = true;
+            }
+            if pressed {
                 break;
             }
         }

@@ -395,10 +395,22 @@ impl Centre<'_> {
                         .max_height(360.0)
                         .show(ui, |ui| {
                             let others = data.groups.iter().filter(|g| Some(g.id) != group);
+                            // Where the image already is, when the inspector
+                            // has read it (the image right-clicked is selected).
+                            let holds = |g: GroupId| {
+                                data.usage.as_ref().is_some_and(|(u, usage)| {
+                                    *u == id && usage.groups.iter().any(|(x, _)| *x == g)
+                                })
+                            };
                             let mut any = false;
                             for g in others {
                                 any = true;
-                                if ui.button(&g.name).clicked() {
+                                let label = if holds(g.id) {
+                                    format!("{}  (already in it)", g.name)
+                                } else {
+                                    g.name.clone()
+                                };
+                                if ui.button(label).clicked() {
                                     events.push(CellEvent::ToGroup(id, g.id, mv));
                                     ui.close();
                                 }
@@ -458,6 +470,7 @@ impl Centre<'_> {
                     ids: self.data.in_order(&self.selection.ids),
                     over: None,
                     dropped: false,
+                    hint: None,
                 });
             }
             CellEvent::Secondary(id) => select(self.selection, id),
@@ -517,6 +530,7 @@ impl Centre<'_> {
         let Some(drag) = &*self.drag else { return };
         if drag.dropped {
             *self.drag = None;
+            ui.ctx().request_repaint();
             return;
         }
         let (released, pointer, shift) = ui.input(|i| {
@@ -546,6 +560,8 @@ impl Centre<'_> {
                 });
             }
             *self.drag = None;
+            // The drag's label goes at once.
+            ui.ctx().request_repaint();
             return;
         }
         let painter = ui.ctx().layer_painter(egui::LayerId::new(
@@ -575,6 +591,7 @@ impl Centre<'_> {
                         ""
                     }
                 ),
+                (None, _) if drag.hint.is_some() => drag.hint.clone().unwrap_or_default(),
                 (None, Some(_)) => format!("Moving {n}"),
                 (None, None) => format!("Drop {n} on a group to add them there"),
             };

@@ -76,9 +76,108 @@ pub enum Step {
     },
     /// A gallery moved in the sidebar; it stood at `index`.
     GalleryMoved { gallery: GalleryId, index: usize },
+    /// A group deleted: what it was, to make it again.
+    GroupDeleted(Box<DeletedGroup>),
+    /// A group made again by undoing its deletion (undo: delete it again).
+    GroupMade { group: GroupId },
+    /// A gallery deleted: what it was, to make it again.
+    GalleryDeleted(Box<DeletedGallery>),
+    /// A gallery made again by undoing its deletion.
+    GalleryMade { gallery: GalleryId },
     /// Steps one action made (a move to another group), undone together,
     /// last first.
     All(Vec<Step>),
+}
+
+/// A deleted group as it was: its name, description, images in order, and
+/// its links (gallery, type, place among the gallery's links).
+#[derive(Clone, Debug)]
+pub struct DeletedGroup {
+    pub name: String,
+    pub description: Option<String>,
+    pub images: Vec<ImageId>,
+    pub links: Vec<(GalleryId, String, usize)>,
+}
+
+impl DeletedGroup {
+    /// Reads what group `id` is, before it is deleted.
+    pub fn read(conn: &rusqlite::Connection, id: GroupId) -> crate::core::Result<Self> {
+        let group = catalog::group(conn, id)?;
+        let mut links = Vec::new();
+        for link in catalog::group_links(conn, id)? {
+            let index = link_index(conn, link.gallery, id, &link.link_type)?.unwrap_or(0);
+            links.push((link.gallery, link.link_type, index));
+        }
+        Ok(DeletedGroup {
+            name: group.name,
+            description: group.description,
+            images: images::group_image_ids(conn, id)?,
+            links,
+        })
+    }
+
+    /// Makes the group again (a new id): its images that are still in the
+    /// library, in order, and its links to galleries that still exist.
+    fn make(&self, conn: &rusqlite::Connection) -> crate::core::Result<GroupId> {
+        let id = catalog::create_group(conn, &self.name, self.description.as_deref())?;
+        let mut still = Vec::with_capacity(self.images.len());
+        for &image in &self.images {
+            if images::image(conn, image).is_ok() {
+                still.push(image);
+            }
+        }
+        images::add_images_before(conn, id, &still, None)?;
+        for (gallery, link_type, index) in &self.links {
+            if catalog::gallery(conn, *gallery).is_ok() {
+                catalog::attach(conn, *gallery, id, link_type)?;
+                catalog::move_link(conn, *gallery, id, link_type, *index)?;
+            }
+        }
+        Ok(id)
+    }
+}
+
+/// A deleted gallery as it was: name, description, its place among the
+/// galleries, and its links (group, type) in order.
+#[derive(Clone, Debug)]
+pub struct DeletedGallery {
+    pub name: String,
+    pub description: Option<String>,
+    pub index: usize,
+    pub links: Vec<(GroupId, String)>,
+}
+
+impl DeletedGallery {
+    /// Reads what gallery `id` is, before it is deleted.
+    pub fn read(conn: &rusqlite::Connection, id: GalleryId) -> crate::core::Result<Self> {
+        let gallery = catalog::gallery(conn, id)?;
+        let index = catalog::list_galleries(conn)?
+            .iter()
+            .position(|g| g.id == id)
+            .unwrap_or(0);
+        Ok(DeletedGallery {
+            name: gallery.name,
+            description: gallery.description,
+            index,
+            links: catalog::gallery_links(conn, id)?
+                .into_iter()
+                .map(|l| (l.group, l.link_type))
+                .collect(),
+        })
+    }
+
+    /// Makes the gallery again (a new id) in its place, with its links to
+    /// groups that still exist.
+    fn make(&self, conn: &rusqlite::Connection) -> crate::core::Result<GalleryId> {
+        let id = catalog::create_gallery(conn, &self.name, self.description.as_deref())?;
+        catalog::move_gallery(conn, id, self.index)?;
+        for (group, link_type) in &self.links {
+            if catalog::group(conn, *group).is_ok() {
+                catalog::attach(conn, id, *group, link_type)?;
+            }
+        }
+        Ok(id)
+    }
 }
 
 /// What undoing a step did.
@@ -158,7 +257,12 @@ impl Step {
             | Step::Attached { gallery, group, .. }
             | Step::Retyped { gallery, group, .. }
             | Step::LinkMoved { gallery, group, .. } => link_gone(gallery, group),
-            Step::GalleryMoved { gallery, .. } => gone.galleries.contains(gallery),
+            Step::GalleryMoved { gallery, .. } | Step::GalleryMade { gallery } => {
+                gone.galleries.contains(gallery)
+            }
+            Step::GroupMade { group } => group_gone(group),
+            // Made again from what they were; what is gone since is left out.
+            Step::GroupDeleted(_) | Step::GalleryDeleted(_) => false,
             Step::All(steps) => steps.iter().any(|s| s.refers_to(gone, gone_images)),
         }
     }
@@ -343,6 +447,24 @@ impl Step {
                     },
                 )
             }
+            Step::GroupDeleted(deleted) => {
+                let group = deleted.make(tx)?;
+                done(deleted.images.len(), Step::GroupMade { group })
+            }
+            Step::GroupMade { group } => {
+                let deleted = DeletedGroup::read(tx, *group)?;
+                catalog::delete_group(tx, *group)?;
+                done(deleted.images.len(), Step::GroupDeleted(Box::new(deleted)))
+            }
+            Step::GalleryDeleted(deleted) => {
+                let gallery = deleted.make(tx)?;
+                done(0, Step::GalleryMade { gallery })
+            }
+            Step::GalleryMade { gallery } => {
+                let deleted = DeletedGallery::read(tx, *gallery)?;
+                catalog::delete_gallery(tx, *gallery)?;
+                done(0, Step::GalleryDeleted(Box::new(deleted)))
+            }
             Step::All(steps) => {
                 let mut images = 0;
                 let mut inverses = Vec::with_capacity(steps.len());
@@ -412,9 +534,17 @@ fn link_index(
 /// (the last undone last).
 #[derive(Default)]
 pub struct History {
-    steps: Vec<(StepId, Step)>,
-    redo: Vec<(StepId, Step)>,
+    steps: Vec<Entry>,
+    redo: Vec<Entry>,
     next_id: u64,
+}
+
+/// A remembered step and what the change was, in words (its notice), for
+/// the notice of its redo.
+struct Entry {
+    id: StepId,
+    step: Step,
+    label: String,
 }
 
 impl History {
@@ -423,27 +553,28 @@ impl History {
         StepId(self.next_id)
     }
 
-    /// Remembers a new change; what was undone before it can no longer be
-    /// redone. Returns its id.
-    pub fn push(&mut self, step: Step) -> StepId {
+    /// Remembers a new change, named `label`; what was undone before it can
+    /// no longer be redone. Returns its id.
+    pub fn push(&mut self, step: Step, label: String) -> StepId {
         self.redo.clear();
-        self.push_undo(step)
+        self.push_undo(step, label)
     }
 
     /// Remembers a step to undo (a redone one keeps the redo list).
-    pub fn push_undo(&mut self, step: Step) -> StepId {
+    pub fn push_undo(&mut self, step: Step, label: String) -> StepId {
         let id = self.id();
-        self.steps.push((id, step));
+        self.steps.push(Entry { id, step, label });
         if self.steps.len() > DEPTH {
             self.steps.remove(0);
         }
         id
     }
 
-    /// Remembers the step that redoes an undone one.
-    pub fn push_redo(&mut self, step: Step) -> StepId {
+    /// Remembers the step that redoes an undone one (`label`: the change it
+    /// makes again).
+    pub fn push_redo(&mut self, step: Step, label: String) -> StepId {
         let id = self.id();
-        self.redo.push((id, step));
+        self.redo.push(Entry { id, step, label });
         if self.redo.len() > DEPTH {
             self.redo.remove(0);
         }
@@ -455,19 +586,19 @@ impl History {
         self.redo.clear();
     }
 
-    /// The newest step, taken off the history.
-    pub fn pop(&mut self) -> Option<Step> {
-        self.steps.pop().map(|(_, s)| s)
+    /// The newest step and its label, taken off the history.
+    pub fn pop(&mut self) -> Option<(Step, String)> {
+        self.steps.pop().map(|e| (e.step, e.label))
     }
 
-    /// The last undone step's redo, taken off.
-    pub fn pop_redo(&mut self) -> Option<Step> {
-        self.redo.pop().map(|(_, s)| s)
+    /// The last undone step's redo and its label, taken off.
+    pub fn pop_redo(&mut self) -> Option<(Step, String)> {
+        self.redo.pop().map(|e| (e.step, e.label))
     }
 
     /// Whether `id` is the step Undo would take back now.
     pub fn is_next(&self, id: StepId) -> bool {
-        self.steps.last().is_some_and(|(last, _)| *last == id)
+        self.steps.last().is_some_and(|e| e.id == id)
     }
 
     /// Drops every step that refers to something gone: the one rule for all.
@@ -476,8 +607,8 @@ impl History {
             return;
         }
         let images: HashSet<ImageId> = gone.images.iter().copied().collect();
-        self.steps.retain(|(_, s)| !s.refers_to(gone, &images));
-        self.redo.retain(|(_, s)| !s.refers_to(gone, &images));
+        self.steps.retain(|e| !e.step.refers_to(gone, &images));
+        self.redo.retain(|e| !e.step.refers_to(gone, &images));
     }
 
     #[cfg(test)]
@@ -527,16 +658,22 @@ mod tests {
     fn a_deleted_thing_forgets_exactly_the_steps_that_need_it() {
         let mut h = History::default();
         let order = ids(4);
-        let removed = h.push(Step::Removed {
-            group: GroupId(1),
-            runs: Step::runs(order.len(), |i| order[i], &[1]),
-        });
-        h.push(Step::Detached {
-            gallery: GalleryId(7),
-            group: GroupId(2),
-            link_type: "sketches".into(),
-            index: Some(0),
-        });
+        let removed = h.push(
+            Step::Removed {
+                group: GroupId(1),
+                runs: Step::runs(order.len(), |i| order[i], &[1]),
+            },
+            "Removed".into(),
+        );
+        h.push(
+            Step::Detached {
+                gallery: GalleryId(7),
+                group: GroupId(2),
+                link_type: "sketches".into(),
+                index: Some(0),
+            },
+            "Detached".into(),
+        );
         h.forget(&Gone {
             galleries: vec![GalleryId(7)],
             ..Gone::default()

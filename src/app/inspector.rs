@@ -138,6 +138,15 @@ impl Inspector<'_> {
             return;
         };
         ui.label(egui::RichText::new("In groups").strong());
+        if usage.groups.is_empty() {
+            ui.label(
+                egui::RichText::new(
+                    "None: it is under \u{201c}Not in any group\u{201d}. Drag it onto a group on the left to use it.",
+                )
+                .weak(),
+            );
+            return;
+        }
         for (group, name) in &usage.groups {
             if ui.link(name).on_hover_text("Show this group").clicked() {
                 self.out.act(Action::SelectGroup(Some(*group)));

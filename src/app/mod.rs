@@ -485,11 +485,17 @@ impl eframe::App for FolioApp {
         if let Some(dialog) = self.out.dialog.take() {
             self.open_dialog(dialog);
         }
+        let changed = !self.out.commands.is_empty() || !self.out.actions.is_empty();
         for c in std::mem::take(&mut self.out.commands) {
             self.run_command(c, &ctx);
         }
         self.out.shifted = false;
         self.apply();
+        // What the commands and actions changed is drawn by the next frame,
+        // now, not at the next mouse move.
+        if changed {
+            ctx.request_repaint();
+        }
         // Where the inspected image is used: read after the frame, never
         // while drawing, and shown by the next one.
         if self.session.read_usage(self.ui.selection.focus) {

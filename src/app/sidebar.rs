@@ -50,6 +50,7 @@ pub fn sidebar_ui(
 ) {
     if let Some(d) = drag.as_mut() {
         d.over = None;
+        d.hint = None;
     }
     egui::ScrollArea::vertical()
         .auto_shrink([false, false])
@@ -64,7 +65,7 @@ pub fn sidebar_ui(
             }
             for (index, gallery) in data.galleries.iter().enumerate() {
                 let selected = view.gallery() == Some(gallery.id);
-                gallery_ui(ui, gallery, index, selected, out);
+                gallery_ui(ui, gallery, index, selected, drag, out);
                 if selected {
                     ui.indent(("links", gallery.id.0), |ui| {
                         links_ui(ui, data, view, gallery, drag, out);
@@ -196,10 +197,24 @@ fn gallery_ui(
     gallery: &Gallery,
     index: usize,
     selected: bool,
+    drag: &mut Option<GridDrag>,
     out: &mut Outbox,
 ) {
     let subtitle = crate::count(gallery.link_count, "group", "groups");
     let resp = row_ui(ui, selected, &gallery.name, &subtitle, None, &gallery.name);
+    // Images dragged over a gallery: they go into a group, not a gallery.
+    if let Some(d) = drag.as_mut()
+        && ui
+            .ctx()
+            .pointer_interact_pos()
+            .is_some_and(|p| resp.rect.contains(p))
+    {
+        d.hint = Some(if selected {
+            "Drop on one of its groups below".to_string()
+        } else {
+            "Drop on a group: this gallery's are under All groups".to_string()
+        });
+    }
     if resp.drag_started() {
         resp.dnd_set_drag_payload(GalleryDrag {
             gallery: gallery.id,

@@ -144,6 +144,9 @@ pub struct GridDrag {
     pub over: Option<(GroupId, String)>,
     /// The sidebar took the drop (onto a group): the grid does nothing more.
     pub dropped: bool,
+    /// What the sidebar says about where the pointer is, when it is not a
+    /// group (a gallery row).
+    pub hint: Option<String>,
 }
 
 /// Images copied or cut, to paste into a group.

@@ -19,9 +19,9 @@ impl ConfirmDeleteGallery {
     pub fn ui(&self, ui: &mut egui::Ui) -> Outcome {
         ui.heading(format!("Delete the gallery \u{201c}{}\u{201d}?", self.name));
         ui.label(match self.groups {
-            0 => "It has no groups. No image is deleted.".to_string(),
+            0 => "It has no groups. No image is deleted. You can undo this.".to_string(),
             n => format!(
-                "Its {} will be detached and stay under All groups. No image is deleted.",
+                "Its {} will be detached and stay under All groups. No image is deleted. You can undo this.",
                 crate::count(n, "group", "groups")
             ),
         });
@@ -75,7 +75,7 @@ impl ConfirmDeleteGroup {
                 crate::count(n, "gallery", "galleries")
             ),
         };
-        ui.label(format!("{galleries} {images}"));
+        ui.label(format!("{galleries} {images} You can undo this."));
         confirm_ui(ui, "Delete group", Action::DeleteGroup(self.id))
     }
 }

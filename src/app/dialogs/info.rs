@@ -88,7 +88,7 @@ impl Help {
                     });
             });
         ui.add_space(6.0);
-        ui.add(egui::Label::new("Mouse: click selects, Ctrl-click adds, Shift-click selects a range, drag moves (onto a group on the left: adds there, Shift moves), double-click views. Right-click a gallery, group or image for more.").wrap());
+        ui.add(egui::Label::new("Mouse: click selects, Ctrl-click adds, Shift-click selects a range; drag within the grid to reorder, or onto a group on the left to add the images there (hold Shift as you let go to move them); double-click views. Right-click a gallery, group or image for more.").wrap());
         close_ui(ui, false)
     }
 }

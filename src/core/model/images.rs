@@ -427,7 +427,8 @@ pub fn sort_group(conn: &Connection, group: GroupId, by: SortBy) -> Result<()> {
 }
 
 /// Gives the group the order `order`: its members listed there come first,
-/// in that order, each keyed afresh `GAP` apart; members not listed follow
+/// in that order, each keyed afresh `GAP` apart above the group's highest key
+/// so far; members not listed follow
 /// in their current order; listed images that are not members are skipped.
 /// Writes every row of the group (a sort, or undoing one).
 pub fn set_order(conn: &Connection, group: GroupId, order: &[ImageId]) -> Result<()> {
@@ -440,11 +441,25 @@ pub fn set_order(conn: &Connection, group: GroupId, order: &[ImageId]) -> Result
         .filter(|id| members.contains(id) && placed.insert(*id))
         .collect();
     all.extend(current.iter().copied().filter(|id| !placed.contains(id)));
+    // New keys above the highest one: an import running into the group reads
+    // what it appended as the rows above the last key it saw, and every row
+    // stays above that (unless the keys would overflow: then from the start).
+    let n = all.len() as i64;
+    let base = last_key(conn, group)?
+        .unwrap_or(0)
+        .max(0)
+        .checked_add(order::GAP)
+        .filter(|b| {
+            n.checked_mul(order::GAP)
+                .and_then(|s| s.checked_add(*b))
+                .is_some()
+        })
+        .unwrap_or(order::GAP);
     let mut stmt = conn.prepare_cached(
         "UPDATE image_group_relations SET sort_order = ?3 WHERE image_group_id = ?1 AND image_id = ?2",
     )?;
     for (i, id) in all.iter().enumerate() {
-        stmt.execute(params![group, id, (i as i64 + 1) * order::GAP])?;
+        stmt.execute(params![group, id, base + i as i64 * order::GAP])?;
     }
     Ok(())
 }
@@ -943,8 +958,16 @@ mod tests {
         let (_d, mut lib) = lib();
         let (g, ids) = group_with(&mut lib, 5);
         let stranger = lib.write(|tx| Ok(fake_image(tx, 50))).unwrap();
+        let highest = *keys(lib.conn(), g).last().unwrap();
         lib.write(|tx| set_order(tx, g, &[ids[3], stranger, ids[1], ids[3]]))
             .unwrap();
+        // Keyed afresh above the old highest key (an import running into the
+        // group reads what comes after the last key it saw).
+        let now = keys(lib.conn(), g);
+        assert!(
+            now[0] > highest && now.windows(2).all(|w| w[0] < w[1]),
+            "{now:?}"
+        );
         assert_eq!(
             group_image_ids(lib.conn(), g).unwrap(),
             [ids[3], ids[1], ids[0], ids[2], ids[4]]
