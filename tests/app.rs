@@ -959,7 +959,11 @@ fn deleting_a_gallery_forgets_the_undo_of_its_links() {
     assert_eq!(undo_buttons(&h), 1, "the deletion's own");
     h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
     h.run_steps(4);
-    assert!(catalog::gallery_by_name(lib(&h).conn(), "Draft").unwrap().is_some());
+    assert!(
+        catalog::gallery_by_name(lib(&h).conn(), "Draft")
+            .unwrap()
+            .is_some()
+    );
     assert!(gallery(&h, "Draft").is_empty(), "as it was when deleted");
     h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
     h.run_steps(4);
