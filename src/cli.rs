@@ -275,22 +275,29 @@ fn import_cmd(
         &cancel,
         &*write,
     );
-    if let Some(e) = write_error {
-        return Err(e.into());
-    }
-    writeln!(
-        out,
-        "{} imported, {} already in the library, {} failed, of {} files, into group \u{201c}{group_name}\u{201d}.",
-        summary.imported(),
-        summary.already(),
-        summary.failed(),
-        summary.files.len()
-    )?;
-    Ok(if summary.failed() > 0 {
+    // The exit status says how the import went, also when whoever read its
+    // lines stopped reading (`folio import … | head`).
+    let code = if summary.failed() > 0 {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
-    })
+    };
+    let written = match write_error {
+        Some(e) => Err(e),
+        None => writeln!(
+            out,
+            "{} imported, {} already in the library, {} failed, of {} files, into group \u{201c}{group_name}\u{201d}.",
+            summary.imported(),
+            summary.already(),
+            summary.failed(),
+            summary.files.len()
+        ),
+    };
+    match written {
+        Ok(()) => Ok(code),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(code),
+        Err(e) => Err(e.into()),
+    }
 }
 
 /// One line about one file: what happened to it, naming it.

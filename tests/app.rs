@@ -946,7 +946,7 @@ fn after_an_undo_brings_images_back_selected_the_inspector_shows_them() {
 }
 
 #[test]
-fn deleting_a_gallery_forgets_the_undo_of_its_links() {
+fn deleting_a_gallery_keeps_the_undo_of_its_links_behind_its_own() {
     let dir = tempfile::tempdir().unwrap();
     let mut h = open(dir.path(), None);
     new_gallery(&mut h, "Draft");
@@ -955,19 +955,16 @@ fn deleting_a_gallery_forgets_the_undo_of_its_links() {
     assert_eq!(undo_buttons(&h), 1);
     context_menu(&mut h, "Draft", "Delete gallery…");
     click(&mut h, "Delete gallery");
-    // The detach is forgotten; the deletion itself can be undone.
+    // Only the deletion's own Undo is shown; the detach is behind it.
     assert_eq!(undo_buttons(&h), 1, "the deletion's own");
     h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
     h.run_steps(4);
-    assert!(
-        catalog::gallery_by_name(lib(&h).conn(), "Draft")
-            .unwrap()
-            .is_some()
-    );
     assert!(gallery(&h, "Draft").is_empty(), "as it was when deleted");
     h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
     h.run_steps(4);
-    h.get_by_label("Nothing to undo.");
+    assert_eq!(gallery(&h, "Draft").len(), 1, "and then the detach undone");
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    h.run_steps(4);
     assert!(
         !h.state().notices().iter().any(|n| n.error),
         "{:?}",
@@ -1857,4 +1854,56 @@ fn after_delete_the_next_image_is_selected_for_the_keyboard() {
     keys(&mut h, Modifiers::NONE, Key::Delete);
     let focus = h.state().selection().focus.unwrap();
     assert_eq!(h.state().data().image(focus).unwrap().original_name, a[2]);
+}
+
+#[test]
+fn undoing_deletions_brings_back_what_they_held_and_the_steps_before_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let files = tempfile::tempdir().unwrap();
+    let mut h = open(dir.path(), None);
+    let (a, _) = two_groups(&mut h, files.path(), 4, 2);
+    let old_a = group_id(&h, "A");
+    // Two images out of A, then A deleted, then its gallery deleted.
+    click_image(&mut h, &a[1], Modifiers::NONE);
+    click_image(&mut h, &a[2], Modifiers::COMMAND);
+    keys(&mut h, Modifiers::NONE, Key::Delete);
+    context_menu(&mut h, "A", "Delete group…");
+    click(&mut h, "Delete group");
+    context_menu(&mut h, "Show", "Delete gallery…");
+    click(&mut h, "Delete gallery");
+    // Undone in turn: the gallery, then A (under its old id, in the gallery,
+    // in its place), then the removal before them.
+    keys(&mut h, Modifiers::COMMAND, Key::Z);
+    keys(&mut h, Modifiers::COMMAND, Key::Z);
+    assert_eq!(group_id(&h, "A"), old_a, "under its old id");
+    assert_eq!(
+        gallery(&h, "Show")
+            .into_iter()
+            .map(|(t, g, _)| format!("{g}:{t}"))
+            .collect::<Vec<_>>(),
+        ["A:main_exhibit", "B:sketches"]
+    );
+    assert_eq!(order(&h, "A"), strs(&[&a[0], &a[3]]));
+    keys(&mut h, Modifiers::COMMAND, Key::Z);
+    assert_eq!(
+        order(&h, "A"),
+        a,
+        "the removal before the deletion undoes too"
+    );
+    assert_fresh(&h);
+
+    // A name taken meanwhile: the group comes back under another.
+    context_menu(&mut h, "B", "Delete group…");
+    click(&mut h, "Delete group");
+    click(&mut h, "+ Group");
+    type_into(&mut h, "Group name", "B");
+    click(&mut h, "Create group");
+    keys(&mut h, Modifiers::COMMAND, Key::Z);
+    assert_eq!(order(&h, "B (restored)").len(), 2);
+    assert!(
+        last_notice(&h).contains("\u{201c}B (restored)\u{201d} is back"),
+        "{}",
+        last_notice(&h)
+    );
+    assert_fresh(&h);
 }

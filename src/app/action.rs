@@ -169,8 +169,12 @@ pub struct Effect {
     /// A step already remembered (a redo's) that the notice's Undo button
     /// takes back.
     pub pushed: Option<StepId>,
-    /// What it deleted: undo steps that need it are forgotten.
+    /// What it deleted for good: undo steps that need it are forgotten.
     pub gone: Gone,
+    /// What it deleted in a way that can be undone: the steps before it
+    /// still name it (they are reached only after it is made again), but a
+    /// cut from it pastes as a copy.
+    pub deleted: Gone,
     /// A line for the status bar (with an Undo button when `undo` is set).
     pub notice: Option<String>,
     /// What to show next.
@@ -371,7 +375,7 @@ fn delete_gallery(session: &mut Session, id: GalleryId) -> Result<Effect, String
         Ok(deleted)
     })?;
     Ok(Effect {
-        gone: Gone {
+        deleted: Gone {
             galleries: vec![id],
             ..Gone::default()
         },
@@ -403,7 +407,7 @@ fn delete_group(session: &mut Session, id: GroupId) -> Result<Effect, String> {
         ),
     };
     Ok(Effect {
-        gone: Gone {
+        deleted: Gone {
             groups: vec![id],
             ..Gone::default()
         },
@@ -855,6 +859,29 @@ fn undo(session: &mut Session, history: &mut History, redo: bool) -> Result<Effe
     // change's own words).
     let notice = if redo && !label.is_empty() {
         format!("Redone: {label}")
+    } else if let Some(made) = &undone.made {
+        let what = if matches!(step, Step::GroupDeleted(_)) {
+            format!(
+                "the group \u{201c}{}\u{201d} is back, with {}",
+                made.name,
+                crate::count(undone.images as u64, "image", "images")
+            )
+        } else {
+            format!("the gallery \u{201c}{}\u{201d} is back", made.name)
+        };
+        let left_out = match made.links_left_out {
+            0 => String::new(),
+            n => format!(
+                " ({} could not come back: {} was deleted since)",
+                crate::count(n as u64, "link", "links"),
+                if matches!(step, Step::GroupDeleted(_)) {
+                    "its gallery"
+                } else {
+                    "its group"
+                }
+            ),
+        };
+        format!("Undone: {what}{left_out}.")
     } else {
         format!(
             "{}: {}",
@@ -862,9 +889,34 @@ fn undo(session: &mut Session, history: &mut History, redo: bool) -> Result<Effe
             undone_words(&step, undone.images, session)
         )
     };
-    let made = match &undone.inverse {
-        Step::GroupMade { group } => Some(Place::group(None, Some(*group))),
-        Step::GalleryMade { gallery } => Some(Place::group(Some(*gallery), None)),
+    // Made again under a new id: what named the old one can no longer be undone.
+    let lost = undone
+        .made
+        .as_ref()
+        .and_then(|m| m.lost_id.clone())
+        .unwrap_or_default();
+    // Deleted again by a redo: a cut from it pastes as a copy.
+    let deleted = match &undone.inverse {
+        Step::GroupDeleted(d) => Gone {
+            groups: vec![d.id],
+            ..Gone::default()
+        },
+        Step::GalleryDeleted(d) => Gone {
+            galleries: vec![d.id],
+            ..Gone::default()
+        },
+        _ => Gone::default(),
+    };
+    let made = match (&undone.inverse, &step) {
+        // Shown in the gallery being looked at, if it went back into it.
+        (Step::GroupMade { group }, Step::GroupDeleted(d)) => {
+            let here = session
+                .view
+                .gallery()
+                .filter(|g| d.links.iter().any(|(l, ..)| l == g));
+            Some(Place::group(here, Some(*group)))
+        }
+        (Step::GalleryMade { gallery }, _) => Some(Place::group(Some(*gallery), None)),
         _ => None,
     };
     // A redo's notice gets an Undo button, as the change itself had.
@@ -876,6 +928,8 @@ fn undo(session: &mut Session, history: &mut History, redo: bool) -> Result<Effe
     };
     Ok(Effect {
         pushed,
+        gone: lost,
+        deleted,
         // What comes back into a group comes back selected, and is shown
         // where it happened (in the gallery, if it is one of its groups); a
         // link that comes back is shown in its gallery.

@@ -66,6 +66,7 @@ impl FolioApp {
             undo,
             pushed,
             gone,
+            deleted,
             notice,
             go,
             tally,
@@ -79,6 +80,7 @@ impl FolioApp {
             self.textures.forget(*id);
         }
         self.ui.forget_clipped(&gone);
+        self.ui.forget_clipped(&deleted);
         let step = undo
             .map(|s| {
                 let label = notice.clone().unwrap_or_default();

@@ -399,6 +399,20 @@ impl Command {
             )
     }
 
+    /// Whether it moves the focus in the grid: each press counts, however
+    /// many arrive in one frame.
+    pub fn is_navigation(self) -> bool {
+        matches!(
+            self,
+            Command::SelectPrevious
+                | Command::SelectNext
+                | Command::SelectUp
+                | Command::SelectDown
+                | Command::PageUp
+                | Command::PageDown
+        )
+    }
+
     /// The shortcuts in words, for menus and the help ("Ctrl+N", "F1 or ?").
     pub fn shortcut_text(self, ctx: &eframe::egui::Context) -> String {
         self.shortcuts()

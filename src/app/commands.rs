@@ -66,31 +66,42 @@ pub fn collect_shortcuts(ctx: &egui::Context, out: &mut Outbox) {
             continue;
         }
         for s in c.shortcuts() {
-            // Whether Shift was held with the key itself: a quick Shift+key
-            // can be released within the same frame.
-            let shifted = ctx.input(|i| {
-                i.events.iter().any(|e| {
-                    matches!(e, egui::Event::Key { key, pressed: true, modifiers, .. }
-                        if *key == s.logical_key && modifiers.shift)
-                })
+            // Each press of the key, with whether Shift was held with it
+            // (a quick Shift+key can be released within the same frame).
+            let presses: Vec<bool> = ctx.input(|i| {
+                i.events
+                    .iter()
+                    .filter_map(|e| match e {
+                        egui::Event::Key {
+                            key,
+                            pressed: true,
+                            modifiers,
+                            ..
+                        } if *key == s.logical_key && modifiers.matches_logically(s.modifiers) => {
+                            Some(modifiers.shift)
+                        }
+                        _ => None,
+                    })
+                    .collect()
             });
-            // Every press of the frame counts (keys typed fast, or held).
-            let mut pressed = false;
-            while ctx.input_mut(|i| i.consume_shortcut(s)) {
-                out.shifted |= shifted;
-                out.command(c);
-                pressed = true;
+            let n = ctx.input_mut(|i| i.count_and_consume_key(s.modifiers, s.logical_key));
+            if n == 0 {
+                continue;
             }
-            if pressed {
-                break;
+            // Moving the focus counts every press of the frame (keys typed
+            // fast, or held); anything else acts once.
+            let times = if c.is_navigation() { n } else { 1 };
+            for k in 0..times {
+                out.command_keyed(c, presses.get(k).copied().unwrap_or(false));
             }
+            break;
         }
     }
 }
 
 impl FolioApp {
     /// Carries out one command.
-    pub(super) fn run_command(&mut self, c: Command, ctx: &egui::Context) {
+    pub(super) fn run_command(&mut self, c: Command, shift: bool, ctx: &egui::Context) {
         match c {
             Command::NewGallery
             | Command::NewGroup
@@ -111,7 +122,7 @@ impl FolioApp {
             | Command::PageUp
             | Command::PageDown
             | Command::OpenViewer => {
-                let extend = self.out.shifted || ctx.input(|i| i.modifiers.shift);
+                let extend = shift || ctx.input(|i| i.modifiers.shift);
                 self.selection_command(c, extend);
             }
             Command::MoveEarlier

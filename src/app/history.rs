@@ -93,6 +93,7 @@ pub enum Step {
 /// its links (gallery, type, place among the gallery's links).
 #[derive(Clone, Debug)]
 pub struct DeletedGroup {
+    pub id: GroupId,
     pub name: String,
     pub description: Option<String>,
     pub images: Vec<ImageId>,
@@ -109,6 +110,7 @@ impl DeletedGroup {
             links.push((link.gallery, link.link_type, index));
         }
         Ok(DeletedGroup {
+            id,
             name: group.name,
             description: group.description,
             images: images::group_image_ids(conn, id)?,
@@ -116,10 +118,12 @@ impl DeletedGroup {
         })
     }
 
-    /// Makes the group again (a new id): its images that are still in the
-    /// library, in order, and its links to galleries that still exist.
-    fn make(&self, conn: &rusqlite::Connection) -> crate::core::Result<GroupId> {
-        let id = catalog::create_group(conn, &self.name, self.description.as_deref())?;
+    /// Makes the group again (under its old id when that is free): its
+    /// images that are still in the library, in order, and its links to
+    /// galleries that still exist, each in its place.
+    fn make(&self, conn: &rusqlite::Connection) -> crate::core::Result<Made<GroupId>> {
+        let (id, name) =
+            catalog::restore_group(conn, self.id, &self.name, self.description.as_deref())?;
         let mut still = Vec::with_capacity(self.images.len());
         for &image in &self.images {
             if images::image(conn, image).is_ok() {
@@ -127,20 +131,43 @@ impl DeletedGroup {
             }
         }
         images::add_images_before(conn, id, &still, None)?;
-        for (gallery, link_type, index) in &self.links {
+        // Each gallery's links in their old order, so that each lands in its place.
+        let mut links: Vec<&(GalleryId, String, usize)> = self.links.iter().collect();
+        links.sort_by_key(|(gallery, _, index)| (*gallery, *index));
+        let mut restored = 0;
+        for (gallery, link_type, index) in links {
             if catalog::gallery(conn, *gallery).is_ok() {
                 catalog::attach(conn, *gallery, id, link_type)?;
                 catalog::move_link(conn, *gallery, id, link_type, *index)?;
+                restored += 1;
             }
         }
-        Ok(id)
+        Ok(Made {
+            id,
+            name,
+            images: still.len(),
+            links_left_out: self.links.len() - restored,
+        })
     }
+}
+
+/// What making a deleted group or gallery again did.
+#[derive(Clone, Debug)]
+pub struct Made<Id> {
+    pub id: Id,
+    /// The name it got (its old one, or "… (restored)" when that was taken).
+    pub name: String,
+    /// The images it has again.
+    pub images: usize,
+    /// Links that could not come back (their gallery or group is gone).
+    pub links_left_out: usize,
 }
 
 /// A deleted gallery as it was: name, description, its place among the
 /// galleries, and its links (group, type) in order.
 #[derive(Clone, Debug)]
 pub struct DeletedGallery {
+    pub id: GalleryId,
     pub name: String,
     pub description: Option<String>,
     pub index: usize,
@@ -156,6 +183,7 @@ impl DeletedGallery {
             .position(|g| g.id == id)
             .unwrap_or(0);
         Ok(DeletedGallery {
+            id,
             name: gallery.name,
             description: gallery.description,
             index,
@@ -166,17 +194,25 @@ impl DeletedGallery {
         })
     }
 
-    /// Makes the gallery again (a new id) in its place, with its links to
-    /// groups that still exist.
-    fn make(&self, conn: &rusqlite::Connection) -> crate::core::Result<GalleryId> {
-        let id = catalog::create_gallery(conn, &self.name, self.description.as_deref())?;
+    /// Makes the gallery again (under its old id when that is free) in its
+    /// place, with its links to groups that still exist.
+    fn make(&self, conn: &rusqlite::Connection) -> crate::core::Result<Made<GalleryId>> {
+        let (id, name) =
+            catalog::restore_gallery(conn, self.id, &self.name, self.description.as_deref())?;
         catalog::move_gallery(conn, id, self.index)?;
+        let mut restored = 0;
         for (group, link_type) in &self.links {
             if catalog::group(conn, *group).is_ok() {
                 catalog::attach(conn, id, *group, link_type)?;
+                restored += 1;
             }
         }
-        Ok(id)
+        Ok(Made {
+            id,
+            name,
+            images: 0,
+            links_left_out: self.links.len() - restored,
+        })
     }
 }
 
@@ -186,6 +222,17 @@ pub struct Undone {
     pub images: usize,
     /// The step that takes the undo back (redo), or the redo back (undo).
     pub inverse: Step,
+    /// A group or gallery made again: its name now, the links left out, and
+    /// its old id when it could not have it back (what named it is forgotten).
+    pub made: Option<MadeAgain>,
+}
+
+/// A deleted group or gallery that an undo made again.
+#[derive(Clone, Debug)]
+pub struct MadeAgain {
+    pub name: String,
+    pub links_left_out: usize,
+    pub lost_id: Option<Gone>,
 }
 
 /// What a change deleted: steps that refer to any of it cannot be undone.
@@ -267,6 +314,23 @@ impl Step {
         }
     }
 
+    /// Leaves out of a remembered deletion what is gone for good.
+    fn prune(&mut self, gone: &Gone, images: &HashSet<ImageId>) {
+        match self {
+            Step::GroupDeleted(d) => {
+                d.images.retain(|i| !images.contains(i));
+                d.links.retain(|(g, ..)| !gone.galleries.contains(g));
+            }
+            Step::GalleryDeleted(d) => d.links.retain(|(g, _)| !gone.groups.contains(g)),
+            Step::All(steps) => {
+                for s in steps {
+                    s.prune(gone, images);
+                }
+            }
+            _ => {}
+        }
+    }
+
     /// The group whose images undoing this step changes (the last one for
     /// several), to show it there.
     pub fn group(&self) -> Option<GroupId> {
@@ -298,7 +362,13 @@ impl Step {
     }
 
     fn undo_in(&self, tx: &rusqlite::Connection) -> crate::core::Result<Undone> {
-        let done = |images: usize, inverse: Step| Ok(Undone { images, inverse });
+        let done = |images: usize, inverse: Step| {
+            Ok(Undone {
+                images,
+                inverse,
+                made: None,
+            })
+        };
         match self {
             Step::Removed { group, runs } => {
                 let mut back = Vec::new();
@@ -448,8 +518,19 @@ impl Step {
                 )
             }
             Step::GroupDeleted(deleted) => {
-                let group = deleted.make(tx)?;
-                done(deleted.images.len(), Step::GroupMade { group })
+                let made = deleted.make(tx)?;
+                Ok(Undone {
+                    images: made.images,
+                    inverse: Step::GroupMade { group: made.id },
+                    made: Some(MadeAgain {
+                        name: made.name,
+                        links_left_out: made.links_left_out,
+                        lost_id: (made.id != deleted.id).then(|| Gone {
+                            groups: vec![deleted.id],
+                            ..Gone::default()
+                        }),
+                    }),
+                })
             }
             Step::GroupMade { group } => {
                 let deleted = DeletedGroup::read(tx, *group)?;
@@ -457,8 +538,19 @@ impl Step {
                 done(deleted.images.len(), Step::GroupDeleted(Box::new(deleted)))
             }
             Step::GalleryDeleted(deleted) => {
-                let gallery = deleted.make(tx)?;
-                done(0, Step::GalleryMade { gallery })
+                let made = deleted.make(tx)?;
+                Ok(Undone {
+                    images: 0,
+                    inverse: Step::GalleryMade { gallery: made.id },
+                    made: Some(MadeAgain {
+                        name: made.name,
+                        links_left_out: made.links_left_out,
+                        lost_id: (made.id != deleted.id).then(|| Gone {
+                            galleries: vec![deleted.id],
+                            ..Gone::default()
+                        }),
+                    }),
+                })
             }
             Step::GalleryMade { gallery } => {
                 let deleted = DeletedGallery::read(tx, *gallery)?;
@@ -609,6 +701,12 @@ impl History {
         let images: HashSet<ImageId> = gone.images.iter().copied().collect();
         self.steps.retain(|e| !e.step.refers_to(gone, &images));
         self.redo.retain(|e| !e.step.refers_to(gone, &images));
+        // What a deleted group or gallery would be made again with: not an
+        // image deleted since (its id may be given to another), nor a link to
+        // a gallery or group deleted for good.
+        for e in self.steps.iter_mut().chain(self.redo.iter_mut()) {
+            e.step.prune(gone, &images);
+        }
     }
 
     #[cfg(test)]

@@ -486,10 +486,9 @@ impl eframe::App for FolioApp {
             self.open_dialog(dialog);
         }
         let changed = !self.out.commands.is_empty() || !self.out.actions.is_empty();
-        for c in std::mem::take(&mut self.out.commands) {
-            self.run_command(c, &ctx);
+        for (c, shift) in std::mem::take(&mut self.out.commands) {
+            self.run_command(c, shift, &ctx);
         }
-        self.out.shifted = false;
         self.apply();
         // What the commands and actions changed is drawn by the next frame,
         // now, not at the next mouse move.

@@ -231,11 +231,10 @@ impl UiState {
 #[derive(Default)]
 pub struct Outbox {
     pub actions: Vec<Action>,
-    pub commands: Vec<Command>,
+    /// Commands, each with whether its key was pressed with Shift.
+    pub commands: Vec<(Command, bool)>,
     /// A dialog to open.
     pub dialog: Option<Dialog>,
-    /// The keys of this frame's commands were pressed with Shift.
-    pub shifted: bool,
 }
 
 impl Outbox {
@@ -244,7 +243,12 @@ impl Outbox {
     }
 
     pub fn command(&mut self, command: Command) {
-        self.commands.push(command);
+        self.commands.push((command, false));
+    }
+
+    /// A command given by its key, pressed with Shift or not.
+    pub fn command_keyed(&mut self, command: Command, shift: bool) {
+        self.commands.push((command, shift));
     }
 
     pub fn open(&mut self, dialog: Dialog) {

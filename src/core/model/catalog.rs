@@ -231,6 +231,17 @@ impl Named {
         self.changed(conn.prepare_cached(&sql)?.execute([id])?, id)
     }
 
+    /// Gives the new row `id` the id `wanted` if no row has it (a row just
+    /// made, that nothing refers to yet); returns the id it has.
+    fn take_id(&self, conn: &Connection, id: i64, wanted: i64) -> Result<i64> {
+        if id == wanted || self.exists(conn, wanted).is_ok() {
+            return Ok(id);
+        }
+        let sql = format!("UPDATE {} SET id = ?2 WHERE id = ?1", self.table);
+        conn.prepare_cached(&sql)?.execute(params![id, wanted])?;
+        Ok(wanted)
+    }
+
     fn changed(&self, rows: usize, id: i64) -> Result<()> {
         if rows == 0 {
             Err(self.not_found(id))
@@ -365,6 +376,57 @@ fn group_row(r: &rusqlite::Row) -> rusqlite::Result<Group> {
 /// Creates an image group (in no gallery yet). Names are unique regardless of case.
 pub fn create_group(conn: &Connection, name: &str, description: Option<&str>) -> Result<GroupId> {
     GROUPS.create(conn, name, description).map(GroupId)
+}
+
+/// Makes a deleted group again, under its old id when that is free (so what
+/// remembered it by id finds it again), else under a new one; under its old
+/// name, or "<name> (restored)" (then " 2", " 3" …) when that is taken now.
+/// Returns the id and the name it got.
+pub fn restore_group(
+    conn: &Connection,
+    old: GroupId,
+    name: &str,
+    description: Option<&str>,
+) -> Result<(GroupId, String)> {
+    let name = free_name(conn, &GROUPS, name)?;
+    let id = GROUPS.create(conn, &name, description)?;
+    Ok((GroupId(GROUPS.take_id(conn, id, old.0)?), name))
+}
+
+/// The gallery counterpart of [`restore_group`].
+pub fn restore_gallery(
+    conn: &Connection,
+    old: GalleryId,
+    name: &str,
+    description: Option<&str>,
+) -> Result<(GalleryId, String)> {
+    let name = free_name(conn, &GALLERIES, name)?;
+    let id = create_gallery(conn, &name, description)?;
+    Ok((GalleryId(GALLERIES.take_id(conn, id.0, old.0)?), name))
+}
+
+/// `name`, or the first of "<name> (restored)", "<name> (restored 2)", …
+/// that no row of `named` has.
+fn free_name(conn: &Connection, named: &Named, name: &str) -> Result<String> {
+    if named.id_by_name(conn, name)?.is_none() {
+        return Ok(name.to_string());
+    }
+    for n in 1.. {
+        let suffix = if n == 1 {
+            " (restored)".to_string()
+        } else {
+            format!(" (restored {n})")
+        };
+        let base: String = name
+            .chars()
+            .take(MAX_NAME_CHARS - suffix.chars().count())
+            .collect();
+        let candidate = format!("{}{suffix}", base.trim_end());
+        if named.id_by_name(conn, &candidate)?.is_none() {
+            return Ok(candidate);
+        }
+    }
+    Err(Error::invalid(named.what, "no free name"))
 }
 
 /// The group with this name, created if there is none.
