@@ -355,15 +355,7 @@ impl Data {
         images.extend(rest);
         self.images = images;
         self.index = index_of(&self.images);
-        let first = self.images.first().map(|i| i.id);
-        if let Some(g) = self.shown {
-            for group in self.groups.iter_mut().filter(|x| x.id == g) {
-                group.cover = first;
-            }
-            for link in self.links.iter_mut().filter(|l| l.group == g) {
-                link.cover = first;
-            }
-        }
+        self.cover_is_first();
     }
 
     /// Puts a re-read row of a shown image in place (its alt text changed).
@@ -429,7 +421,11 @@ impl Data {
         if !self.move_block(ids, before) {
             self.move_scattered(ids, before);
         }
-        // The first image is the group's cover in the sidebar.
+        self.cover_is_first();
+    }
+
+    /// The shown group's cover in the sidebar is its first image.
+    fn cover_is_first(&mut self) {
         let first = self.images.first().map(|i| i.id);
         if let Some(g) = self.shown {
             for group in self.groups.iter_mut().filter(|x| x.id == g) {
