@@ -350,10 +350,13 @@ impl FolioApp {
                 return;
             }
             let n = crate::count(ids.len() as u64, "image", "images");
+            let them = if ids.len() == 1 { "it" } else { "them" };
             self.ui.notices.push(Notice::info(if cut {
-                format!("Cut {n}: open another group and paste (Ctrl+V) to move them there.")
+                format!("Cut {n}: open another group and paste (Ctrl+V) to move {them} there.")
             } else {
-                format!("Copied {n}: open another group and paste (Ctrl+V) to add them there too.")
+                format!(
+                    "Copied {n}: open another group and paste (Ctrl+V) to add {them} there too."
+                )
             }));
             // Their files' paths go on the system clipboard too, for other
             // programs (and so that Ctrl+V reaches Folio as a paste).
@@ -372,6 +375,11 @@ impl FolioApp {
                 .collect();
             ctx.copy_text(paths.join("\n"));
             self.ui.clip = Some(Clip {
+                dimmed: if cut {
+                    ids.iter().copied().collect()
+                } else {
+                    Default::default()
+                },
                 ids,
                 from: group,
                 cut,

@@ -80,6 +80,8 @@ pub struct Centre<'a> {
     pub selection: &'a mut Selection,
     pub drag: &'a mut Option<GridDrag>,
     pub geometry: &'a mut Geometry,
+    /// Images cut and not pasted yet: drawn dimmed.
+    pub cut: Option<&'a std::collections::HashSet<ImageId>>,
     pub viewer: &'a mut bool,
     pub textures: &'a mut Textures,
     pub out: &'a mut Outbox,
@@ -436,13 +438,13 @@ impl Centre<'_> {
         let thumb = self
             .textures
             .get(img.id, Size::Grid, || Source::of(files, img));
+        let dimmed = self.cut.is_some_and(|c| c.contains(&img.id));
         let cut = paint_cell_ui(
             ui,
             rect,
             self.view.thumb_size,
             &thumb,
-            selected,
-            resp.hovered(),
+            (selected, resp.hovered(), dimmed),
             &label,
         );
         if cut {
@@ -762,8 +764,7 @@ fn paint_cell_ui(
     rect: Rect,
     cell: f32,
     thumb: &Thumb<'_>,
-    selected: bool,
-    hovered: bool,
+    (selected, hovered, dimmed): (bool, bool, bool),
     label: &str,
 ) -> bool {
     if !ui.is_rect_visible(rect) {
@@ -777,11 +778,17 @@ fn paint_cell_ui(
             let size = texture.size_vec2();
             let scale = (cell - 8.0) / size.x.max(size.y);
             let shown = Rect::from_center_size(square.center(), size * scale);
+            // A cut image is shown faded until it is pasted.
+            let tint = if dimmed {
+                Color32::from_white_alpha(90)
+            } else {
+                Color32::WHITE
+            };
             painter.image(
                 texture.id(),
                 shown,
                 Rect::from_min_max(egui::pos2(0.0, 0.0), egui::pos2(1.0, 1.0)),
-                Color32::WHITE,
+                tint,
             );
         }
         Thumb::Loading => {

@@ -439,6 +439,7 @@ impl FolioApp {
                 selection: &mut state.selection,
                 drag: &mut state.drag,
                 geometry: &mut state.geometry,
+                cut: state.clip.as_ref().map(|c| &c.dimmed),
                 viewer: &mut state.viewer,
                 textures,
                 out,

@@ -158,6 +158,8 @@ pub struct Clip {
     pub from: Option<GroupId>,
     /// Cut: pasting moves them out of `from`.
     pub cut: bool,
+    /// The cut images, drawn dimmed until pasted (empty for a copy).
+    pub dimmed: HashSet<ImageId>,
 }
 
 /// The grid as it was laid out last frame, for the keyboard: how many
@@ -220,6 +222,7 @@ impl UiState {
         if clip.from.is_some_and(|g| gone.groups.contains(&g)) {
             clip.from = None;
             clip.cut = false;
+            clip.dimmed.clear();
         }
         if clip.ids.is_empty() {
             self.clip = None;
