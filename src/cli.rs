@@ -500,12 +500,12 @@ fn remove_from_group(
         .map(|&image| images::image(conn, image))
         .collect::<folio::core::Result<Vec<_>>>()?;
     images::remove_images(conn, id, &ids)?;
-    let mut loose = Vec::new();
-    for image in &rows {
-        if images::usage(conn, image.id)?.groups.is_empty() {
-            loose.push(image.clone());
-        }
-    }
+    let in_none = images::in_no_group(conn, &ids)?;
+    let loose: Vec<_> = rows
+        .iter()
+        .filter(|image| in_none.contains(&image.id))
+        .cloned()
+        .collect();
     Ok(Removed {
         group: catalog::group(conn, id)?.name,
         images: rows,
