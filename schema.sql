@@ -9,7 +9,7 @@
 -- migrations in src/core/storage/db.rs (`MIGRATIONS`), and a test checks that
 -- both paths give the same schema, to the letter of the stored SQL.
 --
--- schema-version: 2
+-- schema-version: 3
 --
 -- Ordering: `sort_order` defines the order of images in a group, of groups
 -- in a gallery, and of the galleries (ascending; the code keeps keys distinct,
@@ -102,3 +102,33 @@ CREATE INDEX gallery_image_group_relations_order
 -- The galleries a group is in, and the cascade from image_groups.
 CREATE INDEX gallery_image_group_relations_group
     ON gallery_image_group_relations (image_group_id);
+
+-- What an image shows as a work: the caption every portfolio, wall label and
+-- application form asks for. Kept apart from `images.alt_text` (which
+-- describes the image for people who cannot see it). One row per image that
+-- has any of it (version 3); an image without details has no row.
+-- `year` is as the artist writes it ("c. 1990", "2019–2021"); `year_sort` is
+-- the year it sorts by, derived from `year` unless the artist set it.
+-- Dimensions are height × width × depth in `unit`; `dimensions_text` ("dimensions
+-- variable") is shown instead of them when given.
+CREATE TABLE artworks (
+    image_id          INTEGER PRIMARY KEY REFERENCES images(id) ON DELETE CASCADE,
+    title             TEXT    NULL CHECK (title IS NULL OR length(title) BETWEEN 1 AND 500),
+    year              TEXT    NULL CHECK (year IS NULL OR length(year) BETWEEN 1 AND 100),
+    year_sort         INTEGER NULL CHECK (year_sort IS NULL OR year_sort BETWEEN -99999 AND 99999),
+    medium            TEXT    NULL CHECK (medium IS NULL OR length(medium) BETWEEN 1 AND 500),
+    height            REAL    NULL CHECK (height IS NULL OR (typeof(height) = 'real' AND height > 0 AND height < 1e7)),
+    width             REAL    NULL CHECK (width IS NULL OR (typeof(width) = 'real' AND width > 0 AND width < 1e7)),
+    depth             REAL    NULL CHECK (depth IS NULL OR (typeof(depth) = 'real' AND depth > 0 AND depth < 1e7)),
+    unit              TEXT    NULL CHECK (unit IS NULL OR unit IN ('cm', 'in')),
+    dimensions_text   TEXT    NULL CHECK (dimensions_text IS NULL OR length(dimensions_text) BETWEEN 1 AND 200),
+    edition           TEXT    NULL CHECK (edition IS NULL OR length(edition) BETWEEN 1 AND 200),
+    inventory_number  TEXT    NULL CHECK (inventory_number IS NULL OR length(inventory_number) BETWEEN 1 AND 100),
+    credit            TEXT    NULL CHECK (credit IS NULL OR length(credit) BETWEEN 1 AND 500),
+    description       TEXT    NULL CHECK (description IS NULL OR length(description) <= 10000),
+    CHECK (unit IS NOT NULL OR (height IS NULL AND width IS NULL AND depth IS NULL))
+);
+
+-- Finding a work by its inventory number (a spreadsheet's rows match by it).
+CREATE INDEX artworks_inventory_number
+    ON artworks (inventory_number) WHERE inventory_number IS NOT NULL;

@@ -154,14 +154,24 @@ fn library_rows(version: i64) -> String {
             1000 + id
         )
     };
-    match version {
-        1 => [
-            "INSERT INTO stores (id, root, created_at) VALUES (1, 'library', '2025-01-01 09:00:00');
-             INSERT INTO galleries (id, name, description, created_at) VALUES
+    let galleries = match version {
+        1 => "INSERT INTO galleries (id, name, description, created_at) VALUES
                  (1, 'Website', NULL, '2025-01-02 09:00:00'),
                  (2, 'Harbour Lights', 'Opening in May', '2025-01-03 09:00:00'),
-                 (3, 'atelier', NULL, '2025-01-04 09:00:00');
-             INSERT INTO image_groups (id, name, description, created_at) VALUES
+                 (3, 'atelier', NULL, '2025-01-04 09:00:00');",
+        // Version 2 keeps the artist's order of galleries: as v1 listed them.
+        2 => "INSERT INTO galleries (id, name, description, created_at, sort_order) VALUES
+                 (1, 'Website', NULL, '2025-01-02 09:00:00', 2),
+                 (2, 'Harbour Lights', 'Opening in May', '2025-01-03 09:00:00', 1),
+                 (3, 'atelier', NULL, '2025-01-04 09:00:00', 0);",
+        _ => panic!("write the rows of a v{version} library here (SQL valid for v{version})"),
+    };
+    match version {
+        1 | 2 => [
+            "INSERT INTO stores (id, root, created_at) VALUES (1, 'library', '2025-01-01 09:00:00');"
+                .to_string(),
+            galleries.to_string(),
+            "INSERT INTO image_groups (id, name, description, created_at) VALUES
                  (1, 'Finals', 'Final prints', '2025-02-01 09:00:00'),
                  (2, 'Making of', NULL, '2025-02-02 09:00:00'),
                  (3, 'Sketches', NULL, '2025-02-03 09:00:00'),
@@ -195,6 +205,7 @@ fn library_rows(version: i64) -> String {
 #[test]
 fn a_library_of_every_older_version_opens_with_its_data_kept_and_backed_up() {
     use folio::core::Library;
+    use folio::core::model::details::{self, Field};
     use folio::core::model::{catalog, images};
     use folio::core::storage::{backup, layout};
     use folio::core::{GroupId, ImageId};
@@ -388,6 +399,19 @@ fn a_library_of_every_older_version_opens_with_its_data_kept_and_backed_up() {
             "v{version}"
         );
         assert_eq!(shown(4), [row(2, "easel.png", None)], "v{version}");
+
+        // Works' details (version 3): none yet, and a title can be written.
+        let works: i64 = conn
+            .query_row("SELECT count(*) FROM artworks", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(works, 0, "v{version}");
+        details::set_fields(conn, &[ImageId(1)], &[(Field::Title, "Dock".into())]).unwrap();
+        let dock = images::image(conn, ImageId(1)).unwrap();
+        assert_eq!(
+            (dock.title(), dock.alt_text.as_deref()),
+            (Some("Dock"), Some("A dock at dusk")),
+            "v{version}"
+        );
         drop(lib);
 
         // The backup made before the step: whole, the old version, the old rows.

@@ -7,6 +7,8 @@ use std::collections::HashSet;
 use rusqlite::{Connection, OptionalExtension, params};
 
 use super::catalog::{UsedIn, ensure_group};
+use super::details::{Details, Entry, details_at};
+use crate::detail_columns;
 use super::order;
 use crate::core::error::{Error, Result};
 use crate::core::format::Format;
@@ -15,8 +17,8 @@ use crate::core::ids::{GroupId, ImageId, StoreId};
 /// The longest alt text, in characters.
 pub const MAX_ALT_TEXT_CHARS: usize = 2000;
 
-/// One image row.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// One image row, with the work's details when it has any.
+#[derive(Clone, Debug, PartialEq)]
 pub struct Image {
     pub id: ImageId,
     pub store: StoreId,
@@ -34,42 +36,81 @@ pub struct Image {
     pub width: u32,
     pub height: u32,
     pub format: Format,
+    /// Title, year, medium… (`None`: none written yet; boxed, so that an
+    /// image without them costs one pointer in a 100,000-image grid).
+    pub details: Option<Box<Details>>,
 }
 
 impl Image {
-    /// What to call the image in words: its alt text, else its file name.
+    /// What to call the image in words: its title, else its alt text, else
+    /// its file name.
     pub fn label(&self) -> &str {
+        if let Some(t) = self.title() {
+            return t;
+        }
         match &self.alt_text {
             Some(t) if !t.is_empty() => t,
             _ => &self.original_name,
         }
     }
+
+    /// The work's title, if it has one.
+    pub fn title(&self) -> Option<&str> {
+        self.details.as_ref().and_then(|d| d.title.as_deref())
+    }
+
+    /// The year it sorts by, if it has one.
+    pub fn year_sort(&self) -> Option<i32> {
+        self.details.as_ref().and_then(|d| d.year_sort)
+    }
+
+    /// Its alt text and details, as the editors take them.
+    pub fn entry(&self) -> Entry {
+        Entry {
+            alt_text: self.alt_text.clone(),
+            details: self.details.as_deref().cloned().unwrap_or_default(),
+        }
+    }
 }
 
-const IMAGE_COLUMNS: &str =
+/// An image's columns (`i`, and its details `w`): select them `FROM` [`IMAGES`].
+const IMAGE_COLUMNS: &str = concat!(
     "i.id, i.store_id, i.filename, i.alt_text, i.created_at, i.original_name,
-    i.content_hash, i.byte_size, i.width, i.height, i.format";
+    i.content_hash, i.byte_size, i.width, i.height, i.format, ",
+    detail_columns!()
+);
+
+/// The images with their details.
+const IMAGES: &str = "images i LEFT JOIN artworks w ON w.image_id = i.id";
+/// The details of images `i` joined in elsewhere.
+const DETAILS: &str = "LEFT JOIN artworks w ON w.image_id = i.id";
 
 fn image_row(r: &rusqlite::Row) -> rusqlite::Result<Image> {
+    image_row_at(r, 0)
+}
+
+/// The image whose [`IMAGE_COLUMNS`] start at column `at`.
+fn image_row_at(r: &rusqlite::Row, at: usize) -> rusqlite::Result<Image> {
     Ok(Image {
-        id: r.get(0)?,
-        store: r.get(1)?,
-        filename: r.get(2)?,
-        alt_text: r.get(3)?,
-        created_at: r.get(4)?,
-        original_name: r.get(5)?,
-        content_hash: r.get(6)?,
-        byte_size: r.get(7)?,
-        width: r.get(8)?,
-        height: r.get(9)?,
-        format: r.get(10)?,
+        id: r.get(at)?,
+        store: r.get(at + 1)?,
+        filename: r.get(at + 2)?,
+        alt_text: r.get(at + 3)?,
+        created_at: r.get(at + 4)?,
+        original_name: r.get(at + 5)?,
+        content_hash: r.get(at + 6)?,
+        byte_size: r.get(at + 7)?,
+        width: r.get(at + 8)?,
+        height: r.get(at + 9)?,
+        format: r.get(at + 10)?,
+        details: details_at(r, at + 11)?.map(Box::new),
     })
 }
 
 /// One image.
 pub fn image(conn: &Connection, id: ImageId) -> Result<Image> {
     conn.prepare_cached(&format!(
-        "SELECT {IMAGE_COLUMNS} FROM images i WHERE i.id = ?1"
+        "SELECT {IMAGE_COLUMNS} FROM {IMAGES} WHERE i.id = ?1"
     ))?
     .query_row([id], image_row)
     .optional()?
@@ -80,7 +121,7 @@ pub fn image(conn: &Connection, id: ImageId) -> Result<Image> {
 pub fn image_by_hash(conn: &Connection, hash: &str) -> Result<Option<Image>> {
     Ok(conn
         .prepare_cached(&format!(
-            "SELECT {IMAGE_COLUMNS} FROM images i WHERE i.content_hash = ?1"
+            "SELECT {IMAGE_COLUMNS} FROM {IMAGES} WHERE i.content_hash = ?1"
         ))?
         .query_row([hash], image_row)
         .optional()?)
@@ -89,7 +130,7 @@ pub fn image_by_hash(conn: &Connection, hash: &str) -> Result<Option<Image>> {
 /// Every image in the library, oldest first.
 pub fn all_images(conn: &Connection) -> Result<Vec<Image>> {
     let mut stmt = conn.prepare_cached(&format!(
-        "SELECT {IMAGE_COLUMNS} FROM images i ORDER BY i.id"
+        "SELECT {IMAGE_COLUMNS} FROM {IMAGES} ORDER BY i.id"
     ))?;
     let rows = stmt.query_map([], image_row)?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
@@ -167,7 +208,7 @@ pub fn group_image_ids(conn: &Connection, group: GroupId) -> Result<Vec<ImageId>
 pub fn group_images(conn: &Connection, group: GroupId) -> Result<Vec<Image>> {
     ensure_group(conn, group)?;
     let mut stmt = conn.prepare_cached(&format!(
-        "SELECT {IMAGE_COLUMNS} FROM image_group_relations m JOIN images i ON i.id = m.image_id
+        "SELECT {IMAGE_COLUMNS} FROM image_group_relations m JOIN images i ON i.id = m.image_id {DETAILS}
          WHERE m.image_group_id = ?1 ORDER BY m.sort_order, m.image_id"
     ))?;
     let rows = stmt.query_map([group], image_row)?;
@@ -183,28 +224,12 @@ pub fn group_images_after(
     after: Option<i64>,
 ) -> Result<Vec<(i64, Image)>> {
     let mut stmt = conn.prepare_cached(&format!(
-        "SELECT m.sort_order, {IMAGE_COLUMNS} FROM image_group_relations m JOIN images i ON i.id = m.image_id
+        "SELECT m.sort_order, {IMAGE_COLUMNS} FROM image_group_relations m JOIN images i ON i.id = m.image_id {DETAILS}
          WHERE m.image_group_id = ?1 AND m.sort_order > ?2 ORDER BY m.sort_order, m.image_id"
     ))?;
     let rows = stmt.query_map(params![group, after.unwrap_or(i64::MIN)], |r| {
-        let key: i64 = r.get(0)?;
         // The image's columns follow the key.
-        Ok((
-            key,
-            Image {
-                id: r.get(1)?,
-                store: r.get(2)?,
-                filename: r.get(3)?,
-                alt_text: r.get(4)?,
-                created_at: r.get(5)?,
-                original_name: r.get(6)?,
-                content_hash: r.get(7)?,
-                byte_size: r.get(8)?,
-                width: r.get(9)?,
-                height: r.get(10)?,
-                format: r.get(11)?,
-            },
-        ))
+        Ok((r.get(0)?, image_row_at(r, 1)?))
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
@@ -492,7 +517,7 @@ impl LibraryOrder {
 /// Every image of the library, in `order`.
 pub fn library_images(conn: &Connection, order: LibraryOrder) -> Result<Vec<Image>> {
     let mut stmt = conn.prepare_cached(&format!(
-        "SELECT {IMAGE_COLUMNS} FROM images i ORDER BY {}",
+        "SELECT {IMAGE_COLUMNS} FROM {IMAGES} ORDER BY {}",
         order.sql()
     ))?;
     let rows = stmt.query_map([], image_row)?;
@@ -502,7 +527,7 @@ pub fn library_images(conn: &Connection, order: LibraryOrder) -> Result<Vec<Imag
 /// The images that are in no group, the last imported first.
 pub fn ungrouped_images(conn: &Connection) -> Result<Vec<Image>> {
     let mut stmt = conn.prepare_cached(&format!(
-        "SELECT {IMAGE_COLUMNS} FROM images i
+        "SELECT {IMAGE_COLUMNS} FROM {IMAGES}
          WHERE NOT EXISTS (SELECT 1 FROM image_group_relations m WHERE m.image_id = i.id)
          ORDER BY {}",
         LibraryOrder::Newest.sql()

@@ -3,6 +3,7 @@
 //! a file.
 
 pub mod catalog;
+pub mod details;
 pub mod images;
 pub mod lookup;
 pub mod order;

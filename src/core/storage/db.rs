@@ -18,7 +18,7 @@ use crate::core::error::{Error, IoContext, Result};
 pub const SCHEMA_SQL: &str = include_str!("../../../schema.sql");
 
 /// The schema version this program writes and understands (`PRAGMA user_version`).
-pub const SCHEMA_VERSION: i64 = 2;
+pub const SCHEMA_VERSION: i64 = 3;
 
 /// Identifies a Folio database (`PRAGMA application_id`): the bytes "FOLI".
 pub const APPLICATION_ID: i64 = 0x464F_4C49;
@@ -43,6 +43,27 @@ const MIGRATIONS: &[&str] = &[
        FROM (SELECT id, row_number() OVER (ORDER BY name COLLATE NOCASE, id) - 1 AS position
              FROM galleries) AS ranked
       WHERE ranked.id = galleries.id;",
+    // 2 → 3: works' details (title, year, medium, dimensions…) in a table of
+    // their own; no image has any yet.
+    r#"CREATE TABLE artworks (
+    image_id          INTEGER PRIMARY KEY REFERENCES images(id) ON DELETE CASCADE,
+    title             TEXT    NULL CHECK (title IS NULL OR length(title) BETWEEN 1 AND 500),
+    year              TEXT    NULL CHECK (year IS NULL OR length(year) BETWEEN 1 AND 100),
+    year_sort         INTEGER NULL CHECK (year_sort IS NULL OR year_sort BETWEEN -99999 AND 99999),
+    medium            TEXT    NULL CHECK (medium IS NULL OR length(medium) BETWEEN 1 AND 500),
+    height            REAL    NULL CHECK (height IS NULL OR (typeof(height) = 'real' AND height > 0 AND height < 1e7)),
+    width             REAL    NULL CHECK (width IS NULL OR (typeof(width) = 'real' AND width > 0 AND width < 1e7)),
+    depth             REAL    NULL CHECK (depth IS NULL OR (typeof(depth) = 'real' AND depth > 0 AND depth < 1e7)),
+    unit              TEXT    NULL CHECK (unit IS NULL OR unit IN ('cm', 'in')),
+    dimensions_text   TEXT    NULL CHECK (dimensions_text IS NULL OR length(dimensions_text) BETWEEN 1 AND 200),
+    edition           TEXT    NULL CHECK (edition IS NULL OR length(edition) BETWEEN 1 AND 200),
+    inventory_number  TEXT    NULL CHECK (inventory_number IS NULL OR length(inventory_number) BETWEEN 1 AND 100),
+    credit            TEXT    NULL CHECK (credit IS NULL OR length(credit) BETWEEN 1 AND 500),
+    description       TEXT    NULL CHECK (description IS NULL OR length(description) <= 10000),
+    CHECK (unit IS NOT NULL OR (height IS NULL AND width IS NULL AND depth IS NULL))
+);
+CREATE INDEX artworks_inventory_number
+    ON artworks (inventory_number) WHERE inventory_number IS NOT NULL;"#,
 ];
 
 /// Opens the Folio database at `path`, creating it (and the rows every library
