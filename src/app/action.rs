@@ -10,6 +10,7 @@ use super::data::{Place, Pool, Row, Tally};
 use super::history::{self, DeletedGallery, DeletedGroup, Gone, History, Run, Step, StepId};
 use super::jobs::{Pick, Work};
 use super::session::Session;
+use crate::core::model::details::{self, Entry, Field};
 use crate::core::model::images::SortBy;
 use crate::core::model::{catalog, images};
 use crate::core::storage::trash;
@@ -100,7 +101,12 @@ pub enum Action {
     },
     /// Delete images from the library, with their files.
     DeleteImages(Vec<ImageId>),
-    SetAltText(ImageId, String),
+    /// Write what was typed into fields of these images' alt text and
+    /// details: each edit a field and its text, applied in order to every image.
+    SetDetails {
+        ids: Vec<ImageId>,
+        edits: Vec<(Field, String)>,
+    },
     /// Import files and folders into a group (in the background).
     Import {
         paths: Vec<PathBuf>,
@@ -143,8 +149,8 @@ pub enum Mirror {
     Remove(Vec<ImageId>),
     /// The shown group in a whole new order (a sort).
     Order(Vec<ImageId>),
-    /// One image's row changed: it is re-read alone.
-    Row(ImageId),
+    /// Images' alt text and details are now these.
+    Entries(Vec<(ImageId, Entry)>),
     /// Anything (undo): the group is read again.
     Unknown,
 }
@@ -340,12 +346,7 @@ pub fn perform(
         Action::SortGroup { group, by } => return sort_group(session, group, by),
         Action::RemoveFromGroup { group, ids } => return remove_images(session, group, ids),
         Action::DeleteImages(ids) => return delete_images(session, ids),
-        Action::SetAltText(id, text) => {
-            write(session, "save the alt text", |tx| {
-                images::set_alt_text(tx, id, Some(&text))
-            })?;
-            effect.mirror = Mirror::Row(id);
-        }
+        Action::SetDetails { ids, edits } => return set_details(session, ids, edits),
         Action::Import { paths, group } => {
             let group_name = session.group_name(group);
             effect.work = Some(Work::Import {
@@ -692,6 +693,73 @@ fn move_to_group(
     })
 }
 
+fn set_details(
+    session: &mut Session,
+    ids: Vec<ImageId>,
+    edits: Vec<(Field, String)>,
+) -> Result<Effect, String> {
+    let changed = write(session, "save the details", |tx| {
+        details::set_fields(tx, &ids, &edits)
+    })?;
+    if changed.is_empty() {
+        return Ok(Effect::default());
+    }
+    // "Title", or "Unit and Height": the fields the artist typed into.
+    let mut fields: Vec<&str> = Vec::new();
+    for (f, _) in &edits {
+        if !fields.contains(&f.label()) {
+            fields.push(f.label());
+        }
+    }
+    let fields = fields.join(" and ");
+    let notice = match changed.as_slice() {
+        [one] => {
+            let name = session
+                .data
+                .image(one.id)
+                .map(|i| i.label().to_string())
+                .unwrap_or_else(|| format!("image {}", one.id.0));
+            let value = edits
+                .iter()
+                .rev()
+                .find(|(f, _)| !matches!(f, Field::Unit) || edits.len() == 1)
+                .map(|(f, _)| one.after.get(*f))
+                .unwrap_or_default();
+            if value.is_empty() {
+                format!("Cleared {fields} of \u{201c}{name}\u{201d}.")
+            } else {
+                format!(
+                    "{fields} of \u{201c}{name}\u{201d}: \u{201c}{}\u{201d}.",
+                    shorten(&value, 60)
+                )
+            }
+        }
+        many => format!(
+            "Set {fields} of {}.",
+            crate::count(many.len() as u64, "image", "images")
+        ),
+    };
+    Ok(Effect {
+        notice: Some(notice),
+        undo: Some(Step::Written {
+            entries: changed.iter().map(|c| (c.id, c.before.clone())).collect(),
+        }),
+        mirror: Mirror::Entries(changed.into_iter().map(|c| (c.id, c.after)).collect()),
+        ..Effect::default()
+    })
+}
+
+/// The first `max` characters of `text`'s first line, with "…" if cut.
+fn shorten(text: &str, max: usize) -> String {
+    let line = text.lines().next().unwrap_or_default();
+    if line.chars().count() <= max && line.len() == text.len() {
+        return line.to_string();
+    }
+    let mut cut: String = line.chars().take(max).collect();
+    cut.push('\u{2026}');
+    cut
+}
+
 fn sort_group(session: &mut Session, group: GroupId, by: SortBy) -> Result<Effect, String> {
     let (order, sorted) = write(session, "sort the group", |tx| {
         let order = images::group_image_ids(tx, group)?;
@@ -705,6 +773,8 @@ fn sort_group(session: &mut Session, group: GroupId, by: SortBy) -> Result<Effec
         SortBy::Imported => "by import date, oldest first",
         SortBy::ImportedDescending => "by import date, newest first",
         SortBy::Reverse => "in reverse order",
+        SortBy::Title => "by title",
+        SortBy::Year => "by year, oldest first",
     };
     Ok(Effect {
         notice: Some(format!(
@@ -889,6 +959,11 @@ fn undo(session: &mut Session, history: &mut History, redo: bool) -> Result<Effe
             undone_words(&step, undone.images, session)
         )
     };
+    // Details written back are mirrored as written, not read again.
+    let written = match &step {
+        Step::Written { entries } => Some(entries.clone()),
+        _ => None,
+    };
     // Made again under a new id: what named the old one can no longer be undone.
     let lost = undone
         .made
@@ -948,8 +1023,8 @@ fn undo(session: &mut Session, history: &mut History, redo: bool) -> Result<Effe
             _ if made.is_some() => made,
             _ => step.group().map(|g| show_group(session, Some(g))),
         },
-        mirror: Mirror::Unknown,
-        recount: true,
+        recount: written.is_none(),
+        mirror: written.map_or(Mirror::Unknown, Mirror::Entries),
         notice: Some(notice),
         ..Effect::default()
     })
@@ -990,6 +1065,7 @@ fn undone_words(step: &Step, images: usize, session: &Session) -> String {
             d.name
         ),
         Step::GalleryMade { .. } => "the gallery is deleted again.".to_string(),
+        Step::Written { .. } => format!("the details of {n} as they were."),
         Step::All(steps) => match steps.as_slice() {
             // A move to another group: undone, the images are back where
             // they came from.

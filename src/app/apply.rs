@@ -161,18 +161,9 @@ impl FolioApp {
                 data.reorder_local(&ids);
                 Refresh::Catalog
             }
-            Mirror::Row(id) => {
-                let row = self
-                    .session
-                    .library()
-                    .map(|lib| crate::core::model::images::image(lib.conn(), id));
-                match row {
-                    Ok(Ok(img)) => {
-                        self.session.data.replace_local(img);
-                        Refresh::Catalog
-                    }
-                    _ => Refresh::All,
-                }
+            Mirror::Entries(entries) => {
+                data.replace_entries(&entries);
+                Refresh::None
             }
             Mirror::Unknown => Refresh::All,
         }

@@ -7,6 +7,7 @@ use std::sync::Arc;
 use serde::{Deserialize, Serialize};
 
 use crate::core::model::catalog::{self, Gallery, Group, Link};
+use crate::core::model::details::Entry;
 use crate::core::model::images::{self, Image, LibraryOrder, Usage};
 use crate::core::{GalleryId, GroupId, ImageId, Library, Result};
 
@@ -358,12 +359,18 @@ impl Data {
         self.cover_is_first();
     }
 
-    /// Puts a re-read row of a shown image in place (its alt text changed).
-    pub fn replace_local(&mut self, img: Image) {
-        if let Some(&i) = self.index.get(&img.id)
-            && let Some(slot) = self.images.get_mut(i)
-        {
-            *slot = Arc::new(img);
+    /// Gives shown images their new alt text and details (an edit, or its
+    /// undo, as written to the database).
+    pub fn replace_entries(&mut self, entries: &[(ImageId, Entry)]) {
+        for (id, entry) in entries {
+            if let Some(&i) = self.index.get(id)
+                && let Some(slot) = self.images.get_mut(i)
+            {
+                let mut img = Image::clone(slot);
+                img.alt_text.clone_from(&entry.alt_text);
+                img.details = (!entry.details.is_empty()).then(|| Box::new(entry.details.clone()));
+                *slot = Arc::new(img);
+            }
         }
     }
 
@@ -587,6 +594,7 @@ pub fn type_label(link_type: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::core::model::details::{self, Field};
     use crate::core::sample;
 
     #[test]
@@ -717,14 +725,22 @@ mod tests {
         }
         assert!(!data.index.contains_key(&ids[7]));
 
-        // Renamed, retyped, and an alt text: rows kept, the rest re-read.
-        lib.write(|tx| {
+        // Renamed, retyped, and an alt text and title: rows kept, the rest re-read.
+        let changed = lib.write(|tx| {
             catalog::rename_group(tx, walls, "Main wall")?;
             catalog::change_type(tx, show, desk, "sketches", "studies")?;
-            images::set_alt_text(tx, ids[5], Some("  A heron, at dusk "))
+            details::set_fields(
+                tx,
+                &[ids[5]],
+                &[
+                    (Field::AltText, "  A heron, at dusk ".into()),
+                    (Field::Title, "Heron".into()),
+                ],
+            )
         })
         .unwrap();
-        data.replace_local(images::image(lib.conn(), ids[5]).unwrap());
+        let written: Vec<_> = changed.into_iter().map(|c| (c.id, c.after)).collect();
+        data.replace_entries(&written);
         data = kept(&lib, &mut data);
         assert_eq!(shown(&data), fresh(&lib));
         assert_eq!(

@@ -13,6 +13,7 @@
 
 use std::collections::HashSet;
 
+use crate::core::model::details::{self, Entry};
 use crate::core::model::{catalog, images, order};
 use crate::core::{GalleryId, GroupId, ImageId, Library};
 
@@ -84,6 +85,9 @@ pub enum Step {
     GalleryDeleted(Box<DeletedGallery>),
     /// A gallery made again by undoing its deletion.
     GalleryMade { gallery: GalleryId },
+    /// Images' alt text and details as they were before an edit: undone by
+    /// writing them back.
+    Written { entries: Vec<(ImageId, Entry)> },
     /// Steps one action made (a move to another group), undone together,
     /// last first.
     All(Vec<Step>),
@@ -300,6 +304,7 @@ impl Step {
                 group_gone(group) || ids.iter().any(|i| gone_images.contains(i))
             }
             Step::Ordered { group, .. } => group_gone(group),
+            Step::Written { entries } => entries.iter().any(|(i, _)| gone_images.contains(i)),
             Step::Detached { gallery, group, .. }
             | Step::Attached { gallery, group, .. }
             | Step::Retyped { gallery, group, .. }
@@ -350,6 +355,7 @@ impl Step {
             Step::Removed { runs, .. } | Step::Moved { runs, .. } => {
                 runs.iter().flat_map(|r| r.images.iter().copied()).collect()
             }
+            Step::Written { entries } => entries.iter().map(|(i, _)| *i).collect(),
             Step::All(steps) => steps.last().map(Step::images).unwrap_or_default(),
             _ => Vec::new(),
         }
@@ -385,6 +391,14 @@ impl Step {
                         ids: back,
                     },
                 )
+            }
+            Step::Written { entries } => {
+                let mut now = Vec::with_capacity(entries.len());
+                for (id, entry) in entries {
+                    now.push((*id, details::entry(tx, *id)?));
+                    details::write_entry(tx, *id, entry)?;
+                }
+                done(entries.len(), Step::Written { entries: now })
             }
             Step::Added { group, ids } => {
                 let runs = runs_in(tx, *group, ids)?;
@@ -626,14 +640,14 @@ fn link_index(
 /// (the last undone last).
 #[derive(Default)]
 pub struct History {
-    steps: Vec<Entry>,
-    redo: Vec<Entry>,
+    steps: Vec<Remembered>,
+    redo: Vec<Remembered>,
     next_id: u64,
 }
 
 /// A remembered step and what the change was, in words (its notice), for
 /// the notice of its redo.
-struct Entry {
+struct Remembered {
     id: StepId,
     step: Step,
     label: String,
@@ -655,7 +669,7 @@ impl History {
     /// Remembers a step to undo (a redone one keeps the redo list).
     pub fn push_undo(&mut self, step: Step, label: String) -> StepId {
         let id = self.id();
-        self.steps.push(Entry { id, step, label });
+        self.steps.push(Remembered { id, step, label });
         if self.steps.len() > DEPTH {
             self.steps.remove(0);
         }
@@ -666,7 +680,7 @@ impl History {
     /// makes again).
     pub fn push_redo(&mut self, step: Step, label: String) -> StepId {
         let id = self.id();
-        self.redo.push(Entry { id, step, label });
+        self.redo.push(Remembered { id, step, label });
         if self.redo.len() > DEPTH {
             self.redo.remove(0);
         }

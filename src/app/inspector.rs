@@ -1,5 +1,5 @@
-//! The right panel (what the selected image is, where it is used, its alt
-//! text) and the full-window viewer.
+//! The right panel (the selected image, the work's details and alt text to
+//! edit, the file's facts, where it is used) and the full-window viewer.
 
 use eframe::egui::{self, Color32, Rect, vec2};
 
@@ -8,9 +8,10 @@ use super::command::Command;
 use super::data::{Data, type_label};
 use super::menu::command_button_ui;
 use super::session::Files;
-use super::state::{AltEdit, Outbox, Selection};
+use super::state::{DetailsEdit, Outbox, Selection};
 use super::textures::{Size, Source, Textures, Thumb};
 use crate::core::ImageId;
+use crate::core::model::details::Field;
 use crate::core::model::images::Image;
 
 /// The right panel, with what it reads and what it may change.
@@ -18,7 +19,11 @@ pub struct Inspector<'a> {
     pub data: &'a Data,
     pub files: &'a Files,
     pub selection: &'a Selection,
-    pub alt: &'a mut AltEdit,
+    /// The selected images' details and alt text as typed.
+    pub form: &'a mut DetailsEdit,
+    /// The snapshot's generation: the form is read again when it changed
+    /// (and nothing is being typed).
+    pub generation: u64,
     pub viewer: &'a mut bool,
     pub textures: &'a mut Textures,
     pub out: &'a mut Outbox,
@@ -30,27 +35,15 @@ impl Inspector<'_> {
             .selection
             .focus
             .filter(|f| self.data.index.contains_key(f));
-        // Another image (or none) is shown now: keep what was typed for the last one.
-        if self.alt.image != focus {
-            if let Some(save) = self.alt.flush() {
-                self.out.act(save);
-            }
-            let text = focus
-                .and_then(|f| self.data.image(f))
-                .and_then(|i| i.alt_text.clone())
-                .unwrap_or_default();
-            *self.alt = AltEdit {
-                image: focus,
-                saved: text.clone(),
-                text,
-            };
-        }
+        self.follow_selection(focus);
         let Some(img) = focus.and_then(|f| self.data.image(f)) else {
             ui.add_space(8.0);
             ui.heading("Inspector");
             ui.label(
-                egui::RichText::new("Select an image to see its details and edit its alt text.")
-                    .weak(),
+                egui::RichText::new(
+                    "Select an image to see its details and write its title, year, medium and alt text.",
+                )
+                .weak(),
             );
             return;
         };
@@ -61,12 +54,46 @@ impl Inspector<'_> {
                 self.several_ui(ui);
                 self.preview_ui(ui, img);
                 ui.add_space(8.0);
-                self.alt_text_ui(ui);
+                self.details_ui(ui);
                 ui.add_space(8.0);
                 facts_ui(ui, img);
                 ui.add_space(8.0);
                 self.usage_ui(ui, img.id);
             });
+    }
+
+    /// Another selection (or none): what was typed for the last one is
+    /// saved, and the form is read for the new one; the same selection is
+    /// read again when the snapshot changed and nothing is being typed.
+    fn follow_selection(&mut self, focus: Option<ImageId>) {
+        let same = self.form.is_for(&self.selection.ids) && self.form.ids.last() == focus.as_ref();
+        if same && (self.form.generation == self.generation || self.form.is_dirty()) {
+            return;
+        }
+        if !same {
+            for save in self.form.flush_all() {
+                self.out.act(save);
+            }
+        }
+        let Some(focus) = focus else {
+            *self.form = DetailsEdit::default();
+            return;
+        };
+        let mut ids: Vec<(usize, ImageId)> = self
+            .selection
+            .ids
+            .iter()
+            .filter(|id| **id != focus)
+            .filter_map(|id| self.data.index.get(id).map(|&i| (i, *id)))
+            .collect();
+        ids.sort_unstable();
+        let mut ids: Vec<ImageId> = ids.into_iter().map(|(_, id)| id).collect();
+        ids.push(focus);
+        let mut form = DetailsEdit::read(ids, self.data, self.generation);
+        // The set the selection is, so that it is not read again next frame
+        // (the selection may hold ids that are not shown).
+        form.set_ids(self.selection.ids.clone());
+        *self.form = form;
     }
 
     /// With several images selected: say so, and offer what applies to all.
@@ -77,7 +104,7 @@ impl Inspector<'_> {
         }
         ui.label(
             egui::RichText::new(format!(
-                "{} selected; showing the last one clicked.",
+                "{} selected. The details below apply to all of them; a field they differ in says \u{201c}several values\u{201d}.",
                 crate::count(n as u64, "image", "images")
             ))
             .weak(),
@@ -117,17 +144,137 @@ impl Inspector<'_> {
         }
     }
 
-    fn alt_text_ui(&mut self, ui: &mut egui::Ui) {
+    /// The work's details and the alt text, each saved when left.
+    fn details_ui(&mut self, ui: &mut egui::Ui) {
+        ui.label(egui::RichText::new("Work").strong());
+        egui::Grid::new("details")
+            .num_columns(2)
+            .spacing([8.0, 4.0])
+            .min_col_width(64.0)
+            .show(ui, |ui| {
+                for (field, hint) in [
+                    (Field::Title, "Untitled"),
+                    (Field::Year, "2024, c. 1990, 2019\u{2013}2021"),
+                    (Field::Medium, "Oil on linen"),
+                ] {
+                    self.row_ui(ui, field, hint, false);
+                }
+                self.sort_year_ui(ui);
+                self.dimensions_ui(ui);
+                for (field, hint) in [
+                    (Field::DimensionsText, "Instead of numbers: dimensions variable"),
+                    (Field::Edition, "3/10, 2 AP"),
+                    (Field::InventoryNumber, "The number in your records"),
+                    (Field::Credit, "\u{a9} 2024 the artist; courtesy of\u{2026}"),
+                ] {
+                    self.row_ui(ui, field, hint, false);
+                }
+                self.row_ui(ui, Field::Description, "What the work is about", true);
+            });
+        ui.add_space(8.0);
         let label = ui.label(egui::RichText::new("Alt text").strong());
-        let edit = egui::TextEdit::multiline(&mut self.alt.text)
-            .hint_text("Describe the image for people who cannot see it")
-            .desired_rows(3)
-            .desired_width(f32::INFINITY);
-        let resp = ui.add(edit).labelled_by(label.id);
-        if resp.lost_focus()
-            && let Some(save) = self.alt.flush()
-        {
+        self.field_ui(
+            ui,
+            Field::AltText,
+            "Describe the image for people who cannot see it",
+            true,
+            f32::INFINITY,
+            label.id,
+        );
+    }
+
+    /// A row of the details grid: the field's name, and the field.
+    fn row_ui(&mut self, ui: &mut egui::Ui, field: Field, hint: &str, multiline: bool) {
+        let label = ui.label(field.label());
+        self.field_ui(ui, field, hint, multiline, f32::INFINITY, label.id);
+        ui.end_row();
+    }
+
+    /// One text field of the form, labelled by `label`: "several values" when
+    /// the selected images differ, its error under it, saved when left.
+    fn field_ui(
+        &mut self,
+        ui: &mut egui::Ui,
+        field: Field,
+        hint: &str,
+        multiline: bool,
+        width: f32,
+        label: egui::Id,
+    ) {
+        let edit = self.form.field_mut(field);
+        let hint = if edit.mixed { "several values" } else { hint };
+        let error = edit.error.clone();
+        let left = ui
+            .vertical(|ui| {
+                let text = if multiline {
+                    egui::TextEdit::multiline(&mut edit.text).desired_rows(3)
+                } else {
+                    egui::TextEdit::singleline(&mut edit.text)
+                };
+                let resp = ui
+                    .add(text.hint_text(hint).desired_width(width))
+                    .labelled_by(label);
+                if let Some(why) = &error {
+                    ui.colored_label(ui.visuals().error_fg_color, why);
+                }
+                resp.lost_focus()
+            })
+            .inner;
+        if left && let Some(save) = self.form.flush(field) {
             self.out.act(save);
+        }
+    }
+
+    /// The sort year, derived from the year (and set by hand when it must
+    /// differ).
+    fn sort_year_ui(&mut self, ui: &mut egui::Ui) {
+        let label = ui.label(Field::YearSort.label());
+        ui.horizontal(|ui| {
+            self.field_ui(ui, Field::YearSort, "from the year", false, 64.0, label.id);
+            ui.label(egui::RichText::new("sorts by").small().weak());
+        });
+        ui.end_row();
+    }
+
+    /// Height × width × depth in a unit, and the line they make in both units.
+    fn dimensions_ui(&mut self, ui: &mut egui::Ui) {
+        ui.label("Dimensions");
+        ui.vertical(|ui| {
+            ui.horizontal_wrapped(|ui| {
+                for field in [Field::Height, Field::Width, Field::Depth] {
+                    let label = ui.label(egui::RichText::new(field.label()).small());
+                    self.field_ui(ui, field, "", false, 44.0, label.id);
+                }
+                self.unit_ui(ui);
+            });
+            let probe = self.form.shown_dimensions();
+            if let Some(line) = probe {
+                ui.label(egui::RichText::new(line).small().weak());
+            }
+        });
+        ui.end_row();
+    }
+
+    /// The unit: chosen from two; saved at once when there are dimensions.
+    fn unit_ui(&mut self, ui: &mut egui::Ui) {
+        let mut unit = self.form.unit();
+        let before = unit.clone();
+        let label = ui.label(egui::RichText::new("Unit").small());
+        egui::ComboBox::from_id_salt("unit")
+            .width(48.0)
+            .selected_text(&unit)
+            .show_ui(ui, |ui| {
+                for u in ["cm", "in"] {
+                    ui.selectable_value(&mut unit, u.to_string(), u);
+                }
+            })
+            .response
+            .labelled_by(label.id);
+        if unit != before {
+            self.form.field_mut(Field::Unit).text = unit;
+            if let Some(save) = self.form.flush_unit() {
+                self.out.act(save);
+            }
         }
     }
 

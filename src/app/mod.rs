@@ -421,7 +421,8 @@ impl FolioApp {
                         data: &session.data,
                         files: session.files(),
                         selection: &state.selection,
-                        alt: &mut state.alt,
+                        form: &mut state.details,
+                        generation: session.generation(),
                         viewer: &mut state.viewer,
                         textures,
                         out,
@@ -505,8 +506,9 @@ impl eframe::App for FolioApp {
     }
 
     fn save(&mut self, storage: &mut dyn eframe::Storage) {
-        if let Some(action) = self.ui.alt.flush() {
-            self.out.act(action);
+        let saves = self.ui.details.flush_all();
+        if !saves.is_empty() {
+            self.out.actions.extend(saves);
             self.apply();
         }
         eframe::set_value(storage, STORAGE_KEY, &self.session.view);

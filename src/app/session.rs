@@ -197,6 +197,12 @@ impl Session {
             .map_or_else(|| id.to_string(), |g| g.name.clone())
     }
 
+    /// The count of writes and snapshot reads so far: what was read from
+    /// the snapshot before it changed is read again.
+    pub fn generation(&self) -> u64 {
+        self.generation
+    }
+
     /// Counts a write: a job's snapshot read before it is stale.
     pub fn wrote(&mut self) {
         self.generation += 1;

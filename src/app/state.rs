@@ -1,5 +1,5 @@
 //! The app's interaction state (what is selected, which dialog is open, the
-//! viewer, a drag in progress, the alt text being typed, the status bar's
+//! viewer, a drag in progress, the details being typed, the status bar's
 //! messages) and the [`Outbox`] through which a panel asks for changes.
 //!
 //! A panel never changes the library or the view itself: it reads the
@@ -9,9 +9,12 @@
 use std::collections::HashSet;
 
 use super::action::Action;
+use super::data::Data;
 use super::command::Command;
 use super::dialogs::Dialog;
 use super::history::StepId;
+use crate::core::model::details::{Details, Entry, Field};
+use crate::core::model::images::Image;
 use crate::core::{GroupId, ImageId};
 
 /// The grid's selection.
@@ -175,25 +178,187 @@ pub struct Geometry {
     pub reveal: bool,
 }
 
-/// The alt text being edited: saved when the field loses focus, when another
-/// image is selected, and when the app closes.
-#[derive(Default)]
-pub struct AltEdit {
-    pub image: Option<ImageId>,
+/// One field of the inspector's form as typed.
+#[derive(Clone, Debug)]
+pub struct FieldEdit {
+    pub field: Field,
     pub text: String,
-    /// What the database holds.
+    /// What the images hold (the first one's, when they differ).
     pub saved: String,
+    /// The images hold different values: the field says so until typed into.
+    pub mixed: bool,
+    /// Why what was typed cannot be saved.
+    pub error: Option<String>,
 }
 
-impl AltEdit {
-    /// The save to make, if the text changed since it was last saved.
-    pub fn flush(&mut self) -> Option<Action> {
-        let id = self.image?;
-        if self.text.trim() == self.saved.trim() {
+impl FieldEdit {
+    /// Typed into since it was read or saved.
+    fn is_dirty(&self) -> bool {
+        self.text.trim() != self.saved.trim() && !(self.mixed && self.text.trim().is_empty())
+    }
+}
+
+/// An image's details, or none.
+fn details_of(img: &Image) -> &Details {
+    img.details.as_deref().unwrap_or(&Details::NONE)
+}
+
+/// The inspector's form: the selected images' alt text and details as
+/// typed. A field is saved when it loses focus, when the selection changes
+/// and when the app closes; an edit applies to every selected image.
+#[derive(Clone, Debug, Default)]
+pub struct DetailsEdit {
+    /// The images it edits, in the grid's order (the focused one last).
+    pub ids: Vec<ImageId>,
+    /// The same, to compare with the selection cheaply.
+    set: HashSet<ImageId>,
+    /// The snapshot's generation it was read at.
+    pub generation: u64,
+    /// One per [`Field::ALL`], in that order.
+    pub fields: Vec<FieldEdit>,
+    /// The focused image's entry: what a typed value is checked against.
+    probe: Entry,
+}
+
+impl DetailsEdit {
+    /// The form for the selected images `ids` (focused last), read from the rows shown.
+    pub fn read(ids: Vec<ImageId>, data: &Data, generation: u64) -> Self {
+        let rows: Vec<&Image> = ids.iter().filter_map(|id| data.image(*id)).collect();
+        let probe = rows.last().map(|i| i.entry()).unwrap_or_default();
+        let fields = Field::ALL
+            .iter()
+            .map(|&field| {
+                let saved = probe.get(field);
+                let mixed = rows.last().is_some_and(|last| {
+                    rows.iter().any(|r| {
+                        if field == Field::AltText {
+                            r.alt_text != last.alt_text
+                        } else {
+                            !details_of(r).same(details_of(last), field)
+                        }
+                    })
+                });
+                let saved = if mixed { String::new() } else { saved };
+                FieldEdit {
+                    field,
+                    text: saved.clone(),
+                    saved,
+                    mixed,
+                    error: None,
+                }
+            })
+            .collect();
+        DetailsEdit {
+            set: ids.iter().copied().collect(),
+            ids,
+            generation,
+            fields,
+            probe,
+        }
+    }
+
+    /// Whether it edits exactly these images.
+    pub fn is_for(&self, ids: &HashSet<ImageId>) -> bool {
+        self.set == *ids
+    }
+
+    /// Whether any field was typed into and not saved yet.
+    pub fn is_dirty(&self) -> bool {
+        self.fields.iter().any(FieldEdit::is_dirty)
+    }
+
+    /// The field as typed (an empty one before the form is read).
+    pub fn field(&self, field: Field) -> &FieldEdit {
+        static EMPTY: FieldEdit = FieldEdit {
+            field: Field::Title,
+            text: String::new(),
+            saved: String::new(),
+            mixed: false,
+            error: None,
+        };
+        self.fields.iter().find(|f| f.field == field).unwrap_or(&EMPTY)
+    }
+
+    /// The field to type into (made if the form was never read).
+    pub fn field_mut(&mut self, field: Field) -> &mut FieldEdit {
+        let i = match self.fields.iter().position(|f| f.field == field) {
+            Some(i) => i,
+            None => {
+                self.fields.push(FieldEdit {
+                    field,
+                    text: String::new(),
+                    saved: String::new(),
+                    mixed: false,
+                    error: None,
+                });
+                self.fields.len() - 1
+            }
+        };
+        &mut self.fields[i]
+    }
+
+    /// The unit the form shows: the images', else cm.
+    pub fn unit(&self) -> String {
+        let u = self.field(Field::Unit);
+        if u.text.is_empty() { "cm".into() } else { u.text.clone() }
+    }
+
+    /// The save for `field`, if it was typed into; `None` also when the
+    /// value is refused (the field then says why and keeps the text).
+    pub fn flush(&mut self, field: Field) -> Option<Action> {
+        if self.ids.is_empty() || !self.field(field).is_dirty() {
             return None;
         }
-        self.saved = self.text.clone();
-        Some(Action::SetAltText(id, self.text.clone()))
+        let text = self.field(field).text.trim().to_string();
+        let mut edits = Vec::new();
+        // A first dimension takes the unit the form shows.
+        if field.is_dimension() && !text.is_empty() && self.probe.details.unit.is_none() {
+            edits.push((Field::Unit, self.unit()));
+        }
+        edits.push((field, text.clone()));
+        let mut probe = self.probe.clone();
+        for (f, t) in &edits {
+            if let Err(why) = probe.set(*f, t) {
+                self.field_mut(field).error = Some(why);
+                return None;
+            }
+        }
+        self.probe = probe;
+        let f = self.field_mut(field);
+        f.saved = text;
+        f.mixed = false;
+        f.error = None;
+        Some(Action::SetDetails {
+            ids: self.ids.clone(),
+            edits,
+        })
+    }
+
+    /// Takes `set` as the selection it was read for.
+    pub fn set_ids(&mut self, set: HashSet<ImageId>) {
+        self.set = set;
+    }
+
+    /// The unit chosen: saved at once when the images have dimensions, else
+    /// kept for the first dimension typed.
+    pub fn flush_unit(&mut self) -> Option<Action> {
+        let has_numbers = |d: &Details| d.height.is_some() || d.width.is_some() || d.depth.is_some();
+        if has_numbers(&self.probe.details) {
+            return self.flush(Field::Unit);
+        }
+        let f = self.field_mut(Field::Unit);
+        f.saved = f.text.clone();
+        None
+    }
+
+    /// The dimensions as a label will show them, from what is saved.
+    pub fn shown_dimensions(&self) -> Option<String> {
+        self.probe.details.dimensions()
+    }
+
+    /// The saves of every field typed into.
+    pub fn flush_all(&mut self) -> Vec<Action> {
+        Field::ALL.iter().filter_map(|&f| self.flush(f)).collect()
     }
 }
 
@@ -207,7 +372,7 @@ pub struct UiState {
     /// The full-window viewer is open on the focused image.
     pub viewer: bool,
     pub drag: Option<GridDrag>,
-    pub alt: AltEdit,
+    pub details: DetailsEdit,
     pub notices: Notices,
     pub clip: Option<Clip>,
     pub geometry: Geometry,

@@ -158,6 +158,46 @@ impl Details {
     }
 }
 
+impl Details {
+    /// No details at all (what an image without an `artworks` row has).
+    pub const NONE: Details = Details {
+        title: None,
+        year: None,
+        year_sort: None,
+        medium: None,
+        height: None,
+        width: None,
+        depth: None,
+        unit: None,
+        dimensions_text: None,
+        edition: None,
+        inventory_number: None,
+        credit: None,
+        description: None,
+    };
+
+    /// Whether `field` (not the alt text) holds the same here and in `other`,
+    /// compared without writing either out.
+    pub fn same(&self, other: &Details, field: Field) -> bool {
+        match field {
+            Field::Title => self.title == other.title,
+            Field::Year => self.year == other.year,
+            Field::YearSort => self.year_sort == other.year_sort,
+            Field::Medium => self.medium == other.medium,
+            Field::Height => self.height == other.height,
+            Field::Width => self.width == other.width,
+            Field::Depth => self.depth == other.depth,
+            Field::Unit => self.unit == other.unit,
+            Field::DimensionsText => self.dimensions_text == other.dimensions_text,
+            Field::Edition => self.edition == other.edition,
+            Field::InventoryNumber => self.inventory_number == other.inventory_number,
+            Field::Credit => self.credit == other.credit,
+            Field::Description => self.description == other.description,
+            Field::AltText => true,
+        }
+    }
+}
+
 /// Everything an artist writes about an image: its alt text and its details.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Entry {

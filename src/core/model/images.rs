@@ -416,32 +416,63 @@ pub enum SortBy {
     ImportedDescending,
     /// The current order, backwards.
     Reverse,
+    /// By title, A to Z; works without a title after, by file name.
+    Title,
+    /// By year (the sort year), oldest first; works without a year after.
+    Year,
 }
 
 /// The group's images in the order `by` gives (ties by id).
 pub fn sorted_ids(conn: &Connection, group: GroupId, by: SortBy) -> Result<Vec<ImageId>> {
     ensure_group(conn, group)?;
     let mut stmt = conn.prepare_cached(
-        "SELECT m.image_id, i.original_name, i.created_at
+        "SELECT m.image_id, i.original_name, i.created_at, w.title, w.year_sort
          FROM image_group_relations m JOIN images i ON i.id = m.image_id
+         LEFT JOIN artworks w ON w.image_id = i.id
          WHERE m.image_group_id = ?1 ORDER BY m.sort_order, m.image_id",
     )?;
-    let mut rows: Vec<(ImageId, String, String)> = stmt
-        .query_map([group], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+    struct Row {
+        id: ImageId,
+        name: String,
+        imported: String,
+        title: Option<String>,
+        year: Option<i32>,
+    }
+    let mut rows: Vec<Row> = stmt
+        .query_map([group], |r| {
+            Ok(Row {
+                id: r.get(0)?,
+                name: r.get(1)?,
+                imported: r.get(2)?,
+                title: r.get(3)?,
+                year: r.get(4)?,
+            })
+        })?
         .collect::<rusqlite::Result<_>>()?;
+    // Each text lower-cased once, not at every comparison.
+    let titled = |r: &Row| {
+        (
+            r.title.is_none(),
+            r.title.as_deref().unwrap_or(&r.name).to_lowercase(),
+            r.id,
+        )
+    };
     match by {
         SortBy::Name | SortBy::NameDescending => {
-            // Each name lower-cased once, not at every comparison.
-            rows.sort_by_cached_key(|(id, name, _)| (name.to_lowercase(), *id));
+            rows.sort_by_cached_key(|r| (r.name.to_lowercase(), r.id));
             if by == SortBy::NameDescending {
                 rows.reverse();
             }
         }
-        SortBy::Imported => rows.sort_by(|a, b| (&a.2, a.0).cmp(&(&b.2, b.0))),
-        SortBy::ImportedDescending => rows.sort_by(|a, b| (&b.2, b.0).cmp(&(&a.2, a.0))),
+        SortBy::Imported => rows.sort_by(|a, b| (&a.imported, a.id).cmp(&(&b.imported, b.id))),
+        SortBy::ImportedDescending => {
+            rows.sort_by(|a, b| (&b.imported, b.id).cmp(&(&a.imported, a.id)));
+        }
         SortBy::Reverse => rows.reverse(),
+        SortBy::Title => rows.sort_by_cached_key(titled),
+        SortBy::Year => rows.sort_by_cached_key(|r| (r.year.is_none(), r.year, titled(r))),
     }
-    Ok(rows.into_iter().map(|(id, ..)| id).collect())
+    Ok(rows.into_iter().map(|r| r.id).collect())
 }
 
 /// Puts a group in a new order, in the caller's transaction (a crash leaves

@@ -7,3 +7,4 @@ pub mod details;
 pub mod images;
 pub mod lookup;
 pub mod order;
+pub mod search;
