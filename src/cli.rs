@@ -23,7 +23,7 @@ use folio::core::check::{self, Problem};
 use folio::core::media::import::{self, Outcome};
 use folio::core::model::images::{Image, SortBy};
 use folio::core::model::lookup::{self, ImageRef};
-use folio::core::model::{catalog, images, order};
+use folio::core::model::{catalog, images, inventory, order};
 use folio::core::storage::{backup, library};
 use folio::core::{GroupId, ImageId, Library};
 use folio::count;
@@ -134,6 +134,11 @@ enum Command {
         #[arg(value_name = "FILE")]
         backup: Option<PathBuf>,
     },
+    /// Works' details (title, year, medium, dimensions…) as a spreadsheet, out and in.
+    Details {
+        #[command(subcommand)]
+        action: DetailsCommand,
+    },
     /// Check the database and every file; exit status 1 if anything is wrong.
     Check {
         /// Remove Folio's own leftover temp files and re-register originals
@@ -148,6 +153,36 @@ enum SortKey {
     Name,
     Imported,
     Reverse,
+    Title,
+    Year,
+}
+
+#[derive(Debug, Subcommand)]
+enum DetailsCommand {
+    /// Write every image's details as UTF-8 CSV, one row per image.
+    ///
+    /// Columns: id, content_hash, original_name, inventory_number, title, year,
+    /// year_sort, medium, height, width, depth, unit, dimensions_text, edition,
+    /// credit, description, alt_text, groups (the group names, separated by "; ").
+    Export {
+        /// The file to write ("-": standard output). It is replaced whole, or not at all.
+        #[arg(long, value_name = "FILE")]
+        csv: PathBuf,
+        /// Start with a byte-order mark, so that Excel reads accents right.
+        #[arg(long)]
+        bom: bool,
+    },
+    /// Read details back from such a CSV (a byte-order mark is fine).
+    ///
+    /// Each row names its image by id, else content_hash, else inventory_number.
+    /// An empty cell clears its field; a column left out leaves it alone;
+    /// original_name and groups are not read. A changed year brings its
+    /// year_sort unless that changed too. If any row cannot be used, nothing
+    /// changes, each such row is listed by line, and the exit status is 1.
+    Import {
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+    },
 }
 
 /// Runs the parsed command.
@@ -187,6 +222,8 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                 SortKey::Name => SortBy::Name,
                 SortKey::Imported => SortBy::Imported,
                 SortKey::Reverse => SortBy::Reverse,
+                SortKey::Title => SortBy::Title,
+                SortKey::Year => SortBy::Year,
             };
             let mut lib = open(&root)?;
             let id = catalog::group_by_name(lib.conn(), &group)?.ok_or_else(|| {
@@ -207,6 +244,51 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Some(Command::Restore { backup: file }) => restore_cmd(root, file),
+        Some(Command::Details { action }) => details_cmd(root, action),
+    }
+}
+
+fn details_cmd(root: PathBuf, action: DetailsCommand) -> anyhow::Result<ExitCode> {
+    match action {
+        DetailsCommand::Export { csv, bom } => {
+            let lib = open(&root)?;
+            let mut bytes = Vec::new();
+            let n = inventory::export_csv(lib.conn(), &mut bytes, bom)?;
+            if csv.as_os_str() == "-" {
+                std::io::stdout().lock().write_all(&bytes)?;
+            } else {
+                folio::core::storage::atomic::write(&csv, &bytes)?;
+                println!(
+                    "Wrote the details of {} to {}.",
+                    count(n as u64, "image", "images"),
+                    csv.display()
+                );
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        DetailsCommand::Import { file } => {
+            let bytes = std::fs::read(&file)
+                .with_context(|| format!("could not read {}", file.display()))?;
+            let mut lib = open(&root)?;
+            let outcome = lib.write(|tx| inventory::import_csv(tx, bytes.as_slice()))?;
+            if !outcome.problems.is_empty() {
+                eprintln!(
+                    "{}: nothing was changed; {} cannot be used:",
+                    file.display(),
+                    count(outcome.problems.len() as u64, "row", "rows")
+                );
+                for p in &outcome.problems {
+                    eprintln!("  line {}: {}", p.line, p.reason);
+                }
+                return Ok(ExitCode::FAILURE);
+            }
+            println!(
+                "Updated the details of {} ({} unchanged).",
+                count(outcome.changed.len() as u64, "image", "images"),
+                count(outcome.unchanged as u64, "row", "rows")
+            );
+            Ok(ExitCode::SUCCESS)
+        }
     }
 }
 
@@ -514,7 +596,7 @@ fn remove_from_group(
 }
 
 /// One image of a listing: its place `n` (from 1), with `ids` its id, its
-/// name, format, size and alt text.
+/// name, format, size, title and year, and alt text.
 fn image_line(n: usize, image: &Image, ids: bool) -> String {
     let id = if ids {
         format!("#{} ", image.id.0)
@@ -526,8 +608,20 @@ fn image_line(n: usize, image: &Image, ids: bool) -> String {
         .as_deref()
         .map(|a| format!(" \u{2014} \u{201c}{a}\u{201d}"))
         .unwrap_or_default();
+    let title = image
+        .title()
+        .map(|t| {
+            let year = image
+                .details
+                .as_ref()
+                .and_then(|d| d.year.as_deref())
+                .map(|y| format!(", {y}"))
+                .unwrap_or_default();
+            format!(" \u{2014} title: {t}{year}")
+        })
+        .unwrap_or_default();
     format!(
-        "      {n:>3}. {id}{} ({} {}\u{d7}{}){alt}",
+        "      {n:>3}. {id}{} ({} {}\u{d7}{}){title}{alt}",
         image.original_name,
         image.format.label(),
         image.width,

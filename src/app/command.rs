@@ -55,8 +55,20 @@ pub enum Command {
     SortByImported,
     /// Sort the group by import date, newest first.
     SortByImportedDescending,
+    /// Sort the group by title.
+    SortByTitle,
+    /// Sort the group by year, oldest first.
+    SortByYear,
     /// Reverse the group's order.
     ReverseOrder,
+    /// Look for works in the whole library (the keyboard goes to Find).
+    Find,
+    /// Captions under thumbnails: the title (the file name where none).
+    CaptionsTitle,
+    /// Captions under thumbnails: the file name.
+    CaptionsFileName,
+    /// No captions under thumbnails.
+    CaptionsNone,
     /// Select the image above (Shift: extend the selection).
     SelectUp,
     /// Select the image below.
@@ -153,6 +165,8 @@ impl Command {
                     Command::SortByNameDescending,
                     Command::SortByImported,
                     Command::SortByImportedDescending,
+                    Command::SortByTitle,
+                    Command::SortByYear,
                     Command::ReverseOrder,
                 ],
             ],
@@ -160,7 +174,7 @@ impl Command {
         (
             "View",
             &[
-                &[Command::ShowAllImages, Command::ShowUngrouped],
+                &[Command::Find, Command::ShowAllImages, Command::ShowUngrouped],
                 &[
                     Command::OpenViewer,
                     Command::ZoomIn,
@@ -170,6 +184,13 @@ impl Command {
             ],
         ),
         ("Help", &[&[Command::Help]]),
+    ];
+
+    /// The View menu's Captions submenu (drawn as choices by `menu_bar_ui`).
+    pub const CAPTIONS: [Command; 3] = [
+        Command::CaptionsTitle,
+        Command::CaptionsFileName,
+        Command::CaptionsNone,
     ];
 
     /// Commands given only by key or button, in no menu.
@@ -190,6 +211,7 @@ impl Command {
         Self::MENUS
             .iter()
             .flat_map(|(_, sections)| sections.iter().flat_map(|s| s.iter().copied()))
+            .chain(Self::CAPTIONS)
             .chain(Self::KEYS_ONLY)
     }
 
@@ -213,7 +235,13 @@ impl Command {
             Command::SortByNameDescending => "Sort by file name (Z\u{2013}A)",
             Command::SortByImported => "Sort by import date (oldest first)",
             Command::SortByImportedDescending => "Sort by import date (newest first)",
+            Command::SortByTitle => "Sort by title",
+            Command::SortByYear => "Sort by year",
             Command::ReverseOrder => "Reverse order",
+            Command::Find => "Find\u{2026}",
+            Command::CaptionsTitle => "Title",
+            Command::CaptionsFileName => "File name",
+            Command::CaptionsNone => "None",
             Command::SelectUp => "Select above",
             Command::SelectDown => "Select below",
             Command::SelectFirst => "Select first",
@@ -279,7 +307,21 @@ impl Command {
             }
             Command::SortByImported => "Put the group in order of import, oldest first.",
             Command::SortByImportedDescending => "Put the group in order of import, newest first.",
+            Command::SortByTitle => {
+                "Put the group in order by title, A to Z; works without a title last, by file name."
+            }
+            Command::SortByYear => {
+                "Put the group in order by year (the sort year), oldest first; works without a year last."
+            }
             Command::ReverseOrder => "Turn the group's order around.",
+            Command::Find => {
+                "Look for works in the whole library by title, alt text, file name, medium, description, year, inventory number, or the name of a group or gallery."
+            }
+            Command::CaptionsTitle => {
+                "Under each thumbnail: the work's title, or the file name where it has none."
+            }
+            Command::CaptionsFileName => "Under each thumbnail: the original file name.",
+            Command::CaptionsNone => "Nothing under the thumbnails.",
             Command::SelectUp => "Select the image above; with Shift, extend the selection.",
             Command::SelectDown => "Select the image below; with Shift, extend the selection.",
             Command::SelectFirst => "Select the first image; with Shift, extend the selection.",
@@ -347,9 +389,15 @@ impl Command {
             | Command::SortByNameDescending
             | Command::SortByImported
             | Command::SortByImportedDescending
+            | Command::SortByTitle
+            | Command::SortByYear
             | Command::ReverseOrder
+            | Command::CaptionsTitle
+            | Command::CaptionsFileName
+            | Command::CaptionsNone
             | Command::ShowAllImages
             | Command::ShowUngrouped => &[],
+            Command::Find => const { &[sc(CMD, Key::F)] },
             Command::SelectUp => const { &[sc(NONE, Key::ArrowUp)] },
             Command::SelectDown => const { &[sc(NONE, Key::ArrowDown)] },
             Command::SelectFirst => const { &[sc(NONE, Key::Home)] },

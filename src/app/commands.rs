@@ -10,7 +10,7 @@ use super::command::Command;
 use super::data::Pool;
 use super::dialogs::{self, Dialog};
 use super::jobs::{Pick, Work};
-use super::session::THUMB_SIZES;
+use super::session::{Captions, THUMB_SIZES};
 use super::state::{Clip, Notice, Outbox, Selection};
 use crate::core::ImageId;
 use crate::core::model::images::{self, LibraryOrder, SortBy};
@@ -133,7 +133,13 @@ impl FolioApp {
             | Command::SortByNameDescending
             | Command::SortByImported
             | Command::SortByImportedDescending
+            | Command::SortByTitle
+            | Command::SortByYear
             | Command::ReverseOrder => self.sort_command(c),
+            Command::Find => self.ui.find.focus = true,
+            Command::CaptionsTitle => self.session.view.captions = Captions::Title,
+            Command::CaptionsFileName => self.session.view.captions = Captions::FileName,
+            Command::CaptionsNone => self.session.view.captions = Captions::None,
             Command::Copy | Command::Cut | Command::Paste => self.clip_command(c, ctx),
             Command::RemoveFromGroup => {
                 let ids = self.selected_in_order();
@@ -329,6 +335,8 @@ impl FolioApp {
             Command::SortByNameDescending => SortBy::NameDescending,
             Command::SortByImported => SortBy::Imported,
             Command::SortByImportedDescending => SortBy::ImportedDescending,
+            Command::SortByTitle => SortBy::Title,
+            Command::SortByYear => SortBy::Year,
             _ => SortBy::Reverse,
         };
         self.out.act(Action::SortGroup { group, by });

@@ -25,6 +25,8 @@ pub enum Pool {
     All(LibraryOrder),
     /// The images that are in no group, the last imported first.
     Ungrouped,
+    /// What Find found (the query is the app's [`super::find::FindState`]).
+    Found,
 }
 
 impl Pool {
@@ -33,6 +35,7 @@ impl Pool {
         match self {
             Pool::All(_) => "All images",
             Pool::Ungrouped => "Not in any group",
+            Pool::Found => "Find",
         }
     }
 }
@@ -212,8 +215,10 @@ impl Data {
             let size = match pool {
                 Pool::All(_) => counts.total,
                 Pool::Ungrouped => counts.ungrouped,
+                // Found by the search thread.
+                Pool::Found => u64::MAX,
             };
-            if size > defer_above {
+            if size > defer_above || pool == Pool::Found {
                 data.pool = None;
                 data.deferred_pool = Some(pool);
                 return Ok(data);
@@ -221,6 +226,8 @@ impl Data {
             data.images = rows(match pool {
                 Pool::All(order) => images::library_images(conn, order)?,
                 Pool::Ungrouped => images::ungrouped_images(conn)?,
+                // Never read here: the search thread finds them.
+                Pool::Found => Vec::new(),
             });
             data.index = index_of(&data.images);
             data.usage = inspected_usage(lib, inspected, &data.index)?;

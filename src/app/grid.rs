@@ -11,11 +11,13 @@ use eframe::egui::{self, Color32, Pos2, Rect, Role, Sense, Stroke, WidgetInfo, v
 use super::action::Action;
 use super::command::Command;
 use super::data::{Data, Pool};
+use super::find::FindState;
 use super::menu::command_button_ui;
-use super::session::{Files, THUMB_SIZES, View};
+use super::session::{Captions, Files, THUMB_SIZES, View};
 use super::state::{Geometry, GridDrag, Outbox, Selection};
 use super::textures::{Size, Source, Textures, Thumb};
 use crate::core::model::images::Image;
+use crate::core::format::Format;
 use crate::core::model::images::LibraryOrder;
 use crate::core::{GroupId, ImageId};
 
@@ -82,6 +84,8 @@ pub struct Centre<'a> {
     pub geometry: &'a mut Geometry,
     /// Images cut and not pasted yet: drawn dimmed.
     pub cut: Option<&'a std::collections::HashSet<ImageId>>,
+    /// Find's query and filters, set in Find's header.
+    pub find: &'a mut FindState,
     pub viewer: &'a mut bool,
     pub textures: &'a mut Textures,
     pub out: &'a mut Outbox,
@@ -142,12 +146,92 @@ impl Centre<'_> {
         self.grid_ui(ui, Some(group.id));
     }
 
+    /// Find: what was found in the whole library, with the filters.
+    fn found_ui(&mut self, ui: &mut egui::Ui) {
+        let total = self.data.counts.unwrap_or_default().total;
+        ui.horizontal(|ui| {
+            ui.heading("Find");
+            if !self.find.query.is_empty() && !self.data.is_deferred() {
+                ui.label(
+                    egui::RichText::new(format!(
+                        "{} found of {}",
+                        crate::thousands(self.data.images.len() as u64),
+                        crate::count(total, "image", "images")
+                    ))
+                    .weak(),
+                );
+            }
+            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                ui.add(
+                    egui::Slider::new(&mut self.view.thumb_size, THUMB_SIZES)
+                        .show_value(false)
+                        .text("Thumbnail size"),
+                );
+            });
+        });
+        let q = &mut self.find.query;
+        ui.horizontal_wrapped(|ui| {
+            ui.label(egui::RichText::new("Only:").weak());
+            ui.checkbox(&mut q.missing_alt, "Missing alt text");
+            ui.checkbox(&mut q.missing_title, "Missing title");
+            ui.checkbox(&mut q.in_no_group, "In no group");
+            let label = ui.label("Format");
+            egui::ComboBox::from_id_salt("find-format")
+                .selected_text(q.format.map_or("Any", Format::label))
+                .show_ui(ui, |ui| {
+                    ui.selectable_value(&mut q.format, None, "Any");
+                    for f in Format::ALL {
+                        ui.selectable_value(&mut q.format, Some(f), f.label());
+                    }
+                })
+                .response
+                .labelled_by(label.id);
+        });
+        ui.label(
+            egui::RichText::new(
+                "Select what was found and use it as in a group: drag it onto a group on the left (or right-click: Add to group), double-click to view; the inspector edits the details of everything selected.",
+            )
+            .small()
+            .weak(),
+        );
+        ui.separator();
+        let message = |ui: &mut egui::Ui, heading: &str, text: &str| {
+            ui.vertical_centered(|ui| {
+                ui.add_space(ui.available_height() * 0.3);
+                ui.heading(heading);
+                ui.label(text);
+            });
+        };
+        if self.find.query.is_empty() {
+            message(
+                ui,
+                "Find any work in the library",
+                "Type in Find on the left: a word of a title, alt text or description, a medium, a year, an inventory number, a file name, or the name of a group or gallery. Or tick a filter above.",
+            );
+        } else if self.data.is_deferred() {
+            ui.vertical_centered(|ui| {
+                ui.add_space(ui.available_height() * 0.35);
+                ui.add(egui::Spinner::new().size(28.0));
+                ui.label("Searching\u{2026}");
+            });
+        } else if self.data.images.is_empty() {
+            message(
+                ui,
+                "Nothing found",
+                "No work matches every word typed and every filter ticked. Try fewer words, or part of a word.",
+            );
+        } else {
+            self.grid_ui(ui, None);
+        }
+    }
+
     /// A pool of the whole library: every image, or those in no group.
     fn pool_ui(&mut self, ui: &mut egui::Ui, pool: Pool) {
         let counts = self.data.counts.unwrap_or_default();
         let count = match pool {
             Pool::All(_) => counts.total,
             Pool::Ungrouped => counts.ungrouped,
+            Pool::Found => return self.found_ui(ui),
         };
         ui.horizontal(|ui| {
             ui.heading(pool.name());
@@ -174,6 +258,7 @@ impl Centre<'_> {
             Pool::All(_) => {
                 "Every image in the library, whatever groups it is in. Drag images onto a group on the left to add them there; right-click for more."
             }
+            Pool::Found => "",
             Pool::Ungrouped => {
                 "Images that are in no group. Drag them onto a group on the left (or right-click: Add to group) to use them; Shift+Delete deletes from the library."
             }
@@ -196,11 +281,11 @@ impl Centre<'_> {
                 ui.add_space(ui.available_height() * 0.3);
                 ui.heading(match pool {
                     Pool::All(_) => "The library has no images yet",
-                    Pool::Ungrouped => "Every image is in a group",
+                    Pool::Ungrouped | Pool::Found => "Every image is in a group",
                 });
                 ui.label(match pool {
                     Pool::All(_) => "Drop image files or folders on the window to import them into a new group.",
-                    Pool::Ungrouped => "An image you take out of its last group, or whose group you delete, shows up here.",
+                    Pool::Ungrouped | Pool::Found => "An image you take out of its last group, or whose group you delete, shows up here.",
                 });
             });
             return;
@@ -277,7 +362,8 @@ impl Centre<'_> {
     /// (`None`: a pool of the library, which has no order of its own).
     fn grid_ui(&mut self, ui: &mut egui::Ui, group: Option<GroupId>) {
         let cell = self.view.thumb_size;
-        let pitch = vec2(cell + GAP, cell + CAPTION + GAP);
+        let caption = if self.view.captions == Captions::None { 0.0 } else { CAPTION };
+        let pitch = vec2(cell + GAP, cell + caption + GAP);
         let cols = (((ui.available_width() - 12.0 + GAP) / pitch.x).floor() as usize).max(1);
         let rows = self.data.images.len().div_ceil(cols);
         let dragging = self.drag.is_some();
@@ -328,7 +414,7 @@ impl Centre<'_> {
                     for (col, img) in self.data.images[first..last].iter().enumerate() {
                         let rect = Rect::from_min_size(
                             row_rect.left_top() + vec2(col as f32 * pitch.x + GAP / 2.0, GAP / 2.0),
-                            vec2(cell, cell + CAPTION),
+                            vec2(cell, cell + caption),
                         );
                         self.cell_ui(ui, img, rect, group, &mut events);
                     }
@@ -363,6 +449,7 @@ impl Centre<'_> {
         let selected = self.selection.ids.contains(&img.id);
         let label = img.label().to_string();
         resp.widget_info(|| WidgetInfo::selected(Role::Image, true, selected, &label));
+        let caption = self.view.captions.of(img).to_string();
         if resp.double_clicked() {
             events.push(CellEvent::DoubleClick(img.id));
         } else if resp.clicked() {
@@ -445,11 +532,11 @@ impl Centre<'_> {
             self.view.thumb_size,
             &thumb,
             (selected, resp.hovered(), dimmed),
-            &label,
+            &caption,
         );
         if cut {
             // The caption was cut short: the whole of it on hover.
-            resp.on_hover_text(label);
+            resp.on_hover_text(caption);
         }
     }
 
@@ -818,6 +905,9 @@ fn paint_cell_ui(
             Stroke::new(1.0, ui.visuals().weak_text_color()),
             egui::StrokeKind::Inside,
         );
+    }
+    if label.is_empty() {
+        return false;
     }
     let font = egui::FontId::proportional(12.0);
     let colour = if selected {

@@ -162,7 +162,7 @@ impl Inspector<'_> {
                 self.sort_year_ui(ui);
                 self.dimensions_ui(ui);
                 for (field, hint) in [
-                    (Field::DimensionsText, "Instead of numbers: dimensions variable"),
+                    (Field::DimensionsText, "Dimensions variable"),
                     (Field::Edition, "3/10, 2 AP"),
                     (Field::InventoryNumber, "The number in your records"),
                     (Field::Credit, "\u{a9} 2024 the artist; courtesy of\u{2026}"),
@@ -185,7 +185,12 @@ impl Inspector<'_> {
 
     /// A row of the details grid: the field's name, and the field.
     fn row_ui(&mut self, ui: &mut egui::Ui, field: Field, hint: &str, multiline: bool) {
-        let label = ui.label(field.label());
+        let name = match field {
+            Field::DimensionsText => "Or in words",
+            Field::InventoryNumber => "Inventory no.",
+            f => f.label(),
+        };
+        let label = ui.label(name);
         self.field_ui(ui, field, hint, multiline, f32::INFINITY, label.id);
         ui.end_row();
     }
@@ -228,27 +233,28 @@ impl Inspector<'_> {
     /// The sort year, derived from the year (and set by hand when it must
     /// differ).
     fn sort_year_ui(&mut self, ui: &mut egui::Ui) {
-        let label = ui.label(Field::YearSort.label());
-        ui.horizontal(|ui| {
-            self.field_ui(ui, Field::YearSort, "from the year", false, 64.0, label.id);
-            ui.label(egui::RichText::new("sorts by").small().weak());
-        });
+        let label = ui
+            .label(Field::YearSort.label())
+            .on_hover_text("The year the work sorts by: taken from the year as written; set it when it must differ.");
+        self.field_ui(ui, Field::YearSort, "from the year", false, 80.0, label.id);
         ui.end_row();
     }
 
-    /// Height × width × depth in a unit, and the line they make in both units.
+    /// Height, width and depth in a unit, and the line they make in both units.
     fn dimensions_ui(&mut self, ui: &mut egui::Ui) {
-        ui.label("Dimensions");
-        ui.vertical(|ui| {
-            ui.horizontal_wrapped(|ui| {
-                for field in [Field::Height, Field::Width, Field::Depth] {
-                    let label = ui.label(egui::RichText::new(field.label()).small());
-                    self.field_ui(ui, field, "", false, 44.0, label.id);
-                }
-                self.unit_ui(ui);
+        let unit = self.form.unit();
+        for field in [Field::Height, Field::Width, Field::Depth] {
+            let label = ui.label(field.label());
+            ui.horizontal(|ui| {
+                self.field_ui(ui, field, "", false, 80.0, label.id);
+                ui.label(egui::RichText::new(&unit).weak());
             });
-            let probe = self.form.shown_dimensions();
-            if let Some(line) = probe {
+            ui.end_row();
+        }
+        let label = ui.label(Field::Unit.label());
+        ui.vertical(|ui| {
+            self.unit_ui(ui, label.id);
+            if let Some(line) = self.form.shown_dimensions() {
                 ui.label(egui::RichText::new(line).small().weak());
             }
         });
@@ -256,10 +262,9 @@ impl Inspector<'_> {
     }
 
     /// The unit: chosen from two; saved at once when there are dimensions.
-    fn unit_ui(&mut self, ui: &mut egui::Ui) {
+    fn unit_ui(&mut self, ui: &mut egui::Ui, label: egui::Id) {
         let mut unit = self.form.unit();
         let before = unit.clone();
-        let label = ui.label(egui::RichText::new("Unit").small());
         egui::ComboBox::from_id_salt("unit")
             .width(48.0)
             .selected_text(&unit)
@@ -269,7 +274,7 @@ impl Inspector<'_> {
                 }
             })
             .response
-            .labelled_by(label.id);
+            .labelled_by(label);
         if unit != before {
             self.form.field_mut(Field::Unit).text = unit;
             if let Some(save) = self.form.flush_unit() {

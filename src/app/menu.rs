@@ -4,10 +4,12 @@
 use eframe::egui;
 
 use super::command::Command;
+use super::session::Captions;
 use super::state::Outbox;
 
-/// File, Edit, View and Help, as [`Command::MENUS`] lists them.
-pub fn menu_bar_ui(ui: &mut egui::Ui, out: &mut Outbox) {
+/// File, Edit, Arrange, View and Help, as [`Command::MENUS`] lists them;
+/// View ends with the Captions choice (`captions`: the one made).
+pub fn menu_bar_ui(ui: &mut egui::Ui, captions: Captions, out: &mut Outbox) {
     egui::MenuBar::new().ui(ui, |ui| {
         for (name, sections) in Command::MENUS {
             ui.menu_button(name, |ui| {
@@ -18,6 +20,25 @@ pub fn menu_bar_ui(ui: &mut egui::Ui, out: &mut Outbox) {
                     for &c in *section {
                         command_item_ui(ui, c, out);
                     }
+                }
+                if name == "View" {
+                    ui.separator();
+                    ui.menu_button("Captions", |ui| {
+                        for (c, value) in Command::CAPTIONS.into_iter().zip([
+                            Captions::Title,
+                            Captions::FileName,
+                            Captions::None,
+                        ]) {
+                            if ui
+                                .radio(captions == value, c.label())
+                                .on_hover_text(c.description())
+                                .clicked()
+                            {
+                                out.command(c);
+                                ui.close();
+                            }
+                        }
+                    });
                 }
             });
         }

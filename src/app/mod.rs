@@ -16,6 +16,7 @@ mod commands;
 mod data;
 mod dialogs;
 mod failed;
+mod find;
 mod grid;
 mod history;
 mod inspector;
@@ -37,7 +38,7 @@ pub use command::Command;
 pub use data::{Counts, Data, Place, Pool, type_label};
 pub use dialogs::Dialog;
 pub use jobs::{Pick, Report, Work};
-pub use session::{THUMB_SIZES, View};
+pub use session::{Captions, THUMB_SIZES, View};
 pub use state::{Notice, Selection};
 
 use history::History;
@@ -221,8 +222,13 @@ impl FolioApp {
         }
     }
 
-    /// Reads the deferred group for the current view in the background.
+    /// Reads the deferred group for the current view in the background (or
+    /// asks Find for what it shows).
     fn start_loader(&mut self) {
+        if self.session.data.deferred_pool == Some(Pool::Found) {
+            self.send_find();
+            return;
+        }
         let key = self.session.view_key(self.ui.selection.focus);
         let started = match self.session.library() {
             Ok(lib) => self.work.load(lib, key),
@@ -249,6 +255,95 @@ impl FolioApp {
                 log::warn!("reading the group in the background failed: {e}");
                 self.refresh(false);
             }
+        }
+    }
+
+    // ------------------------------------------------------------ find
+
+    /// After the frame: a changed query is sent to Find (and Find shown,
+    /// when something is typed elsewhere).
+    fn find_if_changed(&mut self) {
+        let find = &self.ui.find;
+        let sent_already = match &find.sent {
+            Some((_, q)) => *q == find.query,
+            None => find.query.is_empty(),
+        };
+        if sent_already {
+            return;
+        }
+        if self.session.view.pool == Some(Pool::Found) {
+            self.send_find();
+        } else if !find.query.is_empty() {
+            // Showing Find asks it (see `start_loader`).
+            self.out.act(Action::SelectPool(Pool::Found));
+            self.apply();
+        }
+    }
+
+    /// Sends the query to Find's thread.
+    fn send_find(&mut self) {
+        let seq = self.ui.find.sent.as_ref().map_or(1, |(s, _)| s + 1);
+        let query = self.ui.find.query.clone();
+        self.ui.find.sent = Some((seq, query.clone()));
+        let generation = self.session.generation();
+        let sent = match self.session.library() {
+            Ok(lib) => self.work.find(lib, seq, generation, query),
+            Err(_) => return,
+        };
+        if let Err(e) = sent {
+            self.ui.notices.push(Notice::error(format!("Could not search: {e}")));
+        }
+    }
+
+    /// Find answered: shown if it answers the query sent last and Find is
+    /// still shown (the rows and their index come made; only swapped in).
+    fn found(&mut self, found: Result<find::Found, String>) {
+        let found = match found {
+            Ok(f) => f,
+            Err(e) => {
+                self.ui.notices.push(Notice::error(format!("Could not search: {e}")));
+                return;
+            }
+        };
+        let latest = self.ui.find.sent.as_ref().map(|(s, _)| *s);
+        let data = &mut self.session.data;
+        let showing = data.pool == Some(Pool::Found) || data.deferred_pool == Some(Pool::Found);
+        if latest != Some(found.seq) || !showing {
+            return;
+        }
+        self.ui.find.shown = Some((found.seq, found.rows.len()));
+        let old = (
+            std::mem::replace(&mut data.images, found.rows),
+            std::mem::replace(&mut data.index, found.index),
+        );
+        data.pool = Some(Pool::Found);
+        data.deferred_pool = None;
+        if data
+            .usage
+            .as_ref()
+            .is_some_and(|(id, _)| !data.index.contains_key(id))
+        {
+            data.usage = None;
+        }
+        if old.0.len() > 10_000 {
+            // Freeing 100,000 rows takes milliseconds: not on this thread.
+            let _ = std::thread::Builder::new()
+                .name("folio-drop".into())
+                .spawn(move || drop(old));
+        }
+        self.ui.selection.retain_shown(&self.session.data.index);
+        // The inspector's form reads the rows again.
+        self.session.wrote();
+    }
+
+    /// Waits for Find's answer to the query sent last and shows it (tests
+    /// and the benchmark; the app never waits).
+    pub fn finish_finding(&mut self) {
+        self.find_if_changed();
+        if let Some((seq, _)) = self.ui.find.sent.clone()
+            && let Some(found) = self.work.wait_found(seq)
+        {
+            self.found(found);
         }
     }
 
@@ -282,6 +377,7 @@ impl FolioApp {
         for arrived in self.work.poll() {
             match arrived {
                 Arrived::Loaded(read) => self.loaded(read),
+                Arrived::Found(found) => self.found(found),
                 // Imported images show as they arrive (not in a group still
                 // being read: its snapshot will have them).
                 Arrived::Rows(group, rows) if self.session.data.shown == Some(group) => {
@@ -324,6 +420,10 @@ impl FolioApp {
             Some(s) if s.key == self.session.view_key(self.ui.selection.focus) => {
                 self.session.adopt(s.data, s.place);
                 self.ui.selection.retain_shown(&self.session.data.index);
+                // Find's rows are the search thread's to give.
+                if self.session.data.is_deferred() {
+                    self.start_loader();
+                }
             }
             _ => self.reload(),
         }
@@ -398,7 +498,8 @@ impl FolioApp {
             out,
             ..
         } = self;
-        egui::Panel::top("menu").show(ui, |ui| menu::menu_bar_ui(ui, out));
+        let captions = session.view.captions;
+        egui::Panel::top("menu").show(ui, |ui| menu::menu_bar_ui(ui, captions, out));
         if work.job().is_some() || !state.notices.is_empty() {
             egui::Panel::bottom("status").show(ui, |ui| {
                 status::status_ui(ui, work, &mut state.notices, history, out);
@@ -409,7 +510,14 @@ impl FolioApp {
             .default_size(280.0)
             .size_range(200.0..=520.0)
             .show(ui, |ui| {
-                sidebar::sidebar_ui(ui, &session.data, &session.view, &mut state.drag, out)
+                sidebar::sidebar_ui(
+                    ui,
+                    &session.data,
+                    &session.view,
+                    &mut state.drag,
+                    &mut state.find,
+                    out,
+                )
             });
         if session.view.inspector {
             egui::Panel::right("inspector")
@@ -441,6 +549,7 @@ impl FolioApp {
                 drag: &mut state.drag,
                 geometry: &mut state.geometry,
                 cut: state.clip.as_ref().map(|c| &c.dimmed),
+                find: &mut state.find,
                 viewer: &mut state.viewer,
                 textures,
                 out,
@@ -492,6 +601,7 @@ impl eframe::App for FolioApp {
             self.run_command(c, shift, &ctx);
         }
         self.apply();
+        self.find_if_changed();
         // What the commands and actions changed is drawn by the next frame,
         // now, not at the next mouse move.
         if changed {

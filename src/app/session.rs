@@ -26,6 +26,30 @@ pub struct View {
     /// A pool of the whole library shown instead of a group.
     #[serde(default)]
     pub pool: Option<Pool>,
+    /// What the grid shows under each thumbnail.
+    #[serde(default)]
+    pub captions: Captions,
+}
+
+/// What the grid shows under a thumbnail (View → Captions).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Captions {
+    /// The work's title; the file name where it has none.
+    #[default]
+    Title,
+    FileName,
+    None,
+}
+
+impl Captions {
+    /// The caption under `img`'s thumbnail (empty: none).
+    pub fn of(self, img: &crate::core::model::images::Image) -> &str {
+        match self {
+            Captions::Title => img.title().unwrap_or(&img.original_name),
+            Captions::FileName => &img.original_name,
+            Captions::None => "",
+        }
+    }
 }
 
 impl View {
@@ -37,6 +61,7 @@ impl View {
             thumb_size: 160.0,
             inspector: true,
             pool: None,
+            captions: Captions::default(),
         }
     }
 
@@ -47,6 +72,7 @@ impl View {
             Some(v) => View {
                 thumb_size: v.thumb_size,
                 inspector: v.inspector,
+                captions: v.captions,
                 ..View::new(library.to_path_buf())
             },
             None => View::new(library.to_path_buf()),
@@ -54,6 +80,10 @@ impl View {
         view.thumb_size = view
             .thumb_size
             .clamp(*THUMB_SIZES.start(), *THUMB_SIZES.end());
+        // What Find found is not kept: its query is not.
+        if view.pool == Some(Pool::Found) {
+            view.pool = Some(Pool::All(crate::core::model::images::LibraryOrder::Newest));
+        }
         view
     }
 

@@ -9,6 +9,7 @@ use super::action::Action;
 use super::command::Command;
 use super::data::{Data, Pool, type_label};
 use super::dialogs::Dialog;
+use super::find::FindState;
 use super::session::View;
 use super::state::{GridDrag, Outbox};
 use crate::core::model::catalog::{Gallery, Group, Link};
@@ -46,11 +47,16 @@ pub fn sidebar_ui(
     data: &Data,
     view: &View,
     drag: &mut Option<GridDrag>,
+    find: &mut FindState,
     out: &mut Outbox,
 ) {
     if let Some(d) = drag.as_mut() {
         d.over = None;
         d.hint = None;
+    }
+    if !data.is_empty() {
+        find_ui(ui, find, view, out);
+        ui.add_space(4.0);
     }
     egui::ScrollArea::vertical()
         .auto_shrink([false, false])
@@ -99,6 +105,48 @@ pub fn sidebar_ui(
     drag_label_ui::<GalleryDrag>(ui, |d| {
         data.gallery(d.gallery)
             .map_or_else(|| d.gallery.to_string(), |g| g.name.clone())
+    });
+}
+
+/// Find's field: what is typed is looked for in the whole library (after
+/// the frame: `FolioApp::find_if_changed`); Ctrl+F puts the keyboard here.
+fn find_ui(ui: &mut egui::Ui, find: &mut FindState, view: &View, out: &mut Outbox) {
+    ui.horizontal(|ui| {
+        let label = ui.label("Find");
+        let clear = !find.query.text.is_empty();
+        let width = ui.available_width() - if clear { 28.0 } else { 0.0 };
+        let resp = ui
+            .add(
+                egui::TextEdit::singleline(&mut find.query.text)
+                    .hint_text("Title, medium, inventory no., group… (Ctrl+F)")
+                    .desired_width(width),
+            )
+            .labelled_by(label.id);
+        if find.focus {
+            find.focus = false;
+            resp.request_focus();
+            // Ready to type over what is there.
+            if let Some(mut state) = egui::TextEdit::load_state(ui.ctx(), resp.id) {
+                let all = egui::text::CCursorRange::two(
+                    egui::text::CCursor::new(0),
+                    egui::text::CCursor::new(find.query.text.chars().count()),
+                );
+                state.cursor.set_char_range(Some(all));
+                state.store(ui.ctx(), resp.id);
+            }
+        }
+        // Back to what was found, by clicking into the field.
+        if resp.gained_focus() && !find.query.is_empty() && view.pool != Some(Pool::Found) {
+            out.act(Action::SelectPool(Pool::Found));
+        }
+        if clear
+            && ui
+                .small_button("\u{d7}")
+                .on_hover_text("Clear what is typed")
+                .clicked()
+        {
+            find.query.text.clear();
+        }
     });
 }
 

@@ -376,6 +376,7 @@ pub struct UiState {
     pub notices: Notices,
     pub clip: Option<Clip>,
     pub geometry: Geometry,
+    pub find: super::find::FindState,
 }
 
 impl UiState {

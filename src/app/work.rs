@@ -9,7 +9,9 @@ use std::sync::Arc;
 
 use eframe::egui;
 
+use super::find::{Found, Finder};
 use super::jobs::{Finished, Job, Loader, Pick, Picker, Rows, Snapshot, ViewKey, Work};
+use crate::core::model::search::Query;
 use crate::core::storage::atomic::{WriteFn, writer_from_env};
 use crate::core::{GroupId, Library};
 
@@ -25,6 +27,8 @@ pub enum Arrived {
     Finished(Work, Finished),
     /// A large group was read.
     Loaded(Result<Snapshot, String>),
+    /// Find answered.
+    Found(Result<Found, String>),
     /// A file dialog closed with these paths for `group` (empty: cancelled;
     /// `at_once`: it could not open at all).
     Picked {
@@ -41,6 +45,8 @@ pub struct Background {
     queue: VecDeque<Work>,
     picker: Option<Picker>,
     loader: Option<Loader>,
+    /// Find's thread, started by the first query.
+    finder: Option<Finder>,
     /// Groups larger than this are read in the background when opened.
     pub defer_rows_above: u64,
     /// Tests: a background read is shown only by `finish_loading`.
@@ -59,6 +65,7 @@ impl Background {
             queue: VecDeque::new(),
             picker: None,
             loader: None,
+            finder: None,
             defer_rows_above: DEFER_ROWS_ABOVE,
             hold_reads: false,
             write: writer_from_env(),
@@ -133,9 +140,45 @@ impl Background {
         self.loader = None;
     }
 
+    /// Sends a query to Find's thread (started if it is not running).
+    pub fn find(
+        &mut self,
+        lib: &Library,
+        seq: u64,
+        generation: u64,
+        query: Query,
+    ) -> Result<(), String> {
+        if let Some(f) = &self.finder
+            && f.send(seq, generation, query.clone())
+        {
+            return Ok(());
+        }
+        let finder = Finder::start(lib, &self.ctx)?;
+        finder.send(seq, generation, query);
+        self.finder = Some(finder);
+        Ok(())
+    }
+
+    /// Waits for Find's answer to query `seq` (tests and the benchmark).
+    pub fn wait_found(&mut self, seq: u64) -> Option<Result<Found, String>> {
+        self.finder.as_ref().map(|f| f.wait(seq))
+    }
+
     /// What arrived since the last frame.
     pub fn poll(&mut self) -> Vec<Arrived> {
         let mut arrived = Vec::new();
+        // Only the newest answer counts.
+        let mut found = None;
+        while let Some(answer) = self.finder.as_ref().and_then(Finder::poll) {
+            let stopped = answer.is_err();
+            found = Some(answer);
+            if stopped {
+                self.finder = None;
+            }
+        }
+        if let Some(found) = found {
+            arrived.push(Arrived::Found(found));
+        }
         if !self.hold_reads
             && let Some(read) = self.loader.as_ref().and_then(Loader::poll)
         {

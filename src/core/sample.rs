@@ -12,6 +12,7 @@ use super::error::{Error, IoContext, Result};
 use super::format::Format;
 use super::media::decode;
 use super::media::import::{self, Event, Outcome};
+use super::model::details::{self, Field};
 use super::model::{catalog, images};
 use super::storage::Library;
 
@@ -434,6 +435,7 @@ fn build_portfolio(
                     if let Outcome::Imported { image, .. } = report.outcome {
                         let alt = format!("{group}, plate {}", i + 1);
                         images::set_alt_text(tx, image, Some(&alt))?;
+                        details::set_fields(tx, &[image], &work_details(group, i))?;
                     }
                 }
                 Ok(())
@@ -448,6 +450,137 @@ fn build_portfolio(
     }
     lib.write(|tx| share(tx))?;
     Ok(summary)
+}
+
+/// What the sample's works are called and made of, per group: titles in
+/// plate order, year, medium, height × width × depth (cm, or in), edition,
+/// the inventory number's prefix and the credit line.
+struct SampleWorks {
+    group: &'static str,
+    titles: &'static [&'static str],
+    year: &'static str,
+    medium: &'static str,
+    size: Option<(&'static str, &'static str, Option<&'static str>, &'static str)>,
+    edition: Option<&'static str>,
+    inventory: &'static str,
+    credit: &'static str,
+}
+
+const WORKS: [SampleWorks; 6] = [
+    SampleWorks {
+        group: "Harbour Lights",
+        titles: &[
+            "Harbour at Dusk",
+            "Night Ferry",
+            "Lanterns on the Quay",
+            "Red Buoy",
+            "Low Tide, Morning",
+            "The Breakwater",
+            "Fog Signal",
+            "Last Boat In",
+        ],
+        year: "2025",
+        medium: "Oil on linen",
+        size: Some(("60", "80", None, "cm")),
+        edition: None,
+        inventory: "HL-2025",
+        credit: "\u{a9} 2025 the artist",
+    },
+    SampleWorks {
+        group: "Harbour Lights: making of",
+        titles: &["Studio, week one", "Underpainting", "Colour tests", "Hanging the show"],
+        year: "2025",
+        medium: "Digital photograph",
+        size: None,
+        edition: None,
+        inventory: "HL-DOC",
+        credit: "Photograph: Sam Ortega",
+    },
+    SampleWorks {
+        group: "Ines Moreau: new work",
+        titles: &["Threshold", "Salt and Iron", "Quiet Engine", "Blue Hour", "Ledger", "Open Field"],
+        year: "2024",
+        medium: "Acrylic and graphite on panel",
+        size: Some(("40", "30", Some("2.5"), "cm")),
+        edition: None,
+        inventory: "IM-2024",
+        credit: "\u{a9} 2024 Ines Moreau",
+    },
+    SampleWorks {
+        group: "Guest: Tomas Reyes",
+        titles: &["Untitled (Window)", "Borrowed Light", "Cartographer"],
+        year: "2019\u{2013}2021",
+        medium: "Archival pigment print",
+        size: Some(("20", "16", None, "in")),
+        edition: Some("3/10, 2 AP"),
+        inventory: "TR",
+        credit: "Courtesy of the artist and Galer\u{ed}a Norte",
+    },
+    SampleWorks {
+        group: "Salt Flats: prints",
+        titles: &[
+            "Salt Flats No. 1",
+            "Salt Flats No. 2",
+            "Salt Flats No. 3",
+            "Salt Flats No. 4",
+            "Salt Flats No. 5",
+            "Salt Flats No. 6",
+        ],
+        year: "2023",
+        medium: "Gelatin silver print",
+        size: Some(("50", "60", None, "cm")),
+        edition: Some("1/5"),
+        inventory: "SF-2023",
+        credit: "\u{a9} 2023 the artist",
+    },
+    SampleWorks {
+        group: "Salt Flats: sketches",
+        titles: &[
+            "Study for Salt Flats I",
+            "Study for Salt Flats II",
+            "Study for Salt Flats III",
+            "Horizon study",
+            "Notes on light",
+        ],
+        year: "c. 2022",
+        medium: "Graphite on paper",
+        size: Some(("21", "29.7", None, "cm")),
+        edition: None,
+        inventory: "SF-S",
+        credit: "\u{a9} 2022 the artist",
+    },
+];
+
+/// The details of plate `i` (from 0) of the sample's `group`; portrait
+/// plates (every third) stand the other way round.
+fn work_details(group: &str, i: usize) -> Vec<(Field, String)> {
+    let Some(w) = WORKS.iter().find(|w| w.group == group) else {
+        return Vec::new();
+    };
+    let title = w
+        .titles
+        .get(i)
+        .map_or_else(|| format!("{group} {}", i + 1), |t| (*t).to_string());
+    let mut fields = vec![
+        (Field::Title, title),
+        (Field::Year, w.year.to_string()),
+        (Field::Medium, w.medium.to_string()),
+        (Field::InventoryNumber, format!("{}-{:02}", w.inventory, i + 1)),
+        (Field::Credit, w.credit.to_string()),
+    ];
+    if let Some((h, wd, d, unit)) = w.size {
+        let (h, wd) = if i % 3 == 2 { (wd, h) } else { (h, wd) };
+        fields.push((Field::Unit, unit.to_string()));
+        fields.push((Field::Height, h.to_string()));
+        fields.push((Field::Width, wd.to_string()));
+        if let Some(d) = d {
+            fields.push((Field::Depth, d.to_string()));
+        }
+    }
+    if let Some(e) = w.edition {
+        fields.push((Field::Edition, e.to_string()));
+    }
+    fields
 }
 
 /// The sample's reuse: the shared images added to their second group (at its

@@ -5,6 +5,7 @@
 pub mod catalog;
 pub mod details;
 pub mod images;
+pub mod inventory;
 pub mod lookup;
 pub mod order;
 pub mod search;
