@@ -941,7 +941,7 @@ fn after_an_undo_brings_images_back_selected_the_inspector_shows_them() {
     h.run_steps(4);
     assert_eq!(h.state().selection().ids.len(), 2);
     assert!(h.query_by_label_contains("Select an image").is_none());
-    h.get_by_label("2 images selected; showing the last one clicked.");
+    h.get_by_label_contains("2 images selected. The details below apply to all of them");
     h.get_by_label("Alt text");
 }
 
@@ -1546,8 +1546,8 @@ fn assert_fresh(h: &Harness<'static, FolioApp>) {
     let mut place = h.state().view().place();
     let fresh = folio::app::Data::load(lib(h), &mut place, None).unwrap();
     let shown = h.state().data();
-    let ids = |d: &folio::app::Data| d.images.iter().map(|i| i.id).collect::<Vec<_>>();
-    assert_eq!(ids(shown), ids(&fresh), "the grid's rows");
+    let rows = |d: &folio::app::Data| d.images.iter().map(|i| (**i).clone()).collect::<Vec<_>>();
+    assert_eq!(rows(shown), rows(&fresh), "the grid's rows");
     assert_eq!(shown.counts, fresh.counts, "the library's counts");
     assert_eq!(shown.groups, fresh.groups, "the groups' counts and covers");
     assert_eq!(shown.links, fresh.links, "the links' counts and covers");
@@ -1906,4 +1906,276 @@ fn undoing_deletions_brings_back_what_they_held_and_the_steps_before_them() {
         last_notice(&h)
     );
     assert_fresh(&h);
+}
+
+// ---------------------------------------------------------------- works' details and Find
+
+/// The alt text and details of the image imported as `name`, from the database.
+fn details_of(h: &Harness<'static, FolioApp>, name: &str) -> folio::core::model::details::Entry {
+    let img = images::all_images(lib(h).conn())
+        .unwrap()
+        .into_iter()
+        .find(|i| i.original_name == name)
+        .unwrap();
+    img.entry()
+}
+
+#[test]
+fn a_works_details_are_saved_as_each_field_is_left_shown_as_its_caption_and_undone() {
+    use folio::app::Captions;
+    use folio::core::model::details::Unit;
+    let dir = tempfile::tempdir().unwrap();
+    let files = tempfile::tempdir().unwrap();
+    let mut h = open(dir.path(), None);
+    let n = gallery_with_pictures(&mut h, files.path(), 2);
+    click_image(&mut h, &n[0], Modifiers::NONE);
+    type_into(&mut h, "Title", "Harbour at Dusk");
+    // Leaving the title for the year saves the title.
+    type_into(&mut h, "Year", "c. 1990");
+    type_into(&mut h, "Height", "50,5");
+    type_into(&mut h, "Medium", "Oil on linen");
+    // Leaving the image saves the medium.
+    click_image(&mut h, &n[1], Modifiers::NONE);
+    let e = details_of(&h, &n[0]);
+    let d = &e.details;
+    assert_eq!(d.title.as_deref(), Some("Harbour at Dusk"));
+    assert_eq!(
+        (d.year.as_deref(), d.year_sort),
+        (Some("c. 1990"), Some(1990))
+    );
+    assert_eq!(
+        (d.height, d.unit),
+        (Some(50.5), Some(Unit::Cm)),
+        "a first dimension takes the unit shown"
+    );
+    assert_eq!(d.medium.as_deref(), Some("Oil on linen"));
+    assert_eq!(e.alt_text, None, "the title is not the alt text");
+    assert!(last_notice(&h).contains("Medium"), "{}", last_notice(&h));
+    // The grid's caption and the thumbnail's name are the title now.
+    h.get_by_role_and_label(egui::Role::Image, "Harbour at Dusk");
+    h.get_by_role_and_label(egui::Role::Label, "Harbour at Dusk");
+    assert_fresh(&h);
+
+    // A value the field cannot take is said next to it, and not saved;
+    // leaving the image then says it was not saved.
+    click_image(&mut h, "Harbour at Dusk", Modifiers::NONE);
+    type_into(&mut h, "Width", "wide");
+    h.get_by_label("Depth").click();
+    h.run_steps(4);
+    h.get_by_label_contains("a dimension must be a number above 0");
+    click_image(&mut h, &n[1], Modifiers::NONE);
+    assert!(
+        last_notice(&h).contains("Width was not saved"),
+        "{}",
+        last_notice(&h)
+    );
+    assert_eq!(details_of(&h, &n[0]).details.width, None);
+
+    // Undo takes the edits back one by one, newest first.
+    keys(&mut h, Modifiers::COMMAND, Key::Z);
+    assert_eq!(details_of(&h, &n[0]).details.medium, None);
+    keys(&mut h, Modifiers::COMMAND, Key::Z);
+    keys(&mut h, Modifiers::COMMAND, Key::Z);
+    assert_eq!(details_of(&h, &n[0]).details.year, None);
+    keys(&mut h, Modifiers::COMMAND, Key::Z);
+    assert_eq!(details_of(&h, &n[0]).details, Default::default());
+    h.get_by_role_and_label(egui::Role::Image, &n[0]);
+    assert_fresh(&h);
+    // And redo puts the title back.
+    keys(&mut h, Modifiers::COMMAND | Modifiers::SHIFT, Key::Z);
+    assert_eq!(
+        details_of(&h, &n[0]).details.title.as_deref(),
+        Some("Harbour at Dusk")
+    );
+    assert_fresh(&h);
+
+    // View → Captions: the file name, or none; the thumbnail keeps its name.
+    // (Nothing selected: the inspector shows no file name.)
+    keys(&mut h, Modifiers::NONE, Key::Escape);
+    click(&mut h, "View");
+    h.get_by_label("Captions").hover();
+    h.run_steps(4);
+    h.get_by_role_and_label(egui::Role::RadioButton, "File name")
+        .click();
+    h.run_steps(4);
+    assert_eq!(h.state().view().captions, Captions::FileName);
+    h.get_by_role_and_label(egui::Role::Label, n[0].as_str());
+    assert!(
+        h.query_by_role_and_label(egui::Role::Label, "Harbour at Dusk")
+            .is_none()
+    );
+    click(&mut h, "View");
+    h.get_by_label("Captions").hover();
+    h.run_steps(4);
+    h.get_by_role_and_label(egui::Role::RadioButton, "None")
+        .click();
+    h.run_steps(4);
+    assert!(
+        h.query_by_role_and_label(egui::Role::Label, n[0].as_str())
+            .is_none()
+    );
+    assert!(
+        h.query_by_role_and_label(egui::Role::Label, n[1].as_str())
+            .is_none()
+    );
+    h.get_by_role_and_label(egui::Role::Image, "Harbour at Dusk");
+}
+
+#[test]
+fn a_multi_selection_shows_several_values_and_an_edit_applies_to_all_and_undoes_at_once() {
+    use folio::core::model::details::Field;
+    let dir = tempfile::tempdir().unwrap();
+    let files = tempfile::tempdir().unwrap();
+    let mut h = open(dir.path(), None);
+    let n = gallery_with_pictures(&mut h, files.path(), 3);
+    click_image(&mut h, &n[0], Modifiers::NONE);
+    type_into(&mut h, "Medium", "Ink");
+    click_image(&mut h, &n[1], Modifiers::NONE);
+    type_into(&mut h, "Medium", "Oil");
+    click_image(&mut h, &n[0], Modifiers::NONE);
+    click_image(&mut h, &n[1], Modifiers::COMMAND);
+    click_image(&mut h, &n[2], Modifiers::COMMAND);
+    h.get_by_label_contains("3 images selected. The details below apply to all");
+    // They differ in the medium; none has a year.
+    assert!(h.state().shows_several_values(Field::Medium));
+    assert_eq!(h.get_by_label("Medium").value().as_deref(), Some(""));
+    assert!(!h.state().shows_several_values(Field::Year));
+    // Leaving a field that says "several values" untouched changes nothing.
+    h.get_by_label("Medium").click();
+    h.run_steps(4);
+    type_into(&mut h, "Year", "2021");
+    type_into(&mut h, "Credit", "Courtesy of the artist");
+    h.get_by_label("Title").click();
+    h.run_steps(4);
+    // Esc gives the keyboard back from the field, so Ctrl+Z is the app's.
+    keys(&mut h, Modifiers::NONE, Key::Escape);
+    for name in &n {
+        let d = details_of(&h, name).details;
+        assert_eq!(d.year.as_deref(), Some("2021"), "{name}");
+        assert_eq!(d.year_sort, Some(2021), "{name}");
+        assert_eq!(
+            d.credit.as_deref(),
+            Some("Courtesy of the artist"),
+            "{name}"
+        );
+    }
+    assert_eq!(details_of(&h, &n[0]).details.medium.as_deref(), Some("Ink"));
+    assert_eq!(details_of(&h, &n[1]).details.medium.as_deref(), Some("Oil"));
+    assert_eq!(details_of(&h, &n[2]).details.medium, None);
+    assert!(
+        last_notice(&h).contains("of 3 images"),
+        "{}",
+        last_notice(&h)
+    );
+    // One undo takes the credit back from all three.
+    keys(&mut h, Modifiers::COMMAND, Key::Z);
+    for name in &n {
+        assert_eq!(details_of(&h, name).details.credit, None, "{name}");
+        assert_eq!(details_of(&h, name).details.year.as_deref(), Some("2021"));
+    }
+    assert_fresh(&h);
+    // Typing into the mixed field sets it for all.
+    type_into(&mut h, "Medium", "Mixed media");
+    h.get_by_label("Title").click();
+    h.run_steps(4);
+    for name in &n {
+        assert_eq!(
+            details_of(&h, name).details.medium.as_deref(),
+            Some("Mixed media")
+        );
+    }
+    assert!(!h.state().shows_several_values(Field::Medium));
+}
+
+#[test]
+fn find_by_a_title_word_an_inventory_number_and_missing_alt_text_then_add_what_was_found_to_a_group()
+ {
+    let dir = tempfile::tempdir().unwrap();
+    let files = tempfile::tempdir().unwrap();
+    let mut h = open(dir.path(), None);
+    let (a, b) = two_groups(&mut h, files.path(), 3, 1);
+    click_image(&mut h, &a[0], Modifiers::NONE);
+    type_into(&mut h, "Title", "Harbour at Dusk");
+    click_image(&mut h, &a[1], Modifiers::NONE);
+    type_into(&mut h, "Inventory no.", "INV-2024-042");
+    type_into(&mut h, "Alt text", "Boats under a pink sky");
+    click_image(&mut h, &a[2], Modifiers::NONE);
+    type_into(&mut h, "Alt text", "A crane");
+    click_image(&mut h, "Harbour at Dusk", Modifiers::NONE);
+
+    let find = |h: &mut Harness<'static, FolioApp>, text: &str| {
+        keys(h, Modifiers::COMMAND, Key::F);
+        h.get_by_role_and_label(egui::Role::TextInput, "Find")
+            .type_text(text);
+        h.run_steps(2);
+        h.state_mut().finish_finding();
+        h.run_steps(4);
+    };
+    let shown = |h: &Harness<'static, FolioApp>| -> Vec<String> {
+        h.state()
+            .data()
+            .images
+            .iter()
+            .map(|i| i.original_name.clone())
+            .collect()
+    };
+    // A word of a title, in another case and cut short.
+    find(&mut h, "HARB");
+    assert_eq!(h.state().view().pool, Some(folio::app::Pool::Found));
+    assert_eq!(shown(&h), [a[0].clone()]);
+    h.get_by_label_contains("1 found of 4 images");
+    // Ctrl+F again selects what is typed: the next query replaces it.
+    find(&mut h, "2024-042");
+    assert_eq!(shown(&h), [a[1].clone()]);
+    find(&mut h, "nothing like this");
+    h.get_by_label("Nothing found");
+
+    // Missing alt text: the filter alone, once the field is cleared.
+    click(&mut h, "Clear Find");
+    click(&mut h, "Missing alt text");
+    h.state_mut().finish_finding();
+    h.run_steps(4);
+    let mut found = shown(&h);
+    found.sort();
+    let mut expected = vec![a[0].clone(), b[0].clone()];
+    expected.sort();
+    assert_eq!(found, expected);
+    // The found images are used as in a group: select both, add them to B.
+    h.get_by_role_and_label(egui::Role::Image, "Harbour at Dusk")
+        .click();
+    h.run_steps(4);
+    keys(&mut h, Modifiers::COMMAND, Key::A);
+    assert_eq!(h.state().selection().ids.len(), 2);
+    h.get_by_role_and_label(egui::Role::Image, "Harbour at Dusk")
+        .click_secondary();
+    h.run_steps(4);
+    h.get_by_label("Add to group").hover();
+    h.run_steps(4);
+    h.query_all_by_role_and_label(egui::Role::Button, "B")
+        .last()
+        .unwrap()
+        .click();
+    h.run_steps(4);
+    assert_eq!(
+        order(&h, "B"),
+        [b[0].clone(), "Harbour at Dusk".to_string()]
+    );
+    assert!(
+        last_notice(&h).contains("already in it"),
+        "{}",
+        last_notice(&h)
+    );
+    // And their details are edited from here, for both at once.
+    type_into(&mut h, "Medium", "Gouache");
+    h.get_by_label("Title").click();
+    h.run_steps(4);
+    assert_eq!(
+        details_of(&h, &b[0]).details.medium.as_deref(),
+        Some("Gouache")
+    );
+    assert_eq!(
+        details_of(&h, &a[0]).details.medium.as_deref(),
+        Some("Gouache")
+    );
+    assert_eq!(details_of(&h, &a[1]).details.medium, None);
 }

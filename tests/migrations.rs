@@ -155,15 +155,19 @@ fn library_rows(version: i64) -> String {
         )
     };
     let galleries = match version {
-        1 => "INSERT INTO galleries (id, name, description, created_at) VALUES
+        1 => {
+            "INSERT INTO galleries (id, name, description, created_at) VALUES
                  (1, 'Website', NULL, '2025-01-02 09:00:00'),
                  (2, 'Harbour Lights', 'Opening in May', '2025-01-03 09:00:00'),
-                 (3, 'atelier', NULL, '2025-01-04 09:00:00');",
+                 (3, 'atelier', NULL, '2025-01-04 09:00:00');"
+        }
         // Version 2 keeps the artist's order of galleries: as v1 listed them.
-        2 => "INSERT INTO galleries (id, name, description, created_at, sort_order) VALUES
+        2 => {
+            "INSERT INTO galleries (id, name, description, created_at, sort_order) VALUES
                  (1, 'Website', NULL, '2025-01-02 09:00:00', 2),
                  (2, 'Harbour Lights', 'Opening in May', '2025-01-03 09:00:00', 1),
-                 (3, 'atelier', NULL, '2025-01-04 09:00:00', 0);",
+                 (3, 'atelier', NULL, '2025-01-04 09:00:00', 0);"
+        }
         _ => panic!("write the rows of a v{version} library here (SQL valid for v{version})"),
     };
     match version {

@@ -733,19 +733,20 @@ mod tests {
         assert!(!data.index.contains_key(&ids[7]));
 
         // Renamed, retyped, and an alt text and title: rows kept, the rest re-read.
-        let changed = lib.write(|tx| {
-            catalog::rename_group(tx, walls, "Main wall")?;
-            catalog::change_type(tx, show, desk, "sketches", "studies")?;
-            details::set_fields(
-                tx,
-                &[ids[5]],
-                &[
-                    (Field::AltText, "  A heron, at dusk ".into()),
-                    (Field::Title, "Heron".into()),
-                ],
-            )
-        })
-        .unwrap();
+        let changed = lib
+            .write(|tx| {
+                catalog::rename_group(tx, walls, "Main wall")?;
+                catalog::change_type(tx, show, desk, "sketches", "studies")?;
+                details::set_fields(
+                    tx,
+                    &[ids[5]],
+                    &[
+                        (Field::AltText, "  A heron, at dusk ".into()),
+                        (Field::Title, "Heron".into()),
+                    ],
+                )
+            })
+            .unwrap();
         let written: Vec<_> = changed.into_iter().map(|c| (c.id, c.after)).collect();
         data.replace_entries(&written);
         data = kept(&lib, &mut data);

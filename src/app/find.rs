@@ -84,12 +84,18 @@ impl Finder {
         }
     }
 
-    /// Waits for the answer to query `seq` (tests and the benchmark).
+    /// Waits (a minute at most) for the answer to query `seq` (tests and
+    /// the benchmark).
     pub fn wait(&self, seq: u64) -> Result<Found, String> {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
         loop {
-            match self.rx.recv() {
+            let left = deadline.saturating_duration_since(std::time::Instant::now());
+            match self.rx.recv_timeout(left) {
                 Ok(Ok(found)) if found.seq < seq => {}
                 Ok(answer) => return answer,
+                Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {
+                    return Err(format!("no answer to query {seq} within a minute"));
+                }
                 Err(_) => return Err("the search stopped unexpectedly".into()),
             }
         }

@@ -16,8 +16,8 @@ use super::menu::command_button_ui;
 use super::session::{Captions, Files, THUMB_SIZES, View};
 use super::state::{Geometry, GridDrag, Outbox, Selection};
 use super::textures::{Size, Source, Textures, Thumb};
-use crate::core::model::images::Image;
 use crate::core::format::Format;
+use crate::core::model::images::Image;
 use crate::core::model::images::LibraryOrder;
 use crate::core::{GroupId, ImageId};
 
@@ -362,7 +362,11 @@ impl Centre<'_> {
     /// (`None`: a pool of the library, which has no order of its own).
     fn grid_ui(&mut self, ui: &mut egui::Ui, group: Option<GroupId>) {
         let cell = self.view.thumb_size;
-        let caption = if self.view.captions == Captions::None { 0.0 } else { CAPTION };
+        let caption = if self.view.captions == Captions::None {
+            0.0
+        } else {
+            CAPTION
+        };
         let pitch = vec2(cell + GAP, cell + caption + GAP);
         let cols = (((ui.available_width() - 12.0 + GAP) / pitch.x).floor() as usize).max(1);
         let rows = self.data.images.len().div_ceil(cols);
@@ -526,17 +530,31 @@ impl Centre<'_> {
             .textures
             .get(img.id, Size::Grid, || Source::of(files, img));
         let dimmed = self.cut.is_some_and(|c| c.contains(&img.id));
-        let cut = paint_cell_ui(
-            ui,
-            rect,
-            self.view.thumb_size,
-            &thumb,
-            (selected, resp.hovered(), dimmed),
-            &caption,
-        );
-        if cut {
-            // The caption was cut short: the whole of it on hover.
-            resp.on_hover_text(caption);
+        let cell = self.view.thumb_size;
+        paint_cell_ui(ui, rect, cell, &thumb, (selected, resp.hovered(), dimmed));
+        if !caption.is_empty() && ui.is_rect_visible(rect) {
+            // A label, cut short with the whole of it on hover.
+            let colour = if selected {
+                ui.visuals().strong_text_color()
+            } else {
+                ui.visuals().weak_text_color()
+            };
+            let under = Rect::from_min_size(
+                egui::pos2(rect.left(), rect.top() + cell + 2.0),
+                vec2(cell, CAPTION - 2.0),
+            );
+            ui.scope_builder(
+                egui::UiBuilder::new()
+                    .max_rect(under)
+                    .layout(egui::Layout::top_down(egui::Align::Center)),
+                |ui| {
+                    ui.add(
+                        egui::Label::new(egui::RichText::new(caption).size(12.0).color(colour))
+                            .truncate()
+                            .selectable(false),
+                    );
+                },
+            );
         }
     }
 
@@ -852,10 +870,9 @@ fn paint_cell_ui(
     cell: f32,
     thumb: &Thumb<'_>,
     (selected, hovered, dimmed): (bool, bool, bool),
-    label: &str,
-) -> bool {
+) {
     if !ui.is_rect_visible(rect) {
-        return false;
+        return;
     }
     let painter = ui.painter();
     let square = Rect::from_min_size(rect.min, vec2(cell, cell));
@@ -906,28 +923,6 @@ fn paint_cell_ui(
             egui::StrokeKind::Inside,
         );
     }
-    if label.is_empty() {
-        return false;
-    }
-    let font = egui::FontId::proportional(12.0);
-    let colour = if selected {
-        ui.visuals().strong_text_color()
-    } else {
-        ui.visuals().weak_text_color()
-    };
-    let mut job = egui::text::LayoutJob::simple_singleline(label.to_string(), font, colour);
-    job.wrap = egui::text::TextWrapping::truncate_at_width(cell);
-    let galley = painter.layout_job(job);
-    let cut = galley.elided;
-    painter.galley(
-        egui::pos2(
-            rect.center().x - galley.size().x / 2.0,
-            square.bottom() + 2.0,
-        ),
-        galley,
-        colour,
-    );
-    cut
 }
 
 #[cfg(test)]

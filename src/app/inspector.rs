@@ -8,7 +8,7 @@ use super::command::Command;
 use super::data::{Data, type_label};
 use super::menu::command_button_ui;
 use super::session::Files;
-use super::state::{DetailsEdit, Outbox, Selection};
+use super::state::{DetailsEdit, Notice, Outbox, Selection};
 use super::textures::{Size, Source, Textures, Thumb};
 use crate::core::ImageId;
 use crate::core::model::details::Field;
@@ -73,6 +73,17 @@ impl Inspector<'_> {
         if !same {
             for save in self.form.flush_all() {
                 self.out.act(save);
+            }
+            // What could not be saved is said, not dropped in silence.
+            for f in &self.form.fields {
+                if let Some(why) = &f.error
+                    && f.text.trim() != f.saved.trim()
+                {
+                    self.out.notices.push(Notice::error(format!(
+                        "{} was not saved: {why}.",
+                        f.field.label()
+                    )));
+                }
             }
         }
         let Some(focus) = focus else {

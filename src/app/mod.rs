@@ -193,6 +193,13 @@ impl FolioApp {
         }
     }
 
+    /// Whether the inspector's `field` says "several values" (the selected
+    /// images differ in it and nothing was typed).
+    pub fn shows_several_values(&self, field: crate::core::model::details::Field) -> bool {
+        let f = self.ui.details.field(field);
+        f.mixed && f.text.is_empty()
+    }
+
     /// The selected images in the group's order.
     pub fn selected_in_order(&self) -> Vec<ImageId> {
         self.session.data.in_order(&self.ui.selection.ids)
@@ -291,7 +298,9 @@ impl FolioApp {
             Err(_) => return,
         };
         if let Err(e) = sent {
-            self.ui.notices.push(Notice::error(format!("Could not search: {e}")));
+            self.ui
+                .notices
+                .push(Notice::error(format!("Could not search: {e}")));
         }
     }
 
@@ -301,7 +310,9 @@ impl FolioApp {
         let found = match found {
             Ok(f) => f,
             Err(e) => {
-                self.ui.notices.push(Notice::error(format!("Could not search: {e}")));
+                self.ui
+                    .notices
+                    .push(Notice::error(format!("Could not search: {e}")));
                 return;
             }
         };
@@ -340,7 +351,9 @@ impl FolioApp {
     /// and the benchmark; the app never waits).
     pub fn finish_finding(&mut self) {
         self.find_if_changed();
+        let shown = self.ui.find.shown.map(|(seq, _)| seq);
         if let Some((seq, _)) = self.ui.find.sent.clone()
+            && shown != Some(seq)
             && let Some(found) = self.work.wait_found(seq)
         {
             self.found(found);
@@ -595,6 +608,9 @@ impl eframe::App for FolioApp {
 
         if let Some(dialog) = self.out.dialog.take() {
             self.open_dialog(dialog);
+        }
+        for notice in std::mem::take(&mut self.out.notices) {
+            self.ui.notices.push(notice);
         }
         let changed = !self.out.commands.is_empty() || !self.out.actions.is_empty();
         for (c, shift) in std::mem::take(&mut self.out.commands) {

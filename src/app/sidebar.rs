@@ -139,13 +139,14 @@ fn find_ui(ui: &mut egui::Ui, find: &mut FindState, view: &View, out: &mut Outbo
         if resp.gained_focus() && !find.query.is_empty() && view.pool != Some(Pool::Found) {
             out.act(Action::SelectPool(Pool::Found));
         }
-        if clear
-            && ui
+        if clear {
+            let button = ui
                 .small_button("\u{d7}")
-                .on_hover_text("Clear what is typed")
-                .clicked()
-        {
-            find.query.text.clear();
+                .on_hover_text("Clear what is typed");
+            button.widget_info(|| WidgetInfo::labeled(Role::Button, true, "Clear Find"));
+            if button.clicked() {
+                find.query.text.clear();
+            }
         }
     });
 }

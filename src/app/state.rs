@@ -9,8 +9,8 @@
 use std::collections::HashSet;
 
 use super::action::Action;
-use super::data::Data;
 use super::command::Command;
+use super::data::Data;
 use super::dialogs::Dialog;
 use super::history::StepId;
 use crate::core::model::details::{Details, Entry, Field};
@@ -276,7 +276,10 @@ impl DetailsEdit {
             mixed: false,
             error: None,
         };
-        self.fields.iter().find(|f| f.field == field).unwrap_or(&EMPTY)
+        self.fields
+            .iter()
+            .find(|f| f.field == field)
+            .unwrap_or(&EMPTY)
     }
 
     /// The field to type into (made if the form was never read).
@@ -300,7 +303,11 @@ impl DetailsEdit {
     /// The unit the form shows: the images', else cm.
     pub fn unit(&self) -> String {
         let u = self.field(Field::Unit);
-        if u.text.is_empty() { "cm".into() } else { u.text.clone() }
+        if u.text.is_empty() {
+            "cm".into()
+        } else {
+            u.text.clone()
+        }
     }
 
     /// The save for `field`, if it was typed into; `None` also when the
@@ -342,7 +349,8 @@ impl DetailsEdit {
     /// The unit chosen: saved at once when the images have dimensions, else
     /// kept for the first dimension typed.
     pub fn flush_unit(&mut self) -> Option<Action> {
-        let has_numbers = |d: &Details| d.height.is_some() || d.width.is_some() || d.depth.is_some();
+        let has_numbers =
+            |d: &Details| d.height.is_some() || d.width.is_some() || d.depth.is_some();
         if has_numbers(&self.probe.details) {
             return self.flush(Field::Unit);
         }
@@ -404,6 +412,8 @@ pub struct Outbox {
     pub commands: Vec<(Command, bool)>,
     /// A dialog to open.
     pub dialog: Option<Dialog>,
+    /// Messages for the status bar.
+    pub notices: Vec<Notice>,
 }
 
 impl Outbox {

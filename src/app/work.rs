@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 use eframe::egui;
 
-use super::find::{Found, Finder};
+use super::find::{Finder, Found};
 use super::jobs::{Finished, Job, Loader, Pick, Picker, Rows, Snapshot, ViewKey, Work};
 use crate::core::model::search::Query;
 use crate::core::storage::atomic::{WriteFn, writer_from_env};

@@ -460,7 +460,12 @@ struct SampleWorks {
     titles: &'static [&'static str],
     year: &'static str,
     medium: &'static str,
-    size: Option<(&'static str, &'static str, Option<&'static str>, &'static str)>,
+    size: Option<(
+        &'static str,
+        &'static str,
+        Option<&'static str>,
+        &'static str,
+    )>,
     edition: Option<&'static str>,
     inventory: &'static str,
     credit: &'static str,
@@ -488,7 +493,12 @@ const WORKS: [SampleWorks; 6] = [
     },
     SampleWorks {
         group: "Harbour Lights: making of",
-        titles: &["Studio, week one", "Underpainting", "Colour tests", "Hanging the show"],
+        titles: &[
+            "Studio, week one",
+            "Underpainting",
+            "Colour tests",
+            "Hanging the show",
+        ],
         year: "2025",
         medium: "Digital photograph",
         size: None,
@@ -498,7 +508,14 @@ const WORKS: [SampleWorks; 6] = [
     },
     SampleWorks {
         group: "Ines Moreau: new work",
-        titles: &["Threshold", "Salt and Iron", "Quiet Engine", "Blue Hour", "Ledger", "Open Field"],
+        titles: &[
+            "Threshold",
+            "Salt and Iron",
+            "Quiet Engine",
+            "Blue Hour",
+            "Ledger",
+            "Open Field",
+        ],
         year: "2024",
         medium: "Acrylic and graphite on panel",
         size: Some(("40", "30", Some("2.5"), "cm")),
@@ -565,7 +582,10 @@ fn work_details(group: &str, i: usize) -> Vec<(Field, String)> {
         (Field::Title, title),
         (Field::Year, w.year.to_string()),
         (Field::Medium, w.medium.to_string()),
-        (Field::InventoryNumber, format!("{}-{:02}", w.inventory, i + 1)),
+        (
+            Field::InventoryNumber,
+            format!("{}-{:02}", w.inventory, i + 1),
+        ),
         (Field::Credit, w.credit.to_string()),
     ];
     if let Some((h, wd, d, unit)) = w.size {

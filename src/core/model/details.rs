@@ -70,9 +70,7 @@ impl FromSql for Unit {
         match text {
             "cm" => Ok(Unit::Cm),
             "in" => Ok(Unit::In),
-            _ => Err(FromSqlError::Other(
-                format!("unknown unit {text:?}").into(),
-            )),
+            _ => Err(FromSqlError::Other(format!("unknown unit {text:?}").into())),
         }
     }
 }
@@ -309,6 +307,14 @@ impl fmt::Display for Field {
 }
 
 impl Entry {
+    /// As the database keeps it: a unit without numbers is not kept.
+    pub fn normalize(&mut self) {
+        let d = &mut self.details;
+        if d.height.is_none() && d.width.is_none() && d.depth.is_none() {
+            d.unit = None;
+        }
+    }
+
     /// The field as text, as a person would type it back.
     pub fn get(&self, field: Field) -> String {
         let d = &self.details;
@@ -356,9 +362,16 @@ impl Entry {
             Field::YearSort => {
                 d.year_sort = match text {
                     None => None,
-                    Some(t) => Some(t.parse::<i32>().ok().filter(|y| y.abs() <= 99_999).ok_or_else(
-                        || format!("the sort year must be a whole number such as 1990, not {t:?}"),
-                    )?),
+                    Some(t) => Some(
+                        t.parse::<i32>()
+                            .ok()
+                            .filter(|y| y.abs() <= 99_999)
+                            .ok_or_else(|| {
+                                format!(
+                                    "the sort year must be a whole number such as 1990, not {t:?}"
+                                )
+                            })?,
+                    ),
                 }
             }
             Field::Medium => d.medium = text,
@@ -421,7 +434,10 @@ pub fn parse_length(text: &str) -> std::result::Result<f64, String> {
     let t = text.trim().replace(',', ".");
     match t.parse::<f64>() {
         Ok(v) if v.is_finite() && v > 0.0 && v < 1e7 => Ok(v),
-        _ => Err(format!("a dimension must be a number above 0, such as 50 or 50.5, not {:?}", text.trim())),
+        _ => Err(format!(
+            "a dimension must be a number above 0, such as 50 or 50.5, not {:?}",
+            text.trim()
+        )),
     }
 }
 
@@ -429,7 +445,11 @@ pub fn parse_length(text: &str) -> std::result::Result<f64, String> {
 pub fn number_text(value: f64) -> String {
     let text = format!("{value:.2}");
     let text = text.trim_end_matches('0').trim_end_matches('.');
-    if text == "-0" { "0".into() } else { text.to_string() }
+    if text == "-0" {
+        "0".into()
+    } else {
+        text.to_string()
+    }
 }
 
 // ---------------------------------------------------------------- the database
@@ -524,7 +544,7 @@ pub fn write_entry(conn: &Connection, id: ImageId, entry: &Entry) -> Result<()> 
         d.height,
         d.width,
         d.depth,
-        // A unit alone is not kept.
+        // A unit alone is not kept (`Entry::normalize`).
         d.unit.filter(|_| d.height.is_some() || d.width.is_some() || d.depth.is_some()),
         d.dimensions_text,
         d.edition,
@@ -547,7 +567,11 @@ pub struct Changed {
 /// every image of `ids`, in the caller's transaction, and returns the images
 /// it changed with what they were before. A value the field refuses is an
 /// error naming the field and the value, and nothing is written.
-pub fn set_fields(conn: &Connection, ids: &[ImageId], edits: &[(Field, String)]) -> Result<Vec<Changed>> {
+pub fn set_fields(
+    conn: &Connection,
+    ids: &[ImageId],
+    edits: &[(Field, String)],
+) -> Result<Vec<Changed>> {
     // Every image's new entry first: a refusal leaves all of them as they were.
     let mut changed = Vec::new();
     for &id in ids {
@@ -558,6 +582,7 @@ pub fn set_fields(conn: &Connection, ids: &[ImageId], edits: &[(Field, String)])
                 .set(*field, typed)
                 .map_err(|why| Error::invalid(field.label(), why))?;
         }
+        after.normalize();
         if after != before {
             changed.push(Changed { id, before, after });
         }
@@ -613,7 +638,10 @@ mod tests {
             Some("50 × 40.5 in (127 × 102.87 cm)")
         );
         e.set(Field::DimensionsText, "dimensions variable").unwrap();
-        assert_eq!(e.details.dimensions().as_deref(), Some("dimensions variable"));
+        assert_eq!(
+            e.details.dimensions().as_deref(),
+            Some("dimensions variable")
+        );
     }
 
     #[test]
@@ -668,7 +696,11 @@ mod tests {
         assert_eq!(e.alt_text.as_deref(), Some("Boats under a pink sky"));
         assert_eq!(entry(lib.conn(), ids[2]).unwrap(), Entry::default());
         // The same edit again changes nothing.
-        assert!(set_fields(lib.conn(), &ids[..2], &edits).unwrap().is_empty());
+        assert!(
+            set_fields(lib.conn(), &ids[..2], &edits)
+                .unwrap()
+                .is_empty()
+        );
         // Undoing is writing what was before: the row goes.
         for c in &changed {
             write_entry(lib.conn(), c.id, &c.before).unwrap();

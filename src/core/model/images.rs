@@ -8,11 +8,11 @@ use rusqlite::{Connection, OptionalExtension, params};
 
 use super::catalog::{UsedIn, ensure_group};
 use super::details::{Details, Entry, details_at};
-use crate::detail_columns;
 use super::order;
 use crate::core::error::{Error, Result};
 use crate::core::format::Format;
 use crate::core::ids::{GroupId, ImageId, StoreId};
+use crate::detail_columns;
 
 /// The longest alt text, in characters.
 pub const MAX_ALT_TEXT_CHARS: usize = 2000;

@@ -92,7 +92,8 @@ pub fn export_csv(conn: &Connection, out: impl Write, bom: bool) -> Result<usize
         }
         w.write_record(&record).map_err(csv_error)?;
     }
-    w.flush().map_err(|e| Error::invalid("CSV", e.to_string()))?;
+    w.flush()
+        .map_err(|e| Error::invalid("CSV", e.to_string()))?;
     Ok(all.len())
 }
 
@@ -152,9 +153,10 @@ pub fn import_csv(conn: &Connection, input: impl Read) -> Result<Imported> {
                 ),
             ));
         } else if columns.insert(h.as_str(), i).is_some() {
-            outcome
-                .problems
-                .push(problem(1, format!("the column \u{201c}{h}\u{201d} is there twice")));
+            outcome.problems.push(problem(
+                1,
+                format!("the column \u{201c}{h}\u{201d} is there twice"),
+            ));
         }
     }
     if !["id", "content_hash", "inventory_number"]
@@ -196,7 +198,12 @@ pub fn import_csv(conn: &Connection, input: impl Read) -> Result<Imported> {
         if record.iter().all(|c| c.trim().is_empty()) {
             continue;
         }
-        let image = match find_image(conn, cell("id"), cell("content_hash"), cell("inventory_number")) {
+        let image = match find_image(
+            conn,
+            cell("id"),
+            cell("content_hash"),
+            cell("inventory_number"),
+        ) {
             Ok(img) => img,
             Err(reason) => {
                 outcome.problems.push(problem(line, reason));
@@ -257,7 +264,9 @@ fn find_image(
         let ids = details::with_inventory_number(conn, number).map_err(db)?;
         return match ids.as_slice() {
             [one] => images::image(conn, *one).map_err(db),
-            [] => Err(format!("no work has the inventory number \u{201c}{number}\u{201d}")),
+            [] => Err(format!(
+                "no work has the inventory number \u{201c}{number}\u{201d}"
+            )),
             many => Err(format!(
                 "{} works have the inventory number \u{201c}{number}\u{201d} (ids {}): give the id",
                 many.len(),
@@ -306,6 +315,7 @@ fn apply_row(
     if unit == Some("") {
         set(&mut after, Field::Unit, "")?;
     }
+    after.normalize();
     if let Some(sort) = cell(Field::YearSort) {
         let year_changed = cell(Field::Year).is_some_and(|y| y != before.get(Field::Year));
         let sort_changed = sort != before.get(Field::YearSort);
@@ -345,7 +355,10 @@ mod tests {
         )
         .unwrap();
         let text = csv_of(c);
-        assert!(text.starts_with(&format!("{}\r\n", COLUMNS.join(","))), "{text}");
+        assert!(
+            text.starts_with(&format!("{}\r\n", COLUMNS.join(","))),
+            "{text}"
+        );
         let back = import_csv(c, text.as_bytes()).unwrap();
         assert!(back.problems.is_empty(), "{:?}", back.problems);
         assert_eq!((back.changed.len(), back.unchanged), (0, 2));
@@ -363,12 +376,21 @@ mod tests {
             details::entry(c, id).unwrap().details
         };
         let d = run("id,year,year_sort\n1,c. 1985,1990\n");
-        assert_eq!((d.year.as_deref(), d.year_sort), (Some("c. 1985"), Some(1985)));
+        assert_eq!(
+            (d.year.as_deref(), d.year_sort),
+            (Some("c. 1985"), Some(1985))
+        );
         let d = run("id,year,year_sort\n1,1970s,1975\n");
-        assert_eq!((d.year.as_deref(), d.year_sort), (Some("1970s"), Some(1975)));
+        assert_eq!(
+            (d.year.as_deref(), d.year_sort),
+            (Some("1970s"), Some(1975))
+        );
         // A missing column leaves its field; an empty cell clears it.
         let d = run("\u{feff}id,medium\n1,Ink\n");
-        assert_eq!((d.year.as_deref(), d.medium.as_deref()), (Some("1970s"), Some("Ink")));
+        assert_eq!(
+            (d.year.as_deref(), d.medium.as_deref()),
+            (Some("1970s"), Some("Ink"))
+        );
         let d = run("id,medium\n1,\n");
         assert_eq!(d.medium, None);
     }

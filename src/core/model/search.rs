@@ -121,7 +121,10 @@ impl Catalogue {
         let entries = images
             .into_iter()
             .map(|image| {
-                let groups = memberships.remove(&image.id).unwrap_or_default().into_boxed_slice();
+                let groups = memberships
+                    .remove(&image.id)
+                    .unwrap_or_default()
+                    .into_boxed_slice();
                 Entry {
                     text: searchable_text(&image),
                     groups,
@@ -168,7 +171,10 @@ impl Catalogue {
                         named.extend(groups.iter().copied());
                     }
                 }
-                (memchr::memmem::Finder::new(w.as_bytes()).into_owned(), named)
+                (
+                    memchr::memmem::Finder::new(w.as_bytes()).into_owned(),
+                    named,
+                )
             })
             .collect();
         self.entries
@@ -224,7 +230,12 @@ mod tests {
         let c = lib.conn();
         let ids: Vec<ImageId> = (1..=4).map(|n| fake_image(c, n)).collect();
         set_fields(c, &ids[..1], &[(Field::Title, "Harbour at Dusk".into())]).unwrap();
-        set_fields(c, &ids[1..2], &[(Field::InventoryNumber, "AB-2019-004".into())]).unwrap();
+        set_fields(
+            c,
+            &ids[1..2],
+            &[(Field::InventoryNumber, "AB-2019-004".into())],
+        )
+        .unwrap();
         set_fields(c, &ids[2..3], &[(Field::Medium, "Öl auf Leinwand".into())]).unwrap();
         let g = catalog::create_group(c, "Studio Visits", None).unwrap();
         images::add_images(c, g, &ids[3..4], None).unwrap();
@@ -267,9 +278,27 @@ mod tests {
             v
         };
         let q = Query::default();
-        assert_eq!(found(Query { missing_alt: true, ..q.clone() }), [ids[1], ids[2]]);
-        assert_eq!(found(Query { missing_title: true, ..q.clone() }), [ids[0], ids[2]]);
-        assert_eq!(found(Query { in_no_group: true, ..q.clone() }), [ids[0], ids[1]]);
+        assert_eq!(
+            found(Query {
+                missing_alt: true,
+                ..q.clone()
+            }),
+            [ids[1], ids[2]]
+        );
+        assert_eq!(
+            found(Query {
+                missing_title: true,
+                ..q.clone()
+            }),
+            [ids[0], ids[2]]
+        );
+        assert_eq!(
+            found(Query {
+                in_no_group: true,
+                ..q.clone()
+            }),
+            [ids[0], ids[1]]
+        );
         assert_eq!(
             found(Query {
                 missing_alt: true,
@@ -278,8 +307,21 @@ mod tests {
             }),
             [ids[1]]
         );
-        assert_eq!(found(Query { format: Some(Format::Png), ..q.clone() }).len(), 3);
-        assert!(found(Query { format: Some(Format::Jpeg), ..q.clone() }).is_empty());
+        assert_eq!(
+            found(Query {
+                format: Some(Format::Png),
+                ..q.clone()
+            })
+            .len(),
+            3
+        );
+        assert!(
+            found(Query {
+                format: Some(Format::Jpeg),
+                ..q.clone()
+            })
+            .is_empty()
+        );
         assert_eq!(
             found(Query {
                 text: "boat".into(),
