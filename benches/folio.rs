@@ -6,7 +6,7 @@
 //! ```sh
 //! cargo bench --bench folio                 # default corpus sizes
 //! FOLIO_BENCH_SCALE=2 cargo bench --bench folio   # twice the files
-//! FOLIO_BENCH_ONLY=grid cargo bench --bench folio # only the app's frames (or: files, db)
+//! FOLIO_BENCH_ONLY=grid cargo bench --bench folio # only the app's frames (or: files, db, works)
 //! ```
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // ok: a benchmark fails loudly
 
@@ -216,6 +216,7 @@ fn grid_frames(n: usize) -> Frames {
             thumb_size: 160.0,
             inspector: true,
             pool: None,
+            captions: folio::app::Captions::Title,
         },
     );
     let started = Instant::now();
@@ -464,14 +465,17 @@ fn peak_rss_mb() -> u64 {
 
 fn main() {
     let only = std::env::var("FOLIO_BENCH_ONLY").unwrap_or_default();
-    if only != "grid" && only != "db" {
+    if only.is_empty() || only == "files" {
         files_bench();
     }
-    if only != "files" && only != "db" {
+    if only.is_empty() || only == "grid" {
         grid_bench();
     }
-    if only != "files" && only != "grid" {
+    if only.is_empty() || only == "db" {
         db_bench();
+    }
+    if only.is_empty() || only == "works" {
+        works_bench();
     }
     println!();
     println!("Peak RSS of the benchmark process: {} MB.", peak_rss_mb());
@@ -706,6 +710,171 @@ fn db_bench() {
             ms(add_end),
             ms(add_middle),
             ms(sort)
+        );
+    }
+}
+
+/// A library of `n` works with titles, years, media and inventory numbers
+/// (rows only, no files), in one group of one gallery.
+fn works_library(n: u64) -> (tempfile::TempDir, Vec<folio::core::ImageId>) {
+    use folio::core::model::details::{self, Details, Entry, Unit};
+    const WORDS: [&str; 16] = [
+        "harbour", "dusk", "night", "ferry", "lantern", "quay", "buoy", "tide", "morning",
+        "breakwater", "fog", "signal", "threshold", "salt", "iron", "field",
+    ];
+    const MEDIA: [&str; 5] = [
+        "Oil on linen",
+        "Gelatin silver print",
+        "Graphite on paper",
+        "Acrylic on panel",
+        "Archival pigment print",
+    ];
+    let dir = tempfile::tempdir().unwrap();
+    let mut lib = Library::open(dir.path()).unwrap();
+    let store = lib.store();
+    let mut rng = support::Rng::new(0x5EED_0F_3A);
+    let ids = lib
+        .write(|tx| {
+            let gallery = catalog::create_gallery(tx, "Decade", None)?;
+            let group = catalog::create_group(tx, "Everything", None)?;
+            catalog::attach(tx, gallery, group, "main_exhibit")?;
+            let ids = sample::placeholder_images(tx, store, group, 0..n)?;
+            for (i, &id) in ids.iter().enumerate() {
+                let w = |r: &mut support::Rng| WORDS[r.index(WORDS.len())];
+                let year = 1990 + rng.index(36) as i32;
+                let entry = Entry {
+                    alt_text: (i % 4 != 0).then(|| format!("A {} by the {}", w(&mut rng), w(&mut rng))),
+                    details: Details {
+                        title: Some(format!("{} {} {}", w(&mut rng), w(&mut rng), i % 97)),
+                        year: Some(year.to_string()),
+                        year_sort: Some(year),
+                        medium: Some(MEDIA[rng.index(MEDIA.len())].to_string()),
+                        height: Some(50.0),
+                        width: Some(40.0),
+                        unit: Some(Unit::Cm),
+                        inventory_number: Some(format!("INV-{i:06}")),
+                        ..Details::default()
+                    },
+                };
+                details::write_entry(tx, id, &entry)?;
+            }
+            Ok(ids)
+        })
+        .unwrap();
+    (dir, ids)
+}
+
+/// Works' details and Find at 10,000 and 100,000 images: reading Find's
+/// catalogue, queries as typed (every prefix of a few searches), the app's
+/// frames while a word is typed into Find (at a display's pace, results
+/// arriving as they come), and the frame that saves a detail edit for one
+/// image and for 1,000 selected.
+fn works_bench() {
+    use eframe::egui;
+    use folio::core::model::search::{Catalogue, Query};
+    println!();
+    println!(
+        "| works and Find | read Find's catalogue | query as typed p50 / p99 | typing into Find: frame p50 / p99 (slowest) | frame saving a detail: 1 image / 1,000 selected |"
+    );
+    println!("| --- | --- | --- | --- | --- |");
+    for n in [10_000u64, 100_000] {
+        let (dir, ids) = works_library(n);
+        let root = dir.path().to_path_buf();
+        let (read, p50, p99) = {
+            let lib = Library::open(&root).unwrap();
+            let t = Instant::now();
+            let cat = Catalogue::read(lib.conn()).unwrap();
+            let read = t.elapsed();
+            assert_eq!(cat.len() as u64, n);
+            let mut times = Vec::new();
+            for search in ["harbour dusk", "inv-0042", "graphite", "1997", "salt iron 5", "zzz"] {
+                for end in 1..=search.len() {
+                    let q = Query {
+                        text: search[..end].to_string(),
+                        ..Query::default()
+                    };
+                    let t = Instant::now();
+                    let found = cat.find(&q);
+                    times.push(t.elapsed());
+                    std::hint::black_box(found);
+                }
+            }
+            let q = Query {
+                missing_alt: true,
+                ..Query::default()
+            };
+            let t = Instant::now();
+            assert_eq!(cat.find(&q).len() as u64, n / 4);
+            times.push(t.elapsed());
+            (read, percentile(&mut times, 0.5), percentile(&mut times, 0.99))
+        };
+
+        // The app: Ctrl+F, then "harbour" typed a key every 100 ms, frames at 60 Hz.
+        let mut h = egui_kittest::Harness::builder()
+            .with_size([1280.0, 800.0])
+            .build_eframe(|cc| folio::app::FolioApp::new(&cc.egui_ctx, root.clone(), None));
+        h.run_steps(4);
+        h.event(key(egui::Key::F, egui::Modifiers::COMMAND));
+        h.run_steps(3);
+        let mut frames = Vec::new();
+        for c in "harbour".chars() {
+            h.event(egui::Event::Text(c.to_string()));
+            for _ in 0..6 {
+                let t = Instant::now();
+                h.step();
+                frames.push(t.elapsed());
+                std::thread::sleep(Duration::from_millis(16));
+            }
+        }
+        h.state_mut().finish_finding();
+        h.step();
+        let found = h.state().data().images.len();
+        assert!(found > 0 && (found as u64) < n, "Find found {found}");
+        let typing50 = percentile(&mut frames, 0.5);
+        let typing99 = percentile(&mut frames, 0.99);
+        let slowest = frames.iter().max().copied().unwrap_or_default();
+
+        // A detail edit: the medium of one image, then of 1,000 selected.
+        let edit_frame = |h: &mut egui_kittest::Harness<'_, folio::app::FolioApp>,
+                              picked: &[folio::core::ImageId],
+                              text: &str| {
+            h.state_mut().select(picked);
+            h.run_steps(3);
+            h.get_by_label("Medium").click();
+            h.run_steps(2);
+            h.event(key(egui::Key::A, egui::Modifiers::COMMAND));
+            h.get_by_label("Medium").type_text(text);
+            h.run_steps(2);
+            h.get_by_label("Title").click();
+            let frame = slowest_of_steps(h, 3);
+            let lib = h.state().library().unwrap();
+            let medium = folio::core::model::details::entry(lib.conn(), picked[0])
+                .unwrap()
+                .details
+                .medium;
+            assert_eq!(medium.as_deref(), Some(text), "the edit was saved");
+            frame
+        };
+        let shown: Vec<folio::core::ImageId> =
+            h.state().data().images.iter().map(|i| i.id).collect();
+        let one = edit_frame(&mut h, &shown[..1], "Ink on paper");
+        // 1,000 of the library, shown in All images.
+        h.get_by_label("All images").click();
+        h.run_steps(3);
+        h.state_mut().finish_loading();
+        h.run_steps(3);
+        let thousand = edit_frame(&mut h, &ids[..1000], "Mixed media");
+        let ms = |d: Duration| format!("{:.2} ms", d.as_secs_f64() * 1e3);
+        println!(
+            "| {n} images | {} | {} / {} | {} / {} ({}) | {} / {} |",
+            ms(read),
+            ms(p50),
+            ms(p99),
+            ms(typing50),
+            ms(typing99),
+            ms(slowest),
+            ms(one),
+            ms(thousand)
         );
     }
 }

@@ -393,10 +393,20 @@ impl Step {
                 )
             }
             Step::Written { entries } => {
+                let ids: Vec<ImageId> = entries.iter().map(|(id, _)| *id).collect();
+                let mut read = details::entries(tx, &ids)?;
                 let mut now = Vec::with_capacity(entries.len());
                 for (id, entry) in entries {
-                    now.push((*id, details::entry(tx, *id)?));
-                    details::write_entry(tx, *id, entry)?;
+                    let before = read.remove(id).ok_or(id.not_found())?;
+                    details::write_change(
+                        tx,
+                        &details::Changed {
+                            id: *id,
+                            before: before.clone(),
+                            after: entry.clone(),
+                        },
+                    )?;
+                    now.push((*id, before));
                 }
                 done(entries.len(), Step::Written { entries: now })
             }

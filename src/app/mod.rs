@@ -200,6 +200,11 @@ impl FolioApp {
         f.mixed && f.text.is_empty()
     }
 
+    /// Selects exactly `ids` (tests and the benchmark; the last is focused).
+    pub fn select(&mut self, ids: &[ImageId]) {
+        self.ui.selection = Selection::of(ids);
+    }
+
     /// The selected images in the group's order.
     pub fn selected_in_order(&self) -> Vec<ImageId> {
         self.session.data.in_order(&self.ui.selection.ids)
@@ -281,9 +286,12 @@ impl FolioApp {
         if self.session.view.pool == Some(Pool::Found) {
             self.send_find();
         } else if !find.query.is_empty() {
-            // Showing Find asks it (see `start_loader`).
-            self.out.act(Action::SelectPool(Pool::Found));
-            self.apply();
+            // Shown at once, empty until Find answers: the catalogue did not
+            // change, so nothing is read on this keystroke's frame.
+            self.session.show_found();
+            self.ui.selection = Selection::default();
+            self.ui.viewer = false;
+            self.send_find();
         }
     }
 

@@ -284,6 +284,31 @@ impl Session {
         self.view.go_to(place);
     }
 
+    /// Shows Find, its rows to come from the search thread: the snapshot as
+    /// [`Data::load`] would read it for a pool, without reading anything
+    /// (nothing changed but the view).
+    pub fn show_found(&mut self) {
+        self.generation += 1;
+        let data = &mut self.data;
+        let old = (
+            std::mem::take(&mut data.images),
+            std::mem::take(&mut data.index),
+        );
+        data.links.clear();
+        data.shown = None;
+        data.pool = None;
+        data.deferred = None;
+        data.deferred_pool = Some(Pool::Found);
+        data.usage = None;
+        data.last_key = None;
+        if old.0.len() > 10_000 {
+            let _ = std::thread::Builder::new()
+                .name("folio-drop".into())
+                .spawn(move || drop(old));
+        }
+        self.view.go_to(Place::pool(Pool::Found));
+    }
+
     /// Reads where `image` is used, after the frame that selected it, unless
     /// the snapshot has it already (the inspector never reads while it
     /// draws). Returns whether there is something new to show.

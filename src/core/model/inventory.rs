@@ -230,7 +230,7 @@ pub fn import_csv(conn: &Connection, input: impl Read) -> Result<Imported> {
     }
     if outcome.problems.is_empty() {
         for c in &writes {
-            details::write_entry(conn, c.id, &c.after)?;
+            details::write_change(conn, c)?;
         }
         outcome.changed = writes;
     }
