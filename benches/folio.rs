@@ -719,8 +719,22 @@ fn db_bench() {
 fn works_library(n: u64) -> (tempfile::TempDir, Vec<folio::core::ImageId>) {
     use folio::core::model::details::{self, Details, Entry, Unit};
     const WORDS: [&str; 16] = [
-        "harbour", "dusk", "night", "ferry", "lantern", "quay", "buoy", "tide", "morning",
-        "breakwater", "fog", "signal", "threshold", "salt", "iron", "field",
+        "harbour",
+        "dusk",
+        "night",
+        "ferry",
+        "lantern",
+        "quay",
+        "buoy",
+        "tide",
+        "morning",
+        "breakwater",
+        "fog",
+        "signal",
+        "threshold",
+        "salt",
+        "iron",
+        "field",
     ];
     const MEDIA: [&str; 5] = [
         "Oil on linen",
@@ -743,7 +757,8 @@ fn works_library(n: u64) -> (tempfile::TempDir, Vec<folio::core::ImageId>) {
                 let w = |r: &mut support::Rng| WORDS[r.index(WORDS.len())];
                 let year = 1990 + rng.index(36) as i32;
                 let entry = Entry {
-                    alt_text: (i % 4 != 0).then(|| format!("A {} by the {}", w(&mut rng), w(&mut rng))),
+                    alt_text: (i % 4 != 0)
+                        .then(|| format!("A {} by the {}", w(&mut rng), w(&mut rng))),
                     details: Details {
                         title: Some(format!("{} {} {}", w(&mut rng), w(&mut rng), i % 97)),
                         year: Some(year.to_string()),
@@ -777,7 +792,11 @@ fn works_bench() {
         "| works and Find | read Find's catalogue | query as typed p50 / p99 | typing into Find: frame p50 / p99 (slowest) | frame saving a detail: 1 image / 1,000 selected |"
     );
     println!("| --- | --- | --- | --- | --- |");
-    for n in [10_000u64, 100_000] {
+    let sizes: Vec<u64> = std::env::var("FOLIO_BENCH_WORKS")
+        .ok()
+        .map(|v| v.split(',').filter_map(|n| n.trim().parse().ok()).collect())
+        .unwrap_or_else(|| vec![10_000, 100_000]);
+    for n in sizes {
         let (dir, ids) = works_library(n);
         let root = dir.path().to_path_buf();
         let (read, p50, p99) = {
@@ -787,7 +806,14 @@ fn works_bench() {
             let read = t.elapsed();
             assert_eq!(cat.len() as u64, n);
             let mut times = Vec::new();
-            for search in ["harbour dusk", "inv-0042", "graphite", "1997", "salt iron 5", "zzz"] {
+            for search in [
+                "harbour dusk",
+                "inv-0042",
+                "graphite",
+                "1997",
+                "salt iron 5",
+                "zzz",
+            ] {
                 for end in 1..=search.len() {
                     let q = Query {
                         text: search[..end].to_string(),
@@ -806,7 +832,11 @@ fn works_bench() {
             let t = Instant::now();
             assert_eq!(cat.find(&q).len() as u64, n / 4);
             times.push(t.elapsed());
-            (read, percentile(&mut times, 0.5), percentile(&mut times, 0.99))
+            (
+                read,
+                percentile(&mut times, 0.5),
+                percentile(&mut times, 0.99),
+            )
         };
 
         // The app: Ctrl+F, then "harbour" typed a key every 100 ms, frames at 60 Hz.
@@ -830,14 +860,17 @@ fn works_bench() {
         h.step();
         let found = h.state().data().images.len();
         assert!(found > 0 && (found as u64) < n, "Find found {found}");
+        if std::env::var("FOLIO_BENCH_FRAMES").is_ok() {
+            eprintln!("typing frames: {frames:?}");
+        }
         let typing50 = percentile(&mut frames, 0.5);
         let typing99 = percentile(&mut frames, 0.99);
         let slowest = frames.iter().max().copied().unwrap_or_default();
 
         // A detail edit: the medium of one image, then of 1,000 selected.
         let edit_frame = |h: &mut egui_kittest::Harness<'_, folio::app::FolioApp>,
-                              picked: &[folio::core::ImageId],
-                              text: &str| {
+                          picked: &[folio::core::ImageId],
+                          text: &str| {
             h.state_mut().select(picked);
             h.run_steps(3);
             h.get_by_label("Medium").click();

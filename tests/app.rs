@@ -2178,4 +2178,11 @@ fn find_by_a_title_word_an_inventory_number_and_missing_alt_text_then_add_what_w
         Some("Gouache")
     );
     assert_eq!(details_of(&h, &a[1]).details.medium, None);
+    // What was just written is found by the next search.
+    keys(&mut h, Modifiers::NONE, Key::Escape);
+    click(&mut h, "Missing alt text");
+    find(&mut h, "gouache");
+    let mut found = shown(&h);
+    found.sort();
+    assert_eq!(found, expected);
 }

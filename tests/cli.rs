@@ -942,7 +942,10 @@ fn csv_rows(text: &str) -> Vec<Vec<String>> {
 
 /// The library's details, exported to `file` and read back as rows.
 fn exported(lib: &Path, file: &Path) -> Vec<Vec<String>> {
-    let out = ok(folio(lib, &["details", "export", "--csv", file.to_str().unwrap()]));
+    let out = ok(folio(
+        lib,
+        &["details", "export", "--csv", file.to_str().unwrap()],
+    ));
     assert!(out.contains("Wrote the details of"), "{out}");
     csv_rows(&std::fs::read_to_string(file).unwrap())
 }
@@ -953,20 +956,41 @@ fn details_go_out_to_a_spreadsheet_and_come_back_with_any_language_intact() {
     let lib = dir.path().join("lib");
     let src = dir.path().join("src");
     import_named(&lib, &src, "Frühling", &["eins.jpg", "zwei.jpg"], (40, 30));
-    ok(folio(&lib, &["add", "--group", "Atelier", "--name", "zwei.jpg"]));
+    ok(folio(
+        &lib,
+        &["add", "--group", "Atelier", "--name", "zwei.jpg"],
+    ));
     let csv_path = dir.path().join("works.csv");
     let rows = exported(&lib, &csv_path);
     assert_eq!(
         rows[0],
         [
-            "id", "content_hash", "original_name", "inventory_number", "title", "year",
-            "year_sort", "medium", "height", "width", "depth", "unit", "dimensions_text",
-            "edition", "credit", "description", "alt_text", "groups"
+            "id",
+            "content_hash",
+            "original_name",
+            "inventory_number",
+            "title",
+            "year",
+            "year_sort",
+            "medium",
+            "height",
+            "width",
+            "depth",
+            "unit",
+            "dimensions_text",
+            "edition",
+            "credit",
+            "description",
+            "alt_text",
+            "groups"
         ]
     );
     assert_eq!(rows.len(), 3);
     let col = |name: &str| rows[0].iter().position(|c| c == name).unwrap();
-    let zwei = rows.iter().position(|r| r[col("original_name")] == "zwei.jpg").unwrap();
+    let zwei = rows
+        .iter()
+        .position(|r| r[col("original_name")] == "zwei.jpg")
+        .unwrap();
     assert_eq!(rows[zwei][col("groups")], "Atelier; Frühling");
     assert_eq!(rows[zwei][col("id")], id_named(&lib, "zwei.jpg"));
 
@@ -989,28 +1013,56 @@ fn details_go_out_to_a_spreadsheet_and_come_back_with_any_language_intact() {
     let mut bytes = "\u{feff}".as_bytes().to_vec();
     bytes.extend(w.into_inner().unwrap());
     std::fs::write(&csv_path, &bytes).unwrap();
-    let out = ok(folio(&lib, &["details", "import", csv_path.to_str().unwrap()]));
-    assert!(out.contains("Updated the details of 1 image (1 row unchanged)"), "{out}");
+    let out = ok(folio(
+        &lib,
+        &["details", "import", csv_path.to_str().unwrap()],
+    ));
+    assert!(
+        out.contains("Updated the details of 1 image (1 row unchanged)"),
+        "{out}"
+    );
 
     let listed = ok(folio(&lib, &["list"]));
-    assert!(listed.contains("title: Étude n° 3 — 夜の港, 2019–2021"), "{listed}");
+    assert!(
+        listed.contains("title: Étude n° 3 — 夜の港, 2019–2021"),
+        "{listed}"
+    );
     let back = exported(&lib, &csv_path);
     let b = &back[zwei];
     assert_eq!(b[col("title")], "Étude n° 3 — 夜の港");
-    assert_eq!(b[col("year_sort")], "2019", "the sort year follows the new year");
+    assert_eq!(
+        b[col("year_sort")],
+        "2019",
+        "the sort year follows the new year"
+    );
     assert_eq!(b[col("height")], "50.5");
     assert_eq!(b[col("medium")], "Öl auf Leinwand, \"gefirnisst\"");
     assert_eq!(b[col("description")], "Zwei Zeilen:\nHafen, Nacht");
     assert_eq!(b[col("groups")], "Atelier; Frühling", "groups are not read");
     // Every other cell came back as it went out.
     for (c, name) in rows[0].iter().enumerate() {
-        if !["title", "year", "year_sort", "medium", "unit", "height", "width", "inventory_number", "description"].contains(&name.as_str()) {
+        if ![
+            "title",
+            "year",
+            "year_sort",
+            "medium",
+            "unit",
+            "height",
+            "width",
+            "inventory_number",
+            "description",
+        ]
+        .contains(&name.as_str())
+        {
             assert_eq!(back[zwei][c], rows[zwei][c], "{name}");
         }
     }
     // Matched by inventory number, a row without an id sets a field.
     std::fs::write(&csv_path, "inventory_number,edition\nИН-042,1/5\n").unwrap();
-    ok(folio(&lib, &["details", "import", csv_path.to_str().unwrap()]));
+    ok(folio(
+        &lib,
+        &["details", "import", csv_path.to_str().unwrap()],
+    ));
     assert_eq!(exported(&lib, &csv_path)[zwei][col("edition")], "1/5");
 }
 
@@ -1018,7 +1070,13 @@ fn details_go_out_to_a_spreadsheet_and_come_back_with_any_language_intact() {
 fn a_spreadsheet_with_an_unmatched_or_invalid_row_changes_nothing_and_names_each_row() {
     let dir = tempfile::tempdir().unwrap();
     let lib = dir.path().join("lib");
-    import_named(&lib, &dir.path().join("src"), "G", &["a.jpg", "b.jpg"], (40, 30));
+    import_named(
+        &lib,
+        &dir.path().join("src"),
+        "G",
+        &["a.jpg", "b.jpg"],
+        (40, 30),
+    );
     let csv_path = dir.path().join("works.csv");
     let before = exported(&lib, &csv_path);
     let (a, b) = (id_named(&lib, "a.jpg"), id_named(&lib, "b.jpg"));
@@ -1028,9 +1086,18 @@ fn a_spreadsheet_with_an_unmatched_or_invalid_row_changes_nothing_and_names_each
     )
     .unwrap();
     let out = folio(&lib, &["details", "import", csv_path.to_str().unwrap()]);
-    assert_eq!(out.status.code(), Some(1), "{}{}", stdout(&out), stderr(&out));
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}{}",
+        stdout(&out),
+        stderr(&out)
+    );
     let err = stderr(&out);
-    assert!(err.contains("nothing was changed; 2 rows cannot be used"), "{err}");
+    assert!(
+        err.contains("nothing was changed; 2 rows cannot be used"),
+        "{err}"
+    );
     assert!(err.contains("line 3: no image has the id 999"), "{err}");
     assert!(err.contains("line 4: width:"), "{err}");
     assert!(!err.contains("line 2"), "{err}");

@@ -40,7 +40,7 @@ struct Request {
     seq: u64,
     /// The app's count of changes when it was sent: a catalogue read for
     /// an older count is read again first.
-    generation: u64,
+    edits: u64,
     query: Query,
 }
 
@@ -65,14 +65,8 @@ impl Finder {
     }
 
     /// Asks for `query`'s images; false if the thread has stopped.
-    pub fn send(&self, seq: u64, generation: u64, query: Query) -> bool {
-        self.tx
-            .send(Request {
-                seq,
-                generation,
-                query,
-            })
-            .is_ok()
+    pub fn send(&self, seq: u64, edits: u64, query: Query) -> bool {
+        self.tx.send(Request { seq, edits, query }).is_ok()
     }
 
     /// An answer, if one came; an error also when the thread stopped.
@@ -120,12 +114,12 @@ fn serve(
         let answer = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
             if catalogue
                 .as_ref()
-                .is_none_or(|(generation, _)| *generation != request.generation)
+                .is_none_or(|(edits, _)| *edits != request.edits)
             {
                 catalogue = None;
                 let read = Catalogue::read(reader.conn())
                     .map_err(|e| format!("Could not read the library to search it: {e}"))?;
-                catalogue = Some((request.generation, read));
+                catalogue = Some((request.edits, read));
             }
             let Some((_, cat)) = &catalogue else {
                 return Err("the library could not be read".to_string());

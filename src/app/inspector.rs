@@ -103,7 +103,7 @@ impl Inspector<'_> {
         let mut form = DetailsEdit::read(ids, self.data, self.generation);
         // The set the selection is, so that it is not read again next frame
         // (the selection may hold ids that are not shown).
-        form.set_ids(self.selection.ids.clone());
+        form.set_ids(&self.selection.ids);
         *self.form = form;
     }
 

@@ -300,9 +300,9 @@ impl FolioApp {
         let seq = self.ui.find.sent.as_ref().map_or(1, |(s, _)| s + 1);
         let query = self.ui.find.query.clone();
         self.ui.find.sent = Some((seq, query.clone()));
-        let generation = self.session.generation();
+        let edits = self.session.edits();
         let sent = match self.session.library() {
-            Ok(lib) => self.work.find(lib, seq, generation, query),
+            Ok(lib) => self.work.find(lib, seq, edits, query),
             Err(_) => return,
         };
         if let Err(e) = sent {
@@ -352,7 +352,7 @@ impl FolioApp {
         }
         self.ui.selection.retain_shown(&self.session.data.index);
         // The inspector's form reads the rows again.
-        self.session.wrote();
+        self.session.rows_changed();
     }
 
     /// Waits for Find's answer to the query sent last and shows it (tests
@@ -401,10 +401,13 @@ impl FolioApp {
                 Arrived::Found(found) => self.found(found),
                 // Imported images show as they arrive (not in a group still
                 // being read: its snapshot will have them).
-                Arrived::Rows(group, rows) if self.session.data.shown == Some(group) => {
-                    self.session.data.append_rows(group, rows);
+                Arrived::Rows(group, rows) => {
+                    // An import is writing: Find reads the library again.
+                    self.session.note_edit();
+                    if self.session.data.shown == Some(group) {
+                        self.session.data.append_rows(group, rows);
+                    }
                 }
-                Arrived::Rows(..) => {}
                 Arrived::Finished(work, finished) => {
                     self.job_finished(&work, finished);
                     self.start_next_job();
@@ -435,10 +438,13 @@ impl FolioApp {
 
     fn job_finished(&mut self, work: &Work, finished: jobs::Finished) {
         let jobs::Finished { report, snapshot } = finished;
+        // What the job wrote: Find reads the library again for its next query.
+        let key = self.session.view_key(self.ui.selection.focus);
+        self.session.note_edit();
         // The job read the library after its last write; that snapshot is
         // shown unless the view changed or the app wrote since.
         match snapshot {
-            Some(s) if s.key == self.session.view_key(self.ui.selection.focus) => {
+            Some(s) if s.key == key => {
                 self.session.adopt(s.data, s.place);
                 self.ui.selection.retain_shown(&self.session.data.index);
                 // Find's rows are the search thread's to give.

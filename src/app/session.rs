@@ -149,6 +149,9 @@ pub struct Session {
     /// Counts the app's writes and snapshot reads: a job's snapshot read for
     /// an older count is stale (see [`ViewKey`]).
     generation: u64,
+    /// Counts what changed the library (the app's actions, imports): Find's
+    /// catalogue read for an older count is read again.
+    edits: u64,
 }
 
 impl Session {
@@ -161,6 +164,7 @@ impl Session {
             data: Data::default(),
             view,
             generation: 0,
+            edits: 0,
             root,
         };
         session.reopen();
@@ -233,9 +237,27 @@ impl Session {
         self.generation
     }
 
-    /// Counts a write: a job's snapshot read before it is stale.
+    /// Counts a write: a job's snapshot read before it is stale, and so is
+    /// Find's catalogue.
     pub fn wrote(&mut self) {
         self.generation += 1;
+        self.edits += 1;
+    }
+
+    /// Counts a change of the shown rows that wrote nothing (Find's answer
+    /// shown): what was read from the snapshot is read again.
+    pub fn rows_changed(&mut self) {
+        self.generation += 1;
+    }
+
+    /// Counts a change a background job made (its snapshot's key is kept).
+    pub fn note_edit(&mut self) {
+        self.edits += 1;
+    }
+
+    /// How many changes to the library the app has made or seen.
+    pub fn edits(&self) -> u64 {
+        self.edits
     }
 
     /// What the view shows now, for a job's closing snapshot.

@@ -210,8 +210,9 @@ fn details_of(img: &Image) -> &Details {
 pub struct DetailsEdit {
     /// The images it edits, in the grid's order (the focused one last).
     pub ids: Vec<ImageId>,
-    /// The same, to compare with the selection cheaply.
-    set: HashSet<ImageId>,
+    /// The same, to compare with the selection every frame (FxHash: at a
+    /// Ctrl+A of 100,000 images that is a fraction of a millisecond).
+    set: HashSet<ImageId, rustc_hash::FxBuildHasher>,
     /// The snapshot's generation it was read at.
     pub generation: u64,
     /// One per [`Field::ALL`], in that order.
@@ -259,7 +260,7 @@ impl DetailsEdit {
 
     /// Whether it edits exactly these images.
     pub fn is_for(&self, ids: &HashSet<ImageId>) -> bool {
-        self.set == *ids
+        self.set.len() == ids.len() && ids.iter().all(|id| self.set.contains(id))
     }
 
     /// Whether any field was typed into and not saved yet.
@@ -342,8 +343,8 @@ impl DetailsEdit {
     }
 
     /// Takes `set` as the selection it was read for.
-    pub fn set_ids(&mut self, set: HashSet<ImageId>) {
-        self.set = set;
+    pub fn set_ids(&mut self, set: &HashSet<ImageId>) {
+        self.set = set.iter().copied().collect();
     }
 
     /// The unit chosen: saved at once when the images have dimensions, else

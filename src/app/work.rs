@@ -145,16 +145,16 @@ impl Background {
         &mut self,
         lib: &Library,
         seq: u64,
-        generation: u64,
+        edits: u64,
         query: Query,
     ) -> Result<(), String> {
         if let Some(f) = &self.finder
-            && f.send(seq, generation, query.clone())
+            && f.send(seq, edits, query.clone())
         {
             return Ok(());
         }
         let finder = Finder::start(lib, &self.ctx)?;
-        finder.send(seq, generation, query);
+        finder.send(seq, edits, query);
         self.finder = Some(finder);
         Ok(())
     }

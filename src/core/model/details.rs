@@ -510,7 +510,10 @@ pub fn entry(conn: &Connection, id: ImageId) -> Result<Entry> {
 
 /// The alt text and details of each of `ids` that exists, read in a few
 /// statements (a thousand images are two reads, not a thousand).
-pub fn entries(conn: &Connection, ids: &[ImageId]) -> Result<std::collections::HashMap<ImageId, Entry>> {
+pub fn entries(
+    conn: &Connection,
+    ids: &[ImageId],
+) -> Result<std::collections::HashMap<ImageId, Entry>> {
     let mut found = std::collections::HashMap::with_capacity(ids.len());
     for chunk in ids.chunks(500) {
         let marks = vec!["?"; chunk.len()].join(",");
