@@ -432,9 +432,13 @@ fn alt_text_is_saved_when_editing_ends_and_becomes_the_label() {
     drop_files(&mut h, &paths);
     let n = names(&paths);
     click_image(&mut h, &n[0], Modifiers::NONE);
-    // The inspector shows the file's facts.
+    // The inspector shows the file's facts (the name is the caption too).
     h.get_by_label("48 × 32");
-    h.get_by_role_and_label(egui::Role::Label, n[0].as_str());
+    assert_eq!(
+        h.query_all_by_role_and_label(egui::Role::Label, n[0].as_str())
+            .count(),
+        2
+    );
     type_into(&mut h, "Alt text", "A red boat at dawn");
     // Editing ends by clicking elsewhere: the next image.
     click_image(&mut h, &n[1], Modifiers::NONE);
@@ -1962,7 +1966,7 @@ fn a_works_details_are_saved_as_each_field_is_left_shown_as_its_caption_and_undo
     type_into(&mut h, "Width", "wide");
     h.get_by_label("Depth").click();
     h.run_steps(4);
-    h.get_by_label_contains("a dimension must be a number above 0");
+    h.get_by_label_contains("a dimension must be a number of at least 0.01");
     click_image(&mut h, &n[1], Modifiers::NONE);
     assert!(
         last_notice(&h).contains("Width was not saved"),

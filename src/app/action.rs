@@ -10,7 +10,7 @@ use super::data::{Place, Pool, Row, Tally};
 use super::history::{self, DeletedGallery, DeletedGroup, Gone, History, Run, Step, StepId};
 use super::jobs::{Pick, Work};
 use super::session::Session;
-use crate::core::model::details::{self, Entry, Field};
+use crate::core::model::details::{self, Entry, Field, Unit};
 use crate::core::model::images::SortBy;
 use crate::core::model::{catalog, images};
 use crate::core::storage::trash;
@@ -106,6 +106,8 @@ pub enum Action {
     SetDetails {
         ids: Vec<ImageId>,
         edits: Vec<(Field, String)>,
+        /// The unit for images that have none yet (a dimension typed).
+        unit_if_none: Option<Unit>,
     },
     /// Import files and folders into a group (in the background).
     Import {
@@ -346,7 +348,11 @@ pub fn perform(
         Action::SortGroup { group, by } => return sort_group(session, group, by),
         Action::RemoveFromGroup { group, ids } => return remove_images(session, group, ids),
         Action::DeleteImages(ids) => return delete_images(session, ids),
-        Action::SetDetails { ids, edits } => return set_details(session, ids, edits),
+        Action::SetDetails {
+            ids,
+            edits,
+            unit_if_none,
+        } => return set_details(session, ids, edits, unit_if_none),
         Action::Import { paths, group } => {
             let group_name = session.group_name(group);
             effect.work = Some(Work::Import {
@@ -697,9 +703,10 @@ fn set_details(
     session: &mut Session,
     ids: Vec<ImageId>,
     edits: Vec<(Field, String)>,
+    unit_if_none: Option<Unit>,
 ) -> Result<Effect, String> {
     let changed = write(session, "save the details", |tx| {
-        details::set_fields(tx, &ids, &edits)
+        details::set_fields_with(tx, &ids, &edits, unit_if_none)
     })?;
     if changed.is_empty() {
         return Ok(Effect::default());

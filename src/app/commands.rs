@@ -136,7 +136,16 @@ impl FolioApp {
             | Command::SortByTitle
             | Command::SortByYear
             | Command::ReverseOrder => self.sort_command(c),
-            Command::Find => self.ui.find.focus = true,
+            Command::Find => {
+                self.ui.find.focus = true;
+                // Find's view at once, for its filters too.
+                if self.session.view.pool != Some(Pool::Found) {
+                    self.session.show_found();
+                    self.ui.selection = Selection::default();
+                    self.ui.viewer = false;
+                    self.send_find();
+                }
+            }
             Command::CaptionsTitle => self.session.view.captions = Captions::Title,
             Command::CaptionsFileName => self.session.view.captions = Captions::FileName,
             Command::CaptionsNone => self.session.view.captions = Captions::None,

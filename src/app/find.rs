@@ -26,12 +26,16 @@ pub struct FindState {
     pub shown: Option<(u64, usize)>,
     /// Ctrl+F was pressed: the field takes the keyboard next frame.
     pub focus: bool,
+    /// Why the last search failed, shown in Find's view.
+    pub error: Option<String>,
 }
 
 /// One answer.
 pub struct Found {
     /// The number of the query it answers.
     pub seq: u64,
+    /// The app's count of changes the catalogue was read at.
+    pub edits: u64,
     pub rows: Vec<Row>,
     pub index: Index,
 }
@@ -59,7 +63,11 @@ impl Finder {
         let ctx = ctx.clone();
         std::thread::Builder::new()
             .name("folio-find".into())
-            .spawn(move || serve(&reader, &requests, &answers, &ctx))
+            .spawn(move || {
+                // Like every background thread: the UI thread comes first.
+                crate::core::pool::run_in_background();
+                serve(&reader, &requests, &answers, &ctx);
+            })
             .map_err(|e| format!("no thread could be started to search: {e}"))?;
         Ok(Finder { tx, rx })
     }
@@ -131,6 +139,7 @@ fn serve(
             }
             Ok(Found {
                 seq: request.seq,
+                edits: request.edits,
                 rows,
                 index,
             })

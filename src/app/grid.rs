@@ -202,7 +202,9 @@ impl Centre<'_> {
                 ui.label(text);
             });
         };
-        if self.find.query.is_empty() {
+        if let Some(e) = &self.find.error {
+            message(ui, "Could not search", e);
+        } else if self.find.query.is_empty() {
             message(
                 ui,
                 "Find any work in the library",
@@ -621,11 +623,20 @@ impl Centre<'_> {
             }
         }
         if m.command {
-            if !s.ids.remove(&id) {
+            if s.ids.remove(&id) {
+                // Taken out: the inspector shows (and edits) only what is
+                // still selected, the nearest before it first.
+                let here = self.data.index.get(&id).copied().unwrap_or(0);
+                let near = |o: &ImageId| {
+                    let i = self.data.index.get(o).copied().unwrap_or(usize::MAX);
+                    (i > here, i.abs_diff(here))
+                };
+                s.focus = s.ids.iter().min_by_key(|o| near(o)).copied();
+            } else {
                 s.ids.insert(id);
+                s.focus = Some(id);
             }
             s.anchor = Some(id);
-            s.focus = Some(id);
         } else {
             *s = Selection::only(id);
         }

@@ -67,7 +67,10 @@ impl Inspector<'_> {
     /// read again when the snapshot changed and nothing is being typed.
     fn follow_selection(&mut self, focus: Option<ImageId>) {
         let same = self.form.is_for(&self.selection.ids) && self.form.ids.last() == focus.as_ref();
-        if same && (self.form.generation == self.generation || self.form.is_dirty()) {
+        if same {
+            if self.form.generation != self.generation {
+                self.form.reread(self.data, self.generation);
+            }
             return;
         }
         if !same {
@@ -251,8 +254,12 @@ impl Inspector<'_> {
         ui.end_row();
     }
 
-    /// Height, width and depth in a unit, and the line they make in both units.
+    /// The unit, then height, width and depth in it, and the line they make
+    /// in both units.
     fn dimensions_ui(&mut self, ui: &mut egui::Ui) {
+        let label = ui.label(Field::Unit.label());
+        self.unit_ui(ui, label.id);
+        ui.end_row();
         let unit = self.form.unit();
         for field in [Field::Height, Field::Width, Field::Depth] {
             let label = ui.label(field.label());
@@ -262,31 +269,30 @@ impl Inspector<'_> {
             });
             ui.end_row();
         }
-        let label = ui.label(Field::Unit.label());
-        ui.vertical(|ui| {
-            self.unit_ui(ui, label.id);
-            if let Some(line) = self.form.shown_dimensions() {
-                ui.label(egui::RichText::new(line).small().weak());
-            }
-        });
-        ui.end_row();
+        if let Some(line) = self.form.shown_dimensions() {
+            ui.label("");
+            ui.label(egui::RichText::new(line).small().weak());
+            ui.end_row();
+        }
     }
 
     /// The unit: chosen from two; saved at once when there are dimensions.
     fn unit_ui(&mut self, ui: &mut egui::Ui, label: egui::Id) {
         let mut unit = self.form.unit();
         let before = unit.clone();
+        let mixed = self.form.field(Field::Unit).mixed;
         egui::ComboBox::from_id_salt("unit")
             .width(48.0)
-            .selected_text(&unit)
+            .selected_text(if mixed { "several" } else { unit.as_str() })
             .show_ui(ui, |ui| {
                 for u in ["cm", "in"] {
                     ui.selectable_value(&mut unit, u.to_string(), u);
                 }
             })
             .response
-            .labelled_by(label);
-        if unit != before {
+            .labelled_by(label)
+            .on_hover_text("The unit the numbers below are in. Changing it keeps the numbers as written: it says what they measure.");
+        if unit != before || (mixed && self.form.field(Field::Unit).text != unit) {
             self.form.field_mut(Field::Unit).text = unit;
             if let Some(save) = self.form.flush_unit() {
                 self.out.act(save);

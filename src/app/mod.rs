@@ -296,7 +296,7 @@ impl FolioApp {
     }
 
     /// Sends the query to Find's thread.
-    fn send_find(&mut self) {
+    pub(super) fn send_find(&mut self) {
         let seq = self.ui.find.sent.as_ref().map_or(1, |(s, _)| s + 1);
         let query = self.ui.find.query.clone();
         self.ui.find.sent = Some((seq, query.clone()));
@@ -306,30 +306,39 @@ impl FolioApp {
             Err(_) => return,
         };
         if let Err(e) = sent {
-            self.ui
-                .notices
-                .push(Notice::error(format!("Could not search: {e}")));
+            self.found(Err(e));
         }
     }
 
     /// Find answered: shown if it answers the query sent last and Find is
     /// still shown (the rows and their index come made; only swapped in).
     fn found(&mut self, found: Result<find::Found, String>) {
+        let data = &mut self.session.data;
+        let showing = data.pool == Some(Pool::Found) || data.deferred_pool == Some(Pool::Found);
         let found = match found {
             Ok(f) => f,
             Err(e) => {
-                self.ui
-                    .notices
-                    .push(Notice::error(format!("Could not search: {e}")));
+                // Said in Find's view, not left "Searching…".
+                if data.deferred_pool == Some(Pool::Found) {
+                    data.deferred_pool = None;
+                    data.pool = Some(Pool::Found);
+                }
+                self.ui.find.error = Some(e);
                 return;
             }
         };
         let latest = self.ui.find.sent.as_ref().map(|(s, _)| *s);
-        let data = &mut self.session.data;
-        let showing = data.pool == Some(Pool::Found) || data.deferred_pool == Some(Pool::Found);
         if latest != Some(found.seq) || !showing {
             return;
         }
+        // Read before the latest change (an edit saved while it searched):
+        // asked again, so that the grid never shows the older rows.
+        if found.edits < self.session.acted_at() {
+            self.send_find();
+            return;
+        }
+        let data = &mut self.session.data;
+        self.ui.find.error = None;
         self.ui.find.shown = Some((found.seq, found.rows.len()));
         let old = (
             std::mem::replace(&mut data.images, found.rows),

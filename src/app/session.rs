@@ -152,6 +152,9 @@ pub struct Session {
     /// Counts what changed the library (the app's actions, imports): Find's
     /// catalogue read for an older count is read again.
     edits: u64,
+    /// `edits` at the app's last action: rows read before it may lack what
+    /// it mirrored into the shown rows.
+    acted_at: u64,
 }
 
 impl Session {
@@ -165,6 +168,7 @@ impl Session {
             view,
             generation: 0,
             edits: 0,
+            acted_at: 0,
             root,
         };
         session.reopen();
@@ -242,6 +246,12 @@ impl Session {
     pub fn wrote(&mut self) {
         self.generation += 1;
         self.edits += 1;
+        self.acted_at = self.edits;
+    }
+
+    /// The count of changes at the app's last action.
+    pub fn acted_at(&self) -> u64 {
+        self.acted_at
     }
 
     /// Counts a change of the shown rows that wrote nothing (Find's answer

@@ -13,7 +13,7 @@ use super::command::Command;
 use super::data::Data;
 use super::dialogs::Dialog;
 use super::history::StepId;
-use crate::core::model::details::{Details, Entry, Field};
+use crate::core::model::details::{Details, Entry, Field, Unit};
 use crate::core::model::images::Image;
 use crate::core::{GroupId, ImageId};
 
@@ -258,14 +258,27 @@ impl DetailsEdit {
         }
     }
 
+    /// The form read again for the same images (the snapshot changed): a
+    /// field typed into keeps what was typed; one whose text differs from
+    /// the new value only by spaces keeps its text (a space being typed).
+    pub fn reread(&mut self, data: &Data, generation: u64) {
+        let mut new = DetailsEdit::read(std::mem::take(&mut self.ids), data, generation);
+        new.set = std::mem::take(&mut self.set);
+        for f in &mut new.fields {
+            let old = self.field(f.field);
+            if old.is_dirty() {
+                *f = old.clone();
+            } else if old.text.trim() == f.saved.trim() {
+                f.text.clone_from(&old.text);
+                f.saved.clone_from(&old.text);
+            }
+        }
+        *self = new;
+    }
+
     /// Whether it edits exactly these images.
     pub fn is_for(&self, ids: &HashSet<ImageId>) -> bool {
         self.set.len() == ids.len() && ids.iter().all(|id| self.set.contains(id))
-    }
-
-    /// Whether any field was typed into and not saved yet.
-    pub fn is_dirty(&self) -> bool {
-        self.fields.iter().any(FieldEdit::is_dirty)
     }
 
     /// The field as typed (an empty one before the form is read).
@@ -317,28 +330,32 @@ impl DetailsEdit {
         if self.ids.is_empty() || !self.field(field).is_dirty() {
             return None;
         }
-        let text = self.field(field).text.trim().to_string();
-        let mut edits = Vec::new();
-        // A first dimension takes the unit the form shows.
-        if field.is_dimension() && !text.is_empty() && self.probe.details.unit.is_none() {
-            edits.push((Field::Unit, self.unit()));
-        }
-        edits.push((field, text.clone()));
+        let typed = self.field(field).text.clone();
+        let text = typed.trim().to_string();
+        // A dimension goes with the unit the form shows to images that have
+        // no unit yet (the others keep theirs).
+        let unit_if_none = (field.is_dimension() && !text.is_empty())
+            .then(|| Unit::parse(&self.unit()))
+            .flatten();
+        // What a value is checked against: what it means alone (every
+        // selected image takes it the same way).
         let mut probe = self.probe.clone();
-        for (f, t) in &edits {
-            if let Err(why) = probe.set(*f, t) {
-                self.field_mut(field).error = Some(why);
-                return None;
-            }
+        if probe.details.unit.is_none() {
+            probe.details.unit = unit_if_none;
+        }
+        if let Err(why) = probe.set(field, &text) {
+            self.field_mut(field).error = Some(why);
+            return None;
         }
         self.probe = probe;
         let f = self.field_mut(field);
-        f.saved = text;
+        f.saved = typed;
         f.mixed = false;
         f.error = None;
         Some(Action::SetDetails {
             ids: self.ids.clone(),
-            edits,
+            edits: vec![(field, text)],
+            unit_if_none,
         })
     }
 

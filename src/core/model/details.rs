@@ -429,13 +429,15 @@ pub fn year_sort_of(year: &str) -> Option<i32> {
     digits.parse().ok()
 }
 
-/// A length as typed: "50", "50.5", "50,5" (a decimal comma), above zero.
+/// A length as typed: "50", "50.5", "50,5" (a decimal comma), at least
+/// 0.01, kept to two decimals (as it is shown and exported).
 pub fn parse_length(text: &str) -> std::result::Result<f64, String> {
     let t = text.trim().replace(',', ".");
-    match t.parse::<f64>() {
-        Ok(v) if v.is_finite() && v > 0.0 && v < 1e7 => Ok(v),
+    let value = t.parse::<f64>().map(|v| (v * 100.0).round() / 100.0);
+    match value {
+        Ok(v) if v.is_finite() && v >= 0.01 && v < 1e7 => Ok(v),
         _ => Err(format!(
-            "a dimension must be a number above 0, such as 50 or 50.5, not {:?}",
+            "a dimension must be a number of at least 0.01, such as 50 or 50.5, not {:?}",
             text.trim()
         )),
     }
@@ -610,12 +612,27 @@ pub fn set_fields(
     ids: &[ImageId],
     edits: &[(Field, String)],
 ) -> Result<Vec<Changed>> {
+    set_fields_with(conn, ids, edits, None)
+}
+
+/// [`set_fields`], giving `unit_if_none` to each image that has no unit yet
+/// (a dimension typed for several images, some measured already in another
+/// unit: theirs is kept).
+pub fn set_fields_with(
+    conn: &Connection,
+    ids: &[ImageId],
+    edits: &[(Field, String)],
+    unit_if_none: Option<Unit>,
+) -> Result<Vec<Changed>> {
     // Every image's new entry first: a refusal leaves all of them as they were.
     let mut now = entries(conn, ids)?;
     let mut changed = Vec::new();
     for &id in ids {
         let before = now.remove(&id).ok_or(id.not_found())?;
         let mut after = before.clone();
+        if after.details.unit.is_none() {
+            after.details.unit = unit_if_none;
+        }
         for (field, typed) in edits {
             after
                 .set(*field, typed)
@@ -701,7 +718,7 @@ mod tests {
         assert!(err.contains("needs a unit"), "{err}");
         e.set(Field::Unit, "cm").unwrap();
         let err = e.set(Field::Width, "-3").unwrap_err();
-        assert!(err.contains("above 0") && err.contains("-3"), "{err}");
+        assert!(err.contains("at least 0.01") && err.contains("-3"), "{err}");
         let err = e.set(Field::Unit, "furlongs").unwrap_err();
         assert!(err.contains("furlongs"), "{err}");
         let err = e.set(Field::YearSort, "nineteen").unwrap_err();

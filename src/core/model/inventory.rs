@@ -250,6 +250,12 @@ fn find_image(
             .parse()
             .map_err(|_| format!("the id \u{201c}{id}\u{201d} is not a number"))?;
         return match images::image(conn, ImageId(n)) {
+            // A file from another library (or one made again) has other ids.
+            Ok(img) if hash.is_some_and(|h| !h.eq_ignore_ascii_case(&img.content_hash)) => {
+                Err(format!(
+                    "image {n} is another picture than the row's content_hash says: is this file from another library?"
+                ))
+            }
             Ok(img) => Ok(img),
             Err(Error::NotFound { .. }) => Err(format!("no image has the id {n}")),
             Err(e) => Err(db(e)),
@@ -306,6 +312,10 @@ fn apply_row(
     }
     for &(field, _) in fields {
         if matches!(field, Field::Unit | Field::YearSort) {
+            continue;
+        }
+        // An unchanged year keeps a sort year that was set by hand.
+        if field == Field::Year && cell(field) == Some(before.get(Field::Year).as_str()) {
             continue;
         }
         if let Some(text) = cell(field) {

@@ -75,8 +75,18 @@ pub struct Catalogue {
 }
 
 impl Catalogue {
-    /// Reads the whole library.
+    /// Reads the whole library, as of one moment (one read transaction).
     pub fn read(conn: &Connection) -> Result<Catalogue> {
+        conn.execute_batch("BEGIN DEFERRED")?;
+        let read = Catalogue::read_now(conn);
+        // A read-only transaction: ending it cannot lose anything.
+        let ended = conn.execute_batch("COMMIT");
+        let catalogue = read?;
+        ended?;
+        Ok(catalogue)
+    }
+
+    fn read_now(conn: &Connection) -> Result<Catalogue> {
         let images = library_images(conn, LibraryOrder::Newest)?;
         let mut memberships: HashMap<ImageId, Vec<GroupId>> = HashMap::with_capacity(images.len());
         {
