@@ -2107,11 +2107,16 @@ fn find_by_a_title_word_an_inventory_number_and_missing_alt_text_then_add_what_w
     type_into(&mut h, "Alt text", "A crane");
     click_image(&mut h, "Harbour at Dusk", Modifiers::NONE);
 
+    // Typed key by key, as a hand types.
     let find = |h: &mut Harness<'static, FolioApp>, text: &str| {
         keys(h, Modifiers::COMMAND, Key::F);
-        h.get_by_role_and_label(egui::Role::TextInput, "Find")
-            .type_text(text);
-        h.run_steps(2);
+        for c in text.chars() {
+            h.get_by_role_and_label(egui::Role::TextInput, "Find")
+                .type_text(&c.to_string());
+            h.run_steps(2);
+            h.state_mut().finish_finding();
+            h.run_steps(2);
+        }
         h.state_mut().finish_finding();
         h.run_steps(4);
     };

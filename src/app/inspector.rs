@@ -169,11 +169,11 @@ impl Inspector<'_> {
                 for (field, hint) in [
                     (Field::Title, "Untitled"),
                     (Field::Year, "2024, c. 1990, 2019\u{2013}2021"),
-                    (Field::Medium, "Oil on linen"),
                 ] {
                     self.row_ui(ui, field, hint, false);
                 }
                 self.sort_year_ui(ui);
+                self.row_ui(ui, Field::Medium, "Oil on linen", false);
                 self.dimensions_ui(ui);
                 for (field, hint) in [
                     (Field::DimensionsText, "Dimensions variable"),
@@ -230,8 +230,14 @@ impl Inspector<'_> {
                 } else {
                     egui::TextEdit::singleline(&mut edit.text)
                 };
+                // Each field its own id, so that an error appearing above
+                // one does not take the keyboard from it.
                 let resp = ui
-                    .add(text.hint_text(hint).desired_width(width))
+                    .add(
+                        text.id_salt(("folio-detail", field.column()))
+                            .hint_text(hint)
+                            .desired_width(width),
+                    )
                     .labelled_by(label);
                 if let Some(why) = &error {
                     ui.colored_label(ui.visuals().error_fg_color, why);

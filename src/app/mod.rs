@@ -200,6 +200,23 @@ impl FolioApp {
         f.mixed && f.text.is_empty()
     }
 
+    /// What is typed into Find, and the number of the query last sent and
+    /// of the answer shown (tests and the benchmark).
+    pub fn find_state(&self) -> (String, Option<u64>, Option<u64>) {
+        let f = &self.ui.find;
+        (
+            f.query.text.clone(),
+            f.sent.as_ref().map(|(s, _)| *s),
+            f.shown.map(|(s, _)| s),
+        )
+    }
+
+    /// Whether what Find shows answers the query sent last (the benchmark).
+    pub fn find_answered(&self) -> bool {
+        let sent = self.ui.find.sent.as_ref().map(|(s, _)| *s);
+        sent.is_some() && self.ui.find.shown.map(|(s, _)| s) == sent
+    }
+
     /// Selects exactly `ids` (tests and the benchmark; the last is focused).
     pub fn select(&mut self, ids: &[ImageId]) {
         self.ui.selection = Selection::of(ids);

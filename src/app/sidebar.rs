@@ -113,41 +113,46 @@ pub fn sidebar_ui(
 fn find_ui(ui: &mut egui::Ui, find: &mut FindState, view: &View, out: &mut Outbox) {
     ui.horizontal(|ui| {
         let label = ui.label("Find");
-        let clear = !find.query.text.is_empty();
-        let width = ui.available_width() - if clear { 28.0 } else { 0.0 };
-        let resp = ui
-            .add(
-                egui::TextEdit::singleline(&mut find.query.text)
-                    .hint_text("Title, medium, inventory no., group… (Ctrl+F)")
-                    .desired_width(width),
-            )
-            .labelled_by(label.id);
-        if find.focus {
-            find.focus = false;
-            resp.request_focus();
-            // Ready to type over what is there.
-            if let Some(mut state) = egui::TextEdit::load_state(ui.ctx(), resp.id) {
-                let all = egui::text::CCursorRange::two(
-                    egui::text::CCursor::new(0),
-                    egui::text::CCursor::new(find.query.text.chars().count()),
-                );
-                state.cursor.set_char_range(Some(all));
-                state.store(ui.ctx(), resp.id);
+        // The clear button at the right end, the field filling the rest (so
+        // that the panel keeps its width).
+        ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+            if !find.query.text.is_empty() {
+                let button = ui
+                    .small_button("\u{d7}")
+                    .on_hover_text("Clear what is typed");
+                button.widget_info(|| WidgetInfo::labeled(Role::Button, true, "Clear Find"));
+                if button.clicked() {
+                    find.query.text.clear();
+                }
             }
-        }
-        // Back to what was found, by clicking into the field.
-        if resp.gained_focus() && !find.query.is_empty() && view.pool != Some(Pool::Found) {
-            out.act(Action::SelectPool(Pool::Found));
-        }
-        if clear {
-            let button = ui
-                .small_button("\u{d7}")
-                .on_hover_text("Clear what is typed");
-            button.widget_info(|| WidgetInfo::labeled(Role::Button, true, "Clear Find"));
-            if button.clicked() {
-                find.query.text.clear();
+            let resp = ui
+                .add(
+                    // Its own id: the clear button appearing before it must
+                    // not make it another widget (which would lose the keyboard).
+                    egui::TextEdit::singleline(&mut find.query.text)
+                        .id_salt("folio-find")
+                        .hint_text("Title, medium, inventory no., group\u{2026} (Ctrl+F)")
+                        .desired_width(ui.available_width()),
+                )
+                .labelled_by(label.id);
+            if find.focus {
+                find.focus = false;
+                resp.request_focus();
+                // Ready to type over what is there.
+                if let Some(mut state) = egui::TextEdit::load_state(ui.ctx(), resp.id) {
+                    let all = egui::text::CCursorRange::two(
+                        egui::text::CCursor::new(0),
+                        egui::text::CCursor::new(find.query.text.chars().count()),
+                    );
+                    state.cursor.set_char_range(Some(all));
+                    state.store(ui.ctx(), resp.id);
+                }
             }
-        }
+            // Back to what was found, by clicking into the field.
+            if resp.gained_focus() && !find.query.is_empty() && view.pool != Some(Pool::Found) {
+                out.act(Action::SelectPool(Pool::Found));
+            }
+        });
     });
 }
 
