@@ -2195,3 +2195,60 @@ fn find_by_a_title_word_an_inventory_number_and_missing_alt_text_then_add_what_w
     found.sort();
     assert_eq!(found, expected);
 }
+
+#[test]
+fn selecting_works_measured_in_different_units_changes_neither_and_a_depth_keeps_each_unit() {
+    use folio::core::model::details::{self, Field, Unit};
+    let dir = tempfile::tempdir().unwrap();
+    let files = tempfile::tempdir().unwrap();
+    let mut h = open(dir.path(), None);
+    let n = gallery_with_pictures(&mut h, files.path(), 2);
+    let id = |h: &Harness<'static, FolioApp>, name: &str| {
+        images::all_images(lib(h).conn())
+            .unwrap()
+            .into_iter()
+            .find(|i| i.original_name == name)
+            .unwrap()
+            .id
+    };
+    let (a, b) = (id(&h, &n[0]), id(&h, &n[1]));
+    let inch = [
+        (Field::Unit, "in".to_string()),
+        (Field::Height, "24".to_string()),
+    ];
+    let cm = [
+        (Field::Unit, "cm".to_string()),
+        (Field::Height, "60".to_string()),
+    ];
+    details::set_fields(lib(&h).conn(), &[a], &inch).unwrap();
+    details::set_fields(lib(&h).conn(), &[b], &cm).unwrap();
+    // Shown again, read afresh.
+    click(&mut h, "All images");
+    click(&mut h, "Show");
+    click_image(&mut h, &n[0], Modifiers::NONE);
+    click_image(&mut h, &n[1], Modifiers::COMMAND);
+    h.run_steps(8);
+    let units = |h: &Harness<'static, FolioApp>| {
+        (
+            details_of(h, &n[0]).details.unit,
+            details_of(h, &n[1]).details.unit,
+        )
+    };
+    assert_eq!(
+        units(&h),
+        (Some(Unit::In), Some(Unit::Cm)),
+        "selecting changed a unit"
+    );
+    assert_eq!(
+        undo_buttons(&h),
+        0,
+        "nothing was saved: {}",
+        last_notice(&h)
+    );
+    type_into(&mut h, "Depth", "3");
+    h.get_by_label("Title").click();
+    h.run_steps(4);
+    assert_eq!(units(&h), (Some(Unit::In), Some(Unit::Cm)));
+    assert_eq!(details_of(&h, &n[0]).details.depth, Some(3.0));
+    assert_eq!(details_of(&h, &n[1]).details.depth, Some(3.0));
+}

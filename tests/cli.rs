@@ -1102,4 +1102,16 @@ fn a_spreadsheet_with_an_unmatched_or_invalid_row_changes_nothing_and_names_each
     assert!(err.contains("line 4: width:"), "{err}");
     assert!(!err.contains("line 2"), "{err}");
     assert_eq!(exported(&lib, &csv_path), before, "nothing changed");
+    // The same lines are named in a file with Windows line ends (as Excel writes).
+    std::fs::write(
+        &csv_path,
+        format!("id,title,width,unit\r\n{a},Fine,,\r\n999,Nobody,,\r\n{b},Wide,very,cm\r\n"),
+    )
+    .unwrap();
+    let err = stderr(&folio(
+        &lib,
+        &["details", "import", csv_path.to_str().unwrap()],
+    ));
+    assert!(err.contains("line 3: no image has the id 999"), "{err}");
+    assert!(err.contains("line 4: width:"), "{err}");
 }

@@ -220,7 +220,11 @@ impl Centre<'_> {
             message(
                 ui,
                 "Nothing found",
-                "No work matches every word typed and every filter ticked. Try fewer words, or part of a word.",
+                if self.find.query.text.trim().is_empty() {
+                    "No work matches every filter ticked."
+                } else {
+                    "No work matches every word typed and every filter ticked. Try fewer words, or part of a word."
+                },
             );
         } else {
             self.grid_ui(ui, None);

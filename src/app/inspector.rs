@@ -118,7 +118,7 @@ impl Inspector<'_> {
         }
         ui.label(
             egui::RichText::new(format!(
-                "{} selected. The details below apply to all of them; a field they differ in says \u{201c}several values\u{201d}.",
+                "{} selected. The details below apply to all of them; a field they differ in says \u{201c}several values\u{201d}. The preview and the file's facts are of the last one clicked.",
                 crate::count(n as u64, "image", "images")
             ))
             .weak(),
@@ -167,7 +167,7 @@ impl Inspector<'_> {
             .min_col_width(64.0)
             .show(ui, |ui| {
                 for (field, hint) in [
-                    (Field::Title, "Untitled"),
+                    (Field::Title, "No title yet"),
                     (Field::Year, "2024, c. 1990, 2019\u{2013}2021"),
                 ] {
                     self.row_ui(ui, field, hint, false);
@@ -240,13 +240,30 @@ impl Inspector<'_> {
                     )
                     .labelled_by(label);
                 if let Some(why) = &error {
-                    ui.colored_label(ui.visuals().error_fg_color, why);
+                    // Wrapped to the field's width: the panel keeps its size.
+                    ui.set_max_width(resp.rect.width().max(120.0));
+                    ui.add(
+                        egui::Label::new(
+                            egui::RichText::new(why)
+                                .small()
+                                .color(ui.visuals().error_fg_color),
+                        )
+                        .wrap(),
+                    );
                 }
-                resp.lost_focus()
+                // Esc gives up what was typed; anything else that leaves saves it.
+                let escaped = ui.input(|i| i.key_pressed(egui::Key::Escape));
+                (resp.lost_focus(), escaped)
             })
             .inner;
-        if left && let Some(save) = self.form.flush(field) {
-            self.out.act(save);
+        match left {
+            (true, true) => self.form.revert(field),
+            (true, false) => {
+                if let Some(save) = self.form.flush(field) {
+                    self.out.act(save);
+                }
+            }
+            _ => {}
         }
     }
 
@@ -275,7 +292,16 @@ impl Inspector<'_> {
             });
             ui.end_row();
         }
-        if let Some(line) = self.form.shown_dimensions() {
+        let mixed = [
+            Field::Height,
+            Field::Width,
+            Field::Depth,
+            Field::Unit,
+            Field::DimensionsText,
+        ]
+        .iter()
+        .any(|f| self.form.field(*f).mixed);
+        if let Some(line) = self.form.shown_dimensions().filter(|_| !mixed) {
             ui.label("");
             ui.label(egui::RichText::new(line).small().weak());
             ui.end_row();
@@ -284,22 +310,26 @@ impl Inspector<'_> {
 
     /// The unit: chosen from two; saved at once when there are dimensions.
     fn unit_ui(&mut self, ui: &mut egui::Ui, label: egui::Id) {
-        let mut unit = self.form.unit();
-        let before = unit.clone();
+        let unit = self.form.unit();
         let mixed = self.form.field(Field::Unit).mixed;
+        // Only a choice made in the list changes anything (showing a
+        // selection whose units differ must not).
+        let mut picked = None;
         egui::ComboBox::from_id_salt("unit")
             .width(48.0)
             .selected_text(if mixed { "several" } else { unit.as_str() })
             .show_ui(ui, |ui| {
                 for u in ["cm", "in"] {
-                    ui.selectable_value(&mut unit, u.to_string(), u);
+                    if ui.selectable_label(!mixed && unit == u, u).clicked() {
+                        picked = Some(u);
+                    }
                 }
             })
             .response
             .labelled_by(label)
             .on_hover_text("The unit the numbers below are in. Changing it keeps the numbers as written: it says what they measure.");
-        if unit != before || (mixed && self.form.field(Field::Unit).text != unit) {
-            self.form.field_mut(Field::Unit).text = unit;
+        if let Some(u) = picked.filter(|u| mixed || *u != unit) {
+            self.form.field_mut(Field::Unit).text = u.to_string();
             if let Some(save) = self.form.flush_unit() {
                 self.out.act(save);
             }

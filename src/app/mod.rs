@@ -102,6 +102,7 @@ impl FolioApp {
     pub fn new(ctx: &egui::Context, root: PathBuf, storage: Option<&dyn eframe::Storage>) -> Self {
         let saved: Option<View> = storage.and_then(|s| eframe::get_value(s, STORAGE_KEY));
         let view = View::restored(saved, &root);
+        add_fallback_font(ctx);
         let mut app = FolioApp {
             session: Session::open(root, view),
             ui: UiState::default(),
@@ -610,6 +611,42 @@ impl FolioApp {
             grid.ui(ui);
         });
     }
+}
+
+/// Fonts with Chinese, Japanese and Korean letters that desktops install,
+/// tried in order: egui's own fonts have none, and titles and names in those
+/// scripts would be drawn as boxes. Read from the machine, never downloaded;
+/// without any, nothing changes.
+const FALLBACK_FONTS: [&str; 4] = [
+    "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
+    "/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf",
+    "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
+    "/usr/share/fonts/truetype/arphic/uming.ttc",
+];
+
+/// Adds the first of [`FALLBACK_FONTS`] found as the last resort of both
+/// font families.
+fn add_fallback_font(ctx: &egui::Context) {
+    let Some((path, bytes)) = FALLBACK_FONTS
+        .iter()
+        .find_map(|p| std::fs::read(p).ok().map(|b| (*p, b)))
+    else {
+        return;
+    };
+    let mut fonts = egui::FontDefinitions::default();
+    fonts.font_data.insert(
+        "system-cjk".into(),
+        std::sync::Arc::new(egui::FontData::from_owned(bytes)),
+    );
+    for family in [egui::FontFamily::Proportional, egui::FontFamily::Monospace] {
+        fonts
+            .families
+            .entry(family)
+            .or_default()
+            .push("system-cjk".into());
+    }
+    ctx.set_fonts(fonts);
+    log::info!("letters egui's fonts lack are drawn with {path}");
 }
 
 impl eframe::App for FolioApp {

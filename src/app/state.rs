@@ -382,6 +382,13 @@ impl DetailsEdit {
         self.probe.details.dimensions()
     }
 
+    /// Gives up what was typed into `field` (Esc).
+    pub fn revert(&mut self, field: Field) {
+        let f = self.field_mut(field);
+        f.text.clone_from(&f.saved);
+        f.error = None;
+    }
+
     /// The saves of every field typed into.
     pub fn flush_all(&mut self) -> Vec<Action> {
         Field::ALL.iter().filter_map(|&f| self.flush(f)).collect()

@@ -145,10 +145,15 @@ pub fn import_csv(conn: &Connection, input: impl Read) -> Result<Imported> {
     let mut columns: HashMap<&str, usize> = HashMap::new();
     for (i, h) in headers.iter().enumerate() {
         if !COLUMNS.contains(&h.as_str()) {
+            let hint = if h.contains(';') {
+                "; the file seems to be separated by semicolons: save it as CSV with commas"
+            } else {
+                ""
+            };
             outcome.problems.push(problem(
                 1,
                 format!(
-                    "unknown column \u{201c}{h}\u{201d} (the columns are {})",
+                    "unknown column \u{201c}{h}\u{201d} (the columns are {}){hint}",
                     COLUMNS.join(", ")
                 ),
             ));
@@ -182,12 +187,12 @@ pub fn import_csv(conn: &Connection, input: impl Read) -> Result<Imported> {
         let record = match record {
             Ok(r) => r,
             Err(e) => {
-                let line = e.position().map_or(0, csv::Position::line);
+                let line = e.position().map_or(0, |p| line_at(text, p.byte()));
                 outcome.problems.push(problem(line, e.to_string()));
                 continue;
             }
         };
-        let line = record.position().map_or(0, csv::Position::line);
+        let line = record.position().map_or(0, |p| line_at(text, p.byte()));
         let cell = |column: &str| {
             columns
                 .get(column)
@@ -235,6 +240,19 @@ pub fn import_csv(conn: &Connection, input: impl Read) -> Result<Imported> {
         outcome.changed = writes;
     }
     Ok(outcome)
+}
+
+/// The line (from 1) the byte at `offset` is on, whatever the line ends
+/// (csv's own count is off by one after `\r\n`).
+fn line_at(text: &[u8], offset: u64) -> u64 {
+    let mut end = usize::try_from(offset)
+        .unwrap_or(usize::MAX)
+        .min(text.len());
+    // After "\r\n", csv puts the next record at the "\r": its line starts after.
+    while matches!(text.get(end), Some(b'\r' | b'\n')) {
+        end += 1;
+    }
+    text[..end].iter().filter(|&&b| b == b'\n').count() as u64 + 1
 }
 
 /// The image a row names: by id, else content hash, else inventory number.
