@@ -746,7 +746,7 @@ fn works_library(n: u64) -> (tempfile::TempDir, Vec<folio::core::ImageId>) {
     let dir = tempfile::tempdir().unwrap();
     let mut lib = Library::open(dir.path()).unwrap();
     let store = lib.store();
-    let mut rng = support::Rng::new(0x5EED_0F_3A);
+    let mut rng = support::Rng::new(0x5EED_0F3A);
     let ids = lib
         .write(|tx| {
             let gallery = catalog::create_gallery(tx, "Decade", None)?;

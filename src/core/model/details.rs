@@ -435,7 +435,7 @@ pub fn parse_length(text: &str) -> std::result::Result<f64, String> {
     let t = text.trim().replace(',', ".");
     let value = t.parse::<f64>().map(|v| (v * 100.0).round() / 100.0);
     match value {
-        Ok(v) if v.is_finite() && v >= 0.01 && v < 1e7 => Ok(v),
+        Ok(v) if v.is_finite() && (0.01..1e7).contains(&v) => Ok(v),
         _ => Err(format!(
             "a dimension must be a number of at least 0.01, such as 50 or 50.5, not {:?}",
             text.trim()
