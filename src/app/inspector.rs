@@ -220,6 +220,9 @@ impl Inspector<'_> {
         width: f32,
         label: egui::Id,
     ) {
+        // The field's id names the image too: the text field's own undo
+        // (Ctrl+Z while typing) never brings back what was typed for another.
+        let image = self.form.ids.last().map(|i| i.0);
         let edit = self.form.field_mut(field);
         let hint = if edit.mixed { "several values" } else { hint };
         let error = edit.error.clone();
@@ -234,7 +237,7 @@ impl Inspector<'_> {
                 // one does not take the keyboard from it.
                 let resp = ui
                     .add(
-                        text.id_salt(("folio-detail", field.column()))
+                        text.id_salt(("folio-detail", field.column(), image))
                             .hint_text(hint)
                             .desired_width(width),
                     )
