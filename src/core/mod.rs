@@ -13,7 +13,8 @@
 //! - [`check`] and [`sample`]: whole-library tasks built on all three.
 //!
 //! Beside them, vocabulary every layer shares: [`error`], [`ids`], [`format`],
-//! and [`pool`] (ordered parallel work on named threads).
+//! [`text`] (folding and sorting words as people do), and [`pool`] (ordered
+//! parallel work on named threads).
 
 pub mod check;
 pub mod error;
@@ -26,6 +27,7 @@ pub mod sample;
 pub mod storage;
 #[cfg(test)]
 pub(crate) mod testing;
+pub mod text;
 
 pub use error::{Error, Result};
 pub use format::Format;

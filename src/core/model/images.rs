@@ -449,11 +449,12 @@ pub fn sorted_ids(conn: &Connection, group: GroupId, by: SortBy) -> Result<Vec<I
             })
         })?
         .collect::<rusqlite::Result<_>>()?;
-    // Each text lower-cased once, not at every comparison.
+    // Each key made once, not at every comparison: a title sorts by its
+    // words and the value of its numbers ("No. 2" before "No. 10").
     let titled = |r: &Row| {
         (
             r.title.is_none(),
-            r.title.as_deref().unwrap_or(&r.name).to_lowercase(),
+            crate::core::text::sort_key(r.title.as_deref().unwrap_or(&r.name)),
             r.id,
         )
     };

@@ -9,7 +9,7 @@
 //! gallery the image is in. At 100,000 images a query takes milliseconds,
 //! which a trigram index in SQLite would not beat for a library of this size,
 //! and it matches inside words ("harb" finds "Harbour"), in every language
-//! that lower-cases.
+//! that lower-cases, with or without accents ("etude" finds "Étude").
 
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
@@ -20,6 +20,7 @@ use super::images::{Image, LibraryOrder, library_images};
 use crate::core::error::Result;
 use crate::core::format::Format;
 use crate::core::ids::{GroupId, ImageId};
+use crate::core::text::fold;
 
 /// What the artist looks for.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -45,11 +46,6 @@ impl Query {
             && !self.in_no_group
             && self.format.is_none()
     }
-}
-
-/// Text as it is compared: lower-case.
-pub fn fold(text: &str) -> String {
-    text.to_lowercase()
 }
 
 /// Separates an image's fields in its folded text, so that no word is found
@@ -265,6 +261,7 @@ mod tests {
         assert_eq!(found("2019-004"), [ids[1]]);
         assert_eq!(found("öl"), [ids[2]]);
         assert_eq!(found("ÖL"), [ids[2]]);
+        assert_eq!(found("ol auf"), [ids[2]], "accents do not matter");
         assert_eq!(found("visits"), [ids[3]]);
         assert_eq!(found("spring"), [ids[3]]);
         // The file name: img3.png (and no word across two fields).
