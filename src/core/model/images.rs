@@ -1038,4 +1038,32 @@ mod tests {
         assert_eq!(group_image_ids(lib.conn(), g).unwrap(), ids);
         assert_eq!(first_image(lib.conn(), g).unwrap(), Some(ids[0]));
     }
+
+    #[test]
+    fn sorting_by_title_and_year_puts_the_works_without_them_last() {
+        use crate::core::model::details::{Field, set_fields};
+        let (_d, mut lib) = lib();
+        let (g, ids) = group_with(&mut lib, 4);
+        let set = |lib: &mut Library, id, f: Field, v: &str| {
+            lib.write(|tx| set_fields(tx, &[id], &[(f, v.to_string())]))
+                .unwrap();
+        };
+        set(&mut lib, ids[0], Field::Title, "No. 10");
+        set(&mut lib, ids[1], Field::Title, "No. 2");
+        set(&mut lib, ids[3], Field::Title, "Étude");
+        set(&mut lib, ids[0], Field::Year, "c. 1990");
+        set(&mut lib, ids[3], Field::Year, "2019\u{2013}2021");
+        lib.write(|tx| sort_group(tx, g, SortBy::Title)).unwrap();
+        assert_eq!(
+            group_image_ids(lib.conn(), g).unwrap(),
+            [ids[3], ids[1], ids[0], ids[2]],
+            "Étude, No. 2, No. 10, then the untitled one"
+        );
+        lib.write(|tx| sort_group(tx, g, SortBy::Year)).unwrap();
+        assert_eq!(
+            group_image_ids(lib.conn(), g).unwrap(),
+            [ids[0], ids[3], ids[1], ids[2]],
+            "1990, 2019, then the undated by title"
+        );
+    }
 }
