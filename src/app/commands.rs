@@ -180,6 +180,11 @@ impl FolioApp {
             }
             Command::ToggleInspector => {
                 self.session.view.inspector = !self.session.view.inspector;
+                // Hidden: what was typed into it is saved now, not when it comes back.
+                if !self.session.view.inspector {
+                    let saves = self.ui.details.flush_all();
+                    self.out.actions.extend(saves);
+                }
             }
             Command::Quit => ctx.send_viewport_cmd(egui::ViewportCommand::Close),
             Command::BackupNow => self.backup_now(),
