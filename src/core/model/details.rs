@@ -378,10 +378,7 @@ impl Entry {
             Field::Height | Field::Width | Field::Depth => {
                 let value = text.as_deref().map(parse_length).transpose()?;
                 if value.is_some() && d.unit.is_none() {
-                    return Err(format!(
-                        "{} {trimmed} needs a unit: cm or in",
-                        field.label()
-                    ));
+                    return Err(format!("{trimmed} needs a unit: cm or in"));
                 }
                 match field {
                     Field::Height => d.height = value,
