@@ -1914,14 +1914,18 @@ fn undoing_deletions_brings_back_what_they_held_and_the_steps_before_them() {
 
 // ---------------------------------------------------------------- works' details and Find
 
-/// The alt text and details of the image imported as `name`, from the database.
-fn details_of(h: &Harness<'static, FolioApp>, name: &str) -> folio::core::model::details::Entry {
-    let img = images::all_images(lib(h).conn())
+/// The image imported as `name`, from the database.
+fn image_named(h: &Harness<'static, FolioApp>, name: &str) -> images::Image {
+    images::all_images(lib(h).conn())
         .unwrap()
         .into_iter()
         .find(|i| i.original_name == name)
-        .unwrap();
-    img.entry()
+        .unwrap()
+}
+
+/// The alt text and details of the image imported as `name`, from the database.
+fn details_of(h: &Harness<'static, FolioApp>, name: &str) -> folio::core::model::details::Entry {
+    image_named(h, name).entry()
 }
 
 #[test]
@@ -2203,15 +2207,7 @@ fn selecting_works_measured_in_different_units_changes_neither_and_a_depth_keeps
     let files = tempfile::tempdir().unwrap();
     let mut h = open(dir.path(), None);
     let n = gallery_with_pictures(&mut h, files.path(), 2);
-    let id = |h: &Harness<'static, FolioApp>, name: &str| {
-        images::all_images(lib(h).conn())
-            .unwrap()
-            .into_iter()
-            .find(|i| i.original_name == name)
-            .unwrap()
-            .id
-    };
-    let (a, b) = (id(&h, &n[0]), id(&h, &n[1]));
+    let (a, b) = (image_named(&h, &n[0]).id, image_named(&h, &n[1]).id);
     let inch = [
         (Field::Unit, "in".to_string()),
         (Field::Height, "24".to_string()),
