@@ -140,10 +140,7 @@ impl FolioApp {
                 self.ui.find.focus = true;
                 // Find's view at once, for its filters too.
                 if self.session.view.pool != Some(Pool::Found) {
-                    self.session.show_found();
-                    self.ui.selection = Selection::default();
-                    self.ui.viewer = false;
-                    self.send_find();
+                    self.show_find();
                 }
             }
             Command::CaptionsTitle => self.session.view.captions = Captions::Title,

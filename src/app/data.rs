@@ -212,22 +212,20 @@ impl Data {
             if kept(&mut old, &mut data)? {
                 return Ok(data);
             }
-            let size = match pool {
-                Pool::All(_) => counts.total,
-                Pool::Ungrouped => counts.ungrouped,
-                // Found by the search thread.
-                Pool::Found => u64::MAX,
+            let (size, read) = match pool {
+                Pool::All(order) => (counts.total, Some(order)),
+                Pool::Ungrouped => (counts.ungrouped, None),
+                // Never read here: the search thread finds them.
+                Pool::Found => (u64::MAX, None),
             };
-            if size > defer_above || pool == Pool::Found {
+            if size > defer_above {
                 data.pool = None;
                 data.deferred_pool = Some(pool);
                 return Ok(data);
             }
-            data.images = rows(match pool {
-                Pool::All(order) => images::library_images(conn, order)?,
-                Pool::Ungrouped => images::ungrouped_images(conn)?,
-                // Never read here: the search thread finds them.
-                Pool::Found => Vec::new(),
+            data.images = rows(match read {
+                Some(order) => images::library_images(conn, order)?,
+                None => images::ungrouped_images(conn)?,
             });
             data.index = index_of(&data.images);
             data.usage = inspected_usage(lib, inspected, &data.index)?;
@@ -254,6 +252,16 @@ impl Data {
         data.last_key = images::last_key(conn, g)?;
         data.usage = inspected_usage(lib, inspected, &data.index)?;
         Ok(data)
+    }
+
+    /// Puts `images` (with their `index`) in place of the shown rows; the old
+    /// ones are freed off this thread when there are many.
+    pub fn swap_rows(&mut self, images: Vec<Row>, index: Index) {
+        let old = (
+            std::mem::replace(&mut self.images, images),
+            std::mem::replace(&mut self.index, index),
+        );
+        free_off_thread(old.0.len(), old);
     }
 
     /// Whether rows of the view are being read in the background.
@@ -595,6 +603,16 @@ pub fn type_label(link_type: &str) -> String {
         }
     } else {
         link_type.to_string()
+    }
+}
+
+/// Drops `old`, which holds `rows` rows, on a short-lived thread when they
+/// are many: freeing 100,000 rows takes milliseconds the frame should not pay.
+pub fn free_off_thread<T: Send + 'static>(rows: usize, old: T) {
+    if rows > 10_000 {
+        let _ = std::thread::Builder::new()
+            .name("folio-drop".into())
+            .spawn(move || drop(old));
     }
 }
 

@@ -304,17 +304,21 @@ impl FolioApp {
         if self.session.view.pool == Some(Pool::Found) {
             self.send_find();
         } else if !find.query.is_empty() {
-            // Shown at once, empty until Find answers: the catalogue did not
-            // change, so nothing is read on this keystroke's frame.
-            self.session.show_found();
-            self.ui.selection = Selection::default();
-            self.ui.viewer = false;
-            self.send_find();
+            self.show_find();
         }
     }
 
+    /// Shows Find's view at once, empty until Find answers (the catalogue
+    /// did not change, so nothing is read on this frame), and asks it.
+    pub(super) fn show_find(&mut self) {
+        self.session.show_found();
+        self.ui.selection = Selection::default();
+        self.ui.viewer = false;
+        self.send_find();
+    }
+
     /// Sends the query to Find's thread.
-    pub(super) fn send_find(&mut self) {
+    fn send_find(&mut self) {
         let seq = self.ui.find.sent.as_ref().map_or(1, |(s, _)| s + 1);
         let query = self.ui.find.query.clone();
         self.ui.find.sent = Some((seq, query.clone()));
@@ -358,10 +362,7 @@ impl FolioApp {
         let data = &mut self.session.data;
         self.ui.find.error = None;
         self.ui.find.shown = Some((found.seq, found.rows.len()));
-        let old = (
-            std::mem::replace(&mut data.images, found.rows),
-            std::mem::replace(&mut data.index, found.index),
-        );
+        data.swap_rows(found.rows, found.index);
         data.pool = Some(Pool::Found);
         data.deferred_pool = None;
         if data
@@ -370,12 +371,6 @@ impl FolioApp {
             .is_some_and(|(id, _)| !data.index.contains_key(id))
         {
             data.usage = None;
-        }
-        if old.0.len() > 10_000 {
-            // Freeing 100,000 rows takes milliseconds: not on this thread.
-            let _ = std::thread::Builder::new()
-                .name("folio-drop".into())
-                .spawn(move || drop(old));
         }
         self.ui.selection.retain_shown(&self.session.data.index);
         // The inspector's form reads the rows again.

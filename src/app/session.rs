@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use super::data::{Data, Place, Pool};
+use super::data::{Data, Index, Place, Pool, free_off_thread};
 use super::jobs::ViewKey;
 use crate::core::{GalleryId, GroupId, ImageId, Library};
 
@@ -307,12 +307,7 @@ impl Session {
     pub fn adopt(&mut self, data: Data, place: Place) {
         self.generation += 1;
         let old = std::mem::replace(&mut self.data, data);
-        if old.images.len() > 10_000 {
-            // Freeing 100,000 rows takes milliseconds: not on this thread.
-            let _ = std::thread::Builder::new()
-                .name("folio-drop".into())
-                .spawn(move || drop(old));
-        }
+        free_off_thread(old.images.len(), old);
         self.view.go_to(place);
     }
 
@@ -322,10 +317,7 @@ impl Session {
     pub fn show_found(&mut self) {
         self.generation += 1;
         let data = &mut self.data;
-        let old = (
-            std::mem::take(&mut data.images),
-            std::mem::take(&mut data.index),
-        );
+        data.swap_rows(Vec::new(), Index::default());
         data.links.clear();
         data.shown = None;
         data.pool = None;
@@ -333,11 +325,6 @@ impl Session {
         data.deferred_pool = Some(Pool::Found);
         data.usage = None;
         data.last_key = None;
-        if old.0.len() > 10_000 {
-            let _ = std::thread::Builder::new()
-                .name("folio-drop".into())
-                .spawn(move || drop(old));
-        }
         self.view.go_to(Place::pool(Pool::Found));
     }
 
