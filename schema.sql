@@ -9,7 +9,7 @@
 -- migrations in src/core/storage/db.rs (`MIGRATIONS`), and a test checks that
 -- both paths give the same schema, to the letter of the stored SQL.
 --
--- schema-version: 3
+-- schema-version: 4
 --
 -- Ordering: `sort_order` defines the order of images in a group, of groups
 -- in a gallery, and of the galleries (ascending; the code keeps keys distinct,
@@ -87,12 +87,15 @@ CREATE TABLE galleries (
 , sort_order     INTEGER NOT NULL DEFAULT 0 CHECK (sort_order >= 0));
 
 -- A group attached to a gallery, with the purpose of that link (`type`), and the
--- group's position among the gallery's groups.
+-- group's position among the gallery's groups. `visibility` (version 4) says
+-- who an export shows the link to: everyone ('public'), visitors with the
+-- gallery's password ('members', encrypted in a website), or no one
+-- ('private': never exported). It is written where ALTER TABLE puts it.
 CREATE TABLE gallery_image_group_relations (
     gallery_id      INTEGER NOT NULL REFERENCES galleries(id) ON DELETE CASCADE,
     image_group_id  INTEGER NOT NULL REFERENCES image_groups(id) ON DELETE CASCADE,
     type            TEXT    NOT NULL CHECK (length(type) BETWEEN 1 AND 50 AND type = trim(type)),
-    sort_order      INTEGER NOT NULL DEFAULT 0 CHECK (sort_order >= 0),
+    sort_order      INTEGER NOT NULL DEFAULT 0 CHECK (sort_order >= 0), visibility      TEXT    NOT NULL DEFAULT 'public' CHECK (visibility IN ('public', 'members', 'private')),
     PRIMARY KEY (gallery_id, image_group_id, type)
 ) WITHOUT ROWID;
 
@@ -132,3 +135,23 @@ CREATE TABLE artworks (
 -- Finding a work by its inventory number (a spreadsheet's rows match by it).
 CREATE INDEX artworks_inventory_number
     ON artworks (inventory_number) WHERE inventory_number IS NOT NULL;
+
+-- The artist, as exports name them (version 4): at most one row. Every field
+-- is optional; an export without a profile names no one.
+CREATE TABLE artist_profile (
+    id           INTEGER PRIMARY KEY CHECK (id = 1),
+    given_name   TEXT    NULL CHECK (given_name IS NULL OR length(given_name) BETWEEN 1 AND 200),
+    family_name  TEXT    NULL CHECK (family_name IS NULL OR length(family_name) BETWEEN 1 AND 200),
+    website      TEXT    NULL CHECK (website IS NULL OR length(website) BETWEEN 1 AND 500),
+    contact      TEXT    NULL CHECK (contact IS NULL OR length(contact) BETWEEN 1 AND 500),
+    statement    TEXT    NULL CHECK (statement IS NULL OR length(statement) <= 5000)
+);
+
+-- A gallery's website secrets (version 4): the random salt its members
+-- password is stretched with (PBKDF2-SHA256), made at its first export with
+-- a members section and kept, so a re-export with the same password keeps
+-- the same key. The password itself is never stored.
+CREATE TABLE gallery_sites (
+    gallery_id  INTEGER PRIMARY KEY REFERENCES galleries(id) ON DELETE CASCADE,
+    salt        BLOB    NOT NULL CHECK (typeof(salt) = 'blob' AND length(salt) = 16)
+);

@@ -10,7 +10,11 @@
 //!   images share, listed with their ids) changes nothing;
 //! - `list` prints galleries, groups and images in order (`--ids`: with the
 //!   ids `add` and `remove` take), then the images in no group;
+//! - `visibility` and `profile` say what exports show, and `export` (in
+//!   [`export`]) makes a website, a folder or a ZIP of a gallery;
 //! - `sort`, `check`, `backup` and `restore`.
+
+mod export;
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -23,6 +27,9 @@ use folio::core::check::{self, Problem};
 use folio::core::media::import::{self, Outcome};
 use folio::core::model::images::{Image, SortBy};
 use folio::core::model::lookup::{self, ImageRef};
+use folio::core::export::site;
+use folio::core::model::catalog::Visibility;
+use folio::core::model::profile::{self, Profile};
 use folio::core::model::{catalog, images, inventory, order};
 use folio::core::storage::{backup, library};
 use folio::core::{GroupId, ImageId, Library};
@@ -58,6 +65,10 @@ enum Command {
         /// sketches, primary_artist, guest_artist_feature, photographs, or your own words.
         #[arg(long = "type", value_name = "TYPE", requires = "gallery")]
         link_type: Option<String>,
+        /// Who exports show that link to: public (default), members (a
+        /// website encrypts it with a password), or private (never exported).
+        #[arg(long, value_enum, requires = "gallery")]
+        visibility: Option<VisibilityArg>,
         /// Files and folders to import (folders are searched recursively).
         #[arg(required = true, value_name = "PATH")]
         paths: Vec<PathBuf>,
@@ -139,12 +150,118 @@ enum Command {
         #[command(subcommand)]
         action: DetailsCommand,
     },
+    /// Set who exports show a gallery's link to a group.
+    Visibility {
+        #[arg(long, value_name = "NAME")]
+        gallery: String,
+        #[arg(long, value_name = "NAME")]
+        group: String,
+        /// The link's type (a group can be in a gallery under several).
+        #[arg(long = "type", value_name = "TYPE")]
+        link_type: String,
+        /// public: everyone; members: a website encrypts it (visitors need the
+        /// password), folders and ZIPs include it; private: never exported.
+        #[arg(value_enum)]
+        visibility: VisibilityArg,
+    },
+    /// The artist's profile, which exports put on their cover. Without
+    /// options, prints it; an empty value ("") clears a field.
+    Profile {
+        #[arg(long, value_name = "NAME")]
+        given: Option<String>,
+        #[arg(long, value_name = "NAME")]
+        family: Option<String>,
+        #[arg(long, value_name = "URL")]
+        website: Option<String>,
+        /// An e-mail address (linked) or any line.
+        #[arg(long, value_name = "TEXT")]
+        contact: Option<String>,
+        /// A short statement (a few sentences; line breaks make paragraphs).
+        #[arg(long, value_name = "TEXT")]
+        statement: Option<String>,
+    },
+    /// Add the sample portfolio (three galleries of generated pictures with
+    /// titles, details and alt text) to try Folio and its exports with.
+    Sample {
+        /// The pictures' width in pixels.
+        #[arg(long, value_name = "PX", default_value_t = 1200)]
+        width: u32,
+    },
+    /// Export a gallery: as a website, or as an ordered folder or ZIP.
+    Export {
+        #[command(subcommand)]
+        what: ExportCommand,
+    },
     /// Check the database and every file; exit status 1 if anything is wrong.
     Check {
         /// Remove Folio's own leftover temp files and re-register originals
         /// without a row into a "Recovered" group. Never deletes an original.
         #[arg(long)]
         repair: bool,
+    },
+}
+
+#[derive(Clone, Copy, Debug, clap::ValueEnum)]
+enum VisibilityArg {
+    Public,
+    Members,
+    Private,
+}
+
+impl From<VisibilityArg> for Visibility {
+    fn from(v: VisibilityArg) -> Visibility {
+        match v {
+            VisibilityArg::Public => Visibility::Public,
+            VisibilityArg::Members => Visibility::Members,
+            VisibilityArg::Private => Visibility::Private,
+        }
+    }
+}
+
+#[derive(Debug, Subcommand)]
+enum ExportCommand {
+    /// A static website: index.html, a page per work, responsive renditions
+    /// (WebP and JPEG, sRGB, no metadata); members sections encrypted with a
+    /// password read from FOLIO_SITE_PASSWORD or asked on the terminal;
+    /// private links left out. Exporting again into the same folder rewrites
+    /// only what changed and removes what is no longer part of it.
+    Site {
+        #[arg(long, value_name = "NAME")]
+        gallery: String,
+        /// The site's folder: new, empty, or one Folio exported this site to.
+        #[arg(value_name = "OUT_DIR")]
+        out: PathBuf,
+        /// Rendition widths in pixels (never wider than the original).
+        #[arg(long, value_name = "W,W…", value_delimiter = ',', default_values_t = site::DEFAULT_WIDTHS.to_vec())]
+        widths: Vec<u32>,
+        /// Formats to make: webp, jpeg, or both.
+        #[arg(long, value_name = "F,F…", value_delimiter = ',', default_value = "webp,jpeg")]
+        formats: Vec<String>,
+    },
+    /// An ordered folder: 01-main-exhibit/001-title.jpg…, manifest.json and
+    /// image-list.csv. Members links included unless --public-only.
+    Folder {
+        #[arg(long, value_name = "NAME")]
+        gallery: String,
+        #[arg(value_name = "OUT_DIR")]
+        out: PathBuf,
+        /// The longest side of each JPEG, in pixels (default: full size).
+        #[arg(long, value_name = "PX")]
+        long_side: Option<u32>,
+        /// Leave members links out too.
+        #[arg(long)]
+        public_only: bool,
+    },
+    /// The same as a ZIP file (replaced whole, or not at all).
+    Zip {
+        #[arg(long, value_name = "NAME")]
+        gallery: String,
+        #[arg(value_name = "OUT.zip")]
+        out: PathBuf,
+        #[arg(long, value_name = "PX")]
+        long_side: Option<u32>,
+        #[arg(long)]
+        public_only: bool,
     },
 }
 
@@ -200,8 +317,49 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             group,
             gallery,
             link_type,
+            visibility,
             paths,
-        }) => import_cmd(root, &group, gallery.zip(link_type), &paths),
+        }) => {
+            let link = gallery
+                .zip(link_type)
+                .map(|(g, t)| (g, t, visibility.map(Visibility::from)));
+            import_cmd(root, &group, link, &paths)
+        }
+        Some(Command::Visibility {
+            gallery,
+            group,
+            link_type,
+            visibility,
+        }) => visibility_cmd(root, &gallery, &group, &link_type, visibility.into()),
+        Some(Command::Profile {
+            given,
+            family,
+            website,
+            contact,
+            statement,
+        }) => profile_cmd(root, [given, family, website, contact, statement]),
+        Some(Command::Export { what }) => export::run(root, what),
+        Some(Command::Sample { width }) => {
+            if !(64..=8000).contains(&width) {
+                anyhow::bail!("--width {width}: give 64 to 8000 pixels");
+            }
+            let mut lib = open(&root)?;
+            let cancel = AtomicBool::new(false);
+            match folio::core::sample::create_portfolio(&mut lib, width, |_, _| {}, &cancel)? {
+                folio::core::sample::Made::Added(summary) => {
+                    println!(
+                        "Added the sample portfolio: {} images in {} galleries.",
+                        summary.imported(),
+                        folio::core::sample::PORTFOLIO.len()
+                    );
+                    Ok(ExitCode::SUCCESS)
+                }
+                folio::core::sample::Made::AlreadyThere(name) => {
+                    println!("The sample portfolio is already here (\u{201c}{name}\u{201d}); nothing was added.");
+                    Ok(ExitCode::SUCCESS)
+                }
+            }
+        }
         Some(Command::Add {
             group,
             ids,
@@ -323,17 +481,25 @@ fn open(root: &std::path::Path) -> anyhow::Result<Library> {
 fn import_cmd(
     root: PathBuf,
     group_name: &str,
-    link: Option<(String, String)>,
+    link: Option<(String, String, Option<Visibility>)>,
     paths: &[PathBuf],
 ) -> anyhow::Result<ExitCode> {
     let mut lib = open(&root)?;
     let group = lib.write(|tx| {
         let group = catalog::find_or_create_group(tx, group_name)?;
-        if let Some((gallery, link_type)) = &link {
+        if let Some((gallery, link_type, visibility)) = &link {
             let gallery = catalog::find_or_create_gallery(tx, gallery)?;
             let link_type = catalog::clean_type(link_type)?;
             if !catalog::link_exists(tx, gallery, group, &link_type)? {
-                catalog::attach(tx, gallery, group, &link_type)?;
+                catalog::attach_with(
+                    tx,
+                    gallery,
+                    group,
+                    &link_type,
+                    visibility.unwrap_or_default(),
+                )?;
+            } else if let Some(v) = visibility {
+                catalog::set_visibility(tx, gallery, group, &link_type, *v)?;
             }
         }
         Ok(group)
@@ -655,10 +821,11 @@ fn list_cmd(root: PathBuf, ids: bool) -> anyhow::Result<ExitCode> {
         for link in links {
             writeln!(
                 out,
-                "  [{}] group \u{201c}{}\u{201d}, {}",
+                "  [{}] group \u{201c}{}\u{201d}, {} ({})",
                 link.link_type,
                 link.group_name,
-                count(link.image_count, "image", "images")
+                count(link.image_count, "image", "images"),
+                link.visibility.as_str()
             )?;
             print_images(&mut out, link.group)?;
         }
@@ -691,6 +858,86 @@ fn list_cmd(root: PathBuf, ids: bool) -> anyhow::Result<ExitCode> {
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+fn visibility_cmd(
+    root: PathBuf,
+    gallery: &str,
+    group: &str,
+    link_type: &str,
+    visibility: Visibility,
+) -> anyhow::Result<ExitCode> {
+    let mut lib = open(&root)?;
+    let gallery_id = catalog::gallery_by_name(lib.conn(), gallery)?
+        .ok_or_else(|| anyhow::anyhow!("there is no gallery named \u{201c}{gallery}\u{201d}"))?;
+    let group_id = group_named(lib.conn(), "--group", group)?;
+    let links = catalog::gallery_links(lib.conn(), gallery_id)?;
+    if !links.iter().any(|l| l.group == group_id && l.link_type == link_type) {
+        let types: Vec<String> = links
+            .iter()
+            .filter(|l| l.group == group_id)
+            .map(|l| l.link_type.clone())
+            .collect();
+        anyhow::bail!(
+            "\u{201c}{group}\u{201d} is not in \u{201c}{gallery}\u{201d} as \u{201c}{link_type}\u{201d}{}",
+            if types.is_empty() {
+                " (it is not in that gallery at all)".to_string()
+            } else {
+                format!(" (it is there as: {})", types.join(", "))
+            }
+        );
+    }
+    let was = lib.write(|tx| catalog::set_visibility(tx, gallery_id, group_id, link_type, visibility))?;
+    println!(
+        "\u{201c}{group}\u{201d} as {link_type} in \u{201c}{gallery}\u{201d}: {} (was {}).",
+        visibility.as_str(),
+        was.as_str()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+fn profile_cmd(root: PathBuf, fields: [Option<String>; 5]) -> anyhow::Result<ExitCode> {
+    let mut lib = open(&root)?;
+    let mut p = profile::read(lib.conn())?;
+    if fields.iter().any(Option::is_some) {
+        let [given, family, website, contact, statement] = fields;
+        let set = |field: &mut Option<String>, value: Option<String>| {
+            if let Some(v) = value {
+                *field = Some(v);
+            }
+        };
+        set(&mut p.given_name, given);
+        set(&mut p.family_name, family);
+        set(&mut p.website, website);
+        set(&mut p.contact, contact);
+        set(&mut p.statement, statement);
+        p = lib.write(|tx| profile::write(tx, p))?;
+    }
+    print_profile(&p)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn print_profile(p: &Profile) -> std::io::Result<()> {
+    let mut out = std::io::stdout().lock();
+    if p.is_empty() {
+        return writeln!(
+            out,
+            "No artist profile yet: `folio profile --given … --family …` sets one."
+        );
+    }
+    let fields = [
+        ("Given name", &p.given_name),
+        ("Family name", &p.family_name),
+        ("Website", &p.website),
+        ("Contact", &p.contact),
+        ("Statement", &p.statement),
+    ];
+    for (label, value) in fields {
+        if let Some(v) = value {
+            writeln!(out, "{label}: {v}")?;
+        }
+    }
+    Ok(())
 }
 
 fn check_cmd(root: PathBuf, repair: bool) -> anyhow::Result<ExitCode> {

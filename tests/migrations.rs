@@ -162,7 +162,7 @@ fn library_rows(version: i64) -> String {
                  (3, 'atelier', NULL, '2025-01-04 09:00:00');"
         }
         // Version 2 keeps the artist's order of galleries: as v1 listed them.
-        2 => {
+        2 | 3 => {
             "INSERT INTO galleries (id, name, description, created_at, sort_order) VALUES
                  (1, 'Website', NULL, '2025-01-02 09:00:00', 2),
                  (2, 'Harbour Lights', 'Opening in May', '2025-01-03 09:00:00', 1),
@@ -170,8 +170,16 @@ fn library_rows(version: i64) -> String {
         }
         _ => panic!("write the rows of a v{version} library here (SQL valid for v{version})"),
     };
+    let works = match version {
+        1 | 2 => "",
+        // Version 3 has works' details: one work with a title and dimensions.
+        _ => {
+            "INSERT INTO artworks (image_id, title, year, year_sort, medium, height, width, unit)
+                 VALUES (3, 'Crane', '2025', 2025, 'Oil on linen', 40.0, 30.0, 'cm');"
+        }
+    };
     match version {
-        1 | 2 => [
+        1..=3 => [
             "INSERT INTO stores (id, root, created_at) VALUES (1, 'library', '2025-01-01 09:00:00');"
                 .to_string(),
             galleries.to_string(),
@@ -200,6 +208,7 @@ fn library_rows(version: i64) -> String {
                  (3, 3, 'sketches', 1),
                  (3, 2, 'studio visits', 0);"
                 .to_string(),
+            works.to_string(),
         ]
         .concat(),
         _ => panic!("write the rows of a v{version} library here (SQL valid for v{version})"),
@@ -404,11 +413,30 @@ fn a_library_of_every_older_version_opens_with_its_data_kept_and_backed_up() {
         );
         assert_eq!(shown(4), [row(2, "easel.png", None)], "v{version}");
 
-        // Works' details (version 3): none yet, and a title can be written.
+        // Works' details (version 3): none before it, kept from it, and a
+        // title can be written.
         let works: i64 = conn
             .query_row("SELECT count(*) FROM artworks", [], |r| r.get(0))
             .unwrap();
-        assert_eq!(works, 0, "v{version}");
+        assert_eq!(works, i64::from(version >= 3), "v{version}");
+        if version >= 3 {
+            let crane = images::image(conn, ImageId(3)).unwrap();
+            assert_eq!(crane.title(), Some("Crane"), "v{version}");
+        }
+
+        // Visibility (version 4): every link the older version had is public.
+        let visibilities: Vec<String> = conn
+            .prepare("SELECT DISTINCT visibility FROM gallery_image_group_relations")
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        assert_eq!(visibilities, ["public"], "v{version}");
+        let profile: i64 = conn
+            .query_row("SELECT count(*) FROM artist_profile", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(profile, 0, "v{version}");
         details::set_fields(conn, &[ImageId(1)], &[(Field::Title, "Dock".into())]).unwrap();
         let dock = images::image(conn, ImageId(1)).unwrap();
         assert_eq!(

@@ -594,16 +594,7 @@ fn inspected_usage(
 /// How a link type reads in the sidebar: the seed's types in words
 /// ("Main exhibit"), the artist's own as they typed them.
 pub fn type_label(link_type: &str) -> String {
-    if catalog::SEED_TYPES.contains(&link_type) {
-        let words = link_type.replace('_', " ");
-        let mut chars = words.chars();
-        match chars.next() {
-            Some(first) => first.to_uppercase().chain(chars).collect(),
-            None => words,
-        }
-    } else {
-        link_type.to_string()
-    }
+    crate::core::export::type_words(link_type)
 }
 
 /// Drops `old`, which holds `rows` rows, on a short-lived thread when they

@@ -70,6 +70,11 @@ pub enum Error {
     #[error("SQLite did not enable foreign keys; refusing to work without the cascades")]
     ForeignKeysOff,
 
+    /// The artist cancelled a long task (an export); what it wrote so far is
+    /// whole, and what it did not write is as it was.
+    #[error("cancelled")]
+    Cancelled,
+
     /// Any other database error.
     #[error("database: {0}")]
     Db(#[from] rusqlite::Error),

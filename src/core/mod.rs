@@ -11,6 +11,7 @@
 //! - [`media`]: image files: recognising and proving them whole, decoding,
 //!   thumbnails, and the import that copies them into the library.
 //! - [`check`] and [`sample`]: whole-library tasks built on all three.
+//! - [`export`]: what leaves Folio: a gallery as a website, a folder or a ZIP.
 //!
 //! Beside them, vocabulary every layer shares: [`error`], [`ids`], [`format`],
 //! [`text`] (folding and sorting words as people do), and [`pool`] (ordered
@@ -18,6 +19,7 @@
 
 pub mod check;
 pub mod error;
+pub mod export;
 pub mod format;
 pub mod ids;
 pub mod media;

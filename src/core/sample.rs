@@ -13,7 +13,7 @@ use super::format::Format;
 use super::media::decode;
 use super::media::import::{self, Event, Outcome};
 use super::model::details::{self, Field};
-use super::model::{catalog, images};
+use super::model::{catalog, images, profile};
 use super::storage::Library;
 
 /// A picture of `width`×`height` pixels: a two-colour gradient with a few
@@ -414,7 +414,9 @@ fn build_portfolio(
             let group_id = lib.write(|tx| {
                 let id = catalog::find_or_create_group(tx, group)?;
                 if !catalog::link_exists(tx, gallery_id, id, link_type)? {
-                    catalog::attach(tx, gallery_id, id, link_type)?;
+                    // The making-of for members, as the attach dialog proposes.
+                    let visibility = catalog::Visibility::proposed_for(link_type);
+                    catalog::attach_with(tx, gallery_id, id, link_type, visibility)?;
                 }
                 Ok(id)
             })?;
@@ -448,8 +450,30 @@ fn build_portfolio(
             }
         }
     }
-    lib.write(|tx| share(tx))?;
+    lib.write(|tx| {
+        share(tx)?;
+        // The sample's artist, unless the library has one already.
+        if profile::read(tx)?.is_empty() {
+            profile::write(tx, sample_profile())?;
+        }
+        Ok(())
+    })?;
     Ok(summary)
+}
+
+/// The artist the sample portfolio is by (its exports name her).
+pub fn sample_profile() -> profile::Profile {
+    profile::Profile {
+        given_name: Some("Ines".into()),
+        family_name: Some("Moreau".into()),
+        website: Some("ines-moreau.example".into()),
+        contact: Some("studio@ines-moreau.example".into()),
+        statement: Some(
+            "Ines Moreau paints harbours at the hour the lights come on, and photographs \
+             salt flats at the hour they go out. She lives and works in Marseille."
+                .into(),
+        ),
+    }
 }
 
 /// What the sample's works are called and made of, per group: titles in

@@ -61,6 +61,36 @@ pub fn decode_reduced(
     Ok((img, orientation))
 }
 
+/// Decodes `bytes` for an export: like [`decode_reduced`] (a JPEG scaled
+/// while decoding to no less than `size` on its long side), with the careful
+/// chroma upsampling a large rendition shows, and the embedded ICC profile,
+/// if any.
+pub fn decode_for_export(
+    path: &Path,
+    bytes: &[u8],
+    format: Format,
+    size: u32,
+) -> Result<(DynamicImage, image::metadata::Orientation, Option<Vec<u8>>)> {
+    let icc = icc_profile(bytes, format);
+    #[cfg(feature = "libjpeg")]
+    if format == Format::Jpeg
+        && let Some((img, orientation)) = libjpeg::decode_scaled_with(bytes, size, true)
+    {
+        return Ok((img, orientation, icc));
+    }
+    let (img, orientation) = decode_reduced(path, bytes, format, size)?;
+    Ok((img, orientation, icc))
+}
+
+/// The ICC profile embedded in the file, read from its headers alone.
+pub fn icc_profile(bytes: &[u8], format: Format) -> Option<Vec<u8>> {
+    let mut reader = ImageReader::new(Cursor::new(bytes));
+    reader.set_format(image_format(format));
+    reader.limits(limits());
+    let mut decoder = reader.into_decoder().ok()?;
+    decoder.icc_profile().ok().flatten()
+}
+
 /// A JPEG decoded with DCT scaling (1/1, 1/2, 1/4 or 1/8) to the smallest
 /// size that still covers a `size` thumbnail. `None` for the colour models it
 /// does not handle (CMYK, 16-bit), which take the general path.

@@ -14,13 +14,27 @@ use super::limits::{MAX_DECODE_BYTES, MAX_SIDE_PX, fit};
 /// file, beyond the limits): the general path then decides, and words
 /// the error.
 pub fn decode_scaled(bytes: &[u8], size: u32) -> Option<(DynamicImage, Orientation)> {
+    decode_scaled_with(bytes, size, false)
+}
+
+/// [`decode_scaled`], with libjpeg's careful chroma upsampling when `fine`
+/// (an export's renditions, seen large).
+pub fn decode_scaled_with(
+    bytes: &[u8],
+    size: u32,
+    fine: bool,
+) -> Option<(DynamicImage, Orientation)> {
     // libjpeg reports a fatal error by unwinding (mozjpeg's error manager).
-    std::panic::catch_unwind(|| decode(bytes, size).ok().flatten())
+    std::panic::catch_unwind(|| decode(bytes, size, fine).ok().flatten())
         .ok()
         .flatten()
 }
 
-fn decode(bytes: &[u8], size: u32) -> std::io::Result<Option<(DynamicImage, Orientation)>> {
+fn decode(
+    bytes: &[u8],
+    size: u32,
+    fine: bool,
+) -> std::io::Result<Option<(DynamicImage, Orientation)>> {
     use mozjpeg::{ColorSpace, Decompress, Marker};
     let mut d = Decompress::builder()
         .with_markers(&[Marker::APP(1)])
@@ -51,7 +65,7 @@ fn decode(bytes: &[u8], size: u32) -> std::io::Result<Option<(DynamicImage, Orie
         .unwrap_or(Orientation::NoTransforms);
     d.scale(eighths(w, h, size));
     // A thumbnail does not need the careful chroma upsampling.
-    d.do_fancy_upsampling(false);
+    d.do_fancy_upsampling(fine);
     let mut started = if gray { d.grayscale()? } else { d.rgb()? };
     let (ow, oh) = (started.width(), started.height());
     let pixels: Vec<u8> = started.read_scanlines()?;
@@ -83,6 +97,30 @@ pub fn encode_rgb(rgb: &image::RgbImage, quality: u8) -> Option<Vec<u8>> {
         // at 256 px, halving the chroma blurs coloured edges visibly.
         c.set_chroma_sampling_pixel_sizes((1, 1), (1, 1));
         let mut started = c.start_compress(Vec::with_capacity(32 * 1024))?;
+        started.write_scanlines(rgb.as_raw())?;
+        started.finish()
+    })
+    .ok()
+    .and_then(Result::ok)
+}
+
+/// `rgb` as a JPEG for people to look at (an export's rendition): 4:2:0,
+/// optimised Huffman tables, progressive or baseline, libjpeg-turbo's speed
+/// (mozjpeg's trellis search would cost several times as much). No marker
+/// but JFIF's is written: no EXIF, no profile (untagged is sRGB).
+pub fn encode_rendition(rgb: &image::RgbImage, quality: u8, progressive: bool) -> Option<Vec<u8>> {
+    use mozjpeg::{ColorSpace, Compress};
+    std::panic::catch_unwind(|| -> std::io::Result<Vec<u8>> {
+        let mut c = Compress::new(ColorSpace::JCS_RGB);
+        c.set_fastest_defaults();
+        c.set_size(rgb.width() as usize, rgb.height() as usize);
+        c.set_quality(f32::from(quality));
+        c.set_chroma_sampling_pixel_sizes((2, 2), (2, 2));
+        c.set_optimize_coding(true);
+        if progressive {
+            c.set_progressive_mode();
+        }
+        let mut started = c.start_compress(Vec::with_capacity(256 * 1024))?;
         started.write_scanlines(rgb.as_raw())?;
         started.finish()
     })

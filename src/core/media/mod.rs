@@ -1,6 +1,6 @@
 //! Image files: recognising and proving them whole ([`validate`]), decoding
 //! under one set of limits ([`limits`], [`decode`], [`libjpeg`]), thumbnails
-//! ([`thumbnail`]), and the import that copies them into the library
+//! ([`thumbnail`]), exports' renditions ([`render`]), and the import that copies them into the library
 //! ([`walk`], [`import`]).
 
 pub mod decode;
@@ -8,6 +8,7 @@ pub mod import;
 #[cfg(feature = "libjpeg")]
 pub mod libjpeg;
 pub mod limits;
+pub mod render;
 pub mod thumbnail;
 pub mod validate;
 pub mod walk;

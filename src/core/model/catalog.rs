@@ -19,6 +19,89 @@ pub const SEED_TYPES: [&str; 6] = [
     "photographs",
 ];
 
+/// Who an export shows a gallery's link to.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Visibility {
+    /// Everyone who opens the website or the folder.
+    #[default]
+    Public,
+    /// Visitors with the gallery's password: encrypted in a website,
+    /// included in the artist's own folder and ZIP unless asked not to.
+    Members,
+    /// No one: never exported.
+    Private,
+}
+
+impl Visibility {
+    pub const ALL: [Visibility; 3] = [Visibility::Public, Visibility::Members, Visibility::Private];
+
+    /// As the database and the command line write it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Visibility::Public => "public",
+            Visibility::Members => "members",
+            Visibility::Private => "private",
+        }
+    }
+
+    /// As the app shows it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Visibility::Public => "Public",
+            Visibility::Members => "Members",
+            Visibility::Private => "Private",
+        }
+    }
+
+    /// What it means, in a sentence (the app's tooltips).
+    pub fn explained(self) -> &'static str {
+        match self {
+            Visibility::Public => "Shown to everyone in exported websites and folders.",
+            Visibility::Members => {
+                "Exported websites encrypt it: visitors need the gallery's password. \
+                 Included in your own folders, ZIPs and PDFs."
+            }
+            Visibility::Private => "Never exported: only you see it, here in Folio.",
+        }
+    }
+
+    pub fn parse(value: &str) -> Result<Visibility> {
+        Visibility::ALL
+            .into_iter()
+            .find(|v| v.as_str().eq_ignore_ascii_case(value.trim()))
+            .ok_or_else(|| {
+                Error::invalid(
+                    "visibility",
+                    format!("\u{201c}{value}\u{201d} is not one of public, members, private"),
+                )
+            })
+    }
+
+    /// What the attach dialog proposes for a link of this type: members for
+    /// the making-of (the seed's "shown only to logged-in members"), public
+    /// for the rest.
+    pub fn proposed_for(link_type: &str) -> Visibility {
+        if link_type.trim() == "behind_the_scenes" {
+            Visibility::Members
+        } else {
+            Visibility::Public
+        }
+    }
+}
+
+impl rusqlite::types::FromSql for Visibility {
+    fn column_result(value: rusqlite::types::ValueRef<'_>) -> rusqlite::types::FromSqlResult<Self> {
+        let text = value.as_str()?;
+        Visibility::parse(text).map_err(|e| rusqlite::types::FromSqlError::Other(Box::new(e)))
+    }
+}
+
+impl rusqlite::ToSql for Visibility {
+    fn to_sql(&self) -> rusqlite::Result<rusqlite::types::ToSqlOutput<'_>> {
+        Ok(self.as_str().into())
+    }
+}
+
 /// The longest name of a gallery or group, in characters.
 pub const MAX_NAME_CHARS: usize = 255;
 /// The longest link type, in characters (the seed's VARCHAR(50)).
@@ -60,6 +143,8 @@ pub struct Link {
     pub group_name: String,
     /// The purpose of the group in this gallery (`main_exhibit`, ...).
     pub link_type: String,
+    /// Who an export shows it to.
+    pub visibility: Visibility,
     pub image_count: u64,
     pub cover: Option<ImageId>,
 }
@@ -477,7 +562,7 @@ pub fn group_by_name(conn: &Connection, name: &str) -> Result<Option<GroupId>> {
 
 // ---------------------------------------------------------------- links
 
-const LINK_SELECT: &str = "SELECT l.gallery_id, ga.name, l.image_group_id, g.name, l.type,
+const LINK_SELECT: &str = "SELECT l.gallery_id, ga.name, l.image_group_id, g.name, l.type, l.visibility,
         (SELECT count(*) FROM image_group_relations m WHERE m.image_group_id = g.id),
         (SELECT m.image_id FROM image_group_relations m WHERE m.image_group_id = g.id
             ORDER BY m.sort_order, m.image_id LIMIT 1)
@@ -492,8 +577,9 @@ fn link_row(r: &rusqlite::Row) -> rusqlite::Result<Link> {
         group: r.get(2)?,
         group_name: r.get(3)?,
         link_type: r.get(4)?,
-        image_count: r.get(5)?,
-        cover: r.get(6)?,
+        visibility: r.get(5)?,
+        image_count: r.get(6)?,
+        cover: r.get(7)?,
     })
 }
 
@@ -524,14 +610,25 @@ pub fn link_exists(
         .is_some())
 }
 
-/// Attaches a group to a gallery with a type, after the gallery's other groups.
-/// The same group may be attached to many galleries, and to one gallery more
-/// than once under different types.
+/// Attaches a group to a gallery with a type, after the gallery's other groups,
+/// public. The same group may be attached to many galleries, and to one
+/// gallery more than once under different types.
 pub fn attach(
     conn: &Connection,
     gallery: GalleryId,
     group: GroupId,
     link_type: &str,
+) -> Result<()> {
+    attach_with(conn, gallery, group, link_type, Visibility::Public)
+}
+
+/// [`attach`], shown to whom `visibility` says.
+pub fn attach_with(
+    conn: &Connection,
+    gallery: GalleryId,
+    group: GroupId,
+    link_type: &str,
+    visibility: Visibility,
 ) -> Result<()> {
     let link_type = clean_type(link_type)?;
     ensure_gallery(conn, gallery)?;
@@ -543,10 +640,11 @@ pub fn attach(
         ));
     }
     conn.execute(
-        "INSERT INTO gallery_image_group_relations (gallery_id, image_group_id, type, sort_order)
-         VALUES (?1, ?2, ?3, (SELECT coalesce(max(sort_order) + 1, 0)
-                              FROM gallery_image_group_relations WHERE gallery_id = ?1))",
-        params![gallery, group, link_type],
+        "INSERT INTO gallery_image_group_relations
+             (gallery_id, image_group_id, type, visibility, sort_order)
+         VALUES (?1, ?2, ?3, ?4, (SELECT coalesce(max(sort_order) + 1, 0)
+                                  FROM gallery_image_group_relations WHERE gallery_id = ?1))",
+        params![gallery, group, link_type, visibility],
     )?;
     Ok(())
 }
@@ -602,6 +700,36 @@ pub fn change_type(
         ));
     }
     Ok(())
+}
+
+/// Sets who an export shows a link to; returns what it was.
+pub fn set_visibility(
+    conn: &Connection,
+    gallery: GalleryId,
+    group: GroupId,
+    link_type: &str,
+    visibility: Visibility,
+) -> Result<Visibility> {
+    let before: Option<Visibility> = conn
+        .query_row(
+            "SELECT visibility FROM gallery_image_group_relations
+             WHERE gallery_id = ?1 AND image_group_id = ?2 AND type = ?3",
+            params![gallery, group, link_type],
+            |r| r.get(0),
+        )
+        .optional()?;
+    let Some(before) = before else {
+        return Err(Error::invalid(
+            "group link",
+            format!("{group} is not in {gallery} as \u{201c}{link_type}\u{201d}"),
+        ));
+    };
+    conn.execute(
+        "UPDATE gallery_image_group_relations SET visibility = ?4
+         WHERE gallery_id = ?1 AND image_group_id = ?2 AND type = ?3",
+        params![gallery, group, link_type, visibility],
+    )?;
+    Ok(before)
 }
 
 /// Moves one link to position `to_index` among the gallery's links (clamped to
@@ -1028,6 +1156,47 @@ mod tests {
         // A new link goes last.
         lib.write(|tx| attach(tx, ga, b, "photographs")).unwrap();
         assert_eq!(order(&lib).last().unwrap(), "B:photographs");
+    }
+
+    #[test]
+    fn a_link_keeps_its_visibility_through_a_change_of_type_and_a_move() {
+        let (_d, mut lib) = lib();
+        let ga = lib.write(|tx| create_gallery(tx, "G", None)).unwrap();
+        let [a, b] = ["A", "B"].map(|n| lib.write(|tx| create_group(tx, n, None)).unwrap());
+        lib.write(|tx| attach(tx, ga, a, "main_exhibit")).unwrap();
+        lib.write(|tx| attach_with(tx, ga, b, "behind_the_scenes", Visibility::Members))
+            .unwrap();
+        let seen = |lib: &Library| -> Vec<(String, Visibility)> {
+            gallery_links(lib.conn(), ga)
+                .unwrap()
+                .into_iter()
+                .map(|l| (l.group_name, l.visibility))
+                .collect()
+        };
+        assert_eq!(
+            seen(&lib),
+            [("A".into(), Visibility::Public), ("B".into(), Visibility::Members)]
+        );
+        let was = lib
+            .write(|tx| set_visibility(tx, ga, a, "main_exhibit", Visibility::Private))
+            .unwrap();
+        assert_eq!(was, Visibility::Public);
+        lib.write(|tx| change_type(tx, ga, a, "main_exhibit", "sketches"))
+            .unwrap();
+        lib.write(|tx| move_link(tx, ga, a, "sketches", 1)).unwrap();
+        assert_eq!(
+            seen(&lib),
+            [("B".into(), Visibility::Members), ("A".into(), Visibility::Private)]
+        );
+        // An unknown link is refused, naming it.
+        let err = lib
+            .write(|tx| set_visibility(tx, ga, a, "main_exhibit", Visibility::Public))
+            .unwrap_err();
+        assert!(err.to_string().contains("main_exhibit"), "{err}");
+        assert_eq!(Visibility::parse(" Members ").unwrap(), Visibility::Members);
+        assert!(Visibility::parse("friends").unwrap_err().to_string().contains("friends"));
+        assert_eq!(Visibility::proposed_for("behind_the_scenes"), Visibility::Members);
+        assert_eq!(Visibility::proposed_for("sketches"), Visibility::Public);
     }
 
     #[test]

@@ -8,4 +8,5 @@ pub mod images;
 pub mod inventory;
 pub mod lookup;
 pub mod order;
+pub mod profile;
 pub mod search;

@@ -18,7 +18,7 @@ use crate::core::error::{Error, IoContext, Result};
 pub const SCHEMA_SQL: &str = include_str!("../../../schema.sql");
 
 /// The schema version this program writes and understands (`PRAGMA user_version`).
-pub const SCHEMA_VERSION: i64 = 3;
+pub const SCHEMA_VERSION: i64 = 4;
 
 /// Identifies a Folio database (`PRAGMA application_id`): the bytes "FOLI".
 pub const APPLICATION_ID: i64 = 0x464F_4C49;
@@ -64,6 +64,21 @@ const MIGRATIONS: &[&str] = &[
 );
 CREATE INDEX artworks_inventory_number
     ON artworks (inventory_number) WHERE inventory_number IS NOT NULL;"#,
+    // 3 → 4: exports. Each link's visibility (the existing ones stay public),
+    // the artist's profile, and each gallery's members salt.
+    r#"ALTER TABLE gallery_image_group_relations ADD COLUMN visibility      TEXT    NOT NULL DEFAULT 'public' CHECK (visibility IN ('public', 'members', 'private'));
+CREATE TABLE artist_profile (
+    id           INTEGER PRIMARY KEY CHECK (id = 1),
+    given_name   TEXT    NULL CHECK (given_name IS NULL OR length(given_name) BETWEEN 1 AND 200),
+    family_name  TEXT    NULL CHECK (family_name IS NULL OR length(family_name) BETWEEN 1 AND 200),
+    website      TEXT    NULL CHECK (website IS NULL OR length(website) BETWEEN 1 AND 500),
+    contact      TEXT    NULL CHECK (contact IS NULL OR length(contact) BETWEEN 1 AND 500),
+    statement    TEXT    NULL CHECK (statement IS NULL OR length(statement) <= 5000)
+);
+CREATE TABLE gallery_sites (
+    gallery_id  INTEGER PRIMARY KEY REFERENCES galleries(id) ON DELETE CASCADE,
+    salt        BLOB    NOT NULL CHECK (typeof(salt) = 'blob' AND length(salt) = 16)
+);"#,
 ];
 
 /// Opens the Folio database at `path`, creating it (and the rows every library

@@ -32,6 +32,9 @@ pub const ORIGINALS_DIR: &str = "originals";
 pub const TRASH_DIR: &str = "trash";
 /// The thumbnail cache inside a store (versioned: a new layout is a new folder).
 pub const THUMBS_DIR: &str = "thumbs/v1";
+/// Inside a store: exports' renditions, by content hash and size (a cache:
+/// anything in it can be deleted, and is made again when needed).
+pub const RENDITIONS_DIR: &str = "renditions/v1";
 /// The folder of backups inside the library root.
 pub const BACKUP_DIR: &str = "backups";
 /// Prefix of Folio's own temporary files, wherever they are.
@@ -121,6 +124,17 @@ pub fn thumb_path(store_root: &Path, hash: &str, size: u32, alpha: bool) -> Path
         .join(size.to_string())
         .join(prefix)
         .join(format!("{hash}.{ext}"))
+}
+
+/// Where an export's rendition of the image with `hash` lives, inside the
+/// store at `store_root`: `renditions/v1/ab/<hash>-<what>` (`what` names the
+/// size, encoder and quality, e.g. `w1600-q80.webp`).
+pub fn rendition_path(store_root: &Path, hash: &str, what: &str) -> PathBuf {
+    let prefix = hash.get(..2).unwrap_or("00");
+    store_root
+        .join(RENDITIONS_DIR)
+        .join(prefix)
+        .join(format!("{hash}-{what}"))
 }
 
 /// Where the reason a thumbnail could not be made is remembered.

@@ -1,0 +1,239 @@
+//! `folio export site|folder|zip`: the pre-flight as lines (each link's
+//! visibility, the works without alt text), then the export, then what it
+//! wrote. Exit status 1 when a work had to be left out.
+
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::atomic::AtomicBool;
+
+use folio::core::export::folder::{self, FolderOptions, Target};
+use folio::core::export::members;
+use folio::core::export::site::{self, SiteOptions, WebFormat};
+use folio::core::export::{Plan, Progress, Reach};
+use folio::core::model::catalog::{self, Visibility};
+use folio::core::{GalleryId, Library};
+
+use super::{ExportCommand, open};
+
+/// The environment variable the members password is read from.
+pub const PASSWORD_ENV: &str = "FOLIO_SITE_PASSWORD";
+
+pub fn run(root: PathBuf, what: ExportCommand) -> anyhow::Result<ExitCode> {
+    match what {
+        ExportCommand::Site {
+            gallery,
+            out,
+            widths,
+            formats,
+        } => {
+            let formats = formats
+                .iter()
+                .map(|f| WebFormat::parse(f))
+                .collect::<Result<Vec<_>, _>>()?;
+            site_cmd(&root, &gallery, &out, widths, formats)
+        }
+        ExportCommand::Folder {
+            gallery,
+            out,
+            long_side,
+            public_only,
+        } => folder_cmd(&root, &gallery, Target::Folder(out), long_side, public_only),
+        ExportCommand::Zip {
+            gallery,
+            out,
+            long_side,
+            public_only,
+        } => folder_cmd(&root, &gallery, Target::Zip(out), long_side, public_only),
+    }
+}
+
+fn gallery_named(lib: &Library, name: &str) -> anyhow::Result<GalleryId> {
+    catalog::gallery_by_name(lib.conn(), name)?.ok_or_else(|| {
+        let names: Vec<String> = catalog::list_galleries(lib.conn())
+            .map(|g| g.into_iter().map(|g| format!("\u{201c}{}\u{201d}", g.name)).collect())
+            .unwrap_or_default();
+        anyhow::anyhow!(
+            "there is no gallery named \u{201c}{name}\u{201d}{}",
+            if names.is_empty() {
+                String::new()
+            } else {
+                format!(" (the galleries: {})", names.join(", "))
+            }
+        )
+    })
+}
+
+/// The members password: from the environment, else typed twice on the
+/// terminal (never an argument, which other users of the machine can see).
+fn password(gallery: &str) -> anyhow::Result<String> {
+    if let Ok(p) = std::env::var(PASSWORD_ENV) {
+        members::check_password(&p)?;
+        return Ok(p);
+    }
+    if !std::io::stdin().is_terminal() {
+        anyhow::bail!(
+            "\u{201c}{gallery}\u{201d} has members sections: set {PASSWORD_ENV} to the password that will open them, or run this in a terminal to type it"
+        );
+    }
+    let first = rpassword::prompt_password(format!(
+        "Members password for \u{201c}{gallery}\u{201d} (at least {} characters): ",
+        members::MIN_PASSWORD_CHARS
+    ))?;
+    members::check_password(&first)?;
+    let again = rpassword::prompt_password("The same again: ")?;
+    if again != first {
+        anyhow::bail!("the two passwords differ; nothing was exported");
+    }
+    Ok(first)
+}
+
+fn preflight(out: &mut impl Write, plan: &Plan, site: bool) -> std::io::Result<()> {
+    for line in &plan.links {
+        writeln!(out, "  {}", line.describe(site))?;
+    }
+    if plan.links.is_empty() {
+        writeln!(out, "  (the gallery has no groups: the export shows only its name)")?;
+    }
+    Ok(())
+}
+
+fn progress_line() -> impl FnMut(Progress) {
+    let terminal = std::io::stderr().is_terminal();
+    move |p: Progress| {
+        if terminal && p.total > 0 {
+            eprint!("\r{} {}/{}   ", p.stage, p.done, p.total);
+            if p.done == p.total {
+                eprint!("\r{:40}\r", "");
+            }
+        }
+    }
+}
+
+fn megabytes(bytes: u64) -> String {
+    format!("{:.1} MB", bytes as f64 / 1_000_000.0)
+}
+
+fn site_cmd(
+    root: &Path,
+    gallery: &str,
+    out_dir: &Path,
+    widths: Vec<u32>,
+    formats: Vec<WebFormat>,
+) -> anyhow::Result<ExitCode> {
+    let mut lib = open(root)?;
+    let id = gallery_named(&lib, gallery)?;
+    let plan = Plan::read(&lib, id, Reach::Members)?;
+    let mut out = std::io::stdout().lock();
+    writeln!(
+        out,
+        "Exporting \u{201c}{}\u{201d} as a website into {}:",
+        plan.gallery.name,
+        out_dir.display()
+    )?;
+    preflight(&mut out, &plan, true)?;
+    for w in plan.alt_warnings() {
+        writeln!(out, "warning: {w}")?;
+    }
+    let needs_password = plan.links.iter().any(|l| l.visibility == Visibility::Members);
+    let opts = SiteOptions {
+        widths,
+        formats,
+        password: if needs_password {
+            Some(password(&plan.gallery.name)?)
+        } else {
+            None
+        },
+        ..SiteOptions::default()
+    };
+    let cancel = AtomicBool::new(false);
+    let report = site::export_site(&mut lib, id, out_dir, &opts, &mut progress_line(), &cancel)?;
+    for w in report.warnings.iter().skip(plan.alt_warnings().len()) {
+        writeln!(out, "warning: {w}")?;
+    }
+    for p in &report.problems {
+        writeln!(out, "error: {p}")?;
+    }
+    writeln!(
+        out,
+        "Wrote {}: {} pages, {} of {} works, {} renditions made and {} from the cache; {} files written, {} unchanged, {} removed; {}.",
+        report.out.display(),
+        report.pages,
+        report.works,
+        plan.distinct_works().len(),
+        report.renditions_made,
+        report.renditions_cached,
+        report.files_written,
+        report.files_unchanged,
+        report.files_removed,
+        megabytes(report.bytes)
+    )?;
+    writeln!(
+        out,
+        "Open {} in a browser; to publish, copy the folder to any static web host.",
+        report.out.join("index.html").display()
+    )?;
+    Ok(if report.problems.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}
+
+fn folder_cmd(
+    root: &Path,
+    gallery: &str,
+    target: Target,
+    long_side: Option<u32>,
+    public_only: bool,
+) -> anyhow::Result<ExitCode> {
+    let lib = open(root)?;
+    let id = gallery_named(&lib, gallery)?;
+    let reach = if public_only {
+        Reach::Public
+    } else {
+        Reach::Members
+    };
+    let plan = Plan::read(&lib, id, reach)?;
+    let mut out = std::io::stdout().lock();
+    let kind = match target {
+        Target::Folder(_) => "a folder",
+        Target::Zip(_) => "a ZIP",
+    };
+    writeln!(
+        out,
+        "Exporting \u{201c}{}\u{201d} as {kind} into {}:",
+        plan.gallery.name,
+        target.path().display()
+    )?;
+    preflight(&mut out, &plan, false)?;
+    for w in plan.alt_warnings() {
+        writeln!(out, "warning: {w}")?;
+    }
+    let opts = FolderOptions {
+        long_side,
+        reach,
+        ..FolderOptions::default()
+    };
+    let cancel = AtomicBool::new(false);
+    let report = folder::export_folder(&lib, id, &target, &opts, &mut progress_line(), &cancel)?;
+    for w in report.warnings.iter().skip(plan.alt_warnings().len()) {
+        writeln!(out, "warning: {w}")?;
+    }
+    for p in &report.problems {
+        writeln!(out, "error: {p}")?;
+    }
+    writeln!(
+        out,
+        "Wrote {}: {} images in {} sections, with manifest.json and image-list.csv; {}.",
+        report.out.display(),
+        report.images,
+        report.sections,
+        megabytes(report.bytes)
+    )?;
+    Ok(if report.problems.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}
