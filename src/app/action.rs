@@ -12,6 +12,8 @@ use super::jobs::{Pick, Work};
 use super::session::Session;
 use crate::core::model::details::{self, Entry, Field, Unit};
 use crate::core::model::images::SortBy;
+use crate::core::model::catalog::Visibility;
+use crate::core::model::profile::{self, Profile};
 use crate::core::model::{catalog, images};
 use crate::core::storage::trash;
 use crate::core::{GalleryId, GroupId, ImageId};
@@ -33,7 +35,7 @@ pub enum Action {
     /// A new group, attached to a gallery with a type when given.
     CreateGroup {
         name: String,
-        attach: Option<(GalleryId, String)>,
+        attach: Option<(GalleryId, String, Visibility)>,
         /// Import these into it once made.
         then_import: Vec<PathBuf>,
         then_pick: Option<Pick>,
@@ -45,6 +47,14 @@ pub enum Action {
         gallery: GalleryId,
         group: GroupId,
         link_type: String,
+        visibility: Visibility,
+    },
+    /// Who exports show a link to.
+    SetVisibility {
+        gallery: GalleryId,
+        group: GroupId,
+        link_type: String,
+        to: Visibility,
     },
     Detach {
         gallery: GalleryId,
@@ -109,6 +119,8 @@ pub enum Action {
         /// The unit for images that have none yet (a dimension typed).
         unit_if_none: Option<Unit>,
     },
+    /// The artist's profile, as exports name them.
+    SetProfile(Profile),
     /// Import files and folders into a group (in the background).
     Import {
         paths: Vec<PathBuf>,
@@ -245,23 +257,56 @@ pub fn perform(
             gallery,
             group,
             link_type,
+            visibility,
         } => {
             let link_type = write(session, "attach the group", |tx| {
                 let link_type = catalog::clean_type(&link_type)?;
-                catalog::attach(tx, gallery, group, &link_type)?;
+                catalog::attach_with(tx, gallery, group, &link_type, visibility)?;
                 Ok(link_type)
             })?;
             effect.go = Some(Place::group(Some(gallery), Some(group)));
             effect.notice = Some(format!(
-                "Attached \u{201c}{}\u{201d} as {}.",
+                "Attached \u{201c}{}\u{201d} as {} ({}).",
                 session.group_name(group),
-                super::data::type_label(&link_type)
+                super::data::type_label(&link_type),
+                visibility.label().to_lowercase()
             ));
             effect.undo = Some(Step::Attached {
                 gallery,
                 group,
                 link_type,
             });
+        }
+        Action::SetVisibility {
+            gallery,
+            group,
+            link_type,
+            to,
+        } => {
+            let was = write(session, "change who sees the group", |tx| {
+                catalog::set_visibility(tx, gallery, group, &link_type, to)
+            })?;
+            effect.notice = Some(format!(
+                "\u{201c}{}\u{201d} is {} in this gallery now: {}",
+                session.group_name(group),
+                to.label().to_lowercase(),
+                to.explained()
+            ));
+            effect.undo = Some(Step::Visibility {
+                gallery,
+                group,
+                link_type,
+                to: was,
+            });
+        }
+        Action::SetProfile(profile) => {
+            let was = write(session, "save the profile", |tx| {
+                let was = profile::read(tx)?;
+                profile::write(tx, profile)?;
+                Ok(was)
+            })?;
+            effect.notice = Some("Saved your artist profile.".into());
+            effect.undo = Some(Step::Profile(was));
         }
         Action::Detach {
             gallery,
@@ -443,20 +488,20 @@ fn are(n: u64) -> String {
 fn create_group(
     session: &mut Session,
     name: String,
-    attach: Option<(GalleryId, String)>,
+    attach: Option<(GalleryId, String, Visibility)>,
     then_import: Vec<PathBuf>,
     then_pick: Option<Pick>,
 ) -> Result<Effect, String> {
     let id = write(session, "make the group", |tx| {
         let id = catalog::create_group(tx, &name, None)?;
-        if let Some((gallery, link_type)) = &attach {
-            catalog::attach(tx, *gallery, id, link_type)?;
+        if let Some((gallery, link_type, visibility)) = &attach {
+            catalog::attach_with(tx, *gallery, id, link_type, *visibility)?;
         }
         Ok(id)
     })?;
     Ok(Effect {
         // Shown in its gallery, or on its own under All groups.
-        go: Some(Place::group(attach.map(|(g, _)| g), Some(id))),
+        go: Some(Place::group(attach.map(|(g, ..)| g), Some(id))),
         selection: Selecting::Clear,
         // What was dropped or asked for goes into it (named: the snapshot
         // does not know the group yet).
@@ -481,8 +526,10 @@ fn detach(
         .links
         .iter()
         .position(|l| l.gallery == gallery && l.group == group && l.link_type == link_type);
-    write(session, "detach the group", |tx| {
-        catalog::detach(tx, gallery, group, &link_type)
+    let visibility = write(session, "detach the group", |tx| {
+        let visibility = catalog::link_visibility(tx, gallery, group, &link_type)?;
+        catalog::detach(tx, gallery, group, &link_type)?;
+        Ok(visibility.unwrap_or_default())
     })?;
     let name = session.group_name(group);
     Ok(Effect {
@@ -491,6 +538,7 @@ fn detach(
             group,
             link_type,
             index,
+            visibility,
         }),
         notice: Some(format!(
             "\u{201c}{name}\u{201d} detached from the gallery; it is still under All groups."
@@ -1056,6 +1104,12 @@ fn undone_words(step: &Step, images: usize, session: &Session) -> String {
             "\u{201c}{}\u{201d} is {} again.",
             group(g),
             super::data::type_label(from)
+        ),
+        Step::Profile(_) => "the artist profile as it was.".to_string(),
+        Step::Visibility { group: g, to, .. } => format!(
+            "\u{201c}{}\u{201d} is {} again.",
+            group(g),
+            to.label().to_lowercase()
         ),
         Step::LinkMoved { group: g, .. } => {
             format!("\u{201c}{}\u{201d} is back in its place.", group(g))

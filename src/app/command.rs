@@ -21,6 +21,14 @@ pub enum Command {
     ImportFolder,
     /// Build the three scenarios of the design as a sample portfolio.
     AddSamplePortfolio,
+    /// Export the selected gallery as a static website.
+    ExportSite,
+    /// Export the selected gallery as an ordered folder of JPEGs.
+    ExportFolder,
+    /// Export the selected gallery as a ZIP of ordered JPEGs.
+    ExportZip,
+    /// The artist's name, website, contact and statement, for exports.
+    ArtistProfile,
     /// Undo the last change.
     Undo,
     /// Redo the last undone change.
@@ -132,6 +140,12 @@ impl Command {
                     Command::ImportFiles,
                     Command::ImportFolder,
                     Command::AddSamplePortfolio,
+                ],
+                &[
+                    Command::ExportSite,
+                    Command::ExportFolder,
+                    Command::ExportZip,
+                    Command::ArtistProfile,
                 ],
                 &[Command::BackupNow],
                 &[Command::Quit],
@@ -270,6 +284,10 @@ impl Command {
             Command::Help => "Keyboard shortcuts",
             Command::Quit => "Quit",
             Command::BackupNow => "Back up now",
+            Command::ExportSite => "Export gallery as website\u{2026}",
+            Command::ExportFolder => "Export gallery as folder\u{2026}",
+            Command::ExportZip => "Export gallery as ZIP\u{2026}",
+            Command::ArtistProfile => "Artist profile\u{2026}",
         }
     }
 
@@ -363,6 +381,16 @@ impl Command {
             Command::ToggleInspector => "Show or hide the panel with the selected image's details.",
             Command::Help => "Show this list.",
             Command::Quit => "Close Folio. Everything is already saved.",
+            Command::ExportSite => {
+                "A static website of the selected gallery: a page per work, images at several sizes; members sections encrypted, private ones left out."
+            }
+            Command::ExportFolder => {
+                "Numbered JPEGs of the selected gallery in its order, with a manifest and an image list."
+            }
+            Command::ExportZip => "The same numbered JPEGs, manifest and image list, in one ZIP file.",
+            Command::ArtistProfile => {
+                "Your name, website, contact and a short statement, which exports show."
+            }
             Command::BackupNow => {
                 "Copy the database into the library's backups folder and check the copy (one is also made every day)."
             }
@@ -426,6 +454,8 @@ impl Command {
             Command::Help => const { &[sc(NONE, Key::F1), sc(NONE, Key::Questionmark)] },
             Command::Quit => const { &[sc(CMD, Key::Q)] },
             Command::BackupNow => &[],
+            Command::ExportSite => const { &[sc(CMD, Key::E)] },
+            Command::ExportFolder | Command::ExportZip | Command::ArtistProfile => &[],
         }
     }
 
@@ -492,7 +522,7 @@ mod tests {
         }
         assert_eq!(
             seen.len(),
-            48,
+            52,
             "every command is in a menu, CAPTIONS or KEYS_ONLY"
         );
     }

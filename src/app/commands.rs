@@ -8,7 +8,7 @@ use super::FolioApp;
 use super::action::Action;
 use super::command::Command;
 use super::data::Pool;
-use super::dialogs::{self, Dialog};
+use super::dialogs::{self, Dialog, ExportKind};
 use super::jobs::{Pick, Work};
 use super::session::{Captions, THUMB_SIZES};
 use super::state::{Clip, Notice, Outbox, Selection};
@@ -110,6 +110,10 @@ impl FolioApp {
             | Command::ImportFolder
             | Command::RenameGroup
             | Command::DeleteFromLibrary
+            | Command::ExportSite
+            | Command::ExportFolder
+            | Command::ExportZip
+            | Command::ArtistProfile
             | Command::Help => self.dialog_command(c),
             Command::SelectAll
             | Command::SelectNone
@@ -218,6 +222,23 @@ impl FolioApp {
                     None => Dialog::new_group(gallery, Some(pick)),
                 }
             }
+            Command::ExportSite | Command::ExportFolder | Command::ExportZip => {
+                let kind = match c {
+                    Command::ExportSite => ExportKind::Site,
+                    Command::ExportFolder => ExportKind::Folder,
+                    _ => ExportKind::Zip,
+                };
+                match gallery {
+                    Some(g) => Dialog::export(kind, g),
+                    None => {
+                        self.ui.notices.push(Notice::info(
+                            "Select a gallery first: an export shows one gallery.",
+                        ));
+                        return;
+                    }
+                }
+            }
+            Command::ArtistProfile => Dialog::profile(),
             Command::RenameGroup => match group.and_then(|g| self.session.data.group(g)) {
                 Some(g) => Dialog::rename_group(g.id, &g.name, g.description.as_deref()),
                 None => return,

@@ -14,6 +14,8 @@
 use std::collections::HashSet;
 
 use crate::core::model::details::{self, Entry};
+use crate::core::model::catalog::Visibility;
+use crate::core::model::profile::{self, Profile};
 use crate::core::model::{catalog, images, order};
 use crate::core::{GalleryId, GroupId, ImageId, Library};
 
@@ -55,6 +57,17 @@ pub enum Step {
         link_type: String,
         /// Its place among the gallery's links.
         index: Option<usize>,
+        /// Who exports showed it to.
+        visibility: Visibility,
+    },
+    /// The artist's profile as it was.
+    Profile(Profile),
+    /// A link's visibility changed: `to` is the one it had.
+    Visibility {
+        gallery: GalleryId,
+        group: GroupId,
+        link_type: String,
+        to: Visibility,
     },
     Attached {
         gallery: GalleryId,
@@ -308,13 +321,14 @@ impl Step {
             Step::Detached { gallery, group, .. }
             | Step::Attached { gallery, group, .. }
             | Step::Retyped { gallery, group, .. }
+            | Step::Visibility { gallery, group, .. }
             | Step::LinkMoved { gallery, group, .. } => link_gone(gallery, group),
             Step::GalleryMoved { gallery, .. } | Step::GalleryMade { gallery } => {
                 gone.galleries.contains(gallery)
             }
             Step::GroupMade { group } => group_gone(group),
             // Made again from what they were; what is gone since is left out.
-            Step::GroupDeleted(_) | Step::GalleryDeleted(_) => false,
+            Step::GroupDeleted(_) | Step::GalleryDeleted(_) | Step::Profile(_) => false,
             Step::All(steps) => steps.iter().any(|s| s.refers_to(gone, gone_images)),
         }
     }
@@ -461,8 +475,9 @@ impl Step {
                 group,
                 link_type,
                 index,
+                visibility,
             } => {
-                catalog::attach(tx, *gallery, *group, link_type)?;
+                catalog::attach_with(tx, *gallery, *group, link_type, *visibility)?;
                 if let Some(index) = index {
                     catalog::move_link(tx, *gallery, *group, link_type, *index)?;
                 }
@@ -481,6 +496,7 @@ impl Step {
                 link_type,
             } => {
                 let index = link_index(tx, *gallery, *group, link_type)?;
+                let visibility = catalog::link_visibility(tx, *gallery, *group, link_type)?;
                 catalog::detach(tx, *gallery, *group, link_type)?;
                 done(
                     0,
@@ -489,6 +505,29 @@ impl Step {
                         group: *group,
                         link_type: link_type.clone(),
                         index,
+                        visibility: visibility.unwrap_or_default(),
+                    },
+                )
+            }
+            Step::Profile(was) => {
+                let now = profile::read(tx)?;
+                profile::write(tx, was.clone())?;
+                done(0, Step::Profile(now))
+            }
+            Step::Visibility {
+                gallery,
+                group,
+                link_type,
+                to,
+            } => {
+                let was = catalog::set_visibility(tx, *gallery, *group, link_type, *to)?;
+                done(
+                    0,
+                    Step::Visibility {
+                        gallery: *gallery,
+                        group: *group,
+                        link_type: link_type.clone(),
+                        to: was,
                     },
                 )
             }
@@ -793,6 +832,7 @@ mod tests {
                 group: GroupId(2),
                 link_type: "sketches".into(),
                 index: Some(0),
+                visibility: Visibility::Public,
             },
             "Detached".into(),
         );

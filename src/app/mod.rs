@@ -15,6 +15,7 @@ mod command;
 mod commands;
 mod data;
 mod dialogs;
+mod export;
 mod failed;
 mod find;
 mod grid;

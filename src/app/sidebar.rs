@@ -12,7 +12,7 @@ use super::dialogs::Dialog;
 use super::find::FindState;
 use super::session::View;
 use super::state::{GridDrag, Outbox};
-use crate::core::model::catalog::{Gallery, Group, Link};
+use crate::core::model::catalog::{Gallery, Group, Link, Visibility};
 use crate::core::model::images::LibraryOrder;
 use crate::core::{GalleryId, GroupId};
 
@@ -407,9 +407,17 @@ fn link_ui(
     let kind = type_label(&link.link_type);
     let subtitle = crate::count(link.image_count, "image", "images");
     let title = format!("{}  ·  {subtitle}", link.group_name);
-    let a11y = format!("{kind}: {}", link.group_name);
-    let resp = row_ui(ui, selected, &title, "", Some(&kind), &a11y)
-        .on_hover_text(format!("Type: {}", link.link_type));
+    let a11y = format!(
+        "{kind}: {}, {}",
+        link.group_name,
+        link.visibility.label().to_lowercase()
+    );
+    let resp = row_ui(ui, selected, &title, "", Some(&kind), &a11y).on_hover_text(format!(
+        "Type: {}. {}",
+        link.link_type,
+        link.visibility.explained()
+    ));
+    visibility_badge_ui(ui, &resp, link, out);
     grid_drop_ui(ui, &resp, link.group, &link.group_name, drag, out);
     if resp.drag_started() {
         resp.dnd_set_drag_payload(LinkDrag {
@@ -437,6 +445,7 @@ fn link_ui(
         if ui.button("Change type…").clicked() {
             out.open(Dialog::change_type(gallery, link.group, &link.link_type));
         }
+        ui.menu_button("Visibility", |ui| visibility_menu_ui(ui, link, out));
         if ui.button("Detach from gallery").clicked() {
             out.act(Action::Detach {
                 gallery,
@@ -453,6 +462,70 @@ fn link_ui(
             ));
         }
     });
+}
+
+/// The link's visibility as a badge at the end of its type's line; a click
+/// opens the choice.
+fn visibility_badge_ui(ui: &mut egui::Ui, row: &Response, link: &Link, out: &mut Outbox) {
+    let font = egui::TextStyle::Small.resolve(ui.style());
+    let colour = match link.visibility {
+        Visibility::Public => ui.visuals().weak_text_color(),
+        Visibility::Members => Color32::from_rgb(230, 170, 60),
+        Visibility::Private => Color32::from_rgb(225, 120, 120),
+    };
+    let text = link.visibility.label().to_uppercase();
+    let galley = ui.painter().layout_no_wrap(text, font, colour);
+    let size = galley.size() + egui::vec2(8.0, 2.0);
+    let rect = egui::Rect::from_min_size(
+        egui::pos2(row.rect.right() - 6.0 - size.x, row.rect.top() + 3.0),
+        size,
+    );
+    let id = egui::Id::unique(("visibility", link.gallery, link.group, &link.link_type));
+    let badge = ui.interact(rect, id, Sense::click());
+    badge.widget_info(|| {
+        WidgetInfo::labeled(
+            Role::Button,
+            true,
+            format!(
+                "Visibility of {}: {}",
+                link.group_name,
+                link.visibility.label()
+            ),
+        )
+    });
+    if ui.is_rect_visible(rect) {
+        let stroke = if badge.hovered() { 1.5 } else { 1.0 };
+        ui.painter()
+            .rect_stroke(rect, 3.0, Stroke::new(stroke, colour), egui::StrokeKind::Inside);
+        ui.painter()
+            .galley(rect.min + egui::vec2(4.0, 1.0), galley, colour);
+    }
+    let badge = badge.on_hover_text(format!(
+        "{} Click to change.",
+        link.visibility.explained()
+    ));
+    egui::Popup::menu(&badge).show(|ui| visibility_menu_ui(ui, link, out));
+}
+
+/// Public, members, private: the choice of a link's visibility.
+fn visibility_menu_ui(ui: &mut egui::Ui, link: &Link, out: &mut Outbox) {
+    for v in Visibility::ALL {
+        if ui
+            .radio(link.visibility == v, v.label())
+            .on_hover_text(v.explained())
+            .clicked()
+        {
+            if v != link.visibility {
+                out.act(Action::SetVisibility {
+                    gallery: link.gallery,
+                    group: link.group,
+                    link_type: link.link_type.clone(),
+                    to: v,
+                });
+            }
+            ui.close();
+        }
+    }
 }
 
 /// A row of a list that a `P` dragged from the same list may be dropped

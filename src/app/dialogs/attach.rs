@@ -10,7 +10,7 @@ use super::{
 };
 use crate::app::action::Action;
 use crate::app::data::Data;
-use crate::core::model::catalog;
+use crate::core::model::catalog::{self, Visibility};
 use crate::core::{GalleryId, GroupId, Library};
 
 /// Attach an existing group (`group: Some`) or a new one to a gallery.
@@ -21,6 +21,10 @@ pub struct Attach {
     group: Option<GroupId>,
     new_name: String,
     link_type: String,
+    /// Who exports show the link to: proposed from the type until the
+    /// artist chooses.
+    visibility: Visibility,
+    visibility_chosen: bool,
     /// The gallery's links as (group, type), read as the dialog opens.
     links: Vec<(GroupId, String)>,
 }
@@ -33,6 +37,8 @@ impl Attach {
             group,
             new_name: String::new(),
             link_type: catalog::SEED_TYPES[0].to_string(),
+            visibility: Visibility::Public,
+            visibility_chosen: false,
             links: Vec::new(),
         }
     }
@@ -90,6 +96,13 @@ impl Attach {
         ui.label("Its purpose in this gallery:");
         type_picker_ui(ui, &mut self.link_type, &data.types);
         problem = problem.or_else(|| type_problem(&self.link_type, self.group, &self.links));
+        if !self.visibility_chosen {
+            self.visibility = Visibility::proposed_for(&self.link_type);
+        }
+        ui.add_space(6.0);
+        if visibility_ui(ui, &mut self.visibility) {
+            self.visibility_chosen = true;
+        }
         let pressed = buttons_ui(ui, "Attach", problem.as_deref(), true);
         outcome(pressed, || {
             vec![match self.group {
@@ -97,16 +110,34 @@ impl Attach {
                     gallery: self.gallery,
                     group,
                     link_type: self.link_type.clone(),
+                    visibility: self.visibility,
                 },
                 None => Action::CreateGroup {
                     name: self.new_name.clone(),
-                    attach: Some((self.gallery, self.link_type.clone())),
+                    attach: Some((self.gallery, self.link_type.clone(), self.visibility)),
                     then_import: Vec::new(),
                     then_pick: None,
                 },
             }]
         })
     }
+}
+
+/// Who exports show the link to: three radio buttons, each explained.
+/// Returns whether the artist changed it.
+pub fn visibility_ui(ui: &mut egui::Ui, visibility: &mut Visibility) -> bool {
+    ui.label("Who sees it when you export the gallery:");
+    let mut changed = false;
+    ui.horizontal(|ui| {
+        for v in Visibility::ALL {
+            let r = ui
+                .radio_value(visibility, v, v.label())
+                .on_hover_text(v.explained());
+            changed |= r.changed();
+        }
+    });
+    ui.label(egui::RichText::new(visibility.explained()).small().weak());
+    changed
 }
 
 /// Change the type of a group's link in a gallery.

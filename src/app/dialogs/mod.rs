@@ -7,6 +7,7 @@
 
 mod attach;
 mod confirm;
+mod export;
 mod info;
 mod names;
 
@@ -16,6 +17,7 @@ use eframe::egui::{self, Key};
 
 pub use attach::{Attach, ChangeType};
 pub use confirm::{ConfirmDeleteGallery, ConfirmDeleteGroup, ConfirmDeleteImages};
+pub use export::{Export, Kind as ExportKind, ProfileDialog};
 pub use info::{Help, ImportReport};
 pub use names::{NameGallery, NewGroup, RenameGroup};
 
@@ -40,6 +42,9 @@ pub enum Dialog {
     ConfirmDeleteImages(ConfirmDeleteImages),
     ImportReport(ImportReport),
     Help,
+    /// Export a gallery as a website, a folder or a ZIP.
+    Export(Box<Export>),
+    Profile(ProfileDialog),
 }
 
 /// What a dialog's frame ended with.
@@ -47,6 +52,8 @@ pub enum Outcome {
     Open,
     Cancel,
     Done(Vec<Action>),
+    /// Apply these and stay open.
+    Act(Vec<Action>),
 }
 
 impl Dialog {
@@ -105,6 +112,22 @@ impl Dialog {
         })
     }
 
+    pub fn export(kind: ExportKind, gallery: GalleryId) -> Self {
+        Dialog::Export(Box::new(Export::new(kind, gallery)))
+    }
+
+    pub fn profile() -> Self {
+        Dialog::Profile(ProfileDialog::new())
+    }
+
+    /// Whether a click outside or Esc may close it.
+    fn closable(&self) -> bool {
+        match self {
+            Dialog::Export(d) => d.closable(),
+            _ => true,
+        }
+    }
+
     /// Reads what the dialog needs beyond the snapshot, once, as it opens.
     pub fn prepare(&mut self, lib: &Library) {
         let read = match self {
@@ -112,10 +135,12 @@ impl Dialog {
             Dialog::NewGroup(d) => d.prepare(lib),
             Dialog::ChangeType(d) => d.prepare(lib),
             Dialog::ConfirmDeleteGroup(d) => d.prepare(lib),
+            Dialog::Export(d) => d.prepare(lib),
+            Dialog::Profile(d) => d.prepare(lib),
             _ => Ok(()),
         };
         if let Err(e) = read {
-            log::warn!("a dialog could not read the gallery's types: {e}");
+            log::warn!("a dialog could not read what it shows: {e}");
         }
     }
 
@@ -131,6 +156,8 @@ impl Dialog {
             Dialog::ConfirmDeleteImages(d) => d.ui(ui),
             Dialog::ImportReport(d) => d.ui(ui),
             Dialog::Help => Help::ui(ui),
+            Dialog::Export(d) => d.ui(ui),
+            Dialog::Profile(d) => d.ui(ui),
         }
     }
 }
@@ -163,7 +190,7 @@ pub fn dialog_ui(
         ui.set_max_width(520.0);
         outcome = dialog.ui(ui, data);
     });
-    if modal.should_close() && matches!(outcome, Outcome::Open) {
+    if modal.should_close() && matches!(outcome, Outcome::Open) && dialog.closable() {
         outcome = Outcome::Cancel;
     }
     match outcome {
@@ -173,6 +200,10 @@ pub fn dialog_ui(
         }
         Outcome::Cancel => Vec::new(),
         Outcome::Done(actions) => actions,
+        Outcome::Act(actions) => {
+            *open = Some(dialog);
+            actions
+        }
     }
 }
 

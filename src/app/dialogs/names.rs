@@ -123,7 +123,10 @@ impl NewGroup {
                     .map(|e| e.to_string());
             }
         }
-        let attach = gallery.map(|g| (g.id, self.link_type.clone()));
+        let attach = gallery.map(|g| {
+            let visibility = catalog::Visibility::proposed_for(&self.link_type);
+            (g.id, self.link_type.clone(), visibility)
+        });
         let pressed = buttons_ui(ui, "Create group", problem.as_deref(), true);
         outcome(pressed, || {
             vec![Action::CreateGroup {

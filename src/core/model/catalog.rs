@@ -702,6 +702,23 @@ pub fn change_type(
     Ok(())
 }
 
+/// Who an export shows a link to (`None`: no such link).
+pub fn link_visibility(
+    conn: &Connection,
+    gallery: GalleryId,
+    group: GroupId,
+    link_type: &str,
+) -> Result<Option<Visibility>> {
+    Ok(conn
+        .query_row(
+            "SELECT visibility FROM gallery_image_group_relations
+             WHERE gallery_id = ?1 AND image_group_id = ?2 AND type = ?3",
+            params![gallery, group, link_type],
+            |r| r.get(0),
+        )
+        .optional()?)
+}
+
 /// Sets who an export shows a link to; returns what it was.
 pub fn set_visibility(
     conn: &Connection,
@@ -710,15 +727,7 @@ pub fn set_visibility(
     link_type: &str,
     visibility: Visibility,
 ) -> Result<Visibility> {
-    let before: Option<Visibility> = conn
-        .query_row(
-            "SELECT visibility FROM gallery_image_group_relations
-             WHERE gallery_id = ?1 AND image_group_id = ?2 AND type = ?3",
-            params![gallery, group, link_type],
-            |r| r.get(0),
-        )
-        .optional()?;
-    let Some(before) = before else {
+    let Some(before) = link_visibility(conn, gallery, group, link_type)? else {
         return Err(Error::invalid(
             "group link",
             format!("{group} is not in {gallery} as \u{201c}{link_type}\u{201d}"),

@@ -1,0 +1,598 @@
+//! Exporting a gallery (File → Export gallery as website / folder / ZIP), and
+//! the artist's profile the exports name.
+//!
+//! The export dialog first shows what will leave Folio: each of the
+//! gallery's links with its visibility, and the works without alt text, with
+//! a field to write it there. Then, on its own connection and thread
+//! ([`crate::app::export`]), the export with a progress bar and Cancel, and
+//! at the end what it wrote, with "Open in browser" (or "Show folder").
+
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex, PoisonError};
+
+use eframe::egui;
+
+use super::{Outcome, buttons_ui};
+use crate::app::action::Action;
+use crate::app::export::{self, Ended, Job, Running};
+use crate::core::export::folder::Target;
+use crate::core::export::{LinkLine, Plan, Reach, members};
+use crate::core::model::catalog::Visibility;
+use crate::core::model::details::Field;
+use crate::core::model::profile::Profile;
+use crate::core::{GalleryId, ImageId, Library};
+
+/// Which export.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    Site,
+    Folder,
+    Zip,
+}
+
+impl Kind {
+    fn noun(self) -> &'static str {
+        match self {
+            Kind::Site => "website",
+            Kind::Folder => "folder",
+            Kind::Zip => "ZIP",
+        }
+    }
+}
+
+/// A work without alt text, and what is being typed for it.
+#[derive(Clone, Debug)]
+struct Missing {
+    id: ImageId,
+    named: String,
+    typed: String,
+}
+
+/// How large a folder's images are.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Pixels {
+    Full,
+    LongSide,
+}
+
+/// Export a gallery.
+#[derive(Clone, Debug)]
+pub struct Export {
+    kind: Kind,
+    gallery: GalleryId,
+    gallery_name: String,
+    links: Vec<LinkLine>,
+    missing: Vec<Missing>,
+    /// Alt text was written from here: the list is read again.
+    stale: bool,
+    out: String,
+    password: String,
+    again: String,
+    pixels: Pixels,
+    long_side: String,
+    public_only: bool,
+    /// The dialog's own connection, handed to the export's thread.
+    conn: Arc<Mutex<Option<Library>>>,
+    running: Option<Arc<Running>>,
+    ended: Option<Ended>,
+    /// A folder chooser open on its thread.
+    choosing: Option<Arc<Mutex<Option<std::sync::mpsc::Receiver<Option<PathBuf>>>>>>,
+    error: Option<String>,
+}
+
+impl Export {
+    pub fn new(kind: Kind, gallery: GalleryId) -> Self {
+        Export {
+            kind,
+            gallery,
+            gallery_name: String::new(),
+            links: Vec::new(),
+            missing: Vec::new(),
+            stale: false,
+            out: String::new(),
+            password: String::new(),
+            again: String::new(),
+            pixels: Pixels::Full,
+            long_side: "3000".into(),
+            public_only: false,
+            conn: Arc::new(Mutex::new(None)),
+            running: None,
+            ended: None,
+            choosing: None,
+            error: None,
+        }
+    }
+
+    /// Whether a click outside or Esc may close it (not while it runs).
+    pub fn closable(&self) -> bool {
+        self.running.is_none()
+    }
+
+    fn reach(&self) -> Reach {
+        if self.kind != Kind::Site && self.public_only {
+            Reach::Public
+        } else {
+            Reach::Members
+        }
+    }
+
+    /// Opens its own connection and reads the plan.
+    pub fn prepare(&mut self, lib: &Library) -> crate::core::Result<()> {
+        let own = lib.connect_again()?;
+        *self.conn.lock().unwrap_or_else(PoisonError::into_inner) = Some(own);
+        self.read()?;
+        if self.out.is_empty() {
+            self.out = default_destination(self.kind, &self.gallery_name)
+                .display()
+                .to_string();
+        }
+        Ok(())
+    }
+
+    fn read(&mut self) -> crate::core::Result<()> {
+        let guard = self.conn.lock().unwrap_or_else(PoisonError::into_inner);
+        let Some(lib) = guard.as_ref() else {
+            return Ok(());
+        };
+        let plan = Plan::read(lib, self.gallery, self.reach())?;
+        drop(guard);
+        self.gallery_name = plan.gallery.name.clone();
+        self.links = plan.links.clone();
+        let typed: Vec<(ImageId, String)> = self
+            .missing
+            .iter()
+            .map(|m| (m.id, m.typed.clone()))
+            .collect();
+        self.missing = plan
+            .missing_alt()
+            .into_iter()
+            .map(|w| Missing {
+                id: w.image.id,
+                named: w.named(),
+                typed: typed
+                    .iter()
+                    .find(|(id, _)| *id == w.image.id)
+                    .map(|(_, t)| t.clone())
+                    .unwrap_or_default(),
+            })
+            .collect();
+        Ok(())
+    }
+
+    fn has_members(&self) -> bool {
+        self.kind == Kind::Site
+            && self
+                .links
+                .iter()
+                .any(|l| l.visibility == Visibility::Members)
+    }
+
+    /// What keeps the export from starting, in words.
+    fn problem(&self) -> Option<String> {
+        if self.out.trim().is_empty() {
+            return Some("Choose where to export to.".into());
+        }
+        if self.has_members() {
+            if let Err(e) = members::check_password(&self.password) {
+                return Some(e.to_string());
+            }
+            if self.password != self.again {
+                return Some("The two passwords differ.".into());
+            }
+        }
+        if self.kind != Kind::Site && self.pixels == Pixels::LongSide {
+            match self.long_side.trim().parse::<u32>() {
+                Ok(n) if (16..=40_000).contains(&n) => {}
+                _ => return Some("The long side is a number of pixels, 16 to 40000.".into()),
+            }
+        }
+        None
+    }
+
+    pub fn ui(&mut self, ui: &mut egui::Ui) -> Outcome {
+        if self.stale {
+            self.stale = false;
+            if let Err(e) = self.read() {
+                self.error = Some(e.to_string());
+            }
+        }
+        ui.heading(format!(
+            "Export \u{201c}{}\u{201d} as a {}",
+            self.gallery_name,
+            self.kind.noun()
+        ));
+        if let Some(running) = self.running.clone() {
+            return self.running_ui(ui, &running);
+        }
+        if let Some(ended) = self.ended.clone() {
+            return ended_ui(ui, &ended);
+        }
+        self.setup_ui(ui)
+    }
+
+    fn setup_ui(&mut self, ui: &mut egui::Ui) -> Outcome {
+        ui.label(match self.kind {
+            Kind::Site => "A static website: a page for the gallery, one per work, images in WebP and JPEG at several sizes (sRGB, no camera data). The originals stay here.",
+            Kind::Folder | Kind::Zip => "Numbered JPEGs in the gallery's order (sRGB, no camera data), with manifest.json and image-list.csv. The originals stay here.",
+        });
+        ui.add_space(6.0);
+        ui.strong("What it shows");
+        if self.links.is_empty() {
+            ui.label("The gallery has no groups yet: the export would show only its name.");
+        }
+        for line in &self.links {
+            let text = line.describe(self.kind == Kind::Site);
+            if line.exported {
+                ui.label(text);
+            } else {
+                ui.weak(text);
+            }
+        }
+        if self.kind != Kind::Site {
+            let before = self.public_only;
+            ui.checkbox(&mut self.public_only, "Public links only (leave members links out)");
+            if before != self.public_only {
+                self.stale = true;
+            }
+        }
+        ui.label(
+            egui::RichText::new("Change who sees a group with its badge in the sidebar.")
+                .small()
+                .weak(),
+        );
+        let mut actions = Vec::new();
+        if !self.missing.is_empty() {
+            ui.add_space(6.0);
+            ui.strong(format!(
+                "{} without alt text",
+                crate::count(self.missing.len() as u64, "work", "works")
+            ));
+            ui.label("People who cannot see the image hear its alt text. Without it, the export uses the title, else \u{201c}Untitled work\u{201d}.");
+            egui::ScrollArea::vertical()
+                .max_height(160.0)
+                .id_salt("export-missing-alt")
+                .show(ui, |ui| {
+                    for m in &mut self.missing {
+                        let label = ui.label(&m.named);
+                        ui.add(
+                            egui::TextEdit::singleline(&mut m.typed)
+                                .hint_text("What the image shows")
+                                .desired_width(f32::INFINITY),
+                        )
+                        .labelled_by(label.id);
+                    }
+                });
+            let typed: Vec<&Missing> = self
+                .missing
+                .iter()
+                .filter(|m| !m.typed.trim().is_empty())
+                .collect();
+            if ui
+                .add_enabled(!typed.is_empty(), egui::Button::new("Save alt text"))
+                .clicked()
+            {
+                for m in typed {
+                    actions.push(Action::SetDetails {
+                        ids: vec![m.id],
+                        edits: vec![(Field::AltText, m.typed.trim().to_string())],
+                        unit_if_none: None,
+                    });
+                }
+                self.stale = true;
+            }
+        }
+        ui.add_space(6.0);
+        let label = ui.label(match self.kind {
+            Kind::Site => "Folder for the website",
+            Kind::Folder => "Folder to export into",
+            Kind::Zip => "ZIP file",
+        });
+        ui.horizontal(|ui| {
+            ui.add(
+                egui::TextEdit::singleline(&mut self.out).desired_width(ui.available_width() - 90.0),
+            )
+            .labelled_by(label.id);
+            if ui.button("Choose\u{2026}").clicked() {
+                self.choose(ui.ctx());
+            }
+        });
+        self.poll_choice();
+        if self.kind == Kind::Site && self.has_members() {
+            ui.add_space(6.0);
+            ui.strong("Password for the members sections");
+            ui.label("Visitors type it to see them. It is not stored: type the same one when you export again, or the members' links change.");
+            let p = ui.label("Password");
+            ui.add(egui::TextEdit::singleline(&mut self.password).password(true))
+                .labelled_by(p.id);
+            let a = ui.label("The same again");
+            ui.add(egui::TextEdit::singleline(&mut self.again).password(true))
+                .labelled_by(a.id);
+        }
+        if self.kind != Kind::Site {
+            ui.add_space(6.0);
+            ui.horizontal(|ui| {
+                ui.radio_value(&mut self.pixels, Pixels::Full, "Full size");
+                ui.radio_value(&mut self.pixels, Pixels::LongSide, "Long side");
+                let l = ui.label("pixels:");
+                ui.add_enabled(
+                    self.pixels == Pixels::LongSide,
+                    egui::TextEdit::singleline(&mut self.long_side).desired_width(60.0),
+                )
+                .labelled_by(l.id);
+            });
+        }
+        if let Some(e) = &self.error {
+            ui.colored_label(ui.visuals().error_fg_color, e);
+        }
+        let problem = self.problem();
+        let pressed = buttons_ui(ui, "Export", problem.as_deref(), false);
+        match pressed {
+            Some(true) => {
+                self.start(ui.ctx());
+                if actions.is_empty() {
+                    Outcome::Open
+                } else {
+                    Outcome::Act(actions)
+                }
+            }
+            Some(false) => Outcome::Cancel,
+            None if !actions.is_empty() => Outcome::Act(actions),
+            None => Outcome::Open,
+        }
+    }
+
+    fn choose(&mut self, ctx: &egui::Context) {
+        let (tx, rx) = std::sync::mpsc::channel();
+        let kind = self.kind;
+        let start = PathBuf::from(self.out.trim());
+        let ctx = ctx.clone();
+        let spawned = std::thread::Builder::new()
+            .name("folio-file-dialog".into())
+            .spawn(move || {
+                let dialog = rfd::FileDialog::new();
+                let dialog = match start.parent() {
+                    Some(p) if p.is_dir() => dialog.set_directory(p),
+                    _ => dialog,
+                };
+                let picked = match kind {
+                    Kind::Zip => dialog
+                        .add_filter("ZIP", &["zip"])
+                        .set_file_name(
+                            start
+                                .file_name()
+                                .map(|n| n.to_string_lossy().into_owned())
+                                .unwrap_or_default(),
+                        )
+                        .save_file(),
+                    Kind::Site | Kind::Folder => dialog.pick_folder(),
+                };
+                let _ = tx.send(picked);
+                ctx.request_repaint();
+            });
+        match spawned {
+            Ok(_) => self.choosing = Some(Arc::new(Mutex::new(Some(rx)))),
+            Err(e) => self.error = Some(format!("could not open the file dialog: {e}")),
+        }
+    }
+
+    fn poll_choice(&mut self) {
+        let Some(choosing) = &self.choosing else {
+            return;
+        };
+        let picked = choosing
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .as_ref()
+            .and_then(|rx| rx.try_recv().ok());
+        if let Some(picked) = picked {
+            if let Some(p) = picked {
+                self.out = p.display().to_string();
+            }
+            self.choosing = None;
+        }
+    }
+
+    fn start(&mut self, ctx: &egui::Context) {
+        let Some(lib) = self
+            .conn
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .take()
+        else {
+            self.error = Some("the library connection is gone; close and open this dialog again".into());
+            return;
+        };
+        let out = PathBuf::from(self.out.trim());
+        let job = match self.kind {
+            Kind::Site => Job::Site {
+                out,
+                password: self.has_members().then(|| self.password.clone()),
+            },
+            Kind::Folder | Kind::Zip => Job::Folder {
+                target: if self.kind == Kind::Zip {
+                    Target::Zip(out)
+                } else {
+                    Target::Folder(out)
+                },
+                long_side: match self.pixels {
+                    Pixels::Full => None,
+                    Pixels::LongSide => self.long_side.trim().parse().ok(),
+                },
+                reach: self.reach(),
+            },
+        };
+        match Running::start(lib, self.gallery, job, ctx) {
+            Ok(r) => {
+                self.running = Some(Arc::new(r));
+                self.password.clear();
+                self.again.clear();
+            }
+            Err(e) => self.error = Some(e),
+        }
+    }
+
+    fn running_ui(&mut self, ui: &mut egui::Ui, running: &Running) -> Outcome {
+        if let Some(ended) = running.poll() {
+            self.running = None;
+            self.ended = Some(ended);
+            return Outcome::Open;
+        }
+        let p = running.progress();
+        let fraction = if p.total == 0 {
+            0.0
+        } else {
+            p.done as f32 / p.total as f32
+        };
+        let stage = if p.stage.is_empty() { "Starting" } else { p.stage };
+        ui.label(format!("{stage}\u{2026} {} of {}", p.done, p.total));
+        ui.add(egui::ProgressBar::new(fraction).show_percentage());
+        ui.add_space(8.0);
+        if running.is_cancelling() {
+            ui.weak("Cancelling\u{2026}");
+        } else if ui.button("Cancel").clicked() {
+            running.cancel();
+        }
+        Outcome::Open
+    }
+
+    /// Test hook: waits for the running export to end.
+    pub fn wait(&mut self) -> Option<Ended> {
+        let running = self.running.take()?;
+        let ended = running.wait()?;
+        self.ended = Some(ended.clone());
+        Some(ended)
+    }
+}
+
+fn ended_ui(ui: &mut egui::Ui, ended: &Ended) -> Outcome {
+    if ended.ok {
+        ui.label(&ended.headline);
+    } else {
+        ui.colored_label(ui.visuals().warn_fg_color, &ended.headline);
+    }
+    if !ended.problems.is_empty() || !ended.warnings.is_empty() {
+        egui::ScrollArea::vertical()
+            .max_height(160.0)
+            .id_salt("export-ended")
+            .show(ui, |ui| {
+                for p in &ended.problems {
+                    ui.colored_label(ui.visuals().error_fg_color, p);
+                }
+                for w in &ended.warnings {
+                    ui.weak(w);
+                }
+            });
+    }
+    ui.add_space(8.0);
+    let mut outcome = Outcome::Open;
+    ui.horizontal(|ui| {
+        if let Some(path) = &ended.open {
+            let label = if path.extension().is_some_and(|e| e == "html") {
+                "Open in browser"
+            } else {
+                "Show folder"
+            };
+            if ui.button(label).clicked()
+                && let Err(e) = export::open_with_system(path)
+            {
+                log::warn!("{e}");
+            }
+        }
+        if ui.button("Close").clicked() {
+            outcome = Outcome::Cancel;
+        }
+    });
+    outcome
+}
+
+/// Where an export goes unless the artist says otherwise: a folder named
+/// after the gallery under Documents/Folio exports.
+fn default_destination(kind: Kind, gallery: &str) -> PathBuf {
+    let base = directories::UserDirs::new()
+        .and_then(|d| d.document_dir().map(|p| p.to_path_buf()).or(Some(d.home_dir().to_path_buf())))
+        .unwrap_or_else(std::env::temp_dir)
+        .join("Folio exports");
+    let name = crate::core::export::slug(gallery, "gallery");
+    base.join(match kind {
+        Kind::Site => format!("{name}-website"),
+        Kind::Folder => format!("{name}-folder"),
+        Kind::Zip => format!("{name}.zip"),
+    })
+}
+
+/// The artist's profile: name, website, contact, statement.
+#[derive(Clone, Debug)]
+pub struct ProfileDialog {
+    fields: [String; 5],
+}
+
+impl ProfileDialog {
+    pub fn new() -> Self {
+        ProfileDialog {
+            fields: Default::default(),
+        }
+    }
+
+    pub fn prepare(&mut self, lib: &Library) -> crate::core::Result<()> {
+        let p = crate::core::model::profile::read(lib.conn())?;
+        self.fields = [
+            p.given_name,
+            p.family_name,
+            p.website,
+            p.contact,
+            p.statement,
+        ]
+        .map(Option::unwrap_or_default);
+        Ok(())
+    }
+
+    pub fn ui(&mut self, ui: &mut egui::Ui) -> Outcome {
+        ui.heading("Artist profile");
+        ui.label("Exports put this on their cover and footer. Every field is optional.");
+        ui.add_space(6.0);
+        let labels = ["Given name", "Family name", "Website", "Contact (e-mail or a line)"];
+        let hints = ["Ines", "Moreau", "ines-moreau.example", "studio@ines-moreau.example"];
+        let mut typing_statement = false;
+        egui::Grid::new("profile-fields").num_columns(2).show(ui, |ui| {
+            for i in 0..4 {
+                let label = ui.label(labels[i]);
+                let r = ui
+                    .add(
+                        egui::TextEdit::singleline(&mut self.fields[i])
+                            .hint_text(hints[i])
+                            .desired_width(300.0),
+                    )
+                    .labelled_by(label.id);
+                if i == 0 && ui.memory(|m| m.focused().is_none()) {
+                    r.request_focus();
+                }
+                ui.end_row();
+            }
+        });
+        let label = ui.label("Statement");
+        typing_statement |= ui
+            .add(
+                egui::TextEdit::multiline(&mut self.fields[4])
+                    .desired_rows(4)
+                    .desired_width(f32::INFINITY)
+                    .hint_text("A few sentences about your work"),
+            )
+            .labelled_by(label.id)
+            .has_focus();
+        let profile = self.profile();
+        let problem = profile.clone().cleaned().err().map(|e| e.to_string());
+        let pressed = buttons_ui(ui, "Save", problem.as_deref(), !typing_statement);
+        super::outcome(pressed, || vec![Action::SetProfile(profile)])
+    }
+
+    fn profile(&self) -> Profile {
+        let f = |i: usize| Some(self.fields[i].clone());
+        Profile {
+            given_name: f(0),
+            family_name: f(1),
+            website: f(2),
+            contact: f(3),
+            statement: f(4),
+        }
+    }
+}
