@@ -24,11 +24,11 @@ use std::sync::atomic::AtomicBool;
 use anyhow::Context;
 use clap::{ArgGroup, Parser, Subcommand};
 use folio::core::check::{self, Problem};
+use folio::core::export::site;
 use folio::core::media::import::{self, Outcome};
+use folio::core::model::catalog::Visibility;
 use folio::core::model::images::{Image, SortBy};
 use folio::core::model::lookup::{self, ImageRef};
-use folio::core::export::site;
-use folio::core::model::catalog::Visibility;
 use folio::core::model::profile::{self, Profile};
 use folio::core::model::{catalog, images, inventory, order};
 use folio::core::storage::{backup, library};
@@ -235,7 +235,12 @@ enum ExportCommand {
         #[arg(long, value_name = "W,W…", value_delimiter = ',', default_values_t = site::DEFAULT_WIDTHS.to_vec())]
         widths: Vec<u32>,
         /// Formats to make: webp, jpeg, or both.
-        #[arg(long, value_name = "F,F…", value_delimiter = ',', default_value = "webp,jpeg")]
+        #[arg(
+            long,
+            value_name = "F,F…",
+            value_delimiter = ',',
+            default_value = "webp,jpeg"
+        )]
         formats: Vec<String>,
     },
     /// An ordered folder: 01-main-exhibit/001-title.jpg…, manifest.json and
@@ -355,7 +360,9 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                     Ok(ExitCode::SUCCESS)
                 }
                 folio::core::sample::Made::AlreadyThere(name) => {
-                    println!("The sample portfolio is already here (\u{201c}{name}\u{201d}); nothing was added.");
+                    println!(
+                        "The sample portfolio is already here (\u{201c}{name}\u{201d}); nothing was added."
+                    );
                     Ok(ExitCode::SUCCESS)
                 }
             }
@@ -872,7 +879,10 @@ fn visibility_cmd(
         .ok_or_else(|| anyhow::anyhow!("there is no gallery named \u{201c}{gallery}\u{201d}"))?;
     let group_id = group_named(lib.conn(), "--group", group)?;
     let links = catalog::gallery_links(lib.conn(), gallery_id)?;
-    if !links.iter().any(|l| l.group == group_id && l.link_type == link_type) {
+    if !links
+        .iter()
+        .any(|l| l.group == group_id && l.link_type == link_type)
+    {
         let types: Vec<String> = links
             .iter()
             .filter(|l| l.group == group_id)
@@ -887,7 +897,8 @@ fn visibility_cmd(
             }
         );
     }
-    let was = lib.write(|tx| catalog::set_visibility(tx, gallery_id, group_id, link_type, visibility))?;
+    let was =
+        lib.write(|tx| catalog::set_visibility(tx, gallery_id, group_id, link_type, visibility))?;
     println!(
         "\u{201c}{group}\u{201d} as {link_type} in \u{201c}{gallery}\u{201d}: {} (was {}).",
         visibility.as_str(),

@@ -13,7 +13,8 @@ use egui_kittest::kittest::Queryable;
 use folio::app::FolioApp;
 use folio::core::Format;
 use folio::core::media::thumbnail as thumbs;
-use folio::core::model::{catalog, images};
+use folio::core::model::catalog::Visibility;
+use folio::core::model::{catalog, images, profile};
 use folio::core::{GroupId, Library, sample};
 
 mod support;
@@ -2247,4 +2248,142 @@ fn selecting_works_measured_in_different_units_changes_neither_and_a_depth_keeps
     assert_eq!(units(&h), (Some(Unit::In), Some(Unit::Cm)));
     assert_eq!(details_of(&h, &n[0]).details.depth, Some(3.0));
     assert_eq!(details_of(&h, &n[1]).details.depth, Some(3.0));
+}
+
+/// Who each link of a gallery is shown to, by group name.
+fn visibilities(h: &Harness<'static, FolioApp>, gallery: &str) -> Vec<(String, Visibility)> {
+    let conn = lib(h).conn();
+    let id = catalog::gallery_by_name(conn, gallery).unwrap().unwrap();
+    catalog::gallery_links(conn, id)
+        .unwrap()
+        .into_iter()
+        .map(|l| (l.group_name, l.visibility))
+        .collect()
+}
+
+#[test]
+fn a_links_visibility_is_proposed_shown_as_a_badge_changed_there_and_undone() {
+    let dir = tempfile::tempdir().unwrap();
+    let files = tempfile::tempdir().unwrap();
+    let mut h = open(&dir.path().join("lib"), None);
+    build_scenario(
+        &mut h,
+        files.path(),
+        "Harbour Lights",
+        [
+            ("Final prints", "main_exhibit", 2),
+            ("Making of", "behind_the_scenes", 1),
+        ],
+    );
+    // The attach dialog proposed members for the making-of.
+    let pair = |g: &str, v| (g.to_string(), v);
+    assert_eq!(
+        visibilities(&h, "Harbour Lights"),
+        [
+            pair("Final prints", Visibility::Public),
+            pair("Making of", Visibility::Members)
+        ]
+    );
+    // The badge says so, and a click on it changes it.
+    click(&mut h, "Visibility of Making of: Members");
+    h.get_by_role_and_label(egui::Role::RadioButton, "Private")
+        .click();
+    h.run_steps(4);
+    assert_eq!(visibilities(&h, "Harbour Lights")[1].1, Visibility::Private);
+    h.get_by_label("Visibility of Making of: Private");
+    // The right-click menu has the same choice.
+    context_menu(&mut h, "Main exhibit: Final prints", "Visibility");
+    h.get_by_role_and_label(egui::Role::RadioButton, "Members")
+        .click();
+    h.run_steps(4);
+    assert_eq!(visibilities(&h, "Harbour Lights")[0].1, Visibility::Members);
+    // Undo takes each back, newest first.
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    h.run_steps(4);
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    h.run_steps(4);
+    assert_eq!(
+        visibilities(&h, "Harbour Lights"),
+        [
+            pair("Final prints", Visibility::Public),
+            pair("Making of", Visibility::Members)
+        ]
+    );
+    // A detached link comes back with its visibility.
+    context_menu(
+        &mut h,
+        "Behind the scenes: Making of",
+        "Detach from gallery",
+    );
+    assert_eq!(visibilities(&h, "Harbour Lights").len(), 1);
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    h.run_steps(4);
+    assert_eq!(
+        visibilities(&h, "Harbour Lights")[1],
+        pair("Making of", Visibility::Members)
+    );
+}
+
+#[test]
+fn the_artist_profile_is_written_in_its_dialog_and_undone() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = open(&dir.path().join("lib"), None);
+    h.run_steps(4);
+    click(&mut h, "File");
+    click(&mut h, "Artist profile…");
+    type_into(&mut h, "Given name", "Maya");
+    type_into(&mut h, "Family name", "Lind");
+    type_into(&mut h, "Website", "maya-lind.example");
+    click(&mut h, "Save");
+    assert!(h.state().dialog().is_none());
+    let p = profile::read(lib(&h).conn()).unwrap();
+    assert_eq!(p.name().as_deref(), Some("Maya Lind"));
+    assert_eq!(p.website.as_deref(), Some("maya-lind.example"));
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    h.run_steps(4);
+    assert!(profile::read(lib(&h).conn()).unwrap().is_empty());
+}
+
+#[test]
+fn a_gallery_exports_as_a_website_with_its_members_password_and_alt_text_written_on_the_way() {
+    let dir = tempfile::tempdir().unwrap();
+    let files = tempfile::tempdir().unwrap();
+    let mut h = open(&dir.path().join("lib"), None);
+    build_scenario(
+        &mut h,
+        files.path(),
+        "Harbour Lights",
+        [
+            ("Final prints", "main_exhibit", 2),
+            ("Making of", "behind_the_scenes", 1),
+        ],
+    );
+    h.key_press_modifiers(Modifiers::COMMAND, Key::E);
+    h.run_steps(4);
+    // The pre-flight: each link's visibility, the works without alt text.
+    h.get_by_label("Main exhibit: “Final prints”, 2 works, public");
+    h.get_by_label("Behind the scenes: “Making of”, 1 work, members, encrypted with the password");
+    h.get_by_label("3 works without alt text");
+    type_into(&mut h, "Final prints-01.jpg", "A fox in the snow at dawn");
+    click(&mut h, "Save alt text");
+    let first = &images::group_images(lib(&h).conn(), group_id(&h, "Final prints")).unwrap()[0];
+    assert_eq!(first.alt_text.as_deref(), Some("A fox in the snow at dawn"));
+    h.get_by_label("2 works without alt text");
+    // Where, and the password twice.
+    let out = dir.path().join("site");
+    type_into(&mut h, "Folder for the website", &out.display().to_string());
+    type_into(&mut h, "Password", "a members password");
+    type_into(&mut h, "The same again", "a members password");
+    click(&mut h, "Export");
+    let ended = h.state_mut().finish_export().expect("the export ran");
+    assert!(ended.ok, "{ended:?}");
+    assert_eq!(ended.warnings.len(), 2, "{:?}", ended.warnings);
+    h.run_steps(4);
+    h.get_by_label("Open in browser");
+    let index = std::fs::read_to_string(out.join("index.html")).unwrap();
+    assert!(index.contains("alt=\"A fox in the snow at dawn\""));
+    assert!(index.contains("data-folio-members="));
+    assert!(!index.contains("Making of"));
+    click(&mut h, "Close");
+    assert!(h.state().dialog().is_none());
 }

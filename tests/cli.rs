@@ -229,6 +229,10 @@ fn the_three_seed_scenarios_built_with_the_cli_are_listed() {
             "--type",
             link_type,
         ];
+        // The seed's making-of is for members (`import --visibility`).
+        if *link_type == "behind_the_scenes" {
+            args.extend(["--visibility", "members"]);
+        }
         args.extend(paths.iter().map(String::as_str));
         let out = folio(&lib, &args);
         assert!(
@@ -257,31 +261,239 @@ fn the_three_seed_scenarios_built_with_the_cli_are_listed() {
     let list = stdout(&folio(&lib, &["list"]));
     let expected = "\
 Gallery “Duet”
-  [primary_artist] group “Maya's prints”, 2 images
+  [primary_artist] group “Maya's prints”, 2 images (public)
         1. maya1.jpg (JPEG 30×20)
         2. maya2.jpg (JPEG 30×20)
-  [guest_artist_feature] group “Guest: Ilya”, 1 image
+  [guest_artist_feature] group “Guest: Ilya”, 1 image (public)
         1. ilya.jpg (JPEG 30×20)
 Gallery “Harbour Project”
-  [photographs] group “Harbour prints”, 3 images
+  [photographs] group “Harbour prints”, 3 images (public)
         1. dock.jpg (JPEG 30×20)
         2. boats.jpg (JPEG 30×20)
         3. crane.jpg (JPEG 30×20)
-  [sketches] group “Harbour sketches”, 1 image
+  [sketches] group “Harbour sketches”, 1 image (public)
         1. sketch.jpg (JPEG 30×20)
 Gallery “Spring Exhibition”
-  [main_exhibit] group “Spring finals”, 2 images
+  [main_exhibit] group “Spring finals”, 2 images (public)
         1. fox.jpg (JPEG 30×20)
         2. heron.jpg (JPEG 30×20)
-  [behind_the_scenes] group “Studio setup”, 1 image
+  [behind_the_scenes] group “Studio setup”, 1 image (members)
         1. easel.jpg (JPEG 30×20)
 Gallery “Website”
-  [main_exhibit] group “Spring finals”, 2 images
+  [main_exhibit] group “Spring finals”, 2 images (public)
         1. fox.jpg (JPEG 30×20)
         2. heron.jpg (JPEG 30×20)
 ";
     assert_eq!(list, expected);
     assert!(folio(&lib, &["check"]).status.success());
+
+    // Who sees a link, from the command line: refused in words for a link
+    // that is not there, then set, and listed.
+    let wrong = folio(
+        &lib,
+        &[
+            "visibility",
+            "--gallery",
+            "Duet",
+            "--group",
+            "Guest: Ilya",
+            "--type",
+            "sketches",
+            "private",
+        ],
+    );
+    assert_eq!(wrong.status.code(), Some(2));
+    let said = String::from_utf8_lossy(&wrong.stderr);
+    assert!(
+        said.contains("it is there as: guest_artist_feature"),
+        "{said}"
+    );
+    let set = folio(
+        &lib,
+        &[
+            "visibility",
+            "--gallery",
+            "Duet",
+            "--group",
+            "Guest: Ilya",
+            "--type",
+            "guest_artist_feature",
+            "private",
+        ],
+    );
+    assert!(set.status.success());
+    assert!(
+        stdout(&set).contains("private (was public)"),
+        "{}",
+        stdout(&set)
+    );
+    assert!(
+        stdout(&folio(&lib, &["list"]))
+            .contains("[guest_artist_feature] group “Guest: Ilya”, 1 image (private)")
+    );
+}
+
+#[test]
+fn the_profile_and_a_site_export_from_the_command_line() {
+    let tmp = tempfile::tempdir().unwrap();
+    let lib = tmp.path().join("library");
+    let none = folio(&lib, &["profile"]);
+    assert!(
+        stdout(&none).contains("No artist profile yet"),
+        "{}",
+        stdout(&none)
+    );
+    let set = folio(
+        &lib,
+        &[
+            "profile",
+            "--given",
+            "Maya",
+            "--family",
+            "Lind",
+            "--contact",
+            "maya@example.org",
+        ],
+    );
+    assert!(set.status.success());
+    assert!(
+        stdout(&set).contains("Given name: Maya\nFamily name: Lind\nContact: maya@example.org"),
+        "{}",
+        stdout(&set)
+    );
+    let bad = folio(&lib, &["profile", "--website", &"w".repeat(501)]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("website"));
+    // A cleared field.
+    let cleared = folio(&lib, &["profile", "--contact", ""]);
+    assert!(
+        !stdout(&cleared).contains("Contact"),
+        "{}",
+        stdout(&cleared)
+    );
+
+    let files = tmp.path().join("in");
+    std::fs::create_dir_all(&files).unwrap();
+    let img = write(
+        files.join("fox.jpg"),
+        &sample::image_bytes(Format::Jpeg, 700, 500, 3).unwrap(),
+    );
+    let back = write(
+        files.join("easel.jpg"),
+        &sample::image_bytes(Format::Jpeg, 300, 400, 4).unwrap(),
+    );
+    let p = |p: &PathBuf| p.to_string_lossy().into_owned();
+    for (group, link_type, vis, path) in [
+        ("Finals", "main_exhibit", "public", p(&img)),
+        ("Studio", "behind_the_scenes", "members", p(&back)),
+    ] {
+        let out = folio(
+            &lib,
+            &[
+                "import",
+                "--group",
+                group,
+                "--gallery",
+                "Show",
+                "--type",
+                link_type,
+                "--visibility",
+                vis,
+                &path,
+            ],
+        );
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let site = tmp.path().join("site");
+    let site_arg = p(&site);
+    // Members sections need the password: never an argument; without a
+    // terminal or FOLIO_SITE_PASSWORD, refused in words, nothing written.
+    let refused = folio(&lib, &["export", "site", "--gallery", "Show", &site_arg]);
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("FOLIO_SITE_PASSWORD"));
+    assert!(!site.exists());
+    let out = support::folio(Some(&lib))
+        .env("FOLIO_SITE_PASSWORD", "a members password")
+        .args([
+            "export",
+            "site",
+            "--gallery",
+            "Show",
+            "--widths",
+            "200,400",
+            "--formats",
+            "jpeg",
+            &site_arg,
+        ])
+        .output()
+        .unwrap();
+    let said = stdout(&out);
+    assert!(
+        out.status.success(),
+        "{said}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        said.contains("Main exhibit: “Finals”, 1 work, public"),
+        "{said}"
+    );
+    assert!(
+        said.contains("Behind the scenes: “Studio”, 1 work, members, encrypted with the password"),
+        "{said}"
+    );
+    // No alt text and no title: the fallback is named, and the export succeeds.
+    assert!(
+        said.contains("warning: fox.jpg has no alt text and no title"),
+        "{said}"
+    );
+    let index = std::fs::read_to_string(site.join("index.html")).unwrap();
+    assert!(index.contains("Maya Lind"));
+    assert!(index.contains("alt=\"Untitled work\""));
+    assert!(!index.contains(".webp"));
+    assert!(
+        site.join("img").read_dir().unwrap().count() == 2,
+        "200 and 400 wide, JPEG only"
+    );
+    // A folder and a ZIP.
+    let zip = tmp.path().join("show.zip");
+    let out = folio(
+        &lib,
+        &[
+            "export",
+            "zip",
+            "--gallery",
+            "Show",
+            "--public-only",
+            &p(&zip),
+        ],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        stdout(&out).contains(": 1 image in 1 section, with manifest.json"),
+        "{}",
+        stdout(&out)
+    );
+    assert!(zip.is_file());
+    let unknown = folio(
+        &lib,
+        &[
+            "export",
+            "folder",
+            "--gallery",
+            "Nope",
+            &p(&tmp.path().join("f")),
+        ],
+    );
+    assert_eq!(unknown.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&unknown.stderr).contains("the galleries: “Show”"));
 }
 
 #[test]

@@ -387,7 +387,9 @@ impl Command {
             Command::ExportFolder => {
                 "Numbered JPEGs of the selected gallery in its order, with a manifest and an image list."
             }
-            Command::ExportZip => "The same numbered JPEGs, manifest and image list, in one ZIP file.",
+            Command::ExportZip => {
+                "The same numbered JPEGs, manifest and image list, in one ZIP file."
+            }
             Command::ArtistProfile => {
                 "Your name, website, contact and a short statement, which exports show."
             }

@@ -165,7 +165,7 @@ fn run(
             match site::export_site(lib, gallery, out, &opts, progress, cancel) {
                 Ok(r) => Ended {
                     headline: format!(
-                        "Wrote the website into {}: {} pages, {} works ({} images made, {} from before), {}.",
+                        "Wrote the website into {}: {} pages, {} works ({} images made, {} reused from the last export), {}.",
                         r.out.display(),
                         r.pages,
                         r.works,
@@ -199,10 +199,10 @@ fn run(
             match folder::export_folder(lib, gallery, target, &opts, progress, cancel) {
                 Ok(r) => Ended {
                     headline: format!(
-                        "Wrote {}: {} images in {} sections, with manifest.json and image-list.csv, {}.",
+                        "Wrote {}: {} in {}, with manifest.json and image-list.csv, {}.",
                         r.out.display(),
-                        r.images,
-                        r.sections,
+                        crate::count(r.images as u64, "image", "images"),
+                        crate::count(r.sections as u64, "section", "sections"),
                         megabytes(r.bytes)
                     ),
                     ok: r.problems.is_empty(),

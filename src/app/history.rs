@@ -13,8 +13,8 @@
 
 use std::collections::HashSet;
 
-use crate::core::model::details::{self, Entry};
 use crate::core::model::catalog::Visibility;
+use crate::core::model::details::{self, Entry};
 use crate::core::model::profile::{self, Profile};
 use crate::core::model::{catalog, images, order};
 use crate::core::{GalleryId, GroupId, ImageId, Library};

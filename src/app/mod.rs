@@ -15,7 +15,7 @@ mod command;
 mod commands;
 mod data;
 mod dialogs;
-mod export;
+pub mod export;
 mod failed;
 mod find;
 mod grid;
@@ -188,6 +188,14 @@ impl FolioApp {
     }
 
     /// Waits for the running import and any queued ones (tests; the app never waits).
+    /// Waits for the export the open dialog runs (tests); what it ended with.
+    pub fn finish_export(&mut self) -> Option<export::Ended> {
+        match self.ui.dialog.as_mut() {
+            Some(Dialog::Export(d)) => d.wait(),
+            _ => None,
+        }
+    }
+
     pub fn finish_jobs(&mut self) {
         while let Some((work, finished)) = self.work.wait_job() {
             self.job_finished(&work, finished);

@@ -407,11 +407,8 @@ fn link_ui(
     let kind = type_label(&link.link_type);
     let subtitle = crate::count(link.image_count, "image", "images");
     let title = format!("{}  ·  {subtitle}", link.group_name);
-    let a11y = format!(
-        "{kind}: {}, {}",
-        link.group_name,
-        link.visibility.label().to_lowercase()
-    );
+    // Its visibility has a button of its own (the badge).
+    let a11y = format!("{kind}: {}", link.group_name);
     let resp = row_ui(ui, selected, &title, "", Some(&kind), &a11y).on_hover_text(format!(
         "Type: {}. {}",
         link.link_type,
@@ -495,15 +492,16 @@ fn visibility_badge_ui(ui: &mut egui::Ui, row: &Response, link: &Link, out: &mut
     });
     if ui.is_rect_visible(rect) {
         let stroke = if badge.hovered() { 1.5 } else { 1.0 };
-        ui.painter()
-            .rect_stroke(rect, 3.0, Stroke::new(stroke, colour), egui::StrokeKind::Inside);
+        ui.painter().rect_stroke(
+            rect,
+            3.0,
+            Stroke::new(stroke, colour),
+            egui::StrokeKind::Inside,
+        );
         ui.painter()
             .galley(rect.min + egui::vec2(4.0, 1.0), galley, colour);
     }
-    let badge = badge.on_hover_text(format!(
-        "{} Click to change.",
-        link.visibility.explained()
-    ));
+    let badge = badge.on_hover_text(format!("{} Click to change.", link.visibility.explained()));
     egui::Popup::menu(&badge).show(|ui| visibility_menu_ui(ui, link, out));
 }
 

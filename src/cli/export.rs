@@ -51,7 +51,11 @@ pub fn run(root: PathBuf, what: ExportCommand) -> anyhow::Result<ExitCode> {
 fn gallery_named(lib: &Library, name: &str) -> anyhow::Result<GalleryId> {
     catalog::gallery_by_name(lib.conn(), name)?.ok_or_else(|| {
         let names: Vec<String> = catalog::list_galleries(lib.conn())
-            .map(|g| g.into_iter().map(|g| format!("\u{201c}{}\u{201d}", g.name)).collect())
+            .map(|g| {
+                g.into_iter()
+                    .map(|g| format!("\u{201c}{}\u{201d}", g.name))
+                    .collect()
+            })
             .unwrap_or_default();
         anyhow::anyhow!(
             "there is no gallery named \u{201c}{name}\u{201d}{}",
@@ -93,7 +97,10 @@ fn preflight(out: &mut impl Write, plan: &Plan, site: bool) -> std::io::Result<(
         writeln!(out, "  {}", line.describe(site))?;
     }
     if plan.links.is_empty() {
-        writeln!(out, "  (the gallery has no groups: the export shows only its name)")?;
+        writeln!(
+            out,
+            "  (the gallery has no groups: the export shows only its name)"
+        )?;
     }
     Ok(())
 }
@@ -135,7 +142,10 @@ fn site_cmd(
     for w in plan.alt_warnings() {
         writeln!(out, "warning: {w}")?;
     }
-    let needs_password = plan.links.iter().any(|l| l.visibility == Visibility::Members);
+    let needs_password = plan
+        .links
+        .iter()
+        .any(|l| l.visibility == Visibility::Members);
     let opts = SiteOptions {
         widths,
         formats,
@@ -225,10 +235,10 @@ fn folder_cmd(
     }
     writeln!(
         out,
-        "Wrote {}: {} images in {} sections, with manifest.json and image-list.csv; {}.",
+        "Wrote {}: {} in {}, with manifest.json and image-list.csv; {}.",
         report.out.display(),
-        report.images,
-        report.sections,
+        folio::count(report.images as u64, "image", "images"),
+        folio::count(report.sections as u64, "section", "sections"),
         megabytes(report.bytes)
     )?;
     Ok(if report.problems.is_empty() {

@@ -16,7 +16,7 @@ pub fn folio(root: Option<&Path>) -> Command {
     if let Some(root) = root {
         c.arg("--library").arg(root).env_remove("FOLIO_LIBRARY");
     }
-    c.stdin(Stdio::null());
+    c.stdin(Stdio::null()).env_remove("FOLIO_SITE_PASSWORD");
     c
 }
 

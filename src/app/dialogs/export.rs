@@ -118,9 +118,13 @@ impl Export {
 
     /// Opens its own connection and reads the plan.
     pub fn prepare(&mut self, lib: &Library) -> crate::core::Result<()> {
-        let own = lib.connect_again()?;
-        *self.conn.lock().unwrap_or_else(PoisonError::into_inner) = Some(own);
-        self.read()?;
+        let read = lib.connect_again().and_then(|own| {
+            *self.conn.lock().unwrap_or_else(PoisonError::into_inner) = Some(own);
+            self.read()
+        });
+        if let Err(e) = read {
+            self.error = Some(format!("The gallery could not be read: {e}"));
+        }
         if self.out.is_empty() {
             self.out = default_destination(self.kind, &self.gallery_name)
                 .display()
@@ -173,6 +177,10 @@ impl Export {
             return Some("Choose where to export to.".into());
         }
         if self.has_members() {
+            if self.password.is_empty() {
+                // Nothing typed yet: Export stays disabled, without scolding.
+                return Some(String::new());
+            }
             if let Err(e) = members::check_password(&self.password) {
                 return Some(e.to_string());
             }
@@ -230,7 +238,10 @@ impl Export {
         }
         if self.kind != Kind::Site {
             let before = self.public_only;
-            ui.checkbox(&mut self.public_only, "Public links only (leave members links out)");
+            ui.checkbox(
+                &mut self.public_only,
+                "Public links only (leave members links out)",
+            );
             if before != self.public_only {
                 self.stale = true;
             }
@@ -289,7 +300,8 @@ impl Export {
         });
         ui.horizontal(|ui| {
             ui.add(
-                egui::TextEdit::singleline(&mut self.out).desired_width(ui.available_width() - 90.0),
+                egui::TextEdit::singleline(&mut self.out)
+                    .desired_width(ui.available_width() - 90.0),
             )
             .labelled_by(label.id);
             if ui.button("Choose\u{2026}").clicked() {
@@ -399,7 +411,8 @@ impl Export {
             .unwrap_or_else(PoisonError::into_inner)
             .take()
         else {
-            self.error = Some("the library connection is gone; close and open this dialog again".into());
+            self.error =
+                Some("the library connection is gone; close and open this dialog again".into());
             return;
         };
         let out = PathBuf::from(self.out.trim());
@@ -443,7 +456,11 @@ impl Export {
         } else {
             p.done as f32 / p.total as f32
         };
-        let stage = if p.stage.is_empty() { "Starting" } else { p.stage };
+        let stage = if p.stage.is_empty() {
+            "Starting"
+        } else {
+            p.stage
+        };
         ui.label(format!("{stage}\u{2026} {} of {}", p.done, p.total));
         ui.add(egui::ProgressBar::new(fraction).show_percentage());
         ui.add_space(8.0);
@@ -509,7 +526,11 @@ fn ended_ui(ui: &mut egui::Ui, ended: &Ended) -> Outcome {
 /// after the gallery under Documents/Folio exports.
 fn default_destination(kind: Kind, gallery: &str) -> PathBuf {
     let base = directories::UserDirs::new()
-        .and_then(|d| d.document_dir().map(|p| p.to_path_buf()).or(Some(d.home_dir().to_path_buf())))
+        .and_then(|d| {
+            d.document_dir()
+                .map(|p| p.to_path_buf())
+                .or(Some(d.home_dir().to_path_buf()))
+        })
         .unwrap_or_else(std::env::temp_dir)
         .join("Folio exports");
     let name = crate::core::export::slug(gallery, "gallery");
@@ -550,25 +571,37 @@ impl ProfileDialog {
         ui.heading("Artist profile");
         ui.label("Exports put this on their cover and footer. Every field is optional.");
         ui.add_space(6.0);
-        let labels = ["Given name", "Family name", "Website", "Contact (e-mail or a line)"];
-        let hints = ["Ines", "Moreau", "ines-moreau.example", "studio@ines-moreau.example"];
+        let labels = [
+            "Given name",
+            "Family name",
+            "Website",
+            "Contact (e-mail or a line)",
+        ];
+        let hints = [
+            "Ines",
+            "Moreau",
+            "ines-moreau.example",
+            "studio@ines-moreau.example",
+        ];
         let mut typing_statement = false;
-        egui::Grid::new("profile-fields").num_columns(2).show(ui, |ui| {
-            for i in 0..4 {
-                let label = ui.label(labels[i]);
-                let r = ui
-                    .add(
-                        egui::TextEdit::singleline(&mut self.fields[i])
-                            .hint_text(hints[i])
-                            .desired_width(300.0),
-                    )
-                    .labelled_by(label.id);
-                if i == 0 && ui.memory(|m| m.focused().is_none()) {
-                    r.request_focus();
+        egui::Grid::new("profile-fields")
+            .num_columns(2)
+            .show(ui, |ui| {
+                for i in 0..4 {
+                    let label = ui.label(labels[i]);
+                    let r = ui
+                        .add(
+                            egui::TextEdit::singleline(&mut self.fields[i])
+                                .hint_text(hints[i])
+                                .desired_width(300.0),
+                        )
+                        .labelled_by(label.id);
+                    if i == 0 && ui.memory(|m| m.focused().is_none()) {
+                        r.request_focus();
+                    }
+                    ui.end_row();
                 }
-                ui.end_row();
-            }
-        });
+            });
         let label = ui.label("Statement");
         typing_statement |= ui
             .add(

@@ -355,8 +355,11 @@ fn zip_bytes(
             return Err(Error::Cancelled);
         }
         let bytes = std::fs::read(from).at(from)?;
-        zip.start_file(rel.as_str(), base.compression_method(CompressionMethod::Stored))
-            .map_err(zip_error)?;
+        zip.start_file(
+            rel.as_str(),
+            base.compression_method(CompressionMethod::Stored),
+        )
+        .map_err(zip_error)?;
         zip.write_all(&bytes).at(from)?;
         step(i + 1);
     }

@@ -97,7 +97,12 @@ pub enum AltFrom {
 /// The alt text an export gives a work: the artist's, else its title (and
 /// medium), else "Untitled work"; never the file name.
 pub fn alt_for(image: &Image) -> (String, AltFrom) {
-    if let Some(alt) = image.alt_text.as_deref().map(str::trim).filter(|a| !a.is_empty()) {
+    if let Some(alt) = image
+        .alt_text
+        .as_deref()
+        .map(str::trim)
+        .filter(|a| !a.is_empty())
+    {
         return (alt.to_string(), AltFrom::Written);
     }
     let details = image.details.as_deref();
@@ -209,7 +214,10 @@ impl Work {
     }
 
     pub fn year(&self) -> Option<&str> {
-        self.image.details.as_deref().and_then(|d| d.year.as_deref())
+        self.image
+            .details
+            .as_deref()
+            .and_then(|d| d.year.as_deref())
     }
 
     pub fn description(&self) -> Option<&str> {
@@ -570,7 +578,10 @@ impl Written {
 
     fn path_of(&self, rel: &str) -> Result<PathBuf> {
         if !safe_relative(rel) {
-            return Err(Error::invalid("export path", format!("{rel} is not a plain relative path")));
+            return Err(Error::invalid(
+                "export path",
+                format!("{rel} is not a plain relative path"),
+            ));
         }
         Ok(self.root.join(rel))
     }
@@ -629,7 +640,10 @@ mod tests {
 
     #[test]
     fn slugs_are_plain_unique_and_never_empty() {
-        assert_eq!(slug("Harbour Lights, No. 3", "untitled"), "harbour-lights-no-3");
+        assert_eq!(
+            slug("Harbour Lights, No. 3", "untitled"),
+            "harbour-lights-no-3"
+        );
         assert_eq!(slug("Étude à l’eau", "untitled"), "etude-a-l-eau");
         assert_eq!(slug("…", "untitled"), "untitled");
         assert_eq!(slug("水の光", "untitled"), "水の光");
@@ -647,7 +661,10 @@ mod tests {
         std::fs::write(dir.path().join("thesis.doc"), b"mine").unwrap();
         let err = Written::open(dir.path(), "site").unwrap_err();
         assert!(err.to_string().contains("not empty"), "{err}");
-        assert_eq!(std::fs::read(dir.path().join("thesis.doc")).unwrap(), b"mine");
+        assert_eq!(
+            std::fs::read(dir.path().join("thesis.doc")).unwrap(),
+            b"mine"
+        );
     }
 
     #[test]

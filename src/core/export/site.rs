@@ -269,7 +269,8 @@ const SCRIPT: &str = include_str!("assets/folio.js");
 const FAVICON: &str = include_str!("assets/favicon.svg");
 
 /// The grid's `sizes`: four columns on a wide screen, down to one on a phone.
-const GRID_SIZES: &str = "(min-width: 76rem) 17rem, (min-width: 52rem) 30vw, (min-width: 36rem) 46vw, 92vw";
+const GRID_SIZES: &str =
+    "(min-width: 76rem) 17rem, (min-width: 52rem) 30vw, (min-width: 36rem) 46vw, 92vw";
 /// A work page's `sizes`.
 const PAGE_SIZES: &str = "(min-width: 76rem) 54rem, (min-width: 60rem) 72vw, 96vw";
 /// How many of the first works load at once (the rest when scrolled to).
@@ -324,7 +325,11 @@ impl Shown {
 }
 
 fn public_name(work: &Work, r: &Rendition) -> String {
-    let hash = work.image.content_hash.get(..16).unwrap_or(&work.image.content_hash);
+    let hash = work
+        .image
+        .content_hash
+        .get(..16)
+        .unwrap_or(&work.image.content_hash);
     format!("img/{hash}-{}.{}", r.width, r.spec.encoding.extension())
 }
 
@@ -343,11 +348,7 @@ fn public_pic(root: &str, work: &Work, shown: &Shown, sizes: &'static str, mid: 
     // The <img> carries JPEG when made (every browser), WebP otherwise;
     // a <source> offers WebP beside JPEG.
     let img = jpeg.or(webp).unwrap_or(&[]);
-    let fallback = img
-        .iter()
-        .rev()
-        .find(|r| r.width <= mid)
-        .or(img.first());
+    let fallback = img.iter().rev().find(|r| r.width <= mid).or(img.first());
     let (width, height) = img.last().map_or((1, 1), |r| (r.width, r.height));
     Pic {
         source_type: "image/webp",
@@ -391,6 +392,11 @@ pub fn export_site(
             )
         })?;
         members::check_password(password)?;
+        progress(Progress {
+            done: 0,
+            total: 0,
+            stage: "Making the members key",
+        });
         let salt = members::salt_of(lib, gallery)?;
         Some(Key::derive(password, salt, opts.iterations))
     } else {
@@ -520,7 +526,10 @@ pub fn export_site(
         og_image,
         root: root.to_string(),
         members: has_members,
-        salt: key.as_ref().map(|k| members::base64(&k.salt)).unwrap_or_default(),
+        salt: key
+            .as_ref()
+            .map(|k| members::base64(&k.salt))
+            .unwrap_or_default(),
         iterations: opts.iterations,
         artist: artist.clone(),
         website: website.clone(),
@@ -555,7 +564,11 @@ pub fn export_site(
         .and_then(|(_, w)| {
             let s = shown.get(&w[0].image.id)?;
             let jpeg = s.of(WebFormat::Jpeg).or(s.of(WebFormat::WebP))?;
-            let r = jpeg.iter().rev().find(|r| r.width <= 1600).or(jpeg.first())?;
+            let r = jpeg
+                .iter()
+                .rev()
+                .find(|r| r.width <= 1600)
+                .or(jpeg.first())?;
             Some(public_name(w[0], r))
         });
 

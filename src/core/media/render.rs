@@ -258,8 +258,7 @@ fn shrink(
     } else {
         DynamicImage::ImageRgb8(RgbImage::new(width, height))
     };
-    let options =
-        ResizeOptions::new().resize_alg(ResizeAlg::Convolution(FilterType::Lanczos3));
+    let options = ResizeOptions::new().resize_alg(ResizeAlg::Convolution(FilterType::Lanczos3));
     Resizer::new()
         .resize(&src, &mut dst, &options)
         .map_err(|e| e.to_string())?;
@@ -285,9 +284,7 @@ fn to_srgb(img: &mut DynamicImage, icc: &[u8]) -> std::result::Result<(), String
         .create_transform_8bit(layout, &srgb, layout, TransformOptions::default())
         .map_err(|e| e.to_string())?;
     let src = pixels.to_vec();
-    transform
-        .transform(&src, pixels)
-        .map_err(|e| e.to_string())
+    transform.transform(&src, pixels).map_err(|e| e.to_string())
 }
 
 /// The file bytes of a rendition.
@@ -295,8 +292,12 @@ fn encode(img: &DynamicImage, encoding: Encoding) -> std::result::Result<Vec<u8>
     match encoding {
         Encoding::WebP { quality } => {
             let encoder = match img {
-                DynamicImage::ImageRgba8(p) => webp::Encoder::from_rgba(p.as_raw(), p.width(), p.height()),
-                DynamicImage::ImageRgb8(p) => webp::Encoder::from_rgb(p.as_raw(), p.width(), p.height()),
+                DynamicImage::ImageRgba8(p) => {
+                    webp::Encoder::from_rgba(p.as_raw(), p.width(), p.height())
+                }
+                DynamicImage::ImageRgb8(p) => {
+                    webp::Encoder::from_rgb(p.as_raw(), p.width(), p.height())
+                }
                 _ => return Err("not 8-bit RGB".into()),
             };
             encoder
@@ -446,12 +447,18 @@ mod tests {
         assert_eq!(made.warning, None);
         let out = image::open(&made.renditions[0].path).unwrap().to_rgb8();
         let [r, g, b] = out.get_pixel(32, 32).0;
-        assert!(r >= 212 && g <= 98 && b <= 45, "P3 (200, 100, 50) as sRGB: ({r}, {g}, {b})");
+        assert!(
+            r >= 212 && g <= 98 && b <= 45,
+            "P3 (200, 100, 50) as sRGB: ({r}, {g}, {b})"
+        );
         // A grey stays grey.
         let mut grey = DynamicImage::ImageRgb8(RgbImage::from_pixel(2, 2, image::Rgb([128; 3])));
         to_srgb(&mut grey, &icc).unwrap();
         let [r, g, b] = grey.to_rgb8().get_pixel(0, 0).0;
-        assert!(r.abs_diff(g) <= 1 && g.abs_diff(b) <= 1 && r.abs_diff(128) <= 2, "{r} {g} {b}");
+        assert!(
+            r.abs_diff(g) <= 1 && g.abs_diff(b) <= 1 && r.abs_diff(128) <= 2,
+            "{r} {g} {b}"
+        );
         // A profile that cannot be read: the colours are taken as they are,
         // and the artist is told.
         let mut junk = DynamicImage::ImageRgb8(RgbImage::new(1, 1));

@@ -562,7 +562,8 @@ pub fn group_by_name(conn: &Connection, name: &str) -> Result<Option<GroupId>> {
 
 // ---------------------------------------------------------------- links
 
-const LINK_SELECT: &str = "SELECT l.gallery_id, ga.name, l.image_group_id, g.name, l.type, l.visibility,
+const LINK_SELECT: &str =
+    "SELECT l.gallery_id, ga.name, l.image_group_id, g.name, l.type, l.visibility,
         (SELECT count(*) FROM image_group_relations m WHERE m.image_group_id = g.id),
         (SELECT m.image_id FROM image_group_relations m WHERE m.image_group_id = g.id
             ORDER BY m.sort_order, m.image_id LIMIT 1)
@@ -1184,7 +1185,10 @@ mod tests {
         };
         assert_eq!(
             seen(&lib),
-            [("A".into(), Visibility::Public), ("B".into(), Visibility::Members)]
+            [
+                ("A".into(), Visibility::Public),
+                ("B".into(), Visibility::Members)
+            ]
         );
         let was = lib
             .write(|tx| set_visibility(tx, ga, a, "main_exhibit", Visibility::Private))
@@ -1195,7 +1199,10 @@ mod tests {
         lib.write(|tx| move_link(tx, ga, a, "sketches", 1)).unwrap();
         assert_eq!(
             seen(&lib),
-            [("B".into(), Visibility::Members), ("A".into(), Visibility::Private)]
+            [
+                ("B".into(), Visibility::Members),
+                ("A".into(), Visibility::Private)
+            ]
         );
         // An unknown link is refused, naming it.
         let err = lib
@@ -1203,8 +1210,16 @@ mod tests {
             .unwrap_err();
         assert!(err.to_string().contains("main_exhibit"), "{err}");
         assert_eq!(Visibility::parse(" Members ").unwrap(), Visibility::Members);
-        assert!(Visibility::parse("friends").unwrap_err().to_string().contains("friends"));
-        assert_eq!(Visibility::proposed_for("behind_the_scenes"), Visibility::Members);
+        assert!(
+            Visibility::parse("friends")
+                .unwrap_err()
+                .to_string()
+                .contains("friends")
+        );
+        assert_eq!(
+            Visibility::proposed_for("behind_the_scenes"),
+            Visibility::Members
+        );
         assert_eq!(Visibility::proposed_for("sketches"), Visibility::Public);
     }
 

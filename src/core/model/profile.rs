@@ -62,10 +62,16 @@ impl Profile {
     pub fn cleaned(mut self) -> Result<Profile> {
         for (i, field) in self.fields_mut().into_iter().enumerate() {
             let (what, max) = FIELDS[i];
-            let text = field.take().map(|t| t.trim().to_string()).filter(|t| !t.is_empty());
+            let text = field
+                .take()
+                .map(|t| t.trim().to_string())
+                .filter(|t| !t.is_empty());
             if let Some(t) = &text {
                 if t.chars().count() > max {
-                    return Err(Error::invalid(what, format!("longer than {max} characters")));
+                    return Err(Error::invalid(
+                        what,
+                        format!("longer than {max} characters"),
+                    ));
                 }
                 if what != "statement" && t.chars().any(char::is_control) {
                     return Err(Error::invalid(what, "must be one line"));
@@ -114,7 +120,13 @@ pub fn write(conn: &Connection, profile: Profile) -> Result<Profile> {
          VALUES (1, ?1, ?2, ?3, ?4, ?5)
          ON CONFLICT (id) DO UPDATE SET given_name = ?1, family_name = ?2, website = ?3,
                                         contact = ?4, statement = ?5",
-        params![p.given_name, p.family_name, p.website, p.contact, p.statement],
+        params![
+            p.given_name,
+            p.family_name,
+            p.website,
+            p.contact,
+            p.statement
+        ],
     )?;
     Ok(p)
 }

@@ -1,0 +1,800 @@
+//! Exports as a visitor, a browser and an application form would see them:
+//! the sample portfolio exported as a website, a folder and a ZIP, and the
+//! files read back. Structure (alt text, headings, order, language), what
+//! leaves the library (no metadata, never upscaled, private links nowhere),
+//! what members see (unreadable without the password, readable with it by
+//! WebCrypto's algorithm), and that the same library gives the same bytes.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // ok: a test fails loudly on any error
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::AtomicBool;
+
+use base64::Engine;
+use folio::core::export::folder::{self, FolderOptions, Target};
+use folio::core::export::site::{self, SiteOptions, WebFormat};
+use folio::core::export::{Plan, Reach};
+use folio::core::model::catalog::{self, Visibility};
+use folio::core::model::details::{self, Field};
+use folio::core::model::images;
+use folio::core::{GalleryId, Library, sample};
+
+const PASSWORD: &str = "harbour lights members";
+const HARBOUR: &str = "Harbour Lights (exhibition)";
+
+fn sample_library(width: u32) -> (tempfile::TempDir, Library) {
+    let dir = tempfile::tempdir().unwrap();
+    let mut lib = Library::open(dir.path().join("lib")).unwrap();
+    let never = AtomicBool::new(false);
+    sample::create_portfolio(&mut lib, width, |_, _| {}, &never).unwrap();
+    (dir, lib)
+}
+
+fn gallery(lib: &Library, name: &str) -> GalleryId {
+    catalog::gallery_by_name(lib.conn(), name).unwrap().unwrap()
+}
+
+fn options() -> SiteOptions {
+    SiteOptions {
+        widths: vec![160, 320],
+        password: Some(PASSWORD.into()),
+        // The same derivation, fewer rounds: a debug build's test stays quick.
+        iterations: 2_000,
+        ..SiteOptions::default()
+    }
+}
+
+fn export(lib: &mut Library, name: &str, out: &Path, opts: &SiteOptions) -> site::SiteReport {
+    let id = gallery(lib, name);
+    site::export_site(lib, id, out, opts, &mut |_| {}, &AtomicBool::new(false)).unwrap()
+}
+
+/// Every file under `dir`, by '/'-separated path, with its bytes.
+fn files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    let mut out = BTreeMap::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                let rel = p
+                    .strip_prefix(dir)
+                    .unwrap()
+                    .to_string_lossy()
+                    .replace('\\', "/");
+                out.insert(rel, std::fs::read(&p).unwrap());
+            }
+        }
+    }
+    out
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8(bytes.to_vec()).unwrap()
+}
+
+/// The tags named `name` in `html`, each as its text up to `>`.
+fn tags<'a>(html: &'a str, name: &str) -> Vec<&'a str> {
+    let open = format!("<{name}");
+    html.match_indices(&open)
+        .filter(|(i, _)| {
+            html[i + open.len()..]
+                .chars()
+                .next()
+                .is_some_and(|c| c == ' ' || c == '>')
+        })
+        .map(|(i, _)| {
+            let end = html[i..].find('>').unwrap();
+            &html[i..i + end + 1]
+        })
+        .collect()
+}
+
+fn attr<'a>(tag: &'a str, name: &str) -> Option<&'a str> {
+    let key = format!(" {name}=\"");
+    let start = tag.find(&key)? + key.len();
+    let end = tag[start..].find('"')?;
+    Some(&tag[start..start + end])
+}
+
+/// The headings of a page in order: (level, text).
+fn headings(html: &str) -> Vec<(u8, String)> {
+    let mut out = Vec::new();
+    for level in 1..=6u8 {
+        let open = format!("<h{level}");
+        let close = format!("</h{level}>");
+        for (i, _) in html.match_indices(&open) {
+            let body_start = i + html[i..].find('>').unwrap() + 1;
+            let body_end = body_start + html[body_start..].find(&close).unwrap();
+            out.push((i, level, html[body_start..body_end].to_string()));
+        }
+    }
+    out.sort();
+    out.into_iter().map(|(_, l, t)| (l, t)).collect()
+}
+
+/// The JPEG's markers before its image data.
+fn jpeg_markers(bytes: &[u8]) -> Vec<u8> {
+    assert_eq!(&bytes[..2], [0xFF, 0xD8], "not a JPEG");
+    let mut markers = Vec::new();
+    let mut i = 2;
+    while i + 4 <= bytes.len() {
+        assert_eq!(bytes[i], 0xFF, "marker walk lost its way at {i}");
+        let m = bytes[i + 1];
+        markers.push(m);
+        if m == 0xDA {
+            break;
+        }
+        let len = usize::from(u16::from_be_bytes([bytes[i + 2], bytes[i + 3]]));
+        i += 2 + len;
+    }
+    markers
+}
+
+/// The WebP's chunk names.
+fn webp_chunks(bytes: &[u8]) -> Vec<String> {
+    assert_eq!(&bytes[..4], b"RIFF");
+    assert_eq!(&bytes[8..12], b"WEBP");
+    let mut chunks = Vec::new();
+    let mut i = 12;
+    while i + 8 <= bytes.len() {
+        chunks.push(String::from_utf8_lossy(&bytes[i..i + 4]).into_owned());
+        let len = u32::from_le_bytes(bytes[i + 4..i + 8].try_into().unwrap()) as usize;
+        i += 8 + len + (len & 1);
+    }
+    chunks
+}
+
+/// Decrypts a members file as the site's script does with WebCrypto:
+/// PBKDF2-SHA256 (salt and rounds from the page) to an AES-256-GCM key; the
+/// file's base64 is the 12-byte IV, then the ciphertext with its tag. Written
+/// here with the RustCrypto crates directly, not with Folio's own code.
+fn webcrypto_open(site: &BTreeMap<String, Vec<u8>>, name: &str, password: &str) -> Option<Vec<u8>> {
+    use aes_gcm::aead::{Aead, KeyInit};
+    let index = text(&site["index.html"]);
+    let body = tags(&index, "body")[0];
+    let b64 = base64::engine::general_purpose::STANDARD;
+    let salt = b64.decode(attr(body, "data-folio-salt").unwrap()).unwrap();
+    let rounds: u32 = attr(body, "data-folio-iterations")
+        .unwrap()
+        .parse()
+        .unwrap();
+    let mut key = [0u8; 32];
+    pbkdf2::pbkdf2_hmac::<sha2::Sha256>(password.as_bytes(), &salt, rounds, &mut key);
+    let script = text(&site[&format!("m/{name}.js")]);
+    let payload = script
+        .strip_prefix(&format!("folioMembers.put(\"{name}\",\""))
+        .and_then(|s| s.strip_suffix("\");\n"))
+        .unwrap();
+    let sealed = b64.decode(payload).unwrap();
+    let cipher = aes_gcm::Aes256Gcm::new((&key).into());
+    cipher
+        .decrypt(aes_gcm::Nonce::from_slice(&sealed[..12]), &sealed[12..])
+        .ok()
+}
+
+#[test]
+fn the_sample_gallery_exports_as_an_accessible_site_in_the_artists_order() {
+    let (dir, mut lib) = sample_library(640);
+    let out = dir.path().join("site");
+    let report = export(&mut lib, HARBOUR, &out, &options());
+    assert!(report.problems.is_empty(), "{:?}", report.problems);
+    let site = files(&out);
+    let index = text(&site["index.html"]);
+
+    // One document language, a title, a description, a skip link.
+    assert!(index.contains("<html lang=\"en\">"));
+    assert!(index.contains("<title>Harbour Lights (exhibition) \u{2014} Ines Moreau</title>"));
+    assert!(
+        index.contains("<meta name=\"description\" content=\"Main exhibit and behind-the-scenes")
+    );
+    assert!(index.contains("property=\"og:image\""));
+    assert!(index.contains("<a class=\"skip\" href=\"#main\">"));
+
+    // Sections in the gallery's order, headed by the type in words.
+    let plan = Plan::read(&lib, gallery(&lib, HARBOUR), Reach::Members).unwrap();
+    let expected: Vec<(u8, String)> = std::iter::once((1, HARBOUR.to_string()))
+        .chain(plan.sections.iter().map(|s| (2, s.heading.clone())))
+        .chain(std::iter::once((2, "About Ines Moreau".to_string())))
+        .collect();
+    assert_eq!(headings(&index), expected);
+    assert_eq!(
+        plan.sections
+            .iter()
+            .map(|s| s.heading.as_str())
+            .collect::<Vec<_>>(),
+        ["Main exhibit", "Behind the scenes", "Guest artist feature"]
+    );
+
+    // The main exhibit's works in the group's order, each linking its page.
+    let main = &plan.sections[0];
+    let group_order: Vec<String> = images::group_images(lib.conn(), main.group)
+        .unwrap()
+        .iter()
+        .map(|i| i.title().unwrap().to_string())
+        .collect();
+    let section_html = &index[index.find("id=\"main-exhibit\"").unwrap()
+        ..index.find("id=\"behind-the-scenes\"").unwrap()];
+    let shown: Vec<String> = section_html
+        .match_indices("<span class=\"title\">")
+        .map(|(i, m)| {
+            let rest = &section_html[i + m.len()..];
+            rest[..rest.find('<').unwrap()].to_string()
+        })
+        .collect();
+    assert_eq!(shown, group_order);
+
+    // Every image everywhere: non-empty alt, width and height, never wider
+    // than its source; the first loads at once, the rest lazily.
+    let mut pages = 0;
+    for (path, bytes) in &site {
+        if !path.ends_with(".html") {
+            continue;
+        }
+        pages += 1;
+        let html = text(bytes);
+        assert!(html.contains("<html lang=\"en\">"), "{path}");
+        for img in tags(&html, "img") {
+            assert!(
+                attr(img, "alt").is_some_and(|a| !a.trim().is_empty()),
+                "{path}: {img}"
+            );
+            assert!(
+                attr(img, "width").is_some() && attr(img, "height").is_some(),
+                "{path}: {img}"
+            );
+        }
+        if path != "index.html" && !path.starts_with("m/") {
+            let h = headings(&html);
+            assert_eq!(
+                h.iter().filter(|(l, _)| *l == 1).count(),
+                1,
+                "{path}: {h:?}"
+            );
+        }
+    }
+    assert_eq!(
+        pages,
+        1 + 8 + 4 + 3,
+        "index, 8 + 3 public work pages, 4 members shells"
+    );
+    let index_imgs = tags(&index, "img");
+    assert!(attr(index_imgs[0], "fetchpriority") == Some("high"));
+    assert!(attr(index_imgs.last().unwrap(), "loading") == Some("lazy"));
+
+    // Work pages: caption details and previous/next within the section.
+    let first = &main.works[0];
+    let page = text(&site[&format!("main-exhibit/{}/index.html", first.slug)]);
+    assert!(page.contains(&format!("<h1>{}</h1>", first.title())));
+    assert!(page.contains("<dt>Medium</dt>"), "{page}");
+    assert!(page.contains(&format!("href=\"../{}/\"", main.works[1].slug)));
+    assert!(!page.contains("rel=\"prev\""));
+
+    // Renditions: no metadata of any kind, sRGB untagged, never upscaled.
+    let widths: BTreeMap<String, u32> = plan
+        .distinct_works()
+        .iter()
+        .map(|w| (w.image.content_hash[..16].to_string(), w.image.width))
+        .collect();
+    let mut renditions = 0;
+    for (path, bytes) in &site {
+        let Some(name) = path.strip_prefix("img/") else {
+            continue;
+        };
+        renditions += 1;
+        if name.ends_with(".jpg") {
+            let markers = jpeg_markers(bytes);
+            assert!(
+                !markers.iter().any(|m| matches!(m, 0xE1 | 0xE2 | 0xED)),
+                "{path}: {markers:x?}"
+            );
+            assert!(markers.contains(&0xC2), "{path}: progressive");
+        } else {
+            let chunks = webp_chunks(bytes);
+            assert!(
+                !chunks
+                    .iter()
+                    .any(|c| matches!(c.as_str(), "EXIF" | "XMP " | "ICCP")),
+                "{path}: {chunks:?}"
+            );
+        }
+        let img = image::load_from_memory(bytes).unwrap();
+        let source = widths[&name[..16]];
+        assert!(img.width() <= source, "{path}: {} > {source}", img.width());
+        assert!(name.contains(&format!("-{}.", img.width())), "{path}");
+    }
+    assert!(renditions >= 8 * 2 * 2, "{renditions}");
+    // No original is published.
+    for image in plan.distinct_works() {
+        let original = std::fs::read(&image.path).unwrap();
+        assert!(
+            !site.values().any(|b| *b == original),
+            "{} published",
+            image.image.original_name
+        );
+    }
+}
+
+#[test]
+fn members_are_unreadable_without_the_password_and_private_links_are_nowhere() {
+    let (dir, mut lib) = sample_library(400);
+    let id = gallery(&lib, HARBOUR);
+    let guest = catalog::group_by_name(lib.conn(), "Guest: Tomas Reyes")
+        .unwrap()
+        .unwrap();
+    lib.write(|tx| {
+        catalog::set_visibility(tx, id, guest, "guest_artist_feature", Visibility::Private)
+    })
+    .unwrap();
+    let out = dir.path().join("site");
+    let report = export(&mut lib, HARBOUR, &out, &options());
+    assert_eq!((report.sections, report.members_sections), (2, 1));
+    let site = files(&out);
+    let all_text: String = site
+        .iter()
+        .map(|(p, b)| format!("{p}\n{}", String::from_utf8_lossy(b)))
+        .collect();
+
+    // Private: not a name, a title, a heading, a count or an image of it.
+    let plan_all = Plan::read(&lib, id, Reach::Members).unwrap();
+    assert!(plan_all.sections.iter().all(|s| s.group != guest));
+    for image in images::group_images(lib.conn(), guest).unwrap() {
+        assert!(
+            !all_text.contains(image.title().unwrap()),
+            "{:?}",
+            image.title()
+        );
+        let hash16 = &image.content_hash[..16];
+        assert!(!all_text.contains(hash16));
+    }
+    for word in [
+        "Tomas",
+        "Reyes",
+        "Guest artist feature",
+        "guest-artist-feature",
+    ] {
+        assert!(!all_text.contains(word), "{word} is in the site");
+    }
+
+    // Members: the titles exist only inside the ciphertext…
+    let making = catalog::group_by_name(lib.conn(), "Harbour Lights: making of")
+        .unwrap()
+        .unwrap();
+    let members_titles: Vec<String> = images::group_images(lib.conn(), making)
+        .unwrap()
+        .iter()
+        .map(|i| i.title().unwrap().to_string())
+        .collect();
+    for t in &members_titles {
+        assert!(
+            !all_text.contains(t.as_str()),
+            "{t} readable without the password"
+        );
+    }
+    assert!(!all_text.contains("Harbour Lights: making of"));
+    let index = text(&site["index.html"]);
+    let members = tags(&index, "div")
+        .into_iter()
+        .find_map(|d| attr(d, "data-folio-members"))
+        .unwrap();
+    assert!(index.contains("<noscript>"));
+    assert!(index.contains("not an account system"));
+    // …which a wrong password does not open, and the right one does, with
+    // WebCrypto's algorithm: the section, its pages, its images.
+    assert!(webcrypto_open(&site, members, "harbour lights member").is_none());
+    let section = text(&webcrypto_open(&site, members, PASSWORD).unwrap());
+    for t in &members_titles {
+        assert!(
+            section.contains(t.as_str()),
+            "{t} missing from the members section"
+        );
+    }
+    let page = attr(tags(&section, "a")[0], "href").unwrap();
+    let page_name = page
+        .strip_prefix("m/")
+        .unwrap()
+        .strip_suffix(".html")
+        .unwrap();
+    let article = text(&webcrypto_open(&site, page_name, PASSWORD).unwrap());
+    assert!(article.contains(&format!("<h1>{}</h1>", members_titles[0])));
+    let img = tags(&section, "img")[0];
+    assert_eq!(attr(img, "alt"), Some("Harbour Lights: making of, plate 1"));
+    let picture = webcrypto_open(&site, attr(img, "data-folio-src").unwrap(), PASSWORD).unwrap();
+    let decoded = image::load_from_memory(&picture).unwrap();
+    assert_eq!(decoded.width().to_string(), attr(img, "width").unwrap());
+    // Members files are named by content, not by title.
+    for path in site.keys().filter(|p| p.starts_with("m/")) {
+        let stem = path[2..].split('.').next().unwrap();
+        assert_eq!(stem.len(), 32, "{path}");
+        assert!(stem.bytes().all(|b| b.is_ascii_hexdigit()), "{path}");
+    }
+
+    // Without a password a gallery with members sections is refused, whole.
+    let out2 = dir.path().join("site2");
+    let err = site::export_site(
+        &mut lib,
+        id,
+        &out2,
+        &SiteOptions {
+            password: None,
+            ..options()
+        },
+        &mut |_| {},
+        &AtomicBool::new(false),
+    )
+    .unwrap_err();
+    assert!(err.to_string().contains("password"), "{err}");
+    assert!(!out2.exists());
+}
+
+#[test]
+fn the_same_library_gives_the_same_bytes_and_a_re_export_rewrites_only_what_changed() {
+    let (dir, mut lib) = sample_library(400);
+    let (a, b) = (dir.path().join("a"), dir.path().join("b"));
+    let first = export(&mut lib, HARBOUR, &a, &options());
+    assert!(first.renditions_made > 0);
+    let second = export(&mut lib, HARBOUR, &b, &options());
+    assert_eq!(
+        second.renditions_made, 0,
+        "every rendition came from the cache"
+    );
+    let (fa, fb) = (files(&a), files(&b));
+    assert_eq!(fa.keys().collect::<Vec<_>>(), fb.keys().collect::<Vec<_>>());
+    for (path, bytes) in &fa {
+        if path.starts_with("m/") && path.ends_with(".js") {
+            // A fresh nonce each time a ciphertext is written.
+            assert_ne!(bytes, &fb[path], "{path}");
+        } else {
+            assert_eq!(bytes, &fb[path], "{path} differs between two exports");
+        }
+    }
+
+    // Into the same folder again: nothing is written, members files included.
+    let again = export(&mut lib, HARBOUR, &a, &options());
+    assert_eq!(
+        (again.files_written, again.files_removed),
+        (0, 0),
+        "{again:?}"
+    );
+    assert_eq!(files(&a), fa);
+
+    // One title changed: its page, the index and the neighbours' pages.
+    let id = gallery(&lib, HARBOUR);
+    let plan = Plan::read(&lib, id, Reach::Members).unwrap();
+    let work = &plan.sections[0].works[2];
+    lib.write(|tx| {
+        details::set_fields(
+            tx,
+            &[work.image.id],
+            &[(Field::Title, "Lanterns, Again".into())],
+        )
+    })
+    .unwrap();
+    let changed = export(&mut lib, HARBOUR, &a, &options());
+    assert_eq!(changed.renditions_made, 0);
+    let now = files(&a);
+    assert!(now.contains_key("main-exhibit/lanterns-again/index.html"));
+    assert!(
+        !now.contains_key(&format!("main-exhibit/{}/index.html", work.slug)),
+        "the old page is removed"
+    );
+    let rewritten: Vec<&String> = now.keys().filter(|k| fa.get(*k) != now.get(*k)).collect();
+    assert_eq!(
+        rewritten.len(),
+        4 + 1,
+        "the new page, its two neighbours, the index and the file list: {rewritten:?}"
+    );
+
+    // A new password rewrites every members file (and only those, and the index).
+    let new_pw = SiteOptions {
+        password: Some("an entirely different one".into()),
+        ..options()
+    };
+    export(&mut lib, HARBOUR, &a, &new_pw);
+    let after = files(&a);
+    for (path, bytes) in &after {
+        if path.starts_with("m/") && path.ends_with(".js") {
+            assert!(
+                !now.get(path).is_some_and(|old| old == bytes),
+                "{path} kept under a new password"
+            );
+        }
+    }
+    assert!(
+        webcrypto_open(
+            &after,
+            after
+                .keys()
+                .find(|k| k.starts_with("m/") && k.ends_with(".js"))
+                .unwrap()[2..34]
+                .as_ref(),
+            "an entirely different one"
+        )
+        .is_some()
+    );
+}
+
+#[test]
+fn a_work_without_alt_text_gets_its_title_and_medium_never_its_file_name() {
+    let (dir, mut lib) = sample_library(300);
+    let id = gallery(&lib, HARBOUR);
+    let plan = Plan::read(&lib, id, Reach::Members).unwrap();
+    let (titled, untitled) = (&plan.sections[0].works[0], &plan.sections[0].works[1]);
+    lib.write(|tx| {
+        images::set_alt_text(tx, titled.image.id, None)?;
+        images::set_alt_text(tx, untitled.image.id, None)?;
+        details::set_fields(tx, &[untitled.image.id], &[(Field::Title, String::new())])
+    })
+    .unwrap();
+    let out = dir.path().join("site");
+    let report = export(&mut lib, HARBOUR, &out, &options());
+    assert_eq!(report.warnings.len(), 2, "{:?}", report.warnings);
+    assert!(
+        report.warnings[0].contains("has no alt text: its title is used"),
+        "{:?}",
+        report.warnings
+    );
+    assert!(
+        report.warnings[1].contains("Untitled work"),
+        "{:?}",
+        report.warnings
+    );
+    let index = text(&files(&out)["index.html"]);
+    let alts: Vec<&str> = tags(&index, "img")
+        .into_iter()
+        .filter_map(|t| attr(t, "alt"))
+        .collect();
+    let medium = titled
+        .image
+        .details
+        .as_ref()
+        .unwrap()
+        .medium
+        .clone()
+        .unwrap();
+    assert_eq!(alts[0], format!("{}, {medium}", titled.title()));
+    assert_eq!(alts[1], "Untitled work");
+    for img in plan.distinct_works() {
+        assert!(!alts.contains(&img.image.original_name.as_str()));
+    }
+    // The untitled work's page is "untitled".
+    assert!(out.join("main-exhibit/untitled/index.html").exists());
+}
+
+#[test]
+fn a_folder_of_someone_elses_files_is_refused_and_left_as_it_was() {
+    let (dir, mut lib) = sample_library(200);
+    let out = dir.path().join("docs");
+    std::fs::create_dir_all(&out).unwrap();
+    std::fs::write(out.join("cv.pdf"), b"my cv").unwrap();
+    let id = gallery(&lib, HARBOUR);
+    let err = site::export_site(
+        &mut lib,
+        id,
+        &out,
+        &options(),
+        &mut |_| {},
+        &AtomicBool::new(false),
+    )
+    .unwrap_err();
+    assert!(err.to_string().contains("not empty"), "{err}");
+    assert_eq!(files(&out).len(), 1);
+    // Nor does a bad width or format get anywhere.
+    let bad = SiteOptions {
+        widths: vec![0],
+        ..options()
+    };
+    let err = site::export_site(
+        &mut lib,
+        id,
+        &dir.path().join("x"),
+        &bad,
+        &mut |_| {},
+        &AtomicBool::new(false),
+    )
+    .unwrap_err();
+    assert!(err.to_string().contains("widths"), "{err}");
+    assert!(WebFormat::parse("avif").is_err());
+}
+
+#[test]
+fn a_folder_and_a_zip_hold_numbered_jpegs_a_manifest_and_a_matching_image_list() {
+    let (dir, lib) = sample_library(500);
+    let id = gallery(&lib, HARBOUR);
+    let out = dir.path().join("folder");
+    let opts = FolderOptions {
+        long_side: Some(300),
+        ..FolderOptions::default()
+    };
+    let never = AtomicBool::new(false);
+    let report = folder::export_folder(
+        &lib,
+        id,
+        &Target::Folder(out.clone()),
+        &opts,
+        &mut |_| {},
+        &never,
+    )
+    .unwrap();
+    assert_eq!((report.sections, report.images), (3, 8 + 4 + 3));
+    let got = files(&out);
+    let jpegs: Vec<&String> = got.keys().filter(|k| k.ends_with(".jpg")).collect();
+    assert_eq!(jpegs[0], "01-main-exhibit/001-harbour-at-dusk.jpg");
+    assert!(
+        jpegs
+            .iter()
+            .any(|k| k.starts_with("02-behind-the-scenes/004-"))
+    );
+    for k in &jpegs {
+        let bytes = &got[*k];
+        let markers = jpeg_markers(bytes);
+        assert!(markers.contains(&0xC0), "{k}: baseline");
+        assert!(
+            !markers.iter().any(|m| matches!(m, 0xE1 | 0xE2 | 0xED)),
+            "{k}: {markers:x?}"
+        );
+        let img = image::load_from_memory(bytes).unwrap();
+        assert_eq!(img.width().max(img.height()), 300, "{k}");
+    }
+    // The manifest: the gallery, its links with types and visibility, the works.
+    let manifest: serde_json::Value = serde_json::from_slice(&got["manifest.json"]).unwrap();
+    assert_eq!(manifest["gallery"], HARBOUR);
+    assert_eq!(manifest["artist"]["name"], "Ines Moreau");
+    assert_eq!(manifest["links"][1]["type"], "behind_the_scenes");
+    assert_eq!(manifest["links"][1]["visibility"], "members");
+    assert_eq!(
+        manifest["links"][0]["works"][0]["file"],
+        "01-main-exhibit/001-harbour-at-dusk.jpg"
+    );
+    assert_eq!(manifest["links"][0]["works"][0]["title"], "Harbour at Dusk");
+    // The image list's numbers and files are the files'.
+    let mut csv = csv::Reader::from_reader(got["image-list.csv"].as_slice());
+    let rows: Vec<csv::StringRecord> = csv.records().map(Result::unwrap).collect();
+    assert_eq!(rows.len(), jpegs.len());
+    for (row, file) in rows.iter().zip(&jpegs) {
+        assert_eq!(&row[1], file.as_str());
+        assert!(
+            file.starts_with(&row[0][..2]) && file.contains(&format!("/{}-", &row[0][3..])),
+            "{row:?} {file}"
+        );
+    }
+
+    // Public only: members links left out; private never there.
+    let public = dir.path().join("public");
+    let report = folder::export_folder(
+        &lib,
+        id,
+        &Target::Folder(public.clone()),
+        &FolderOptions {
+            reach: Reach::Public,
+            ..opts.clone()
+        },
+        &mut |_| {},
+        &never,
+    )
+    .unwrap();
+    assert_eq!(report.sections, 2);
+    assert!(
+        !files(&public)
+            .keys()
+            .any(|k| k.contains("behind-the-scenes"))
+    );
+
+    // A ZIP: the same entries, the same bytes twice.
+    let zip_a = dir.path().join("a.zip");
+    let zip_b = dir.path().join("b.zip");
+    for z in [&zip_a, &zip_b] {
+        folder::export_folder(
+            &lib,
+            id,
+            &Target::Zip(z.clone()),
+            &opts,
+            &mut |_| {},
+            &never,
+        )
+        .unwrap();
+    }
+    assert_eq!(
+        std::fs::read(&zip_a).unwrap(),
+        std::fs::read(&zip_b).unwrap()
+    );
+    let mut archive = zip::ZipArchive::new(std::fs::File::open(&zip_a).unwrap()).unwrap();
+    let mut names: Vec<String> = (0..archive.len())
+        .map(|i| archive.by_index(i).unwrap().name().unwrap().to_string())
+        .collect();
+    names.sort();
+    let mut expected: Vec<String> = got
+        .keys()
+        .filter(|k| !k.starts_with('.'))
+        .cloned()
+        .collect();
+    expected.sort();
+    assert_eq!(names, expected);
+}
+
+#[test]
+fn a_work_whose_original_is_gone_is_left_out_and_named_and_the_rest_is_exported() {
+    let (dir, mut lib) = sample_library(300);
+    let id = gallery(&lib, HARBOUR);
+    let plan = Plan::read(&lib, id, Reach::Members).unwrap();
+    let lost = &plan.sections[0].works[1];
+    std::fs::remove_file(&lost.path).unwrap();
+    let out = dir.path().join("site");
+    let report = export(&mut lib, HARBOUR, &out, &options());
+    assert_eq!(report.problems.len(), 1, "{:?}", report.problems);
+    assert!(
+        report.problems[0].contains(&lost.image.original_name),
+        "{:?}",
+        report.problems
+    );
+    let index = text(&files(&out)["index.html"]);
+    assert!(!index.contains(lost.title()));
+    // Its neighbours link each other.
+    let before = &plan.sections[0].works[0];
+    let page =
+        text(&std::fs::read(out.join(format!("main-exhibit/{}/index.html", before.slug))).unwrap());
+    assert!(page.contains(&format!("href=\"../{}/\"", plan.sections[0].works[2].slug)));
+}
+
+/// The real WebCrypto (Node's, the browsers' API) opens what Folio wrote,
+/// with the page's salt and rounds: skipped, saying so, where Node is not
+/// installed.
+#[test]
+fn nodes_webcrypto_opens_a_members_section() {
+    let Ok(version) = std::process::Command::new("node").arg("--version").output() else {
+        eprintln!("node is not installed: WebCrypto's own check skipped (the Rust one ran)");
+        return;
+    };
+    if !version.status.success() {
+        return;
+    }
+    let (dir, mut lib) = sample_library(200);
+    let out = dir.path().join("site");
+    export(&mut lib, HARBOUR, &out, &options());
+    let site = files(&out);
+    let index = text(&site["index.html"]);
+    let name = tags(&index, "div")
+        .into_iter()
+        .find_map(|d| attr(d, "data-folio-members"))
+        .unwrap();
+    let body = tags(&index, "body")[0];
+    let script = PathBuf::from(dir.path()).join("open.mjs");
+    std::fs::write(
+        &script,
+        r#"
+import { readFileSync } from 'node:fs';
+const [salt, rounds, file, password] = process.argv.slice(2);
+const s = readFileSync(file, 'utf8');
+const b64 = s.slice(s.indexOf('","') + 3, s.lastIndexOf('");'));
+const sealed = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+const subtle = globalThis.crypto.subtle;
+const base = await subtle.importKey('raw', new TextEncoder().encode(password), 'PBKDF2', false, ['deriveBits']);
+const bits = await subtle.deriveBits({ name: 'PBKDF2', hash: 'SHA-256', salt: Uint8Array.from(atob(salt), (c) => c.charCodeAt(0)), iterations: Number(rounds) }, base, 256);
+const key = await subtle.importKey('raw', bits, 'AES-GCM', false, ['decrypt']);
+const plain = await subtle.decrypt({ name: 'AES-GCM', iv: sealed.slice(0, 12) }, key, sealed.slice(12));
+process.stdout.write(new TextDecoder().decode(plain));
+"#,
+    )
+    .unwrap();
+    let run = |password: &str| {
+        std::process::Command::new("node")
+            .arg(&script)
+            .arg(attr(body, "data-folio-salt").unwrap())
+            .arg(attr(body, "data-folio-iterations").unwrap())
+            .arg(out.join(format!("m/{name}.js")))
+            .arg(password)
+            .output()
+            .unwrap()
+    };
+    let opened = run(PASSWORD);
+    assert!(
+        opened.status.success(),
+        "{}",
+        String::from_utf8_lossy(&opened.stderr)
+    );
+    let html = String::from_utf8(opened.stdout).unwrap();
+    assert!(html.contains("<ul class=\"works\">"), "{html}");
+    assert!(!run("not the password").status.success());
+}
