@@ -6,7 +6,7 @@
 //! ```sh
 //! cargo bench --bench folio                 # default corpus sizes
 //! FOLIO_BENCH_SCALE=2 cargo bench --bench folio   # twice the files
-//! FOLIO_BENCH_ONLY=grid cargo bench --bench folio # only the app's frames (or: files, db, works)
+//! FOLIO_BENCH_ONLY=grid cargo bench --bench folio # only the app's frames (or: files, db, works, export)
 //! ```
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // ok: a benchmark fails loudly
 
@@ -477,6 +477,9 @@ fn main() {
     if only.is_empty() || only == "works" {
         works_bench();
     }
+    if only.is_empty() || only == "export" {
+        export_bench();
+    }
     println!();
     println!("Peak RSS of the benchmark process: {} MB.", peak_rss_mb());
 }
@@ -935,4 +938,131 @@ fn works_bench() {
             ms(thousand)
         );
     }
+}
+
+/// A gallery of 16 camera-size JPEGs (6000×4000) exported as a website:
+/// Folio asked for sigal's sizes (480 and 1600 px, JPEG only), Folio's full
+/// default (four widths, WebP and JPEG), a re-export with nothing changed,
+/// and sigal building the same files into 1600 px images plus 480 px
+/// thumbnails, when `sigal` is installed (`pip install sigal`).
+fn export_bench() {
+    use folio::core::export::site::{self, SiteOptions, WebFormat};
+    let n = 16 * scale();
+    let dir = tempfile::tempdir().unwrap();
+    eprintln!(
+        "generating {n} camera-size JPEGs in {} …",
+        dir.path().display()
+    );
+    let set = make_set(dir.path(), "24 MP JPEG", Format::Jpeg, n, 6000, 4000);
+    let mut lib = Library::open(dir.path().join("lib")).unwrap();
+    let (gallery, group) = lib
+        .write(|tx| {
+            let gallery = catalog::create_gallery(tx, "Bench", None)?;
+            let group = catalog::create_group(tx, "Prints", None)?;
+            catalog::attach(tx, gallery, group, "main_exhibit")?;
+            Ok((gallery, group))
+        })
+        .unwrap();
+    let never = AtomicBool::new(false);
+    let summary = import::import_paths(&mut lib, &set.files, group, |_| {}, &never);
+    assert_eq!(summary.imported(), n);
+    let renditions = lib.store_root().join("renditions");
+    let mut run = |opts: &SiteOptions, out: &Path, cold: bool| -> (Duration, site::SiteReport) {
+        if cold {
+            let _ = std::fs::remove_dir_all(&renditions);
+            let _ = std::fs::remove_dir_all(out);
+        }
+        let t = Instant::now();
+        let report = site::export_site(&mut lib, gallery, out, opts, &mut |_| {}, &never).unwrap();
+        (t.elapsed(), report)
+    };
+    let sigal_sizes = SiteOptions {
+        widths: vec![480, 1600],
+        formats: vec![WebFormat::Jpeg],
+        ..SiteOptions::default()
+    };
+    let full = SiteOptions::default();
+    let (same, _) = run(&sigal_sizes, &dir.path().join("same"), true);
+    let (default, report) = run(&full, &dir.path().join("full"), true);
+    let (again, again_report) = run(&full, &dir.path().join("full"), false);
+    assert_eq!(again_report.renditions_made, 0);
+    assert_eq!(again_report.files_written, 0);
+    let sigal = sigal_time(&set.files, dir.path());
+    let s = |d: Duration| format!("{:.2} s", d.as_secs_f64());
+    println!();
+    println!(
+        "Website export of {n} JPEGs 6000×4000 ({} cores):",
+        pool::default_workers()
+    );
+    println!();
+    println!("| export | time | per image |");
+    println!("| --- | ---: | ---: |");
+    let per = |d: Duration| format!("{:.0} ms", d.as_secs_f64() * 1e3 / n as f64);
+    println!(
+        "| Folio, 480 + 1600 px JPEG (sigal's sizes) | {} | {} |",
+        s(same),
+        per(same)
+    );
+    if let Some(t) = sigal {
+        println!(
+            "| sigal 2, 1600 px + 480 px thumbnails | {} | {} |",
+            s(t),
+            per(t)
+        );
+        println!(
+            "| Folio ÷ sigal | {:.2}× faster | |",
+            t.as_secs_f64() / same.as_secs_f64()
+        );
+    } else {
+        println!("| sigal | not installed (`pip install sigal`) | |");
+    }
+    println!(
+        "| Folio, default: 4 widths × WebP + JPEG ({} renditions, {:.1} MB) | {} | {} |",
+        report.renditions_made,
+        report.bytes as f64 / 1e6,
+        s(default),
+        per(default)
+    );
+    println!(
+        "| Folio, the same export again (nothing changed) | {:.0} ms | |",
+        again.as_secs_f64() * 1e3
+    );
+}
+
+/// How long sigal takes to build `files` into 1600 px images and 480 px
+/// thumbnails (JPEG, its default quality), if it is installed.
+fn sigal_time(files: &[PathBuf], dir: &Path) -> Option<Duration> {
+    let ok = Command::new("sigal")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !ok {
+        return None;
+    }
+    let src = dir.join("sigal-src");
+    let album = src.join("album");
+    std::fs::create_dir_all(&album).unwrap();
+    for f in files {
+        std::fs::copy(f, album.join(f.file_name().unwrap())).unwrap();
+    }
+    let conf = dir.join("sigal.conf.py");
+    std::fs::write(
+        &conf,
+        "img_size = (1600, 1600)\nthumb_size = (480, 480)\nthumb_fit = False\nkeep_orig = False\n",
+    )
+    .unwrap();
+    let out = dir.join("sigal-out");
+    let t = Instant::now();
+    let status = Command::new("sigal")
+        .arg("build")
+        .arg("-c")
+        .arg(&conf)
+        .arg(&src)
+        .arg(&out)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .status()
+        .ok()?;
+    let elapsed = t.elapsed();
+    status.success().then_some(elapsed)
 }

@@ -27,17 +27,21 @@ use crate::core::media::render::{Encoding, Rendition, Size, Spec};
 use crate::core::model::catalog::Visibility;
 use crate::core::{GalleryId, ImageId, Library};
 
-/// The widths made by default: a phone's column, a laptop's grid, a large
-/// screen's page, and a high-density screen's page.
-pub const DEFAULT_WIDTHS: [u32; 4] = [480, 960, 1600, 2400];
+/// The widths made by default: a phone's grid at 1× and at high density, a
+/// laptop's grid, a large screen's page, and a high-density screen's page.
+pub const DEFAULT_WIDTHS: [u32; 5] = [480, 720, 960, 1600, 2400];
 /// WebP quality: as good as JPEG 82 at about two thirds of the bytes.
 pub const WEBP_QUALITY: u8 = 80;
+/// AVIF quality (ravif's scale): about JPEG 82's look at half its bytes.
+pub const AVIF_QUALITY: u8 = 64;
 /// JPEG quality of the website's renditions (progressive).
 pub const JPEG_QUALITY: u8 = 82;
 
 /// An image format a website offers.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum WebFormat {
+    /// Only with the `avif` feature.
+    Avif,
     WebP,
     Jpeg,
 }
@@ -47,9 +51,14 @@ impl WebFormat {
         match value.trim().to_ascii_lowercase().as_str() {
             "webp" => Ok(WebFormat::WebP),
             "jpeg" | "jpg" => Ok(WebFormat::Jpeg),
+            "avif" if cfg!(feature = "avif") => Ok(WebFormat::Avif),
+            "avif" => Err(Error::invalid(
+                "format",
+                "AVIF needs a Folio built with `--features avif` (slow to encode without nasm); webp and jpeg are built in",
+            )),
             other => Err(Error::invalid(
                 "format",
-                format!("\u{201c}{other}\u{201d} is not one of webp, jpeg"),
+                format!("\u{201c}{other}\u{201d} is not one of webp, jpeg, avif"),
             )),
         }
     }
@@ -62,6 +71,9 @@ impl WebFormat {
             WebFormat::Jpeg => Encoding::Jpeg {
                 quality: JPEG_QUALITY,
                 progressive: true,
+            },
+            WebFormat::Avif => Encoding::Avif {
+                quality: AVIF_QUALITY,
             },
         }
     }
@@ -184,8 +196,8 @@ struct Head {
 
 #[derive(Clone)]
 struct Pic {
-    source_type: &'static str,
-    source_srcset: Option<String>,
+    /// `<source>`s before the `<img>`: (type, srcset), best first.
+    sources: Vec<(&'static str, String)>,
     src: Option<String>,
     srcset: String,
     sizes: &'static str,
@@ -306,11 +318,13 @@ impl Shown {
     }
 
     /// The preferred format's renditions (WebP when made).
+    /// The format members' images are sealed in: WebP when made (every
+    /// current browser), else JPEG, else AVIF.
     fn best(&self) -> (&'static str, &[Rendition]) {
-        match self.of(WebFormat::WebP) {
-            Some(r) => ("image/webp", r),
-            None => ("image/jpeg", self.of(WebFormat::Jpeg).unwrap_or(&[])),
-        }
+        [WebFormat::WebP, WebFormat::Jpeg, WebFormat::Avif]
+            .into_iter()
+            .find_map(|f| self.of(f).map(|r| (f.encoding().mime(), r)))
+            .unwrap_or(("image/jpeg", &[]))
     }
 
     fn largest(&self) -> Option<&Rendition> {
@@ -343,19 +357,23 @@ fn srcset(root: &str, work: &Work, renditions: &[Rendition]) -> String {
 
 /// The `<picture>` of a public work.
 fn public_pic(root: &str, work: &Work, shown: &Shown, sizes: &'static str, mid: u32) -> Pic {
-    let webp = shown.of(WebFormat::WebP);
     let jpeg = shown.of(WebFormat::Jpeg);
-    // The <img> carries JPEG when made (every browser), WebP otherwise;
-    // a <source> offers WebP beside JPEG.
-    let img = jpeg.or(webp).unwrap_or(&[]);
+    // The <img> carries JPEG when made (every browser), else WebP, else
+    // AVIF; <source>s offer the better formats before it.
+    let img = jpeg
+        .or(shown.of(WebFormat::WebP))
+        .or(shown.of(WebFormat::Avif))
+        .unwrap_or(&[]);
+    let sources = [WebFormat::Avif, WebFormat::WebP]
+        .into_iter()
+        .filter_map(|f| shown.of(f).map(|r| (f, r)))
+        .filter(|(_, r)| !std::ptr::eq(*r, img))
+        .map(|(f, r)| (f.encoding().mime(), srcset(root, work, r)))
+        .collect();
     let fallback = img.iter().rev().find(|r| r.width <= mid).or(img.first());
     let (width, height) = img.last().map_or((1, 1), |r| (r.width, r.height));
     Pic {
-        source_type: "image/webp",
-        source_srcset: match (webp, jpeg) {
-            (Some(w), Some(_)) => Some(srcset(root, work, w)),
-            _ => None,
-        },
+        sources,
         src: fallback.map(|r| format!("{root}{}", public_name(work, r))),
         srcset: srcset(root, work, img),
         sizes,
@@ -481,8 +499,10 @@ pub fn export_site(
 
     let profile = &plan.profile;
     let artist = profile.name();
+    // Only a web address becomes a link (never `javascript:` or the like).
     let website = profile.website.as_ref().map(|w| {
-        if w.contains("://") {
+        let lower = w.to_ascii_lowercase();
+        if lower.starts_with("https://") || lower.starts_with("http://") {
             w.clone()
         } else {
             format!("https://{w}")
@@ -739,8 +759,7 @@ fn sealed_pic(
         None => (None, 1, 1),
     };
     Ok(Pic {
-        source_type: "",
-        source_srcset: None,
+        sources: Vec::new(),
         src: None,
         srcset: String::new(),
         sizes,
