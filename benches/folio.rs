@@ -1005,7 +1005,7 @@ fn export_bench() {
     );
     if let Some(t) = sigal {
         println!(
-            "| sigal 2, 1600 px + 480 px thumbnails | {} | {} |",
+            "| sigal, 1600 px + 480 px thumbnails | {} | {} |",
             s(t),
             per(t)
         );
@@ -1017,7 +1017,8 @@ fn export_bench() {
         println!("| sigal | not installed (`pip install sigal`) | |");
     }
     println!(
-        "| Folio, default: 4 widths × WebP + JPEG ({} renditions, {:.1} MB) | {} | {} |",
+        "| Folio, default: {} widths × WebP + JPEG ({} renditions, {:.1} MB) | {} | {} |",
+        full.widths.len(),
         report.renditions_made,
         report.bytes as f64 / 1e6,
         s(default),
