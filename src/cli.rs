@@ -65,8 +65,9 @@ enum Command {
         /// sketches, primary_artist, guest_artist_feature, photographs, or your own words.
         #[arg(long = "type", value_name = "TYPE", requires = "gallery")]
         link_type: Option<String>,
-        /// Who exports show that link to: public (default), members (a
-        /// website encrypts it with a password), or private (never exported).
+        /// Who exports show that link to: public, members (a website encrypts
+        /// it with a password), or private (never exported). Default for a
+        /// new link: members for behind_the_scenes, public for the rest.
         #[arg(long, value_enum, requires = "gallery")]
         visibility: Option<VisibilityArg>,
         /// Files and folders to import (folders are searched recursively).
@@ -498,13 +499,9 @@ fn import_cmd(
             let gallery = catalog::find_or_create_gallery(tx, gallery)?;
             let link_type = catalog::clean_type(link_type)?;
             if !catalog::link_exists(tx, gallery, group, &link_type)? {
-                catalog::attach_with(
-                    tx,
-                    gallery,
-                    group,
-                    &link_type,
-                    visibility.unwrap_or_default(),
-                )?;
+                // As the app proposes: members for the making-of.
+                let visibility = visibility.unwrap_or_else(|| Visibility::proposed_for(&link_type));
+                catalog::attach_with(tx, gallery, group, &link_type, visibility)?;
             } else if let Some(v) = visibility {
                 catalog::set_visibility(tx, gallery, group, &link_type, *v)?;
             }
@@ -878,6 +875,8 @@ fn visibility_cmd(
     let gallery_id = catalog::gallery_by_name(lib.conn(), gallery)?
         .ok_or_else(|| anyhow::anyhow!("there is no gallery named \u{201c}{gallery}\u{201d}"))?;
     let group_id = group_named(lib.conn(), "--group", group)?;
+    let link_type = catalog::clean_type(link_type)?;
+    let link_type = link_type.as_str();
     let links = catalog::gallery_links(lib.conn(), gallery_id)?;
     if !links
         .iter()

@@ -2387,3 +2387,38 @@ fn a_gallery_exports_as_a_website_with_its_members_password_and_alt_text_written
     click(&mut h, "Close");
     assert!(h.state().dialog().is_none());
 }
+
+#[test]
+fn a_deleted_group_or_gallery_comes_back_with_its_links_visibility() {
+    let dir = tempfile::tempdir().unwrap();
+    let files = tempfile::tempdir().unwrap();
+    let mut h = open(&dir.path().join("lib"), None);
+    build_scenario(
+        &mut h,
+        files.path(),
+        "Harbour Lights",
+        [
+            ("Final prints", "main_exhibit", 1),
+            ("Making of", "behind_the_scenes", 1),
+        ],
+    );
+    click(&mut h, "Visibility of Making of: Members");
+    h.get_by_role_and_label(egui::Role::RadioButton, "Private")
+        .click();
+    h.run_steps(4);
+    let expected = visibilities(&h, "Harbour Lights");
+    assert_eq!(expected[1].1, Visibility::Private);
+    // The group, deleted and brought back: still private, never public.
+    context_menu(&mut h, "Making of", "Delete group…");
+    click(&mut h, "Delete group");
+    assert_eq!(visibilities(&h, "Harbour Lights").len(), 1);
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    h.run_steps(4);
+    assert_eq!(visibilities(&h, "Harbour Lights"), expected);
+    // The gallery, deleted and brought back: the same.
+    context_menu(&mut h, "Harbour Lights", "Delete gallery…");
+    click(&mut h, "Delete gallery");
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    h.run_steps(4);
+    assert_eq!(visibilities(&h, "Harbour Lights"), expected);
+}

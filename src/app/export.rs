@@ -17,7 +17,7 @@ use crate::core::export::{Progress, Reach};
 use crate::core::{GalleryId, Library, pool};
 
 /// What to export.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub enum Job {
     Site {
         out: PathBuf,
@@ -28,6 +28,29 @@ pub enum Job {
         long_side: Option<u32>,
         reach: Reach,
     },
+}
+
+impl std::fmt::Debug for Job {
+    /// Never the password.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Job::Site { out, password } => f
+                .debug_struct("Site")
+                .field("out", out)
+                .field("password", &password.as_ref().map(|_| "…"))
+                .finish(),
+            Job::Folder {
+                target,
+                long_side,
+                reach,
+            } => f
+                .debug_struct("Folder")
+                .field("target", target)
+                .field("long_side", long_side)
+                .field("reach", reach)
+                .finish(),
+        }
+    }
 }
 
 /// How an export ended, in words for the dialog.
@@ -159,7 +182,6 @@ fn run(
         Job::Site { out, password } => {
             let opts = SiteOptions {
                 password: password.clone(),
-                background: true,
                 ..SiteOptions::default()
             };
             match site::export_site(lib, gallery, out, &opts, progress, cancel) {
@@ -193,7 +215,6 @@ fn run(
             let opts = FolderOptions {
                 long_side: *long_side,
                 reach: *reach,
-                background: true,
                 ..FolderOptions::default()
             };
             match folder::export_folder(lib, gallery, target, &opts, progress, cancel) {
@@ -229,19 +250,19 @@ pub fn open_with_system(path: &Path) -> Result<(), String> {
     #[cfg(target_os = "macos")]
     let mut command = std::process::Command::new("open");
     #[cfg(target_os = "windows")]
-    let mut command = {
-        let mut c = std::process::Command::new("cmd");
-        c.args(["/C", "start", ""]);
-        c
-    };
+    let mut command = std::process::Command::new("explorer");
     #[cfg(not(any(target_os = "macos", target_os = "windows")))]
     let mut command = std::process::Command::new("xdg-open");
-    command
+    let mut child = command
         .arg(path)
         .stdin(std::process::Stdio::null())
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::null())
         .spawn()
-        .map(drop)
-        .map_err(|e| format!("could not open {}: {e}", path.display()))
+        .map_err(|e| format!("could not open {}: {e}", path.display()))?;
+    // Reaped when it ends (xdg-open hands over to the browser and exits).
+    let _ = std::thread::Builder::new()
+        .name("folio-open".into())
+        .spawn(move || child.wait());
+    Ok(())
 }

@@ -107,14 +107,14 @@ pub enum Step {
 }
 
 /// A deleted group as it was: its name, description, images in order, and
-/// its links (gallery, type, place among the gallery's links).
+/// its links (gallery, type, place among the gallery's links, visibility).
 #[derive(Clone, Debug)]
 pub struct DeletedGroup {
     pub id: GroupId,
     pub name: String,
     pub description: Option<String>,
     pub images: Vec<ImageId>,
-    pub links: Vec<(GalleryId, String, usize)>,
+    pub links: Vec<(GalleryId, String, usize, Visibility)>,
 }
 
 impl DeletedGroup {
@@ -124,7 +124,7 @@ impl DeletedGroup {
         let mut links = Vec::new();
         for link in catalog::group_links(conn, id)? {
             let index = link_index(conn, link.gallery, id, &link.link_type)?.unwrap_or(0);
-            links.push((link.gallery, link.link_type, index));
+            links.push((link.gallery, link.link_type, index, link.visibility));
         }
         Ok(DeletedGroup {
             id,
@@ -149,12 +149,13 @@ impl DeletedGroup {
         }
         images::add_images_before(conn, id, &still, None)?;
         // Each gallery's links in their old order, so that each lands in its place.
-        let mut links: Vec<&(GalleryId, String, usize)> = self.links.iter().collect();
-        links.sort_by_key(|(gallery, _, index)| (*gallery, *index));
+        let mut links: Vec<&(GalleryId, String, usize, Visibility)> = self.links.iter().collect();
+        links.sort_by_key(|(gallery, _, index, _)| (*gallery, *index));
         let mut restored = 0;
-        for (gallery, link_type, index) in links {
+        for (gallery, link_type, index, visibility) in links {
             if catalog::gallery(conn, *gallery).is_ok() {
-                catalog::attach(conn, *gallery, id, link_type)?;
+                // As it was shown: a private link never comes back public.
+                catalog::attach_with(conn, *gallery, id, link_type, *visibility)?;
                 catalog::move_link(conn, *gallery, id, link_type, *index)?;
                 restored += 1;
             }
@@ -181,14 +182,16 @@ pub struct Made<Id> {
 }
 
 /// A deleted gallery as it was: name, description, its place among the
-/// galleries, and its links (group, type) in order.
+/// galleries, its links (group, type, visibility) in order, and its
+/// website's members salt (so the members' files keep their names).
 #[derive(Clone, Debug)]
 pub struct DeletedGallery {
     pub id: GalleryId,
     pub name: String,
     pub description: Option<String>,
     pub index: usize,
-    pub links: Vec<(GroupId, String)>,
+    pub links: Vec<(GroupId, String, Visibility)>,
+    pub salt: Option<[u8; 16]>,
 }
 
 impl DeletedGallery {
@@ -206,8 +209,9 @@ impl DeletedGallery {
             index,
             links: catalog::gallery_links(conn, id)?
                 .into_iter()
-                .map(|l| (l.group, l.link_type))
+                .map(|l| (l.group, l.link_type, l.visibility))
                 .collect(),
+            salt: crate::core::export::members::read_salt(conn, id)?,
         })
     }
 
@@ -218,11 +222,14 @@ impl DeletedGallery {
             catalog::restore_gallery(conn, self.id, &self.name, self.description.as_deref())?;
         catalog::move_gallery(conn, id, self.index)?;
         let mut restored = 0;
-        for (group, link_type) in &self.links {
+        for (group, link_type, visibility) in &self.links {
             if catalog::group(conn, *group).is_ok() {
-                catalog::attach(conn, id, *group, link_type)?;
+                catalog::attach_with(conn, id, *group, link_type, *visibility)?;
                 restored += 1;
             }
+        }
+        if let Some(salt) = self.salt {
+            crate::core::export::members::set_salt(conn, id, salt)?;
         }
         Ok(Made {
             id,
@@ -340,7 +347,7 @@ impl Step {
                 d.images.retain(|i| !images.contains(i));
                 d.links.retain(|(g, ..)| !gone.galleries.contains(g));
             }
-            Step::GalleryDeleted(d) => d.links.retain(|(g, _)| !gone.groups.contains(g)),
+            Step::GalleryDeleted(d) => d.links.retain(|(g, ..)| !gone.groups.contains(g)),
             Step::All(steps) => {
                 for s in steps {
                     s.prune(gone, images);

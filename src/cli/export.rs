@@ -139,7 +139,12 @@ fn site_cmd(
         out_dir.display()
     )?;
     preflight(&mut out, &plan, true)?;
-    for w in plan.alt_warnings() {
+    for w in plan
+        .shared_warnings
+        .iter()
+        .cloned()
+        .chain(plan.alt_warnings())
+    {
         writeln!(out, "warning: {w}")?;
     }
     let needs_password = plan
@@ -217,7 +222,12 @@ fn folder_cmd(
         target.path().display()
     )?;
     preflight(&mut out, &plan, false)?;
-    for w in plan.alt_warnings() {
+    for w in plan
+        .shared_warnings
+        .iter()
+        .cloned()
+        .chain(plan.alt_warnings())
+    {
         writeln!(out, "warning: {w}")?;
     }
     let opts = FolderOptions {

@@ -55,13 +55,18 @@ enum Pixels {
     LongSide,
 }
 
+/// A folder or file chooser open on its thread; the path arrives here.
+type Choosing = Arc<Mutex<Option<std::sync::mpsc::Receiver<Option<PathBuf>>>>>;
+
 /// Export a gallery.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct Export {
     kind: Kind,
     gallery: GalleryId,
     gallery_name: String,
     links: Vec<LinkLine>,
+    /// Works of a members or private group that a public group shows too.
+    shared: Vec<String>,
     missing: Vec<Missing>,
     /// Alt text was written from here: the list is read again.
     stale: bool,
@@ -73,11 +78,24 @@ pub struct Export {
     public_only: bool,
     /// The dialog's own connection, handed to the export's thread.
     conn: Arc<Mutex<Option<Library>>>,
-    running: Option<Arc<Running>>,
+    running: Option<std::rc::Rc<Running>>,
     ended: Option<Ended>,
     /// A folder chooser open on its thread.
-    choosing: Option<Arc<Mutex<Option<std::sync::mpsc::Receiver<Option<PathBuf>>>>>>,
+    choosing: Option<Choosing>,
     error: Option<String>,
+}
+
+impl std::fmt::Debug for Export {
+    /// Never the password.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Export")
+            .field("kind", &self.kind)
+            .field("gallery", &self.gallery)
+            .field("out", &self.out)
+            .field("running", &self.running.is_some())
+            .field("ended", &self.ended)
+            .finish_non_exhaustive()
+    }
 }
 
 impl Export {
@@ -87,6 +105,7 @@ impl Export {
             gallery,
             gallery_name: String::new(),
             links: Vec::new(),
+            shared: Vec::new(),
             missing: Vec::new(),
             stale: false,
             out: String::new(),
@@ -142,6 +161,7 @@ impl Export {
         drop(guard);
         self.gallery_name = plan.gallery.name.clone();
         self.links = plan.links.clone();
+        self.shared = plan.shared_warnings.clone();
         let typed: Vec<(ImageId, String)> = self
             .missing
             .iter()
@@ -235,6 +255,9 @@ impl Export {
             } else {
                 ui.weak(text);
             }
+        }
+        for w in &self.shared {
+            ui.colored_label(ui.visuals().warn_fg_color, w);
         }
         if self.kind != Kind::Site {
             let before = self.public_only;
@@ -436,7 +459,7 @@ impl Export {
         };
         match Running::start(lib, self.gallery, job, ctx) {
             Ok(r) => {
-                self.running = Some(Arc::new(r));
+                self.running = Some(std::rc::Rc::new(r));
                 self.password.clear();
                 self.again.clear();
             }

@@ -21,7 +21,6 @@ use serde::Serialize;
 use super::{Plan, Progress, Reach, Work, Written, render_all, type_words};
 use crate::core::error::{Error, IoContext, Result};
 use crate::core::media::render::{Encoding, Size, Spec};
-use crate::core::storage::atomic::{self, Durability, write_all};
 use crate::core::{GalleryId, Library};
 
 /// The JPEG quality of a folder's images: for people who will look closely.
@@ -49,7 +48,6 @@ pub struct FolderOptions {
     pub long_side: Option<u32>,
     pub reach: Reach,
     pub workers: usize,
-    pub background: bool,
 }
 
 impl Default for FolderOptions {
@@ -58,7 +56,6 @@ impl Default for FolderOptions {
             long_side: None,
             reach: Reach::Members,
             workers: crate::core::pool::default_workers(),
-            background: false,
         }
     }
 }
@@ -157,21 +154,13 @@ pub fn export_folder(
     let plan = Plan::read(lib, gallery, opts.reach)?;
     // A folder is checked before any work is done.
     let written = match target {
-        Target::Folder(dir) => Some(Written::open(dir, "folder")?),
+        Target::Folder(dir) => Some(Written::open(dir, "folder", gallery)?),
         Target::Zip(_) => None,
     };
     let works = plan.distinct_works();
     let spec = spec(opts);
     let specs_of = |_: &Work| vec![spec];
-    let made = render_all(
-        lib,
-        &works,
-        &specs_of,
-        opts.workers,
-        opts.background,
-        progress,
-        cancel,
-    )?;
+    let made = render_all(lib, &works, &specs_of, opts.workers, progress, cancel)?;
     let mut report = FolderReport {
         out: target.path().to_path_buf(),
         warnings: plan.alt_warnings(),
@@ -322,36 +311,77 @@ pub fn export_folder(
         written.put("image-list.csv", &csv_bytes)?;
         step(total, progress);
         let written = written.finish()?;
+        report.problems.extend(
+            written
+                .not_removed
+                .iter()
+                .map(|e| format!("a file of the last export could not be removed: {e}")),
+        );
         report.bytes = written.bytes;
     } else {
-        let bytes = zip_bytes(&files, &manifest_json, &csv_bytes, &cancelled, &mut |d| {
-            step(d, progress)
-        })?;
-        report.bytes = bytes.len() as u64;
-        atomic::write_with(target.path(), &bytes, Durability::Durable, &write_all)?;
+        report.bytes = write_zip(
+            target.path(),
+            &files,
+            &manifest_json,
+            &csv_bytes,
+            &cancelled,
+            &mut |d| step(d, progress),
+        )?;
     }
     Ok(report)
 }
 
-/// The whole ZIP in memory (written to its file at once, whole or not at
-/// all): JPEGs stored (deflate cannot shrink them), the lists deflated,
-/// every entry dated 1980-01-01 so the same export gives the same bytes.
-fn zip_bytes(
+/// Writes the ZIP into a temp file beside `path` (one file's bytes in
+/// memory at a time) and renames it over `path` once whole: JPEGs stored
+/// (deflate cannot shrink them), the lists deflated, every entry dated
+/// 1980-01-01 so the same export gives the same bytes. A file at `path` that
+/// is not a ZIP is refused (it is someone's, not an old export).
+fn write_zip(
+    path: &Path,
     files: &[(String, PathBuf)],
     manifest: &[u8],
     csv: &[u8],
     cancelled: &dyn Fn() -> bool,
     step: &mut dyn FnMut(usize),
-) -> Result<Vec<u8>> {
+) -> Result<u64> {
     use zip::write::SimpleFileOptions;
     use zip::{CompressionMethod, DateTime, ZipWriter};
-    let zip_error = |e: zip::result::ZipError| Error::invalid("ZIP", e.to_string());
+    if let Ok(mut existing) = std::fs::File::open(path) {
+        use std::io::Read;
+        let mut magic = [0u8; 4];
+        let is_zip = existing.read_exact(&mut magic).is_ok() && magic == *b"PK\x03\x04";
+        if !is_zip || path.is_dir() {
+            return Err(Error::invalid(
+                "ZIP file",
+                format!(
+                    "{} exists and is not a ZIP: choose another name, so that it is not replaced",
+                    path.display()
+                ),
+            ));
+        }
+    }
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    std::fs::create_dir_all(&dir).at(&dir)?;
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(crate::core::storage::layout::TEMP_PREFIX);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        builder.permissions(std::fs::Permissions::from_mode(0o644));
+    }
+    let tmp = builder.tempfile_in(&dir).at(&dir)?;
+    let zip_error =
+        |e: zip::result::ZipError| Error::invalid("ZIP", format!("{}: {e}", path.display()));
     let base = SimpleFileOptions::default()
         .last_modified_time(DateTime::default())
         .unix_permissions(0o644);
-    let mut zip = ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let mut zip = ZipWriter::new(tmp);
     for (i, (rel, from)) in files.iter().enumerate() {
         if cancelled() {
+            // The temp file goes with `zip`; nothing is left at `path`.
             return Err(Error::Cancelled);
         }
         let bytes = std::fs::read(from).at(from)?;
@@ -360,15 +390,19 @@ fn zip_bytes(
             base.compression_method(CompressionMethod::Stored),
         )
         .map_err(zip_error)?;
-        zip.write_all(&bytes).at(from)?;
+        zip.write_all(&bytes).at(path)?;
         step(i + 1);
     }
     for (name, bytes) in [("manifest.json", manifest), ("image-list.csv", csv)] {
         zip.start_file(name, base.compression_method(CompressionMethod::Deflated))
             .map_err(zip_error)?;
-        zip.write_all(bytes)
-            .map_err(|e| Error::invalid("ZIP", e.to_string()))?;
+        zip.write_all(bytes).at(path)?;
     }
     step(files.len() + 2);
-    Ok(zip.finish().map_err(zip_error)?.into_inner())
+    let tmp = zip.finish().map_err(zip_error)?;
+    tmp.as_file().sync_all().at(path)?;
+    let size = tmp.as_file().metadata().at(path)?.len();
+    tmp.persist(path).map_err(|e| Error::io(path, e.error))?;
+    crate::core::storage::atomic::sync_dir(&dir);
+    Ok(size)
 }

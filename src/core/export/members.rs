@@ -7,8 +7,9 @@
 //!   rounds (OWASP's figure for PBKDF2-SHA256), 32 bytes: what
 //!   `crypto.subtle.deriveKey` computes from the same inputs.
 //! - Each file is AES-256-GCM with a fresh random 96-bit nonce every time a
-//!   ciphertext is written: `nonce ‖ ciphertext ‖ tag`, the layout WebCrypto
-//!   decrypts (its tag appended).
+//!   ciphertext is written, and the file's name as associated data (a file
+//!   cannot be swapped for another): `nonce ‖ ciphertext ‖ tag`, the layout
+//!   WebCrypto decrypts (its tag appended).
 //! - A members file is named by HMAC-SHA256 of its plaintext under a key
 //!   derived from the password key, so a name reveals nothing without the
 //!   password, and the same content under the same password keeps its name:
@@ -25,13 +26,14 @@
 //! of files and their sizes) is visible to all.
 
 use aes_gcm::aead::rand_core::RngCore;
-use aes_gcm::aead::{Aead, AeadCore, KeyInit, OsRng};
+use aes_gcm::aead::{Aead, AeadCore, KeyInit, OsRng, Payload};
 use aes_gcm::{Aes256Gcm, Nonce};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD as BASE64;
 use hmac::{Hmac, Mac};
-use rusqlite::OptionalExtension;
+use rusqlite::{Connection, OptionalExtension};
 use sha2::Sha256;
+use zeroize::Zeroize;
 
 use crate::core::error::{Error, Result};
 use crate::core::{GalleryId, Library};
@@ -84,7 +86,7 @@ impl Key {
             mac.finalize().into_bytes().into()
         };
         let aes = Aes256Gcm::new((&raw).into());
-        raw.fill(0);
+        raw.zeroize();
         Key {
             aes,
             names,
@@ -102,12 +104,18 @@ impl Key {
         digest[..16].iter().map(|b| format!("{b:02x}")).collect()
     }
 
-    /// `plaintext` encrypted under a fresh random nonce: `nonce ‖ ct ‖ tag`.
-    pub fn seal(&self, plaintext: &[u8]) -> Result<Vec<u8>> {
+    /// `plaintext` encrypted under a fresh random nonce, bound to the file
+    /// `name` it goes into (the name is the associated data, so one members
+    /// file cannot be passed off as another): `nonce ‖ ct ‖ tag`.
+    pub fn seal(&self, name: &str, plaintext: &[u8]) -> Result<Vec<u8>> {
         let nonce = Aes256Gcm::generate_nonce(&mut OsRng);
+        let payload = Payload {
+            msg: plaintext,
+            aad: name.as_bytes(),
+        };
         let sealed = self
             .aes
-            .encrypt(&nonce, plaintext)
+            .encrypt(&nonce, payload)
             .map_err(|_| Error::invalid("members section", "could not be encrypted"))?;
         let mut out = Vec::with_capacity(12 + sealed.len());
         out.extend_from_slice(&nonce);
@@ -115,38 +123,53 @@ impl Key {
         Ok(out)
     }
 
-    /// The plaintext of `sealed`, if this key opens it.
-    pub fn open(&self, sealed: &[u8]) -> Option<Vec<u8>> {
+    /// The plaintext of the file `name`'s `sealed`, if this key opens it.
+    pub fn open(&self, name: &str, sealed: &[u8]) -> Option<Vec<u8>> {
         if sealed.len() < 12 + 16 {
             return None;
         }
         let (nonce, body) = sealed.split_at(12);
-        self.aes.decrypt(Nonce::from_slice(nonce), body).ok()
+        let payload = Payload {
+            msg: body,
+            aad: name.as_bytes(),
+        };
+        self.aes.decrypt(Nonce::from_slice(nonce), payload).ok()
     }
 }
 
 /// The gallery's salt, made (16 random bytes) and kept at its first use.
 pub fn salt_of(lib: &mut Library, gallery: GalleryId) -> Result<[u8; 16]> {
     lib.write(|tx| {
-        let found: Option<Vec<u8>> = tx
-            .query_row(
-                "SELECT salt FROM gallery_sites WHERE gallery_id = ?1",
-                [gallery],
-                |r| r.get(0),
-            )
-            .optional()?;
-        if let Some(salt) = found.and_then(|s| <[u8; 16]>::try_from(s).ok()) {
+        if let Some(salt) = read_salt(tx, gallery)? {
             return Ok(salt);
         }
         let mut salt = [0u8; 16];
         OsRng.fill_bytes(&mut salt);
-        tx.execute(
-            "INSERT INTO gallery_sites (gallery_id, salt) VALUES (?1, ?2)
-             ON CONFLICT (gallery_id) DO UPDATE SET salt = ?2",
-            rusqlite::params![gallery, salt.as_slice()],
-        )?;
+        set_salt(tx, gallery, salt)?;
         Ok(salt)
     })
+}
+
+/// The gallery's salt, if it has one.
+pub fn read_salt(conn: &Connection, gallery: GalleryId) -> Result<Option<[u8; 16]>> {
+    let found: Option<Vec<u8>> = conn
+        .query_row(
+            "SELECT salt FROM gallery_sites WHERE gallery_id = ?1",
+            [gallery],
+            |r| r.get(0),
+        )
+        .optional()?;
+    Ok(found.and_then(|s| <[u8; 16]>::try_from(s).ok()))
+}
+
+/// Gives the gallery this salt (a deleted gallery made again keeps its own).
+pub fn set_salt(conn: &Connection, gallery: GalleryId, salt: [u8; 16]) -> Result<()> {
+    conn.execute(
+        "INSERT INTO gallery_sites (gallery_id, salt) VALUES (?1, ?2)
+         ON CONFLICT (gallery_id) DO UPDATE SET salt = ?2",
+        rusqlite::params![gallery, salt.as_slice()],
+    )?;
+    Ok(())
 }
 
 /// The script that carries a members file.
@@ -180,12 +203,14 @@ mod tests {
         // Few rounds: the same function, faster.
         let key = Key::derive("correct horse battery", salt, 1000);
         let other = Key::derive("correct horse battery!", salt, 1000);
-        let a = key.seal(b"<p>Behind the scenes</p>").unwrap();
-        let b = key.seal(b"<p>Behind the scenes</p>").unwrap();
+        let a = key.seal("n1", b"<p>Behind the scenes</p>").unwrap();
+        let b = key.seal("n1", b"<p>Behind the scenes</p>").unwrap();
         // A fresh nonce each time.
         assert_ne!(a[..12], b[..12]);
-        assert_eq!(key.open(&a).unwrap(), b"<p>Behind the scenes</p>");
-        assert!(other.open(&a).is_none());
+        assert_eq!(key.open("n1", &a).unwrap(), b"<p>Behind the scenes</p>");
+        assert!(other.open("n1", &a).is_none());
+        // Bound to its name: the same bytes under another name do not open.
+        assert!(key.open("n2", &a).is_none());
         assert!(!a.windows(6).any(|w| w == b"Behind"));
         assert_eq!(key.name_of(b"x"), key.name_of(b"x"));
         assert_ne!(key.name_of(b"x"), other.name_of(b"x"));

@@ -25,7 +25,6 @@ use crate::core::media::render;
 use crate::core::model::catalog::{self, Gallery, Visibility};
 use crate::core::model::images::{self, Image};
 use crate::core::model::profile::{self, Profile};
-use crate::core::storage::atomic::{self, Durability, write_all};
 use crate::core::{GalleryId, GroupId, Library};
 
 /// A link type in words, as a heading shows it: the seed's types spelled out
@@ -47,7 +46,10 @@ pub fn type_words(link_type: &str) -> String {
 /// lower case), the rest as single hyphens, at most 60 characters; `empty`
 /// when nothing is left.
 pub fn slug(text: &str, empty: &str) -> String {
-    let folded = crate::core::text::fold(text);
+    use unicode_normalization::UnicodeNormalization;
+    // Folded (lower case, accents dropped), then composed again: Hangul and
+    // the like stay whole syllables.
+    let folded: String = crate::core::text::fold(text).nfc().collect();
     let mut out = String::new();
     for c in folded.chars() {
         if c.is_alphanumeric() {
@@ -60,8 +62,15 @@ pub fn slug(text: &str, empty: &str) -> String {
         }
     }
     let out = out.trim_end_matches('-');
+    // Names Windows will not give a file or folder.
+    const RESERVED: [&str; 22] = [
+        "con", "prn", "aux", "nul", "com1", "com2", "com3", "com4", "com5", "com6", "com7", "com8",
+        "com9", "lpt1", "lpt2", "lpt3", "lpt4", "lpt5", "lpt6", "lpt7", "lpt8", "lpt9",
+    ];
     if out.is_empty() {
         empty.to_string()
+    } else if RESERVED.contains(&out) {
+        format!("{out}-work")
     } else {
         out.to_string()
     }
@@ -250,6 +259,9 @@ pub struct Plan {
     /// Every link of the gallery, exported or not, in the artist's order.
     pub links: Vec<LinkLine>,
     pub sections: Vec<Section>,
+    /// Works of a members or private link that a public link shows too
+    /// (visibility is per link: the public section shows them to everyone).
+    pub shared_warnings: Vec<String>,
 }
 
 impl Plan {
@@ -262,8 +274,9 @@ impl Plan {
         let mut links = Vec::new();
         let mut sections = Vec::new();
         let mut section_slugs = Slugs::default();
-        // Folder names Folio itself uses are never a section's.
-        for taken in ["assets", "img", "m"] {
+        // Folder names Folio itself uses, and the page's own ids, are never
+        // a section's.
+        for taken in ["assets", "img", "m", "main", "about"] {
             section_slugs.unique(taken.to_string());
         }
         for link in catalog::gallery_links(conn, gallery)? {
@@ -306,11 +319,37 @@ impl Plan {
                 works,
             });
         }
+        // What a public section shows, it shows to everyone: say so for the
+        // works a members or private link of the gallery holds too.
+        let public: BTreeSet<crate::core::ImageId> = sections
+            .iter()
+            .filter(|s| s.visibility == Visibility::Public)
+            .flat_map(|s| s.works.iter().map(|w| w.image.id))
+            .collect();
+        let mut shared_warnings = Vec::new();
+        let mut named = BTreeSet::new();
+        for link in links.iter().filter(|l| l.visibility != Visibility::Public) {
+            for id in images::group_image_ids(conn, link.group)? {
+                if public.contains(&id) && named.insert(id) {
+                    let image = images::image(conn, id)?;
+                    let what = match image.title() {
+                        Some(t) => format!("\u{201c}{t}\u{201d} ({})", image.original_name),
+                        None => image.original_name.clone(),
+                    };
+                    shared_warnings.push(format!(
+                        "{what} is in the {} group \u{201c}{}\u{201d} and also in a public group of this gallery: the public section shows it to everyone",
+                        link.visibility.as_str(),
+                        link.group_name
+                    ));
+                }
+            }
+        }
         Ok(Plan {
             gallery: info,
             profile,
             links,
             sections,
+            shared_warnings,
         })
     }
 
@@ -318,6 +357,7 @@ impl Plan {
     /// fallback alt text (named once, however many sections show it).
     pub fn preflight(&self, site: bool) -> Vec<String> {
         let mut lines: Vec<String> = self.links.iter().map(|l| l.describe(site)).collect();
+        lines.extend(self.shared_warnings.iter().cloned());
         lines.extend(self.alt_warnings());
         lines
     }
@@ -385,14 +425,14 @@ pub struct Progress {
 
 /// Renditions of every distinct work of a plan, made on `workers` threads.
 /// Each work's result by image id; a work that cannot be rendered is an
-/// error of its own (the export leaves it out and names it). `background`
-/// lowers the workers' priority (the app's frames come first).
+/// error of its own (the export leaves it out and names it). The workers run
+/// at the lowest priority ([`crate::core::pool::map_ordered`]): the app's
+/// frames come first.
 pub fn render_all(
     lib: &Library,
     works: &[&Work],
     specs_of: &(dyn Fn(&Work) -> Vec<render::Spec> + Sync),
     workers: usize,
-    background: bool,
     progress: &mut dyn FnMut(Progress),
     cancel: &std::sync::atomic::AtomicBool,
 ) -> Result<HashMap<crate::core::ImageId, std::result::Result<render::Made, String>>> {
@@ -411,9 +451,6 @@ pub fn render_all(
         works,
         workers,
         |work| {
-            if background {
-                crate::core::pool::run_in_background();
-            }
             if cancel.load(Ordering::Relaxed) {
                 return Err("cancelled".to_string());
             }
@@ -458,36 +495,50 @@ pub const WRITTEN_LIST: &str = ".folio-export";
 /// The files an export writes into its folder, and what it did with each:
 /// written (new or changed), left (already the same bytes), removed (written
 /// by the last export, not part of this one).
+///
+/// The folder's list (`.folio-export`: a header naming the kind of export and
+/// the gallery, then one path a line) is written when the export finishes,
+/// and also when it stops halfway (cancelled, failed, a panic): then it holds
+/// what the last export and this one wrote, so the next export still removes
+/// whatever is no longer part of it, and still recognises the folder.
 #[derive(Debug)]
 pub struct Written {
     root: PathBuf,
-    kind: &'static str,
+    header: String,
     before: BTreeSet<String>,
     now: BTreeSet<String>,
+    finished: bool,
     pub written: usize,
     pub unchanged: usize,
     pub removed: usize,
     pub bytes: u64,
+    /// Files of the last export that could not be removed, with the reason
+    /// (kept in the list: the next export tries again).
+    pub not_removed: Vec<String>,
 }
 
 impl Written {
-    /// Opens `root` for an export of `kind` ("site", "folder"): a missing or
-    /// empty folder, or one an export of the same kind wrote. A folder with
-    /// other files is refused, naming it: nothing in it is touched.
-    pub fn open(root: &Path, kind: &'static str) -> Result<Written> {
+    /// Opens `root` for an export of `kind` ("site", "folder") of gallery
+    /// `gallery`: a missing or empty folder, or one an export of the same
+    /// kind and gallery wrote. A folder with other files is refused, naming
+    /// it: nothing in it is touched.
+    pub fn open(root: &Path, kind: &'static str, gallery: GalleryId) -> Result<Written> {
+        let header = format!("folio-export 1 {kind} gallery-{}", gallery.0);
         let list = root.join(WRITTEN_LIST);
         let mut before = BTreeSet::new();
         match std::fs::read_to_string(&list) {
             Ok(text) => {
-                let mut lines = text.lines();
-                let header = lines.next().unwrap_or("");
-                if header != format!("folio-export 1 {kind}") {
+                let mut lines = text.lines().map(|l| l.trim_end_matches('\r'));
+                let found = lines.next().unwrap_or("");
+                if found != header {
+                    let why = if found.starts_with(&format!("folio-export 1 {kind} ")) {
+                        "holds the export of another gallery"
+                    } else {
+                        "holds a different kind of Folio export"
+                    };
                     return Err(Error::invalid(
                         "export folder",
-                        format!(
-                            "{} holds a different kind of Folio export; choose another folder",
-                            root.display()
-                        ),
+                        format!("{} {why}; choose another folder", root.display()),
                     ));
                 }
                 before.extend(lines.filter(|l| safe_relative(l)).map(str::to_string));
@@ -508,16 +559,21 @@ impl Written {
             Err(e) => return Err(Error::io(&list, e)),
         }
         std::fs::create_dir_all(root).at(root)?;
-        Ok(Written {
+        let written = Written {
             root: root.to_path_buf(),
-            kind,
+            header,
             before,
             now: BTreeSet::new(),
+            finished: false,
             written: 0,
             unchanged: 0,
             removed: 0,
             bytes: 0,
-        })
+            not_removed: Vec::new(),
+        };
+        // The folder is Folio's from now on, also if this export stops.
+        written.write_list(&written.before)?;
+        Ok(written)
     }
 
     pub fn root(&self) -> &Path {
@@ -530,7 +586,8 @@ impl Written {
     }
 
     /// Puts `bytes` at `rel` (a '/'-separated path inside the folder) unless
-    /// the file there holds them already; whole or not at all.
+    /// the file there holds them already; whole or not at all, readable by
+    /// everyone (a web server runs as another user).
     pub fn put(&mut self, rel: &str, bytes: &[u8]) -> Result<()> {
         let path = self.path_of(rel)?;
         self.now.insert(rel.to_string());
@@ -542,7 +599,7 @@ impl Written {
             self.unchanged += 1;
             return Ok(());
         }
-        atomic::write_with(&path, bytes, Durability::Cache, &write_all)?;
+        write_shared(&path, bytes)?;
         self.written += 1;
         Ok(())
     }
@@ -557,7 +614,7 @@ impl Written {
     /// file whose content and key have not changed).
     pub fn keep(&mut self, rel: &str) -> Result<bool> {
         let path = self.path_of(rel)?;
-        match std::fs::metadata(&path) {
+        match std::fs::symlink_metadata(&path) {
             Ok(m) if m.is_file() => {
                 self.now.insert(rel.to_string());
                 self.bytes += m.len();
@@ -576,27 +633,60 @@ impl Written {
         std::fs::read(self.path_of(rel).ok()?).ok()
     }
 
+    /// The path of `rel` inside the folder: plain names only, and no folder
+    /// on the way that is a symbolic link (which could lead out of it).
     fn path_of(&self, rel: &str) -> Result<PathBuf> {
-        if !safe_relative(rel) {
-            return Err(Error::invalid(
+        let refused = || {
+            Error::invalid(
                 "export path",
-                format!("{rel} is not a plain relative path"),
-            ));
+                format!("{rel} is not a plain path inside the export"),
+            )
+        };
+        if !safe_relative(rel) {
+            return Err(refused());
         }
-        Ok(self.root.join(rel))
+        let mut path = self.root.clone();
+        for part in rel.split('/') {
+            path.push(part);
+            if std::fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_symlink()) {
+                return Err(refused());
+            }
+        }
+        Ok(path)
+    }
+
+    fn write_list(&self, files: &BTreeSet<String>) -> Result<()> {
+        let mut list = format!("{}\n", self.header);
+        for rel in files {
+            list.push_str(rel);
+            list.push('\n');
+        }
+        write_shared(&self.root.join(WRITTEN_LIST), list.as_bytes())
     }
 
     /// Removes what the last export wrote and this one did not (then the
-    /// folders that left empty), and writes the new list.
+    /// folders that left empty), and writes the new list. A file that cannot
+    /// be removed is named in `not_removed` and stays listed.
     pub fn finish(mut self) -> Result<Written> {
         let gone: Vec<String> = self.before.difference(&self.now).cloned().collect();
         let mut dirs = BTreeSet::new();
+        let mut kept = BTreeSet::new();
         for rel in gone {
-            let path = self.root.join(&rel);
-            match std::fs::remove_file(&path) {
-                Ok(()) => self.removed += 1,
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-                Err(e) => return Err(Error::io(&path, e)),
+            let removed = self
+                .path_of(&rel)
+                .and_then(|path| match std::fs::remove_file(&path) {
+                    Ok(()) => Ok(true),
+                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(false),
+                    Err(e) => Err(Error::io(&path, e)),
+                });
+            match removed {
+                Ok(true) => self.removed += 1,
+                Ok(false) => {}
+                Err(e) => {
+                    self.not_removed.push(e.to_string());
+                    kept.insert(rel.clone());
+                    continue;
+                }
             }
             let mut dir = Path::new(&rel).parent();
             while let Some(d) = dir.filter(|d| !d.as_os_str().is_empty()) {
@@ -608,27 +698,58 @@ impl Written {
         for dir in dirs.iter().rev() {
             let _ = std::fs::remove_dir(self.root.join(dir));
         }
-        let mut list = format!("folio-export 1 {}\n", self.kind);
-        for rel in &self.now {
-            list.push_str(rel);
-            list.push('\n');
-        }
-        atomic::write_with(
-            &self.root.join(WRITTEN_LIST),
-            list.as_bytes(),
-            Durability::Cache,
-            &write_all,
-        )?;
+        let listed: BTreeSet<String> = self.now.union(&kept).cloned().collect();
+        self.write_list(&listed)?;
+        self.finished = true;
         self.before = std::mem::take(&mut self.now);
         Ok(self)
     }
 }
 
-/// A '/'-separated path of plain names: no root, no `..`, no empty part.
+impl Drop for Written {
+    /// An export that stops before `finish` leaves the list of everything
+    /// the last export and this one wrote.
+    fn drop(&mut self) {
+        if self.finished {
+            return;
+        }
+        let all: BTreeSet<String> = self.before.union(&self.now).cloned().collect();
+        if let Err(e) = self.write_list(&all) {
+            log::warn!("could not list what the stopped export wrote: {e}");
+        }
+    }
+}
+
+/// Writes a file of an export: temp file and rename (whole or not at all),
+/// readable by everyone (0644 before the umask), as files a web server or
+/// another program will serve or read.
+pub fn write_shared(path: &Path, bytes: &[u8]) -> Result<()> {
+    use std::io::Write;
+    let dir = path.parent().ok_or_else(|| {
+        Error::invalid("export path", format!("{} has no folder", path.display()))
+    })?;
+    std::fs::create_dir_all(dir).at(dir)?;
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(crate::core::storage::layout::TEMP_PREFIX);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        builder.permissions(std::fs::Permissions::from_mode(0o644));
+    }
+    let mut tmp = builder.tempfile_in(dir).at(dir)?;
+    tmp.write_all(bytes).at(path)?;
+    tmp.persist(path).map_err(|e| Error::io(path, e.error))?;
+    Ok(())
+}
+
+/// A '/'-separated path of plain names: no root, no drive, no `..`, no
+/// empty part.
 fn safe_relative(rel: &str) -> bool {
     !rel.is_empty()
-        && !rel.starts_with('/')
-        && !rel.contains('\\')
+        && !rel.contains(['\\', ':', '\0'])
+        && Path::new(rel)
+            .components()
+            .all(|c| matches!(c, std::path::Component::Normal(_)))
         && rel
             .split('/')
             .all(|part| !part.is_empty() && part != "." && part != "..")
@@ -648,6 +769,8 @@ mod tests {
         assert_eq!(slug("…", "untitled"), "untitled");
         assert_eq!(slug("水の光", "untitled"), "水の光");
         assert_eq!(slug(&"a".repeat(100), "x").len(), 60);
+        assert_eq!(slug("한국 풍경", "x"), "한국-풍경");
+        assert_eq!(slug("Con", "x"), "con-work");
         let mut s = Slugs::default();
         let got: Vec<_> = ["dock", "dock", "dock"].map(|b| s.unique(b.into())).into();
         assert_eq!(got, ["dock", "dock-2", "dock-3"]);
@@ -659,7 +782,7 @@ mod tests {
     fn an_export_folder_is_refused_when_others_files_are_in_it() {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join("thesis.doc"), b"mine").unwrap();
-        let err = Written::open(dir.path(), "site").unwrap_err();
+        let err = Written::open(dir.path(), "site", GalleryId(1)).unwrap_err();
         assert!(err.to_string().contains("not empty"), "{err}");
         assert_eq!(
             std::fs::read(dir.path().join("thesis.doc")).unwrap(),
@@ -671,20 +794,85 @@ mod tests {
     fn exporting_again_removes_only_what_the_last_export_wrote() {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("site");
-        let mut w = Written::open(&out, "site").unwrap();
+        let g = GalleryId(1);
+        let mut w = Written::open(&out, "site", g).unwrap();
         w.put("index.html", b"one").unwrap();
         w.put("a/b/page.html", b"page").unwrap();
         w.finish().unwrap();
         // The artist adds a file of their own.
         std::fs::write(out.join("a/notes.txt"), b"mine").unwrap();
-        let mut w = Written::open(&out, "site").unwrap();
+        let mut w = Written::open(&out, "site", g).unwrap();
         w.put("index.html", b"one").unwrap();
         let w = w.finish().unwrap();
         assert_eq!((w.written, w.unchanged, w.removed), (0, 1, 1));
         assert!(!out.join("a/b").exists());
         assert_eq!(std::fs::read(out.join("a/notes.txt")).unwrap(), b"mine");
-        // Another kind of export is refused there.
-        assert!(Written::open(&out, "folder").is_err());
-        assert!(!safe_relative("../x") && !safe_relative("/etc") && safe_relative("a/b.jpg"));
+        // Another kind of export, or another gallery's, is refused there.
+        assert!(Written::open(&out, "folder", g).is_err());
+        let err = Written::open(&out, "site", GalleryId(2)).unwrap_err();
+        assert!(err.to_string().contains("another gallery"), "{err}");
+        for bad in ["../x", "/etc/passwd", "C:/Users/x", "a//b", "a/./b", "a\\b"] {
+            assert!(!safe_relative(bad), "{bad}");
+        }
+        assert!(safe_relative("a/b.jpg"));
+    }
+
+    #[test]
+    fn an_export_that_stops_halfway_leaves_a_list_the_next_one_cleans_up_from() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("site");
+        let g = GalleryId(1);
+        {
+            // The first export stops after one page (cancelled, failed).
+            let mut w = Written::open(&out, "site", g).unwrap();
+            w.put("private/page.html", b"was public a moment ago")
+                .unwrap();
+        }
+        // The folder is still Folio's, and the next export removes the page.
+        let mut w = Written::open(&out, "site", g).unwrap();
+        w.put("index.html", b"home").unwrap();
+        let w = w.finish().unwrap();
+        assert_eq!(w.removed, 1);
+        assert!(!out.join("private").exists());
+        let list = std::fs::read_to_string(out.join(WRITTEN_LIST)).unwrap();
+        assert_eq!(list, "folio-export 1 site gallery-1\nindex.html\n");
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(out.join("index.html"))
+                .unwrap()
+                .permissions()
+                .mode();
+            assert_eq!(mode & 0o044, 0o044, "readable by a web server: {mode:o}");
+        }
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_link_inside_the_export_folder_is_never_followed() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("site");
+        let elsewhere = dir.path().join("elsewhere");
+        std::fs::create_dir_all(&elsewhere).unwrap();
+        std::fs::write(elsewhere.join("page.html"), b"not Folio's").unwrap();
+        let g = GalleryId(1);
+        let mut w = Written::open(&out, "site", g).unwrap();
+        w.put("index.html", b"home").unwrap();
+        w.finish().unwrap();
+        std::os::unix::fs::symlink(&elsewhere, out.join("sec")).unwrap();
+        // A list that names a file through the link (edited by hand).
+        std::fs::write(
+            out.join(WRITTEN_LIST),
+            "folio-export 1 site gallery-1\nsec/page.html\n",
+        )
+        .unwrap();
+        let mut w = Written::open(&out, "site", g).unwrap();
+        assert!(w.put("sec/new.html", b"x").is_err());
+        let w = w.finish().unwrap();
+        assert_eq!(w.not_removed.len(), 1, "{:?}", w.not_removed);
+        assert_eq!(
+            std::fs::read(elsewhere.join("page.html")).unwrap(),
+            b"not Folio's"
+        );
     }
 }

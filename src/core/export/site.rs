@@ -90,8 +90,6 @@ pub struct SiteOptions {
     /// PBKDF2 rounds ([`members::ITERATIONS`]; tests use fewer).
     pub iterations: u32,
     pub workers: usize,
-    /// Lower the workers' priority (the app).
-    pub background: bool,
 }
 
 impl Default for SiteOptions {
@@ -102,7 +100,6 @@ impl Default for SiteOptions {
             password: None,
             iterations: members::ITERATIONS,
             workers: crate::core::pool::default_workers(),
-            background: false,
         }
     }
 }
@@ -420,20 +417,12 @@ pub fn export_site(
     } else {
         None
     };
-    let mut written = Written::open(out, "site")?;
+    let mut written = Written::open(out, "site", gallery)?;
 
     // Renditions of every distinct work, on every core.
     let works = plan.distinct_works();
     let specs_of = |w: &Work| specs(w, &opts);
-    let made = render_all(
-        lib,
-        &works,
-        &specs_of,
-        opts.workers,
-        opts.background,
-        progress,
-        cancel,
-    )?;
+    let made = render_all(lib, &works, &specs_of, opts.workers, progress, cancel)?;
     let mut report = SiteReport {
         out: out.to_path_buf(),
         warnings: plan.alt_warnings(),
@@ -675,8 +664,14 @@ pub fn export_site(
                     let mut pic = public_pic("../../", work, s, PAGE_SIZES, 1600);
                     pic.eager = true;
                     pic.first = true;
+                    // Shared, a work's page shows the work itself.
+                    let own = s
+                        .of(WebFormat::Jpeg)
+                        .or(s.of(WebFormat::WebP))
+                        .and_then(|r| r.iter().rev().find(|r| r.width <= 1600).or(r.first()))
+                        .map(|r| format!("../../{}", public_name(work, r)));
                     let page = render(&WorkPage {
-                        head: &head_at("../../", og_image.as_ref().map(|o| format!("../../{o}"))),
+                        head: &head_at("../../", own),
                         gallery: &plan.gallery.name,
                         pic,
                         title,
@@ -731,6 +726,12 @@ pub fn export_site(
         written.put("assets/folio.js", SCRIPT.as_bytes())?;
     }
     let written = written.finish()?;
+    report.problems.extend(
+        written
+            .not_removed
+            .iter()
+            .map(|e| format!("a file of the last export could not be removed: {e}")),
+    );
     report.works = shown.len();
     report.files_written = written.written;
     report.files_unchanged = written.unchanged;
@@ -784,10 +785,12 @@ fn put_sealed(written: &mut Written, key: &Key, name: &str, plaintext: &[u8]) ->
         .read_previous(&rel)
         .and_then(|bytes| String::from_utf8(bytes).ok())
         .and_then(|text| members::parse_script(&text))
-        .is_some_and(|(n, sealed)| n == name && key.open(&sealed).as_deref() == Some(plaintext));
+        .is_some_and(|(n, sealed)| {
+            n == name && key.open(name, &sealed).as_deref() == Some(plaintext)
+        });
     if same && written.keep(&rel)? {
         return Ok(());
     }
-    let sealed = key.seal(plaintext)?;
+    let sealed = key.seal(name, plaintext)?;
     written.put(&rel, members::script(name, &sealed).as_bytes())
 }

@@ -199,9 +199,29 @@ fn renditions_inner(store_root: &Path, source: &Source, specs: &[Spec]) -> Resul
     let mut img = img;
     img.apply_orientation(orientation);
     let alpha = img.color().has_alpha();
-    // The largest first, each smaller one shrunk from the one before (Lanczos
-    // from at least twice its size keeps the detail, at a fraction of the cost).
-    missing.sort_by(|a, b| (b.2, b.3).cmp(&(a.2, a.3)));
+    // The picture must be the one the library describes: a decode whose
+    // shape differs (a sideways orientation read differently) is refused,
+    // never stretched.
+    let (iw, ih) = (u64::from(img.width()), u64::from(img.height()));
+    let (sw, sh) = (u64::from(source.width), u64::from(source.height));
+    if iw * sh * 100 > sw * ih * 102 || sw * ih * 100 > iw * sh * 102 {
+        return Err(Error::bad_image(
+            source.path,
+            format!(
+                "its pixels are {}×{}, not the shape the library has for it ({}×{}); `folio check` looks into it",
+                img.width(),
+                img.height(),
+                source.width,
+                source.height
+            ),
+        ));
+    }
+    // The largest first, each smaller one shrunk from the one before: one
+    // decode and one colour conversion per image, and a Lanczos filter from
+    // the next size up keeps the detail. (So a rendition's bytes depend on
+    // which larger ones were made with it: the same library exported with
+    // the same sizes gives the same bytes.)
+    missing.sort_by_key(|m| std::cmp::Reverse((m.2, m.3)));
     let mut current: Option<(u32, u32, DynamicImage)> = None;
     for (spec, path, width, height) in missing {
         let from = match &current {

@@ -59,7 +59,7 @@ impl Visibility {
             Visibility::Public => "Shown to everyone in exported websites and folders.",
             Visibility::Members => {
                 "Exported websites encrypt it: visitors need the gallery's password. \
-                 Included in your own folders, ZIPs and PDFs."
+                 Included in your own folders and ZIPs."
             }
             Visibility::Private => "Never exported: only you see it, here in Folio.",
         }

@@ -39,15 +39,25 @@ pub fn delete_images(lib: &mut Library, ids: &[ImageId]) -> Result<usize> {
             for img in &rows {
                 stmt.execute([img.id])?;
             }
-            Ok(rows.len())
+            Ok((
+                rows.len(),
+                rows.iter()
+                    .map(|r| r.content_hash.clone())
+                    .collect::<Vec<_>>(),
+            ))
         })
     })();
     match result {
-        Ok(n) => {
+        Ok((n, hashes)) => {
             for (_, to) in &trashed {
                 if let Err(e) = std::fs::remove_file(to) {
                     log::warn!("could not remove {}: {e}", to.display());
                 }
+            }
+            // Exports' renditions of a deleted work go too (a cache, but a
+            // full-size copy of the work should not outlive it).
+            for hash in &hashes {
+                forget_renditions(lib.store_root(), hash);
             }
             Ok(n)
         }
@@ -58,6 +68,27 @@ pub fn delete_images(lib: &mut Library, ids: &[ImageId]) -> Result<usize> {
                 }
             }
             Err(e)
+        }
+    }
+}
+
+/// Removes every cached rendition of the image with `hash` (best effort).
+fn forget_renditions(store_root: &std::path::Path, hash: &str) {
+    let Some(dir) = layout::rendition_path(store_root, hash, "")
+        .parent()
+        .map(|d| d.to_path_buf())
+    else {
+        return;
+    };
+    let Ok(entries) = std::fs::read_dir(&dir) else {
+        return;
+    };
+    let prefix = format!("{hash}-");
+    for entry in entries.flatten() {
+        if entry.file_name().to_string_lossy().starts_with(&prefix)
+            && let Err(e) = std::fs::remove_file(entry.path())
+        {
+            log::warn!("could not remove {}: {e}", entry.path().display());
         }
     }
 }

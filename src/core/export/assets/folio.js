@@ -9,6 +9,8 @@
   const salt = body.dataset.folioSalt || '';
   const iterations = Number(body.dataset.folioIterations || 0);
   const remembered = 'folio-members-' + salt;
+  // One load per file, however many images or sections ask for it.
+  const loads = new Map();
   const waiting = new Map();
 
   window.folioMembers = {
@@ -22,14 +24,22 @@
   const toBase64 = (bytes) => btoa(String.fromCharCode(...bytes));
 
   function load(name) {
-    return new Promise((resolve, reject) => {
-      waiting.set(name, { resolve, reject });
-      const s = document.createElement('script');
-      s.src = root + 'm/' + name + '.js';
-      s.onerror = () => { waiting.delete(name); reject(new Error('missing file ' + name)); };
-      s.onload = () => s.remove();
-      document.head.appendChild(s);
-    });
+    if (!loads.has(name)) {
+      const loading = new Promise((resolve, reject) => {
+        waiting.set(name, { resolve, reject });
+        const s = document.createElement('script');
+        s.src = root + 'm/' + name + '.js';
+        s.onerror = () => {
+          waiting.delete(name);
+          loads.delete(name);
+          reject(new Error('missing file ' + name));
+        };
+        s.onload = () => s.remove();
+        document.head.appendChild(s);
+      });
+      loads.set(name, loading);
+    }
+    return loads.get(name);
   }
 
   async function keyOf(raw) {
@@ -46,7 +56,10 @@
 
   async function open(key, name) {
     const sealed = fromBase64(await load(name));
-    return crypto.subtle.decrypt({ name: 'AES-GCM', iv: sealed.slice(0, 12) }, key, sealed.slice(12));
+    // The file's name is bound to it (associated data).
+    return crypto.subtle.decrypt(
+      { name: 'AES-GCM', iv: sealed.slice(0, 12), additionalData: new TextEncoder().encode(name) },
+      key, sealed.slice(12));
   }
 
   async function reveal(el, key) {
