@@ -24,7 +24,6 @@ use std::sync::atomic::AtomicBool;
 use anyhow::Context;
 use clap::{ArgGroup, Parser, Subcommand};
 use folio::core::check::{self, Problem};
-use folio::core::export::site;
 use folio::core::media::import::{self, Outcome};
 use folio::core::model::catalog::Visibility;
 use folio::core::model::images::{Image, SortBy};
@@ -157,9 +156,10 @@ enum Command {
         gallery: String,
         #[arg(long, value_name = "NAME")]
         group: String,
-        /// The link's type (a group can be in a gallery under several).
+        /// The link's type; needed only when the group is in the gallery
+        /// under several.
         #[arg(long = "type", value_name = "TYPE")]
-        link_type: String,
+        link_type: Option<String>,
         /// public: everyone; members: a website encrypts it (visitors need the
         /// password), folders and ZIPs include it; private: never exported.
         #[arg(value_enum)]
@@ -232,17 +232,12 @@ enum ExportCommand {
         /// The site's folder: new, empty, or one Folio exported this site to.
         #[arg(value_name = "OUT_DIR")]
         out: PathBuf,
-        /// Rendition widths in pixels (never wider than the original).
-        #[arg(long, value_name = "W,W…", value_delimiter = ',', default_values_t = site::DEFAULT_WIDTHS.to_vec())]
-        widths: Vec<u32>,
-        /// Formats to make: webp, jpeg, or both.
-        #[arg(
-            long,
-            value_name = "F,F…",
-            value_delimiter = ',',
-            default_value = "webp,jpeg"
-        )]
-        formats: Vec<String>,
+        /// Rendition widths in pixels, separated by commas (never wider than the original).
+        #[arg(long, value_name = "W,W…", default_value = "480,720,960,1600,2400")]
+        widths: String,
+        /// Formats to make, separated by commas: webp, jpeg, or both.
+        #[arg(long, value_name = "F,F…", default_value = "webp,jpeg")]
+        formats: String,
     },
     /// An ordered folder: 01-main-exhibit/001-title.jpg…, manifest.json and
     /// image-list.csv. Members links included unless --public-only.
@@ -336,7 +331,13 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             group,
             link_type,
             visibility,
-        }) => visibility_cmd(root, &gallery, &group, &link_type, visibility.into()),
+        }) => visibility_cmd(
+            root,
+            &gallery,
+            &group,
+            link_type.as_deref(),
+            visibility.into(),
+        ),
         Some(Command::Profile {
             given,
             family,
@@ -868,25 +869,31 @@ fn visibility_cmd(
     root: PathBuf,
     gallery: &str,
     group: &str,
-    link_type: &str,
+    link_type: Option<&str>,
     visibility: Visibility,
 ) -> anyhow::Result<ExitCode> {
     let mut lib = open(&root)?;
     let gallery_id = catalog::gallery_by_name(lib.conn(), gallery)?
         .ok_or_else(|| anyhow::anyhow!("there is no gallery named \u{201c}{gallery}\u{201d}"))?;
     let group_id = group_named(lib.conn(), "--group", group)?;
-    let link_type = catalog::clean_type(link_type)?;
+    let types: Vec<String> = catalog::gallery_links(lib.conn(), gallery_id)?
+        .into_iter()
+        .filter(|l| l.group == group_id)
+        .map(|l| l.link_type)
+        .collect();
+    let link_type = match (link_type, types.as_slice()) {
+        (Some(t), _) => catalog::clean_type(t)?,
+        (None, [only]) => only.clone(),
+        (None, _) if types.is_empty() => {
+            anyhow::bail!("\u{201c}{group}\u{201d} is not in \u{201c}{gallery}\u{201d}")
+        }
+        (None, _) => anyhow::bail!(
+            "\u{201c}{group}\u{201d} is in \u{201c}{gallery}\u{201d} as {}: say which with --type",
+            types.join(" and as ")
+        ),
+    };
     let link_type = link_type.as_str();
-    let links = catalog::gallery_links(lib.conn(), gallery_id)?;
-    if !links
-        .iter()
-        .any(|l| l.group == group_id && l.link_type == link_type)
-    {
-        let types: Vec<String> = links
-            .iter()
-            .filter(|l| l.group == group_id)
-            .map(|l| l.link_type.clone())
-            .collect();
+    if !types.iter().any(|t| t == link_type) {
         anyhow::bail!(
             "\u{201c}{group}\u{201d} is not in \u{201c}{gallery}\u{201d} as \u{201c}{link_type}\u{201d}{}",
             if types.is_empty() {

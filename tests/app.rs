@@ -2369,19 +2369,34 @@ fn a_gallery_exports_as_a_website_with_its_members_password_and_alt_text_written
     let first = &images::group_images(lib(&h).conn(), group_id(&h, "Final prints")).unwrap()[0];
     assert_eq!(first.alt_text.as_deref(), Some("A fox in the snow at dawn"));
     h.get_by_label("2 works without alt text");
-    // Where, and the password twice.
+    // Typed and not saved: Export saves it first.
+    type_into(&mut h, "Final prints-02.jpg", "A heron by the water");
     let out = dir.path().join("site");
     type_into(&mut h, "Folder for the website", &out.display().to_string());
     type_into(&mut h, "Password", "a members password");
     type_into(&mut h, "The same again", "a members password");
     click(&mut h, "Export");
+    // The alt text is written this frame, the export starts on the next.
+    h.run_steps(2);
     let ended = h.state_mut().finish_export().expect("the export ran");
     assert!(ended.ok, "{ended:?}");
-    assert_eq!(ended.warnings.len(), 2, "{:?}", ended.warnings);
+    assert_eq!(ended.warnings.len(), 1, "{:?}", ended.warnings);
     h.run_steps(4);
     h.get_by_label("Open in browser");
+    // Back to the settings, and the same export again: nothing to write.
+    click(&mut h, "Back");
+    type_into(&mut h, "Password", "a members password");
+    type_into(&mut h, "The same again", "a members password");
+    click(&mut h, "Export");
+    let again = h
+        .state_mut()
+        .finish_export()
+        .expect("the second export ran");
+    assert!(again.ok, "{again:?}");
+    h.run_steps(4);
     let index = std::fs::read_to_string(out.join("index.html")).unwrap();
     assert!(index.contains("alt=\"A fox in the snow at dawn\""));
+    assert!(index.contains("alt=\"A heron by the water\""));
     assert!(index.contains("data-folio-members="));
     assert!(!index.contains("Making of"));
     click(&mut h, "Close");

@@ -482,6 +482,80 @@ fn the_profile_and_a_site_export_from_the_command_line() {
         stdout(&out)
     );
     assert!(zip.is_file());
+    // Someone's file of that name is never replaced by a ZIP.
+    let mine = write(tmp.path().join("portrait.jpg"), b"my photo");
+    let refused = folio(&lib, &["export", "zip", "--gallery", "Show", &p(&mine)]);
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("is not a ZIP that Folio exported"));
+    assert_eq!(std::fs::read(&mine).unwrap(), b"my photo");
+    // …but the ZIP it wrote is.
+    assert!(
+        folio(
+            &lib,
+            &[
+                "export",
+                "zip",
+                "--gallery",
+                "Show",
+                "--public-only",
+                &p(&zip)
+            ]
+        )
+        .status
+        .success()
+    );
+    // Widths as people type them; a wrong one named.
+    let spaced = support::folio(Some(&lib))
+        .env("FOLIO_SITE_PASSWORD", "a members password")
+        .args([
+            "export",
+            "site",
+            "--gallery",
+            "Show",
+            "--widths",
+            "200, 300",
+            "--formats",
+            "jpeg",
+            &site_arg,
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        spaced.status.success(),
+        "{}",
+        String::from_utf8_lossy(&spaced.stderr)
+    );
+    let bad = folio(
+        &lib,
+        &[
+            "export",
+            "site",
+            "--gallery",
+            "Show",
+            "--widths",
+            "200,wide",
+            &site_arg,
+        ],
+    );
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("“wide” is not a number of pixels"));
+    // `visibility` needs no --type when the group is in the gallery once.
+    let set = folio(
+        &lib,
+        &[
+            "visibility",
+            "--gallery",
+            "Show",
+            "--group",
+            "Studio",
+            "private",
+        ],
+    );
+    assert!(
+        set.status.success(),
+        "{}",
+        String::from_utf8_lossy(&set.stderr)
+    );
+    assert!(stdout(&folio(&lib, &["list"])).contains("“Studio”, 1 image (private)"));
     let unknown = folio(
         &lib,
         &[

@@ -276,7 +276,25 @@ fn the_sample_gallery_exports_as_an_accessible_site_in_the_artists_order() {
     let page = text(&site[&format!("main-exhibit/{}/index.html", first.slug)]);
     assert!(page.contains(&format!("<h1>{}</h1>", first.title())));
     assert!(page.contains("<dt>Medium</dt>"), "{page}");
-    assert!(page.contains(&format!("href=\"../{}/\"", main.works[1].slug)));
+    // Every link names its page, so the site works from file:// too.
+    assert!(page.contains(&format!("href=\"../{}/index.html\"", main.works[1].slug)));
+    assert!(page.contains("href=\"../../index.html#main-exhibit\""));
+    for (path, bytes) in &site {
+        if path.ends_with(".html") {
+            let html = text(bytes);
+            for a in tags(&html, "a") {
+                let href = attr(a, "href").unwrap();
+                assert!(
+                    href.starts_with('#')
+                        || href.starts_with("https://")
+                        || href.starts_with("mailto:")
+                        || href.ends_with(".html")
+                        || href.contains(".html#"),
+                    "{path}: {href} opens a folder listing from file://"
+                );
+            }
+        }
+    }
     assert!(!page.contains("rel=\"prev\""));
 
     // Renditions: no metadata of any kind, sRGB untagged, never upscaled.
@@ -798,7 +816,10 @@ fn a_work_whose_original_is_gone_is_left_out_and_named_and_the_rest_is_exported(
     let before = &plan.sections[0].works[0];
     let page =
         text(&std::fs::read(out.join(format!("main-exhibit/{}/index.html", before.slug))).unwrap());
-    assert!(page.contains(&format!("href=\"../{}/\"", plan.sections[0].works[2].slug)));
+    assert!(page.contains(&format!(
+        "href=\"../{}/index.html\"",
+        plan.sections[0].works[2].slug
+    )));
 }
 
 /// The real WebCrypto (Node's, the browsers' API) opens what Folio wrote,

@@ -70,7 +70,8 @@ pub struct Ended {
 pub struct Running {
     progress: Arc<Mutex<Progress>>,
     cancel: Arc<AtomicBool>,
-    result: Receiver<Ended>,
+    /// How it ended, and the connection back (for the next export).
+    result: Receiver<(Ended, Library)>,
 }
 
 impl std::fmt::Debug for Running {
@@ -117,7 +118,7 @@ impl Running {
                     open: None,
                     ok: false,
                 });
-                let _ = tx.send(ended);
+                let _ = tx.send((ended, lib));
                 ctx.request_repaint();
             })
             .map_err(|e| format!("could not start the export: {e}"))?;
@@ -139,23 +140,27 @@ impl Running {
         self.cancel.load(Ordering::Relaxed)
     }
 
-    /// How it ended, once it has.
-    pub fn poll(&self) -> Option<Ended> {
+    /// How it ended, once it has, with the connection it used (none if its
+    /// thread died).
+    pub fn poll(&self) -> Option<(Ended, Option<Library>)> {
         match self.result.try_recv() {
-            Ok(ended) => Some(ended),
+            Ok((ended, lib)) => Some((ended, Some(lib))),
             Err(TryRecvError::Empty) => None,
-            Err(TryRecvError::Disconnected) => Some(Ended {
-                headline: "The export stopped unexpectedly.".into(),
-                warnings: Vec::new(),
-                problems: Vec::new(),
-                open: None,
-                ok: false,
-            }),
+            Err(TryRecvError::Disconnected) => Some((
+                Ended {
+                    headline: "The export stopped unexpectedly.".into(),
+                    warnings: Vec::new(),
+                    problems: Vec::new(),
+                    open: None,
+                    ok: false,
+                },
+                None,
+            )),
         }
     }
 
     /// Waits for the end (tests; the app never waits).
-    pub fn wait(&self) -> Option<Ended> {
+    pub fn wait(&self) -> Option<(Ended, Library)> {
         self.result.recv().ok()
     }
 }

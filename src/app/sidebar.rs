@@ -414,7 +414,7 @@ fn link_ui(
         link.link_type,
         link.visibility.explained()
     ));
-    visibility_badge_ui(ui, &resp, link, out);
+    visibility_badge_ui(ui, &resp, link, selected, out);
     grid_drop_ui(ui, &resp, link.group, &link.group_name, drag, out);
     if resp.drag_started() {
         resp.dnd_set_drag_payload(LinkDrag {
@@ -463,9 +463,17 @@ fn link_ui(
 
 /// The link's visibility as a badge at the end of its type's line; a click
 /// opens the choice.
-fn visibility_badge_ui(ui: &mut egui::Ui, row: &Response, link: &Link, out: &mut Outbox) {
+fn visibility_badge_ui(
+    ui: &mut egui::Ui,
+    row: &Response,
+    link: &Link,
+    selected: bool,
+    out: &mut Outbox,
+) {
     let font = egui::TextStyle::Small.resolve(ui.style());
     let colour = match link.visibility {
+        // On a selected row's colour the weak grey would not read.
+        Visibility::Public if selected => ui.visuals().strong_text_color(),
         Visibility::Public => ui.visuals().weak_text_color(),
         Visibility::Members => Color32::from_rgb(230, 170, 60),
         Visibility::Private => Color32::from_rgb(225, 120, 120),
@@ -523,6 +531,7 @@ fn visibility_menu_ui(ui: &mut egui::Ui, link: &Link, out: &mut Outbox) {
             }
             ui.close();
         }
+        ui.label(egui::RichText::new(v.explained()).small().weak());
     }
 }
 

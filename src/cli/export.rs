@@ -28,9 +28,20 @@ pub fn run(root: PathBuf, what: ExportCommand) -> anyhow::Result<ExitCode> {
             formats,
         } => {
             let formats = formats
-                .iter()
-                .map(|f| WebFormat::parse(f))
+                .split(',')
+                .map(WebFormat::parse)
                 .collect::<Result<Vec<_>, _>>()?;
+            let widths = widths
+                .split(',')
+                .map(|w| {
+                    w.trim().parse::<u32>().map_err(|_| {
+                        anyhow::anyhow!(
+                            "--widths: \u{201c}{}\u{201d} is not a number of pixels (give e.g. 480,960,1600)",
+                            w.trim()
+                        )
+                    })
+                })
+                .collect::<anyhow::Result<Vec<_>>>()?;
             site_cmd(&root, &gallery, &out, widths, formats)
         }
         ExportCommand::Folder {

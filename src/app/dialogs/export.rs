@@ -70,6 +70,9 @@ pub struct Export {
     missing: Vec<Missing>,
     /// Alt text was written from here: the list is read again.
     stale: bool,
+    /// Export was pressed with alt text typed: it is saved this frame, and
+    /// the export starts on the next, once the library holds it.
+    start_next: bool,
     out: String,
     password: String,
     again: String,
@@ -82,6 +85,7 @@ pub struct Export {
     ended: Option<Ended>,
     /// A folder chooser open on its thread.
     choosing: Option<Choosing>,
+    chose_at: Option<std::time::Instant>,
     error: Option<String>,
 }
 
@@ -108,6 +112,7 @@ impl Export {
             shared: Vec::new(),
             missing: Vec::new(),
             stale: false,
+            start_next: false,
             out: String::new(),
             password: String::new(),
             again: String::new(),
@@ -118,6 +123,7 @@ impl Export {
             running: None,
             ended: None,
             choosing: None,
+            chose_at: None,
             error: None,
         }
     }
@@ -197,8 +203,8 @@ impl Export {
             return Some("Choose where to export to.".into());
         }
         if self.has_members() {
-            if self.password.is_empty() {
-                // Nothing typed yet: Export stays disabled, without scolding.
+            if self.password.is_empty() || self.again.is_empty() {
+                // Not both typed yet: Export stays disabled, without scolding.
                 return Some(String::new());
             }
             if let Err(e) = members::check_password(&self.password) {
@@ -229,11 +235,14 @@ impl Export {
             self.gallery_name,
             self.kind.noun()
         ));
+        if std::mem::take(&mut self.start_next) {
+            self.start(ui.ctx());
+        }
         if let Some(running) = self.running.clone() {
             return self.running_ui(ui, &running);
         }
         if let Some(ended) = self.ended.clone() {
-            return ended_ui(ui, &ended);
+            return self.ended_ui(ui, &ended);
         }
         self.setup_ui(ui)
     }
@@ -283,7 +292,7 @@ impl Export {
             ));
             ui.label("People who cannot see the image hear its alt text. Without it, the export uses the title, else \u{201c}Untitled work\u{201d}.");
             egui::ScrollArea::vertical()
-                .max_height(160.0)
+                .max_height(220.0)
                 .id_salt("export-missing-alt")
                 .show(ui, |ui| {
                     for m in &mut self.missing {
@@ -296,23 +305,13 @@ impl Export {
                         .labelled_by(label.id);
                     }
                 });
-            let typed: Vec<&Missing> = self
-                .missing
-                .iter()
-                .filter(|m| !m.typed.trim().is_empty())
-                .collect();
+            let typed = self.missing.iter().any(|m| !m.typed.trim().is_empty());
             if ui
-                .add_enabled(!typed.is_empty(), egui::Button::new("Save alt text"))
+                .add_enabled(typed, egui::Button::new("Save alt text"))
+                .on_hover_text("Export saves what you typed too.")
                 .clicked()
             {
-                for m in typed {
-                    actions.push(Action::SetDetails {
-                        ids: vec![m.id],
-                        edits: vec![(Field::AltText, m.typed.trim().to_string())],
-                        unit_if_none: None,
-                    });
-                }
-                self.stale = true;
+                actions = self.alt_actions();
             }
         }
         ui.add_space(6.0);
@@ -363,10 +362,13 @@ impl Export {
         let pressed = buttons_ui(ui, "Export", problem.as_deref(), false);
         match pressed {
             Some(true) => {
-                self.start(ui.ctx());
+                // What was typed for alt text is saved first, never lost.
+                actions.extend(self.alt_actions());
                 if actions.is_empty() {
+                    self.start(ui.ctx());
                     Outcome::Open
                 } else {
+                    self.start_next = true;
                     Outcome::Act(actions)
                 }
             }
@@ -374,6 +376,28 @@ impl Export {
             None if !actions.is_empty() => Outcome::Act(actions),
             None => Outcome::Open,
         }
+    }
+
+    /// The alt text typed in the list, as the actions that write it (the
+    /// list is read again once they are applied).
+    fn alt_actions(&mut self) -> Vec<Action> {
+        let actions: Vec<Action> = self
+            .missing
+            .iter_mut()
+            .filter(|m| !m.typed.trim().is_empty())
+            .map(|m| Action::SetDetails {
+                ids: vec![m.id],
+                edits: vec![(
+                    Field::AltText,
+                    std::mem::take(&mut m.typed).trim().to_string(),
+                )],
+                unit_if_none: None,
+            })
+            .collect();
+        if !actions.is_empty() {
+            self.stale = true;
+        }
+        actions
     }
 
     fn choose(&mut self, ctx: &egui::Context) {
@@ -405,7 +429,11 @@ impl Export {
                 ctx.request_repaint();
             });
         match spawned {
-            Ok(_) => self.choosing = Some(Arc::new(Mutex::new(Some(rx)))),
+            Ok(_) => {
+                self.choosing = Some(Arc::new(Mutex::new(Some(rx))));
+                self.chose_at = Some(std::time::Instant::now());
+                self.error = None;
+            }
             Err(e) => self.error = Some(format!("could not open the file dialog: {e}")),
         }
     }
@@ -420,8 +448,19 @@ impl Export {
             .as_ref()
             .and_then(|rx| rx.try_recv().ok());
         if let Some(picked) = picked {
-            if let Some(p) = picked {
-                self.out = p.display().to_string();
+            match picked {
+                Some(p) => self.out = p.display().to_string(),
+                // Back sooner than a person cancels: no file chooser here.
+                None if self
+                    .chose_at
+                    .is_some_and(|t| t.elapsed() < std::time::Duration::from_millis(400)) =>
+                {
+                    self.error = Some(
+                        "No file chooser is available on this desktop: type the path in the field above."
+                            .into(),
+                    );
+                }
+                None => {}
             }
             self.choosing = None;
         }
@@ -468,9 +507,10 @@ impl Export {
     }
 
     fn running_ui(&mut self, ui: &mut egui::Ui, running: &Running) -> Outcome {
-        if let Some(ended) = running.poll() {
+        if let Some((ended, lib)) = running.poll() {
             self.running = None;
             self.ended = Some(ended);
+            *self.conn.lock().unwrap_or_else(PoisonError::into_inner) = lib;
             return Outcome::Open;
         }
         let p = running.progress();
@@ -498,51 +538,74 @@ impl Export {
     /// Test hook: waits for the running export to end.
     pub fn wait(&mut self) -> Option<Ended> {
         let running = self.running.take()?;
-        let ended = running.wait()?;
+        let (ended, lib) = running.wait()?;
+        *self.conn.lock().unwrap_or_else(PoisonError::into_inner) = Some(lib);
         self.ended = Some(ended.clone());
         Some(ended)
     }
 }
 
-fn ended_ui(ui: &mut egui::Ui, ended: &Ended) -> Outcome {
-    if ended.ok {
-        ui.label(&ended.headline);
-    } else {
-        ui.colored_label(ui.visuals().warn_fg_color, &ended.headline);
-    }
-    if !ended.problems.is_empty() || !ended.warnings.is_empty() {
-        egui::ScrollArea::vertical()
-            .max_height(160.0)
-            .id_salt("export-ended")
-            .show(ui, |ui| {
-                for p in &ended.problems {
-                    ui.colored_label(ui.visuals().error_fg_color, p);
-                }
-                for w in &ended.warnings {
-                    ui.weak(w);
-                }
-            });
-    }
-    ui.add_space(8.0);
-    let mut outcome = Outcome::Open;
-    ui.horizontal(|ui| {
-        if let Some(path) = &ended.open {
-            let label = if path.extension().is_some_and(|e| e == "html") {
-                "Open in browser"
-            } else {
-                "Show folder"
-            };
-            if ui.button(label).clicked()
-                && let Err(e) = export::open_with_system(path)
+impl Export {
+    fn ended_ui(&mut self, ui: &mut egui::Ui, ended: &Ended) -> Outcome {
+        if ended.ok {
+            ui.label(&ended.headline);
+        } else {
+            ui.colored_label(ui.visuals().warn_fg_color, &ended.headline);
+        }
+        if !ended.problems.is_empty() || !ended.warnings.is_empty() {
+            egui::ScrollArea::vertical()
+                .max_height(160.0)
+                .id_salt("export-ended")
+                .show(ui, |ui| {
+                    for p in &ended.problems {
+                        ui.colored_label(ui.visuals().error_fg_color, p);
+                    }
+                    for w in &ended.warnings {
+                        ui.weak(w);
+                    }
+                });
+        }
+        if let Some(e) = &self.error {
+            ui.colored_label(ui.visuals().error_fg_color, e);
+        }
+        ui.add_space(8.0);
+        let mut outcome = Outcome::Open;
+        ui.horizontal(|ui| {
+            if let Some(path) = ended
+                .open
+                .as_ref()
+                .filter(|_| ended.ok || !ended.problems.is_empty())
             {
-                log::warn!("{e}");
+                let label = if path.extension().is_some_and(|e| e == "html") {
+                    "Open in browser"
+                } else {
+                    "Show folder"
+                };
+                if ui.button(label).clicked() {
+                    self.error = export::open_with_system(path).err();
+                }
             }
-        }
-        if ui.button("Close").clicked() {
-            outcome = Outcome::Cancel;
-        }
-    });
-    outcome
+            // Back to the settings, as they were (after an error, to fix it).
+            if ui.button("Back").clicked() {
+                self.ended = None;
+                self.error = None;
+                self.stale = true;
+                if self
+                    .conn
+                    .lock()
+                    .unwrap_or_else(PoisonError::into_inner)
+                    .is_none()
+                {
+                    self.error =
+                        Some("Close this dialog and open it again to export again.".into());
+                }
+            }
+            if ui.button("Close").clicked() {
+                outcome = Outcome::Cancel;
+            }
+        });
+        outcome
+    }
 }
 
 /// Where an export goes unless the artist says otherwise: a folder named

@@ -335,7 +335,7 @@ pub fn export_folder(
 /// memory at a time) and renames it over `path` once whole: JPEGs stored
 /// (deflate cannot shrink them), the lists deflated, every entry dated
 /// 1980-01-01 so the same export gives the same bytes. A file at `path` that
-/// is not a ZIP is refused (it is someone's, not an old export).
+/// is not a ZIP Folio exported is refused (it is someone's, not an old export).
 fn write_zip(
     path: &Path,
     files: &[(String, PathBuf)],
@@ -346,15 +346,19 @@ fn write_zip(
 ) -> Result<u64> {
     use zip::write::SimpleFileOptions;
     use zip::{CompressionMethod, DateTime, ZipWriter};
-    if let Ok(mut existing) = std::fs::File::open(path) {
-        use std::io::Read;
-        let mut magic = [0u8; 4];
-        let is_zip = existing.read_exact(&mut magic).is_ok() && magic == *b"PK\x03\x04";
-        if !is_zip || path.is_dir() {
+    if path.exists() {
+        // Only a ZIP that Folio exported is replaced.
+        let ours = std::fs::File::open(path)
+            .ok()
+            .and_then(|f| zip::ZipArchive::new(f).ok())
+            .is_some_and(|mut z| {
+                z.by_name("manifest.json").is_ok() && z.by_name("image-list.csv").is_ok()
+            });
+        if !ours {
             return Err(Error::invalid(
                 "ZIP file",
                 format!(
-                    "{} exists and is not a ZIP: choose another name, so that it is not replaced",
+                    "{} exists and is not a ZIP that Folio exported: choose another name, so that it is not replaced",
                     path.display()
                 ),
             ));

@@ -248,6 +248,9 @@ pub struct Section {
     pub visibility: Visibility,
     /// Its folder name, unique in the export.
     pub slug: String,
+    /// The group's description, shown under the heading ("Works by our
+    /// guest, Tomas Reyes.").
+    pub description: Option<String>,
     pub works: Vec<Work>,
 }
 
@@ -309,8 +312,10 @@ impl Plan {
                     }
                 })
                 .collect();
+            let description = catalog::group(conn, link.group)?.description;
             sections.push(Section {
                 group: link.group,
+                description,
                 group_name: link.group_name,
                 link_type: link.link_type,
                 heading,
@@ -524,6 +529,15 @@ impl Written {
     /// it: nothing in it is touched.
     pub fn open(root: &Path, kind: &'static str, gallery: GalleryId) -> Result<Written> {
         let header = format!("folio-export 1 {kind} gallery-{}", gallery.0);
+        if root.exists() && !root.is_dir() {
+            return Err(Error::invalid(
+                "destination",
+                format!(
+                    "{} is a file, not a folder: choose a folder",
+                    root.display()
+                ),
+            ));
+        }
         let list = root.join(WRITTEN_LIST);
         let mut before = BTreeSet::new();
         match std::fs::read_to_string(&list) {
@@ -537,7 +551,7 @@ impl Written {
                         "holds a different kind of Folio export"
                     };
                     return Err(Error::invalid(
-                        "export folder",
+                        "destination",
                         format!("{} {why}; choose another folder", root.display()),
                     ));
                 }
@@ -548,7 +562,7 @@ impl Written {
                     && entries.next().is_some()
                 {
                     return Err(Error::invalid(
-                        "export folder",
+                        "destination",
                         format!(
                             "{} is not empty, and Folio did not export to it: choose an empty folder (or a new one), so that none of your files is replaced",
                             root.display()

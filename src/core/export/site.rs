@@ -54,11 +54,14 @@ impl WebFormat {
             "avif" if cfg!(feature = "avif") => Ok(WebFormat::Avif),
             "avif" => Err(Error::invalid(
                 "format",
-                "AVIF needs a Folio built with `--features avif` (slow to encode without nasm); webp and jpeg are built in",
+                "this Folio does not make AVIF (it is left out of the standard build: `cargo install --path . --features avif` adds it); webp and jpeg serve every browser",
             )),
             other => Err(Error::invalid(
                 "format",
-                format!("\u{201c}{other}\u{201d} is not one of webp, jpeg, avif"),
+                format!(
+                    "\u{201c}{other}\u{201d} is not one of webp, jpeg{}",
+                    if cfg!(feature = "avif") { ", avif" } else { "" }
+                ),
             )),
         }
     }
@@ -219,6 +222,7 @@ struct SectionView {
     heading: String,
     sealed: Option<String>,
     cards: Vec<Card>,
+    description: Vec<String>,
 }
 
 #[derive(Template)]
@@ -235,6 +239,7 @@ struct IndexPage<'a> {
 #[template(path = "site/works.html")]
 struct WorksFragment {
     cards: Vec<Card>,
+    description: Vec<String>,
 }
 
 #[derive(Template)]
@@ -529,8 +534,8 @@ pub fn export_site(
             Some(a) => format!("{}: works by {a}.", plan.gallery.name),
             None => format!("{}: a portfolio.", plan.gallery.name),
         });
-    let head_at = |root: &str, og_image: Option<String>| Head {
-        title: plan.title(),
+    let head_at = |root: &str, title: String, og_image: Option<String>| Head {
+        title,
         description: description.clone(),
         og_image,
         root: root.to_string(),
@@ -615,7 +620,8 @@ pub fn export_site(
                 let href = if members_page {
                     format!("{}.html", page_names[j])
                 } else {
-                    format!("../{}/", page_names[j])
+                    // index.html named: a folder link opens a listing from file://.
+                    format!("../{}/index.html", page_names[j])
                 };
                 (href, works[j].title().to_string())
             };
@@ -637,11 +643,15 @@ pub fn export_site(
                         section: section.heading.clone(),
                         prev: (i > 0).then(|| neighbour(i - 1, true)),
                         next: (i + 1 < n).then(|| neighbour(i + 1, true)),
-                        up: format!("../#{}", section.slug),
+                        up: format!("../index.html#{}", section.slug),
                     })?;
                     put_sealed(&mut written, k, &page_names[i], article.as_bytes())?;
                     let shell = render(&SealedPage {
-                        head: &head_at("../", None),
+                        head: &head_at(
+                            "../",
+                            format!("For members \u{2014} {}", plan.title()),
+                            None,
+                        ),
                         gallery: &plan.gallery.name,
                         name: page_names[i].clone(),
                     })?;
@@ -656,7 +666,7 @@ pub fn export_site(
                         eager_left -= 1;
                     }
                     cards.push(Card {
-                        href: format!("{}/{}/", section.slug, work.slug),
+                        href: format!("{}/{}/index.html", section.slug, work.slug),
                         pic,
                         title: title.clone(),
                         year,
@@ -671,7 +681,11 @@ pub fn export_site(
                         .and_then(|r| r.iter().rev().find(|r| r.width <= 1600).or(r.first()))
                         .map(|r| format!("../../{}", public_name(work, r)));
                     let page = render(&WorkPage {
-                        head: &head_at("../../", own),
+                        head: &head_at(
+                            "../../",
+                            format!("{} \u{2014} {}", work.title(), plan.title()),
+                            own,
+                        ),
                         gallery: &plan.gallery.name,
                         pic,
                         title,
@@ -680,7 +694,7 @@ pub fn export_site(
                         section: section.heading.clone(),
                         prev: (i > 0).then(|| neighbour(i - 1, false)),
                         next: (i + 1 < n).then(|| neighbour(i + 1, false)),
-                        up: format!("../../#{}", section.slug),
+                        up: format!("../../index.html#{}", section.slug),
                     })?;
                     written.put(
                         &format!("{}/{}/index.html", section.slug, work.slug),
@@ -691,9 +705,14 @@ pub fn export_site(
             report.pages += 1;
             page_progress(progress);
         }
+        let mut description = paragraphs(section.description.as_deref());
         let sealed = match &key {
             Some(k) if is_members => {
-                let fragment = render(&WorksFragment { cards })?;
+                // A members group's description is the members' to read.
+                let fragment = render(&WorksFragment {
+                    cards,
+                    description: std::mem::take(&mut description),
+                })?;
                 let name = k.name_of(format!("section\0{}", section.slug).as_bytes());
                 put_sealed(&mut written, k, &name, fragment.as_bytes())?;
                 cards = Vec::new();
@@ -706,12 +725,13 @@ pub fn export_site(
             heading: section.heading.clone(),
             sealed,
             cards,
+            description,
         });
     }
 
     let statement = profile.statement.as_deref().map(|s| paragraphs(Some(s)));
     let index = render(&IndexPage {
-        head: &head_at("", og_image.clone()),
+        head: &head_at("", plan.title(), og_image.clone()),
         gallery: &plan.gallery.name,
         description: plan.gallery.description.as_deref(),
         sections: views,

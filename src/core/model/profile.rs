@@ -76,6 +76,14 @@ impl Profile {
                 if what != "statement" && t.chars().any(char::is_control) {
                     return Err(Error::invalid(what, "must be one line"));
                 }
+                if what == "website" && (t.contains(char::is_whitespace) || !t.contains('.')) {
+                    return Err(Error::invalid(
+                        what,
+                        format!(
+                            "\u{201c}{t}\u{201d} is not a web address (like ines-moreau.example or https://\u{2026})"
+                        ),
+                    ));
+                }
             }
             *field = text;
         }

@@ -83,9 +83,17 @@ pub fn write_with(
     durability: Durability,
     write: &WriteFn,
 ) -> Result<()> {
-    let dir = path.parent().ok_or_else(|| {
-        Error::invalid("library path", format!("{} has no folder", path.display()))
-    })?;
+    let dir = match path.parent() {
+        // A bare file name ("works.csv") is in the current folder.
+        Some(d) if d.as_os_str().is_empty() => Path::new("."),
+        Some(d) => d,
+        None => {
+            return Err(Error::invalid(
+                "library path",
+                format!("{} has no folder", path.display()),
+            ));
+        }
+    };
     std::fs::create_dir_all(dir).at(dir)?;
     let mut tmp = tempfile::Builder::new()
         .prefix(TEMP_PREFIX)
