@@ -662,6 +662,20 @@ fn a_folder_of_someone_elses_files_is_refused_and_left_as_it_was() {
     .unwrap_err();
     assert!(err.to_string().contains("not empty"), "{err}");
     assert_eq!(files(&out).len(), 1);
+    // A file where the folder should be.
+    let file = dir.path().join("notes.txt");
+    std::fs::write(&file, b"notes").unwrap();
+    let err = site::export_site(
+        &mut lib,
+        id,
+        &file,
+        &options(),
+        &mut |_| {},
+        &AtomicBool::new(false),
+    )
+    .unwrap_err();
+    assert!(err.to_string().contains("is a file, not a folder"), "{err}");
+    assert_eq!(std::fs::read(&file).unwrap(), b"notes");
     // Nor does a bad width or format get anywhere.
     let bad = SiteOptions {
         widths: vec![0],

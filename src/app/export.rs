@@ -192,7 +192,7 @@ fn run(
             match site::export_site(lib, gallery, out, &opts, progress, cancel) {
                 Ok(r) => Ended {
                     headline: format!(
-                        "Wrote the website into {}: {} pages, {} works ({} images made, {} reused from the last export), {}.",
+                        "Wrote the website into {}: {} pages, {} works ({} images made, {} already made before), {}.",
                         r.out.display(),
                         r.pages,
                         r.works,

@@ -515,6 +515,13 @@ impl FolioApp {
 
     /// Opens `dialog`, reading what it needs beyond the snapshot first.
     fn open_dialog(&mut self, mut dialog: Dialog) {
+        // A running export keeps its dialog (its progress and Cancel).
+        if self.ui.dialog.as_ref().is_some_and(|d| !d.closable()) {
+            self.ui.notices.push(Notice::info(
+                "An export is running: wait for it, or cancel it, first.",
+            ));
+            return;
+        }
         if let Ok(lib) = self.session.library() {
             dialog.prepare(lib);
         }

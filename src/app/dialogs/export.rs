@@ -236,7 +236,16 @@ impl Export {
             self.kind.noun()
         ));
         if std::mem::take(&mut self.start_next) {
-            self.start(ui.ctx());
+            // Re-read above: a work still listed with text typed for it was
+            // not saved (the status bar says why): no export without it.
+            if self.missing.iter().any(|m| !m.typed.trim().is_empty()) {
+                self.error = Some(
+                    "Some alt text could not be saved (the message is at the bottom of the window); the export did not start."
+                        .into(),
+                );
+            } else {
+                self.start(ui.ctx());
+            }
         }
         if let Some(running) = self.running.clone() {
             return self.running_ui(ui, &running);
@@ -383,14 +392,13 @@ impl Export {
     fn alt_actions(&mut self) -> Vec<Action> {
         let actions: Vec<Action> = self
             .missing
-            .iter_mut()
+            .iter()
             .filter(|m| !m.typed.trim().is_empty())
             .map(|m| Action::SetDetails {
                 ids: vec![m.id],
-                edits: vec![(
-                    Field::AltText,
-                    std::mem::take(&mut m.typed).trim().to_string(),
-                )],
+                // Kept in the field until the list is read again: a save
+                // that fails loses nothing.
+                edits: vec![(Field::AltText, m.typed.trim().to_string())],
                 unit_if_none: None,
             })
             .collect();

@@ -120,8 +120,9 @@ impl Dialog {
         Dialog::Profile(ProfileDialog::new())
     }
 
-    /// Whether a click outside or Esc may close it.
-    fn closable(&self) -> bool {
+    /// Whether a click outside or Esc may close it (or another dialog
+    /// replace it).
+    pub fn closable(&self) -> bool {
         match self {
             Dialog::Export(d) => d.closable(),
             _ => true,

@@ -152,7 +152,10 @@ pub fn export_folder(
         ));
     }
     let plan = Plan::read(lib, gallery, opts.reach)?;
-    // A folder is checked before any work is done.
+    // Where it goes is checked before any work is done.
+    if let Target::Zip(path) = target {
+        check_zip_target(path)?;
+    }
     let written = match target {
         Target::Folder(dir) => Some(Written::open(dir, "folder", gallery)?),
         Target::Zip(_) => None,
@@ -346,24 +349,7 @@ fn write_zip(
 ) -> Result<u64> {
     use zip::write::SimpleFileOptions;
     use zip::{CompressionMethod, DateTime, ZipWriter};
-    if path.exists() {
-        // Only a ZIP that Folio exported is replaced.
-        let ours = std::fs::File::open(path)
-            .ok()
-            .and_then(|f| zip::ZipArchive::new(f).ok())
-            .is_some_and(|mut z| {
-                z.by_name("manifest.json").is_ok() && z.by_name("image-list.csv").is_ok()
-            });
-        if !ours {
-            return Err(Error::invalid(
-                "ZIP file",
-                format!(
-                    "{} exists and is not a ZIP that Folio exported: choose another name, so that it is not replaced",
-                    path.display()
-                ),
-            ));
-        }
-    }
+    check_zip_target(path)?;
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
         _ => PathBuf::from("."),
@@ -409,4 +395,28 @@ fn write_zip(
     tmp.persist(path).map_err(|e| Error::io(path, e.error))?;
     crate::core::storage::atomic::sync_dir(&dir);
     Ok(size)
+}
+
+/// Refuses a ZIP target that holds someone's file: only a ZIP that Folio
+/// exported (its manifest and image list inside) is replaced.
+fn check_zip_target(path: &Path) -> Result<()> {
+    if path.exists() {
+        // Only a ZIP that Folio exported is replaced.
+        let ours = std::fs::File::open(path)
+            .ok()
+            .and_then(|f| zip::ZipArchive::new(f).ok())
+            .is_some_and(|mut z| {
+                z.by_name("manifest.json").is_ok() && z.by_name("image-list.csv").is_ok()
+            });
+        if !ours {
+            return Err(Error::invalid(
+                "ZIP file",
+                format!(
+                    "{} exists and is not a ZIP that Folio exported: choose another name, so that it is not replaced",
+                    path.display()
+                ),
+            ));
+        }
+    }
+    Ok(())
 }

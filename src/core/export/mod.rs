@@ -502,10 +502,11 @@ pub const WRITTEN_LIST: &str = ".folio-export";
 /// by the last export, not part of this one).
 ///
 /// The folder's list (`.folio-export`: a header naming the kind of export and
-/// the gallery, then one path a line) is written when the export finishes,
-/// and also when it stops halfway (cancelled, failed, a panic): then it holds
-/// what the last export and this one wrote, so the next export still removes
-/// whatever is no longer part of it, and still recognises the folder.
+/// the gallery, then one path a line) holds, at every moment, what the last
+/// export and this one wrote: a new path is added to it before its file is
+/// written, so an export that stops halfway (cancelled, failed, a panic,
+/// killed) leaves nothing unlisted, and the next one removes whatever is no
+/// longer part of it. `finish` writes it anew with this export's files.
 #[derive(Debug)]
 pub struct Written {
     root: PathBuf,
@@ -558,8 +559,12 @@ impl Written {
                 before.extend(lines.filter(|l| safe_relative(l)).map(str::to_string));
             }
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                if let Ok(mut entries) = std::fs::read_dir(root)
-                    && entries.next().is_some()
+                // What file managers leave in a new folder does not count.
+                const LITTER: [&str; 3] = [".DS_Store", "Thumbs.db", "desktop.ini"];
+                if let Ok(entries) = std::fs::read_dir(root)
+                    && entries
+                        .flatten()
+                        .any(|e| !LITTER.contains(&e.file_name().to_string_lossy().as_ref()))
                 {
                     return Err(Error::invalid(
                         "destination",
@@ -604,6 +609,11 @@ impl Written {
     /// everyone (a web server runs as another user).
     pub fn put(&mut self, rel: &str, bytes: &[u8]) -> Result<()> {
         let path = self.path_of(rel)?;
+        if !self.before.contains(rel) && !self.now.contains(rel) {
+            // Listed before it exists: an export killed right after writing
+            // it still leaves it on the list, for the next one to clean up.
+            self.append_to_list(rel)?;
+        }
         self.now.insert(rel.to_string());
         self.bytes += bytes.len() as u64;
         if let Ok(meta) = std::fs::metadata(&path)
@@ -667,6 +677,16 @@ impl Written {
             }
         }
         Ok(path)
+    }
+
+    fn append_to_list(&self, rel: &str) -> Result<()> {
+        use std::io::Write;
+        let list = self.root.join(WRITTEN_LIST);
+        std::fs::OpenOptions::new()
+            .append(true)
+            .open(&list)
+            .and_then(|mut f| f.write_all(format!("{rel}\n").as_bytes()))
+            .at(&list)
     }
 
     fn write_list(&self, files: &BTreeSet<String>) -> Result<()> {

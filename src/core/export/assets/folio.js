@@ -34,7 +34,15 @@
           loads.delete(name);
           reject(new Error('missing file ' + name));
         };
-        s.onload = () => s.remove();
+        s.onload = () => {
+          s.remove();
+          // Loaded, but it did not hand over its ciphertext: a damaged file.
+          if (waiting.has(name)) {
+            waiting.delete(name);
+            loads.delete(name);
+            reject(new Error('damaged file ' + name));
+          }
+        };
         document.head.appendChild(s);
       });
       loads.set(name, loading);
@@ -108,8 +116,11 @@
         const raw = await derive(input.value);
         await revealAll(raw);
         try { sessionStorage.setItem(remembered, toBase64(raw)); } catch (_) { /* private mode */ }
-      } catch (_) {
-        say(form, 'That password does not open this section.');
+      } catch (e) {
+        // Only a failed decryption means a wrong password.
+        say(form, e && e.name === 'OperationError'
+          ? 'That password does not open this section.'
+          : 'Part of this section could not be loaded (' + (e && e.message) + '). Try again later.');
         input.select();
       }
     });
