@@ -861,6 +861,9 @@ mod tests {
             let mut w = Written::open(&out, "site", g).unwrap();
             w.put("private/page.html", b"was public a moment ago")
                 .unwrap();
+            // Listed as it is written: a kill now (no Drop) loses nothing.
+            let list = std::fs::read_to_string(out.join(WRITTEN_LIST)).unwrap();
+            assert!(list.lines().any(|l| l == "private/page.html"), "{list}");
         }
         // The folder is still Folio's, and the next export removes the page.
         let mut w = Written::open(&out, "site", g).unwrap();
