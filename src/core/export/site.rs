@@ -255,19 +255,15 @@ struct ArticleFragment {
     up: String,
 }
 
+/// A public work's page: its article (the same fragment a members page
+/// seals) in the site's frame.
 #[derive(Template)]
 #[template(path = "site/work.html")]
 struct WorkPage<'a> {
     head: &'a Head,
     gallery: &'a str,
-    pic: Pic,
-    title: String,
-    facts: Vec<(&'static str, String)>,
-    description: Vec<String>,
-    section: String,
-    prev: Option<(String, String)>,
-    next: Option<(String, String)>,
-    up: String,
+    /// The rendered `ArticleFragment` (escaped as it was rendered).
+    article: String,
 }
 
 #[derive(Template)]
@@ -680,13 +676,7 @@ pub fn export_site(
                         .or(s.of(WebFormat::WebP))
                         .and_then(|r| r.iter().rev().find(|r| r.width <= 1600).or(r.first()))
                         .map(|r| format!("../../{}", public_name(work, r)));
-                    let page = render(&WorkPage {
-                        head: &head_at(
-                            "../../",
-                            format!("{} \u{2014} {}", work.title(), plan.title()),
-                            own,
-                        ),
-                        gallery: &plan.gallery.name,
+                    let article = render(&ArticleFragment {
                         pic,
                         title,
                         facts: work.facts(),
@@ -695,6 +685,15 @@ pub fn export_site(
                         prev: (i > 0).then(|| neighbour(i - 1, false)),
                         next: (i + 1 < n).then(|| neighbour(i + 1, false)),
                         up: format!("../../index.html#{}", section.slug),
+                    })?;
+                    let page = render(&WorkPage {
+                        head: &head_at(
+                            "../../",
+                            format!("{} \u{2014} {}", work.title(), plan.title()),
+                            own,
+                        ),
+                        gallery: &plan.gallery.name,
+                        article,
                     })?;
                     written.put(
                         &format!("{}/{}/index.html", section.slug, work.slug),
