@@ -2359,8 +2359,11 @@ fn a_gallery_exports_as_a_website_with_its_members_password_and_alt_text_written
         ],
     );
     h.key_press_modifiers(Modifiers::COMMAND, Key::E);
+    h.run_steps(2);
+    // The gallery is read off the UI thread; then the pre-flight: each
+    // link's visibility, the works without alt text.
+    h.state_mut().settle_export_dialog();
     h.run_steps(4);
-    // The pre-flight: each link's visibility, the works without alt text.
     h.get_by_label("Main exhibit: “Final prints”, 2 works, public");
     h.get_by_label("Behind the scenes: “Making of”, 1 work, members, encrypted with the password");
     h.get_by_label("3 works without alt text");
@@ -2368,6 +2371,8 @@ fn a_gallery_exports_as_a_website_with_its_members_password_and_alt_text_written
     click(&mut h, "Save alt text");
     let first = &images::group_images(lib(&h).conn(), group_id(&h, "Final prints")).unwrap()[0];
     assert_eq!(first.alt_text.as_deref(), Some("A fox in the snow at dawn"));
+    h.state_mut().settle_export_dialog();
+    h.run_steps(4);
     h.get_by_label("2 works without alt text");
     // Typed and not saved: Export saves it first.
     type_into(&mut h, "Final prints-02.jpg", "A heron by the water");
@@ -2376,7 +2381,9 @@ fn a_gallery_exports_as_a_website_with_its_members_password_and_alt_text_written
     type_into(&mut h, "Password", "a members password");
     type_into(&mut h, "The same again", "a members password");
     click(&mut h, "Export");
-    // The alt text is written this frame, the export starts on the next.
+    // The alt text is written this frame, read back, then the export starts.
+    h.run_steps(2);
+    h.state_mut().settle_export_dialog();
     h.run_steps(2);
     let ended = h.state_mut().finish_export().expect("the export ran");
     assert!(ended.ok, "{ended:?}");
@@ -2385,6 +2392,8 @@ fn a_gallery_exports_as_a_website_with_its_members_password_and_alt_text_written
     h.get_by_label("Open in browser");
     // Back to the settings, and the same export again: nothing to write.
     click(&mut h, "Back");
+    h.state_mut().settle_export_dialog();
+    h.run_steps(4);
     type_into(&mut h, "Password", "a members password");
     type_into(&mut h, "The same again", "a members password");
     click(&mut h, "Export");

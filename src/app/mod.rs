@@ -188,6 +188,13 @@ impl FolioApp {
     }
 
     /// Waits for the running import and any queued ones (tests; the app never waits).
+    /// Waits for the export dialog's reading of its gallery (tests).
+    pub fn settle_export_dialog(&mut self) {
+        if let Some(Dialog::Export(d)) = self.ui.dialog.as_mut() {
+            d.settle();
+        }
+    }
+
     /// Waits for the export the open dialog runs (tests); what it ended with.
     pub fn finish_export(&mut self) -> Option<export::Ended> {
         match self.ui.dialog.as_mut() {

@@ -55,6 +55,17 @@ enum Pixels {
     LongSide,
 }
 
+/// What a read of the plan sends back: what the dialog lists, and the connection.
+type Reading = Arc<Mutex<std::sync::mpsc::Receiver<(Result<Listed, String>, Library)>>>;
+
+/// What the dialog lists of a plan.
+struct Listed {
+    gallery_name: String,
+    links: Vec<LinkLine>,
+    shared: Vec<String>,
+    missing: Vec<(ImageId, String)>,
+}
+
 /// A folder or file chooser open on its thread; the path arrives here.
 type Choosing = Arc<Mutex<Option<std::sync::mpsc::Receiver<Option<PathBuf>>>>>;
 
@@ -68,8 +79,10 @@ pub struct Export {
     /// Works of a members or private group that a public group shows too.
     shared: Vec<String>,
     missing: Vec<Missing>,
-    /// Alt text was written from here: the list is read again.
+    /// The list is to be read (again: alt text was written from here).
     stale: bool,
+    /// It has been read once.
+    loaded: bool,
     /// Export was pressed with alt text typed: it is saved this frame, and
     /// the export starts on the next, once the library holds it.
     start_next: bool,
@@ -79,8 +92,12 @@ pub struct Export {
     pixels: Pixels,
     long_side: String,
     public_only: bool,
-    /// The dialog's own connection, handed to the export's thread.
+    /// The dialog's own connection, handed to the export's thread (and to
+    /// the thread that reads the plan, which hands it back).
     conn: Arc<Mutex<Option<Library>>>,
+    /// The plan being read off the UI thread (a gallery of many works takes
+    /// a while), with the connection coming back.
+    reading: Option<Reading>,
     running: Option<std::rc::Rc<Running>>,
     ended: Option<Ended>,
     /// A folder chooser open on its thread.
@@ -112,6 +129,7 @@ impl Export {
             shared: Vec::new(),
             missing: Vec::new(),
             stale: false,
+            loaded: false,
             start_next: false,
             out: String::new(),
             password: String::new(),
@@ -120,6 +138,7 @@ impl Export {
             long_side: "3000".into(),
             public_only: false,
             conn: Arc::new(Mutex::new(None)),
+            reading: None,
             running: None,
             ended: None,
             choosing: None,
@@ -141,52 +160,140 @@ impl Export {
         }
     }
 
-    /// Opens its own connection and reads the plan.
+    /// Opens its own connection and starts reading the plan.
     pub fn prepare(&mut self, lib: &Library) -> crate::core::Result<()> {
-        let read = lib.connect_again().and_then(|own| {
-            *self.conn.lock().unwrap_or_else(PoisonError::into_inner) = Some(own);
-            self.read()
-        });
-        if let Err(e) = read {
-            self.error = Some(format!("The gallery could not be read: {e}"));
-        }
-        if self.out.is_empty() {
-            self.out = default_destination(self.kind, &self.gallery_name)
-                .display()
-                .to_string();
+        match lib.connect_again() {
+            Ok(own) => {
+                *self.conn.lock().unwrap_or_else(PoisonError::into_inner) = Some(own);
+                self.stale = true;
+            }
+            Err(e) => self.error = Some(format!("The gallery could not be read: {e}")),
         }
         Ok(())
     }
 
-    fn read(&mut self) -> crate::core::Result<()> {
-        let guard = self.conn.lock().unwrap_or_else(PoisonError::into_inner);
-        let Some(lib) = guard.as_ref() else {
-            return Ok(());
+    /// Starts reading the plan on a thread of its own, unless a read is
+    /// already under way (then `stale` stays set and it reads again after).
+    fn read(&mut self, ctx: &egui::Context) {
+        if self.reading.is_some() {
+            return;
+        }
+        let Some(lib) = self
+            .conn
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .take()
+        else {
+            return;
         };
-        let plan = Plan::read(lib, self.gallery, self.reach())?;
-        drop(guard);
-        self.gallery_name = plan.gallery.name.clone();
-        self.links = plan.links.clone();
-        self.shared = plan.shared_warnings.clone();
+        self.stale = false;
+        let (gallery, reach) = (self.gallery, self.reach());
+        let (tx, rx) = std::sync::mpsc::channel();
+        let ctx = ctx.clone();
+        let spawned = std::thread::Builder::new()
+            .name("folio-export-plan".into())
+            .spawn(move || {
+                let listed = Plan::read(&lib, gallery, reach)
+                    .map(|plan| Listed {
+                        gallery_name: plan.gallery.name.clone(),
+                        links: plan.links.clone(),
+                        shared: plan.shared_warnings.clone(),
+                        missing: plan
+                            .missing_alt()
+                            .into_iter()
+                            .map(|w| (w.image.id, w.named()))
+                            .collect(),
+                    })
+                    .map_err(|e| e.to_string());
+                let _ = tx.send((listed, lib));
+                ctx.request_repaint();
+            });
+        match spawned {
+            Ok(_) => self.reading = Some(Arc::new(Mutex::new(rx))),
+            Err(e) => self.error = Some(format!("The gallery could not be read: {e}")),
+        }
+    }
+
+    /// Takes the plan once read, keeping what was typed for works still
+    /// without alt text.
+    fn poll_read(&mut self) {
+        let Some(reading) = &self.reading else {
+            return;
+        };
+        let got = reading
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .try_recv();
+        let (listed, lib) = match got {
+            Ok(got) => got,
+            Err(std::sync::mpsc::TryRecvError::Empty) => return,
+            Err(std::sync::mpsc::TryRecvError::Disconnected) => {
+                self.reading = None;
+                self.error = Some(
+                    "Reading the gallery stopped unexpectedly; close and open this dialog again."
+                        .into(),
+                );
+                return;
+            }
+        };
+        self.reading = None;
+        *self.conn.lock().unwrap_or_else(PoisonError::into_inner) = Some(lib);
+        let listed = match listed {
+            Ok(l) => l,
+            Err(e) => {
+                self.error = Some(format!("The gallery could not be read: {e}"));
+                return;
+            }
+        };
+        self.gallery_name = listed.gallery_name;
+        self.links = listed.links;
+        self.shared = listed.shared;
         let typed: Vec<(ImageId, String)> = self
             .missing
             .iter()
             .map(|m| (m.id, m.typed.clone()))
             .collect();
-        self.missing = plan
-            .missing_alt()
+        self.missing = listed
+            .missing
             .into_iter()
-            .map(|w| Missing {
-                id: w.image.id,
-                named: w.named(),
+            .map(|(id, named)| Missing {
+                id,
+                named,
                 typed: typed
                     .iter()
-                    .find(|(id, _)| *id == w.image.id)
+                    .find(|(t, _)| *t == id)
                     .map(|(_, t)| t.clone())
                     .unwrap_or_default(),
             })
             .collect();
-        Ok(())
+        if self.out.is_empty() {
+            self.out = default_destination(self.kind, &self.gallery_name)
+                .display()
+                .to_string();
+        }
+        self.loaded = true;
+    }
+
+    /// Test hook: waits for the plan being read, and takes it.
+    pub fn settle(&mut self) {
+        if let Some(reading) = self.reading.clone() {
+            let got = reading
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .recv();
+            if let Ok(got) = got {
+                // Put it back for poll_read to take as usual.
+                let (tx, rx) = std::sync::mpsc::channel();
+                let _ = tx.send(got);
+                self.reading = Some(Arc::new(Mutex::new(rx)));
+            }
+            self.poll_read();
+        }
+    }
+
+    /// Whether the plan has been read at least once.
+    pub fn loaded(&self) -> bool {
+        self.loaded
     }
 
     fn has_members(&self) -> bool {
@@ -199,6 +306,9 @@ impl Export {
 
     /// What keeps the export from starting, in words.
     fn problem(&self) -> Option<String> {
+        if self.reading.is_some() || self.start_next {
+            return Some(String::new());
+        }
         if self.out.trim().is_empty() {
             return Some("Choose where to export to.".into());
         }
@@ -224,18 +334,33 @@ impl Export {
     }
 
     pub fn ui(&mut self, ui: &mut egui::Ui) -> Outcome {
+        self.poll_read();
         if self.stale {
-            self.stale = false;
-            if let Err(e) = self.read() {
-                self.error = Some(e.to_string());
+            self.read(ui.ctx());
+        }
+        if !self.loaded && self.running.is_none() {
+            ui.heading(format!("Export as a {}", self.kind.noun()));
+            if let Some(e) = &self.error {
+                ui.colored_label(ui.visuals().error_fg_color, e);
+                if ui.button("Close").clicked() {
+                    return Outcome::Cancel;
+                }
+            } else {
+                ui.horizontal(|ui| {
+                    ui.spinner();
+                    ui.label("Reading the gallery\u{2026}");
+                });
             }
+            return Outcome::Open;
         }
         ui.heading(format!(
             "Export \u{201c}{}\u{201d} as a {}",
             self.gallery_name,
             self.kind.noun()
         ));
-        if std::mem::take(&mut self.start_next) {
+        // The save of typed alt text is read back first.
+        if self.start_next && self.reading.is_none() && !self.stale {
+            self.start_next = false;
             // Re-read above: a work still listed with text typed for it was
             // not saved (the status bar says why): no export without it.
             if self.missing.iter().any(|m| !m.typed.trim().is_empty()) {
