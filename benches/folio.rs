@@ -217,6 +217,7 @@ fn grid_frames(n: usize) -> Frames {
             inspector: true,
             pool: None,
             captions: folio::app::Captions::Title,
+            exported_to: Default::default(),
         },
     );
     let started = Instant::now();

@@ -2410,6 +2410,16 @@ fn a_gallery_exports_as_a_website_with_its_members_password_and_alt_text_written
     assert!(!index.contains("Making of"));
     click(&mut h, "Close");
     assert!(h.state().dialog().is_none());
+    // The next export of this gallery proposes the same folder.
+    h.key_press_modifiers(Modifiers::COMMAND, Key::E);
+    h.run_steps(2);
+    h.state_mut().settle_export_dialog();
+    h.run_steps(4);
+    let proposed = h
+        .get_by_role_and_label(egui::Role::TextInput, "Folder for the website")
+        .value()
+        .unwrap_or_default();
+    assert_eq!(proposed, out.display().to_string());
 }
 
 #[test]

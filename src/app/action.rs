@@ -121,6 +121,11 @@ pub enum Action {
     },
     /// The artist's profile, as exports name them.
     SetProfile(Profile),
+    /// Where a gallery was exported (the view remembers it for next time).
+    ExportedTo {
+        key: String,
+        path: String,
+    },
     /// Import files and folders into a group (in the background).
     Import {
         paths: Vec<PathBuf>,
@@ -142,6 +147,7 @@ impl Action {
                 | Action::SelectGroup(_)
                 | Action::SelectPool(_)
                 | Action::Pick(..)
+                | Action::ExportedTo { .. }
                 | Action::Undo
                 | Action::Redo
         )
@@ -298,6 +304,9 @@ pub fn perform(
                 link_type,
                 to: was,
             });
+        }
+        Action::ExportedTo { key, path } => {
+            session.view.exported_to.insert(key, path);
         }
         Action::SetProfile(profile) => {
             let was = write(session, "save the profile", |tx| {

@@ -229,7 +229,10 @@ impl FolioApp {
                     _ => ExportKind::Zip,
                 };
                 match gallery {
-                    Some(g) => Dialog::export(kind, g),
+                    Some(g) => {
+                        let last = self.session.view.exported_to.get(&kind.key(g)).cloned();
+                        Dialog::export(kind, g, last)
+                    }
                     None => {
                         self.ui.notices.push(Notice::info(
                             "Select a gallery first: an export shows one gallery.",

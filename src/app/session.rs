@@ -29,6 +29,10 @@ pub struct View {
     /// What the grid shows under each thumbnail.
     #[serde(default)]
     pub captions: Captions,
+    /// Where each gallery was last exported, by "site:ID", "folder:ID" or
+    /// "zip:ID": the export dialog proposes it again.
+    #[serde(default)]
+    pub exported_to: std::collections::BTreeMap<String, String>,
 }
 
 /// What the grid shows under a thumbnail (View → Captions).
@@ -62,6 +66,7 @@ impl View {
             inspector: true,
             pool: None,
             captions: Captions::default(),
+            exported_to: Default::default(),
         }
     }
 

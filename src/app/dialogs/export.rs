@@ -31,6 +31,16 @@ pub enum Kind {
 }
 
 impl Kind {
+    /// The view's key for where this gallery was last exported this way.
+    pub fn key(self, gallery: GalleryId) -> String {
+        let kind = match self {
+            Kind::Site => "site",
+            Kind::Folder => "folder",
+            Kind::Zip => "zip",
+        };
+        format!("{kind}:{}", gallery.0)
+    }
+
     fn noun(self) -> &'static str {
         match self {
             Kind::Site => "website",
@@ -83,6 +93,8 @@ pub struct Export {
     stale: bool,
     /// It has been read once.
     loaded: bool,
+    /// Where the export that just ended went, for the view to remember.
+    remember: Option<Action>,
     /// Export was pressed with alt text typed: it is saved this frame, and
     /// the export starts on the next, once the library holds it.
     start_next: bool,
@@ -120,7 +132,9 @@ impl std::fmt::Debug for Export {
 }
 
 impl Export {
-    pub fn new(kind: Kind, gallery: GalleryId) -> Self {
+    /// The dialog for exporting `gallery`, proposing `last` (where it was
+    /// exported this way before) as the destination.
+    pub fn new(kind: Kind, gallery: GalleryId, last: Option<String>) -> Self {
         Export {
             kind,
             gallery,
@@ -130,8 +144,9 @@ impl Export {
             missing: Vec::new(),
             stale: false,
             loaded: false,
+            remember: None,
             start_next: false,
-            out: String::new(),
+            out: last.unwrap_or_default(),
             password: String::new(),
             again: String::new(),
             pixels: Pixels::Full,
@@ -334,6 +349,19 @@ impl Export {
     }
 
     pub fn ui(&mut self, ui: &mut egui::Ui) -> Outcome {
+        let outcome = self.frame_ui(ui);
+        match (self.remember.take(), outcome) {
+            (Some(remember), Outcome::Open) => Outcome::Act(vec![remember]),
+            (Some(remember), Outcome::Cancel) => Outcome::Done(vec![remember]),
+            (Some(remember), Outcome::Act(mut actions) | Outcome::Done(mut actions)) => {
+                actions.push(remember);
+                Outcome::Act(actions)
+            }
+            (None, outcome) => outcome,
+        }
+    }
+
+    fn frame_ui(&mut self, ui: &mut egui::Ui) -> Outcome {
         self.poll_read();
         if self.stale {
             self.read(ui.ctx());
@@ -642,8 +670,8 @@ impl Export {
     fn running_ui(&mut self, ui: &mut egui::Ui, running: &Running) -> Outcome {
         if let Some((ended, lib)) = running.poll() {
             self.running = None;
-            self.ended = Some(ended);
             *self.conn.lock().unwrap_or_else(PoisonError::into_inner) = lib;
+            self.ended_with(ended);
             return Outcome::Open;
         }
         let p = running.progress();
@@ -673,8 +701,20 @@ impl Export {
         let running = self.running.take()?;
         let (ended, lib) = running.wait()?;
         *self.conn.lock().unwrap_or_else(PoisonError::into_inner) = Some(lib);
-        self.ended = Some(ended.clone());
+        self.ended_with(ended.clone());
         Some(ended)
+    }
+
+    /// The export ended: shown, and where it went remembered when it
+    /// succeeded (proposed again the next time this gallery is exported).
+    fn ended_with(&mut self, ended: Ended) {
+        if ended.ok {
+            self.remember = Some(Action::ExportedTo {
+                key: self.kind.key(self.gallery),
+                path: self.out.trim().to_string(),
+            });
+        }
+        self.ended = Some(ended);
     }
 }
 

@@ -112,8 +112,8 @@ impl Dialog {
         })
     }
 
-    pub fn export(kind: ExportKind, gallery: GalleryId) -> Self {
-        Dialog::Export(Box::new(Export::new(kind, gallery)))
+    pub fn export(kind: ExportKind, gallery: GalleryId, last: Option<String>) -> Self {
+        Dialog::Export(Box::new(Export::new(kind, gallery, last)))
     }
 
     pub fn profile() -> Self {
