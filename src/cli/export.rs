@@ -103,7 +103,9 @@ fn password(gallery: &str) -> anyhow::Result<String> {
     Ok(first)
 }
 
-fn preflight(out: &mut impl Write, plan: &Plan, site: bool) -> std::io::Result<()> {
+/// The pre-flight: each link and what the export does with it, then the
+/// warnings. Returns the warnings it printed.
+fn preflight(out: &mut impl Write, plan: &Plan, site: bool) -> std::io::Result<Vec<String>> {
     for line in &plan.links {
         writeln!(out, "  {}", line.describe(site))?;
     }
@@ -113,7 +115,32 @@ fn preflight(out: &mut impl Write, plan: &Plan, site: bool) -> std::io::Result<(
             "  (the gallery has no groups: the export shows only its name)"
         )?;
     }
-    Ok(())
+    let warnings = plan.warnings();
+    for w in &warnings {
+        writeln!(out, "warning: {w}")?;
+    }
+    Ok(warnings)
+}
+
+/// What the export found beyond what the pre-flight said (`said`), and the
+/// exit status: 1 when a work was left out.
+fn findings(
+    out: &mut impl Write,
+    said: &[String],
+    warnings: &[String],
+    problems: &[String],
+) -> std::io::Result<ExitCode> {
+    for w in warnings.iter().filter(|w| !said.contains(w)) {
+        writeln!(out, "warning: {w}")?;
+    }
+    for p in problems {
+        writeln!(out, "error: {p}")?;
+    }
+    Ok(if problems.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
 }
 
 fn progress_line() -> impl FnMut(Progress) {
@@ -149,15 +176,7 @@ fn site_cmd(
         plan.gallery.name,
         out_dir.display()
     )?;
-    preflight(&mut out, &plan, true)?;
-    for w in plan
-        .shared_warnings
-        .iter()
-        .cloned()
-        .chain(plan.alt_warnings())
-    {
-        writeln!(out, "warning: {w}")?;
-    }
+    let said = preflight(&mut out, &plan, true)?;
     let needs_password = plan
         .links
         .iter()
@@ -174,12 +193,7 @@ fn site_cmd(
     };
     let cancel = AtomicBool::new(false);
     let report = site::export_site(&mut lib, id, out_dir, &opts, &mut progress_line(), &cancel)?;
-    for w in report.warnings.iter().skip(plan.alt_warnings().len()) {
-        writeln!(out, "warning: {w}")?;
-    }
-    for p in &report.problems {
-        writeln!(out, "error: {p}")?;
-    }
+    let code = findings(&mut out, &said, &report.warnings, &report.problems)?;
     writeln!(
         out,
         "Wrote {}: {} pages, {} of {} works, {} renditions made and {} from the cache; {} files written, {} unchanged, {} removed; {}.",
@@ -199,11 +213,7 @@ fn site_cmd(
         "Open {} in a browser; to publish, copy the folder to any static web host.",
         report.out.join("index.html").display()
     )?;
-    Ok(if report.problems.is_empty() {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::from(1)
-    })
+    Ok(code)
 }
 
 fn folder_cmd(
@@ -232,15 +242,7 @@ fn folder_cmd(
         plan.gallery.name,
         target.path().display()
     )?;
-    preflight(&mut out, &plan, false)?;
-    for w in plan
-        .shared_warnings
-        .iter()
-        .cloned()
-        .chain(plan.alt_warnings())
-    {
-        writeln!(out, "warning: {w}")?;
-    }
+    let said = preflight(&mut out, &plan, false)?;
     let opts = FolderOptions {
         long_side,
         reach,
@@ -248,12 +250,7 @@ fn folder_cmd(
     };
     let cancel = AtomicBool::new(false);
     let report = folder::export_folder(&lib, id, &target, &opts, &mut progress_line(), &cancel)?;
-    for w in report.warnings.iter().skip(plan.alt_warnings().len()) {
-        writeln!(out, "warning: {w}")?;
-    }
-    for p in &report.problems {
-        writeln!(out, "error: {p}")?;
-    }
+    let code = findings(&mut out, &said, &report.warnings, &report.problems)?;
     writeln!(
         out,
         "Wrote {}: {} in {}, with manifest.json and image-list.csv; {}.",
@@ -262,9 +259,5 @@ fn folder_cmd(
         folio::count(report.sections as u64, "section", "sections"),
         megabytes(report.bytes)
     )?;
-    Ok(if report.problems.is_empty() {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::from(1)
-    })
+    Ok(code)
 }

@@ -8,7 +8,6 @@
 //! at the end what it wrote, with "Open in browser" (or "Show folder").
 
 use std::path::PathBuf;
-use std::sync::{Arc, Mutex, PoisonError};
 
 use eframe::egui;
 
@@ -66,7 +65,7 @@ enum Pixels {
 }
 
 /// What a read of the plan sends back: what the dialog lists, and the connection.
-type Reading = Arc<Mutex<std::sync::mpsc::Receiver<(Result<Listed, String>, Library)>>>;
+type Reading = std::sync::mpsc::Receiver<(Result<Listed, String>, Library)>;
 
 /// What the dialog lists of a plan.
 struct Listed {
@@ -77,10 +76,9 @@ struct Listed {
 }
 
 /// A folder or file chooser open on its thread; the path arrives here.
-type Choosing = Arc<Mutex<Option<std::sync::mpsc::Receiver<Option<PathBuf>>>>>;
+type Choosing = std::sync::mpsc::Receiver<Option<PathBuf>>;
 
 /// Export a gallery.
-#[derive(Clone)]
 pub struct Export {
     kind: Kind,
     gallery: GalleryId,
@@ -106,11 +104,11 @@ pub struct Export {
     public_only: bool,
     /// The dialog's own connection, handed to the export's thread (and to
     /// the thread that reads the plan, which hands it back).
-    conn: Arc<Mutex<Option<Library>>>,
+    conn: Option<Library>,
     /// The plan being read off the UI thread (a gallery of many works takes
     /// a while), with the connection coming back.
     reading: Option<Reading>,
-    running: Option<std::rc::Rc<Running>>,
+    running: Option<Running>,
     ended: Option<Ended>,
     /// A folder chooser open on its thread.
     choosing: Option<Choosing>,
@@ -152,7 +150,7 @@ impl Export {
             pixels: Pixels::Full,
             long_side: "3000".into(),
             public_only: false,
-            conn: Arc::new(Mutex::new(None)),
+            conn: None,
             reading: None,
             running: None,
             ended: None,
@@ -179,7 +177,7 @@ impl Export {
     pub fn prepare(&mut self, lib: &Library) -> crate::core::Result<()> {
         match lib.connect_again() {
             Ok(own) => {
-                *self.conn.lock().unwrap_or_else(PoisonError::into_inner) = Some(own);
+                self.conn = Some(own);
                 self.stale = true;
             }
             Err(e) => self.error = Some(format!("The gallery could not be read: {e}")),
@@ -193,12 +191,7 @@ impl Export {
         if self.reading.is_some() {
             return;
         }
-        let Some(lib) = self
-            .conn
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .take()
-        else {
+        let Some(lib) = self.conn.take() else {
             return;
         };
         self.stale = false;
@@ -224,7 +217,7 @@ impl Export {
                 ctx.request_repaint();
             });
         match spawned {
-            Ok(_) => self.reading = Some(Arc::new(Mutex::new(rx))),
+            Ok(_) => self.reading = Some(rx),
             Err(e) => self.error = Some(format!("The gallery could not be read: {e}")),
         }
     }
@@ -235,10 +228,7 @@ impl Export {
         let Some(reading) = &self.reading else {
             return;
         };
-        let got = reading
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .try_recv();
+        let got = reading.try_recv();
         let (listed, lib) = match got {
             Ok(got) => got,
             Err(std::sync::mpsc::TryRecvError::Empty) => return,
@@ -252,7 +242,7 @@ impl Export {
             }
         };
         self.reading = None;
-        *self.conn.lock().unwrap_or_else(PoisonError::into_inner) = Some(lib);
+        self.conn = Some(lib);
         let listed = match listed {
             Ok(l) => l,
             Err(e) => {
@@ -291,16 +281,12 @@ impl Export {
 
     /// Test hook: waits for the plan being read, and takes it.
     pub fn settle(&mut self) {
-        if let Some(reading) = self.reading.clone() {
-            let got = reading
-                .lock()
-                .unwrap_or_else(PoisonError::into_inner)
-                .recv();
-            if let Ok(got) = got {
+        if let Some(reading) = self.reading.take() {
+            if let Ok(got) = reading.recv() {
                 // Put it back for poll_read to take as usual.
                 let (tx, rx) = std::sync::mpsc::channel();
                 let _ = tx.send(got);
-                self.reading = Some(Arc::new(Mutex::new(rx)));
+                self.reading = Some(rx);
             }
             self.poll_read();
         }
@@ -400,8 +386,8 @@ impl Export {
                 self.start(ui.ctx());
             }
         }
-        if let Some(running) = self.running.clone() {
-            return self.running_ui(ui, &running);
+        if self.running.is_some() {
+            return self.running_ui(ui);
         }
         if let Some(ended) = self.ended.clone() {
             return self.ended_ui(ui, &ended);
@@ -591,7 +577,7 @@ impl Export {
             });
         match spawned {
             Ok(_) => {
-                self.choosing = Some(Arc::new(Mutex::new(Some(rx))));
+                self.choosing = Some(rx);
                 self.chose_at = Some(std::time::Instant::now());
                 self.error = None;
             }
@@ -603,11 +589,7 @@ impl Export {
         let Some(choosing) = &self.choosing else {
             return;
         };
-        let picked = choosing
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .as_ref()
-            .and_then(|rx| rx.try_recv().ok());
+        let picked = choosing.try_recv().ok();
         if let Some(picked) = picked {
             match picked {
                 Some(p) => self.out = p.display().to_string(),
@@ -628,12 +610,7 @@ impl Export {
     }
 
     fn start(&mut self, ctx: &egui::Context) {
-        let Some(lib) = self
-            .conn
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .take()
-        else {
+        let Some(lib) = self.conn.take() else {
             self.error =
                 Some("the library connection is gone; close and open this dialog again".into());
             return;
@@ -659,7 +636,7 @@ impl Export {
         };
         match Running::start(lib, self.gallery, job, ctx) {
             Ok(r) => {
-                self.running = Some(std::rc::Rc::new(r));
+                self.running = Some(r);
                 self.password.clear();
                 self.again.clear();
             }
@@ -667,10 +644,13 @@ impl Export {
         }
     }
 
-    fn running_ui(&mut self, ui: &mut egui::Ui, running: &Running) -> Outcome {
+    fn running_ui(&mut self, ui: &mut egui::Ui) -> Outcome {
+        let Some(running) = &self.running else {
+            return Outcome::Open;
+        };
         if let Some((ended, lib)) = running.poll() {
             self.running = None;
-            *self.conn.lock().unwrap_or_else(PoisonError::into_inner) = lib;
+            self.conn = lib;
             self.ended_with(ended);
             return Outcome::Open;
         }
@@ -700,7 +680,7 @@ impl Export {
     pub fn wait(&mut self) -> Option<Ended> {
         let running = self.running.take()?;
         let (ended, lib) = running.wait()?;
-        *self.conn.lock().unwrap_or_else(PoisonError::into_inner) = Some(lib);
+        self.conn = Some(lib);
         self.ended_with(ended.clone());
         Some(ended)
     }
@@ -763,12 +743,7 @@ impl Export {
                 self.ended = None;
                 self.error = None;
                 self.stale = true;
-                if self
-                    .conn
-                    .lock()
-                    .unwrap_or_else(PoisonError::into_inner)
-                    .is_none()
-                {
+                if self.conn.is_none() {
                     self.error =
                         Some("Close this dialog and open it again to export again.".into());
                 }

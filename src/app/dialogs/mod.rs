@@ -28,7 +28,7 @@ use crate::core::model::catalog::{self, Gallery, Group, MAX_NAME_CHARS};
 use crate::core::{GalleryId, GroupId, Library};
 
 /// An open dialog and what has been typed into it.
-#[derive(Clone, Debug)]
+#[derive(Debug)]
 pub enum Dialog {
     /// New gallery or its details.
     NameGallery(NameGallery),

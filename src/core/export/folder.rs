@@ -163,33 +163,25 @@ pub fn export_folder(
     let works = plan.distinct_works();
     let spec = spec(opts);
     let specs_of = |_: &Work| vec![spec];
-    let made = render_all(lib, &works, &specs_of, opts.workers, progress, cancel)?;
+    let rendered = render_all(lib, &works, &specs_of, opts.workers, progress, cancel)?;
     let mut report = FolderReport {
         out: target.path().to_path_buf(),
-        warnings: plan.alt_warnings(),
+        renditions_made: rendered.made,
+        renditions_cached: rendered.cached,
+        warnings: plan
+            .alt_warnings()
+            .into_iter()
+            .chain(rendered.warnings)
+            .collect(),
+        problems: rendered.problems,
         ..FolderReport::default()
     };
-    let mut rendered = HashMap::new();
-    for work in &works {
-        match made.get(&work.image.id) {
-            Some(Ok(m)) => {
-                report.renditions_made += m.renditions.iter().filter(|r| r.made).count();
-                report.renditions_cached += m.renditions.iter().filter(|r| !r.made).count();
-                if let Some(w) = &m.warning {
-                    report.warnings.push(format!("{}: {w}", work.named()));
-                }
-                if let Some(r) = m.renditions.first() {
-                    rendered.insert(work.image.id, r.clone());
-                }
-            }
-            Some(Err(e)) => report
-                .problems
-                .push(format!("{}: left out: {e}", work.named())),
-            None => report
-                .problems
-                .push(format!("{}: left out: it was not rendered", work.named())),
-        }
-    }
+    // One rendition per work: the folder's size.
+    let rendered: HashMap<_, _> = rendered
+        .by_image
+        .into_iter()
+        .filter_map(|(id, m)| m.renditions.into_iter().next().map(|r| (id, r)))
+        .collect();
 
     // The files, in order: (path inside the export, source file).
     let mut files: Vec<(String, PathBuf)> = Vec::new();
@@ -314,12 +306,7 @@ pub fn export_folder(
         written.put("image-list.csv", &csv_bytes)?;
         step(total, progress);
         let written = written.finish()?;
-        report.problems.extend(
-            written
-                .not_removed
-                .iter()
-                .map(|e| format!("a file of the last export could not be removed: {e}")),
-        );
+        report.problems.extend(written.removal_problems());
         report.bytes = written.bytes;
     } else {
         report.bytes = write_zip(

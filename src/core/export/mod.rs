@@ -362,9 +362,16 @@ impl Plan {
     /// fallback alt text (named once, however many sections show it).
     pub fn preflight(&self, site: bool) -> Vec<String> {
         let mut lines: Vec<String> = self.links.iter().map(|l| l.describe(site)).collect();
-        lines.extend(self.shared_warnings.iter().cloned());
-        lines.extend(self.alt_warnings());
+        lines.extend(self.warnings());
         lines
+    }
+
+    /// What the artist should know before the export: works shared with a
+    /// public link, then works that will carry a fallback alt text.
+    pub fn warnings(&self) -> Vec<String> {
+        let mut warnings = self.shared_warnings.clone();
+        warnings.extend(self.alt_warnings());
+        warnings
     }
 
     /// One warning per work without alt text of its own.
@@ -428,11 +435,24 @@ pub struct Progress {
     pub stage: &'static str,
 }
 
+/// What `render_all` made of a plan's works.
+#[derive(Debug, Default)]
+pub struct Rendered {
+    /// Each rendered work's renditions, by image.
+    pub by_image: HashMap<crate::core::ImageId, render::Made>,
+    /// Renditions made now, and found in the cache.
+    pub made: usize,
+    pub cached: usize,
+    /// What making them noticed, a line per work (a profile taken as sRGB).
+    pub warnings: Vec<String>,
+    /// The works left out (they could not be rendered), each named with why.
+    pub problems: Vec<String>,
+}
+
 /// Renditions of every distinct work of a plan, made on `workers` threads.
-/// Each work's result by image id; a work that cannot be rendered is an
-/// error of its own (the export leaves it out and names it). The workers run
-/// at the lowest priority ([`crate::core::pool::map_ordered`]): the app's
-/// frames come first.
+/// A work that cannot be rendered is an error of its own: the export leaves
+/// it out and names it (`Rendered::problems`). The workers run at the lowest
+/// priority ([`crate::core::pool::map_ordered`]): the app's frames come first.
 pub fn render_all(
     lib: &Library,
     works: &[&Work],
@@ -440,11 +460,11 @@ pub fn render_all(
     workers: usize,
     progress: &mut dyn FnMut(Progress),
     cancel: &std::sync::atomic::AtomicBool,
-) -> Result<HashMap<crate::core::ImageId, std::result::Result<render::Made, String>>> {
+) -> Result<Rendered> {
     use std::ops::ControlFlow;
     use std::sync::atomic::Ordering;
     let store_root = lib.store_root().to_path_buf();
-    let mut out = HashMap::new();
+    let mut out = Rendered::default();
     let total = works.len();
     progress(Progress {
         done: 0,
@@ -475,7 +495,19 @@ pub fn render_all(
                     crate::core::pool::panic_message(&*panic)
                 ))
             });
-            out.insert(work.image.id, result);
+            match result {
+                Ok(m) => {
+                    out.made += m.renditions.iter().filter(|r| r.made).count();
+                    out.cached += m.renditions.iter().filter(|r| !r.made).count();
+                    if let Some(w) = &m.warning {
+                        out.warnings.push(format!("{}: {w}", work.named()));
+                    }
+                    out.by_image.insert(work.image.id, m);
+                }
+                Err(e) => out
+                    .problems
+                    .push(format!("{}: left out: {e}", work.named())),
+            }
             progress(Progress {
                 done: i + 1,
                 total,
@@ -696,6 +728,13 @@ impl Written {
             list.push('\n');
         }
         write_shared(&self.root.join(WRITTEN_LIST), list.as_bytes())
+    }
+
+    /// The files of the last export that could not be removed, as problems.
+    pub fn removal_problems(&self) -> impl Iterator<Item = String> + '_ {
+        self.not_removed
+            .iter()
+            .map(|e| format!("a file of the last export could not be removed: {e}"))
     }
 
     /// Removes what the last export wrote and this one did not (then the

@@ -423,45 +423,40 @@ pub fn export_site(
     // Renditions of every distinct work, on every core.
     let works = plan.distinct_works();
     let specs_of = |w: &Work| specs(w, &opts);
-    let made = render_all(lib, &works, &specs_of, opts.workers, progress, cancel)?;
+    let rendered = render_all(lib, &works, &specs_of, opts.workers, progress, cancel)?;
     let mut report = SiteReport {
         out: out.to_path_buf(),
-        warnings: plan.alt_warnings(),
+        renditions_made: rendered.made,
+        renditions_cached: rendered.cached,
+        warnings: plan
+            .alt_warnings()
+            .into_iter()
+            .chain(rendered.warnings)
+            .collect(),
+        problems: rendered.problems,
         ..SiteReport::default()
     };
-    let mut shown: HashMap<ImageId, Shown> = HashMap::new();
-    for work in &works {
-        match made.get(&work.image.id) {
-            Some(Ok(m)) => {
-                report.renditions_made += m.renditions.iter().filter(|r| r.made).count();
-                report.renditions_cached += m.renditions.iter().filter(|r| !r.made).count();
-                if let Some(w) = &m.warning {
-                    report.warnings.push(format!("{}: {w}", work.named()));
-                }
-                let by_format = opts
-                    .formats
-                    .iter()
-                    .map(|&f| {
-                        let mut r: Vec<Rendition> = m
-                            .renditions
-                            .iter()
-                            .filter(|r| r.spec.encoding == f.encoding())
-                            .cloned()
-                            .collect();
-                        r.sort_by_key(|r| r.width);
-                        (f, r)
-                    })
-                    .collect();
-                shown.insert(work.image.id, Shown { by_format });
-            }
-            Some(Err(e)) => report
-                .problems
-                .push(format!("{}: left out: {e}", work.named())),
-            None => report
-                .problems
-                .push(format!("{}: left out: it was not rendered", work.named())),
-        }
-    }
+    let shown: HashMap<ImageId, Shown> = rendered
+        .by_image
+        .into_iter()
+        .map(|(id, m)| {
+            let by_format = opts
+                .formats
+                .iter()
+                .map(|&f| {
+                    let mut r: Vec<Rendition> = m
+                        .renditions
+                        .iter()
+                        .filter(|r| r.spec.encoding == f.encoding())
+                        .cloned()
+                        .collect();
+                    r.sort_by_key(|r| r.width);
+                    (f, r)
+                })
+                .collect();
+            (id, Shown { by_format })
+        })
+        .collect();
 
     // The sections as shown: works that could not be rendered are left out.
     let sections: Vec<(&Section, Vec<&Work>)> = plan
@@ -745,12 +740,7 @@ pub fn export_site(
         written.put("assets/folio.js", SCRIPT.as_bytes())?;
     }
     let written = written.finish()?;
-    report.problems.extend(
-        written
-            .not_removed
-            .iter()
-            .map(|e| format!("a file of the last export could not be removed: {e}")),
-    );
+    report.problems.extend(written.removal_problems());
     report.works = shown.len();
     report.files_written = written.written;
     report.files_unchanged = written.unchanged;
