@@ -613,6 +613,7 @@ fn db_bench() {
         "| database | open (incl. quick_check) | ordered ids | ordered rows | move 1 image p50 / p99 | move 100 adjacent p50 / p99 | move 100 scattered p50 / p99 | add 10,000 to another group: at its end / into its middle | sort the group by name |"
     );
     println!("| --- | --- | --- | --- | --- | --- | --- | --- | --- |");
+    let mut confirms = Vec::new();
     for n in [10_000u64, 100_000] {
         let dir = tempfile::tempdir().unwrap();
         let group = {
@@ -699,6 +700,35 @@ fn db_bench() {
         let batch = 10_000.min(ids.len() / 2);
         let add_end = add(&mut lib, &ids[..batch], None);
         let add_middle = add(&mut lib, &ids[batch..2 * batch], Some(ids[batch / 2]));
+        // The confirmation of a delete from the library of 5,000 selected
+        // images (scattered over the group): the groups losing one, in one
+        // query, against the query per image it replaced.
+        let selection: Vec<_> = (0..5000usize)
+            .map(|i| ids[(i * 7919) % ids.len()])
+            .collect();
+        let t = Instant::now();
+        let holding = folio::core::model::images::groups_holding(lib.conn(), &selection).unwrap();
+        let confirm = t.elapsed();
+        assert_eq!(holding.len(), 2);
+        let t = Instant::now();
+        {
+            let mut stmt = lib
+                .conn()
+                .prepare_cached(
+                    "SELECT g.name FROM image_group_relations m JOIN image_groups g ON g.id = m.image_group_id
+                     WHERE m.image_id = ?1",
+                )
+                .unwrap();
+            let mut names = std::collections::BTreeSet::new();
+            for id in &selection {
+                for name in stmt.query_map([id], |r| r.get::<_, String>(0)).unwrap() {
+                    names.insert(name.unwrap());
+                }
+            }
+            assert_eq!(names.len(), holding.len());
+        }
+        let per_image = t.elapsed();
+        confirms.push((n, confirm, per_image));
         let ms = |d: Duration| format!("{:.2} ms", d.as_secs_f64() * 1e3);
         println!(
             "| {n} images | {} | {} | {} | {} / {} | {} / {} | {} / {} | {} / {} ({batch} each) | {} |",
@@ -714,6 +744,19 @@ fn db_bench() {
             ms(add_end),
             ms(add_middle),
             ms(sort)
+        );
+    }
+    println!();
+    println!(
+        "| delete confirmation, 5,000 selected | groups losing one: one query | a query per image (before) | ratio |"
+    );
+    println!("| --- | --- | --- | --- |");
+    for (n, one, each) in confirms {
+        println!(
+            "| {n} images | {:.1} ms | {:.1} ms | {:.0}× |",
+            one.as_secs_f64() * 1e3,
+            each.as_secs_f64() * 1e3,
+            each.as_secs_f64() / one.as_secs_f64().max(1e-9)
         );
     }
 }

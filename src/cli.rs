@@ -418,7 +418,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
 fn details_cmd(root: PathBuf, action: DetailsCommand) -> anyhow::Result<ExitCode> {
     match action {
         DetailsCommand::Export { csv, bom } => {
-            let lib = open(&root)?;
+            let lib = open_for_reading(&root)?;
             let mut bytes = Vec::new();
             let n = inventory::export_csv(lib.conn(), &mut bytes, bom)?;
             if csv.as_os_str() == "-" {
@@ -485,6 +485,26 @@ fn restore_cmd(root: PathBuf, file: Option<PathBuf>) -> anyhow::Result<ExitCode>
 
 fn open(root: &std::path::Path) -> anyhow::Result<Library> {
     Library::open(root).with_context(|| format!("could not open the library at {}", root.display()))
+}
+
+/// Opens the library for a command that only reads it: as [`open`] does, or,
+/// while another Folio (the app, an import) holds it, read-only beside it
+/// (nothing written, the other never blocked), saying so on stderr.
+fn open_for_reading(root: &std::path::Path) -> anyhow::Result<Library> {
+    match Library::open(root) {
+        Err(folio::core::Error::Locked { holder, .. }) => {
+            let lib = Library::open_read_only(root).with_context(|| {
+                format!("could not read the library at {}", root.display())
+            })?;
+            eprintln!(
+                "folio: the library is open in another Folio{}: reading it as it is, changing nothing",
+                holder.map(|h| format!(" ({h})")).unwrap_or_default()
+            );
+            Ok(lib)
+        }
+        other => other
+            .with_context(|| format!("could not open the library at {}", root.display())),
+    }
 }
 
 fn import_cmd(
@@ -801,7 +821,7 @@ fn image_line(n: usize, image: &Image, ids: bool) -> String {
 }
 
 fn list_cmd(root: PathBuf, ids: bool) -> anyhow::Result<ExitCode> {
-    let lib = open(&root)?;
+    let lib = open_for_reading(&root)?;
     let conn = lib.conn();
     let mut out = std::io::stdout().lock();
     let print_images = |out: &mut dyn Write, group| -> anyhow::Result<()> {
@@ -958,7 +978,14 @@ fn print_profile(p: &Profile) -> std::io::Result<()> {
 }
 
 fn check_cmd(root: PathBuf, repair: bool) -> anyhow::Result<ExitCode> {
-    let mut lib = open(&root)?;
+    let mut lib = if repair {
+        // A folder whose database is missing gets a new one, and every
+        // original is brought back into it.
+        Library::open_recovering(&root)
+            .with_context(|| format!("could not open the library at {}", root.display()))?
+    } else {
+        open_for_reading(&root)?
+    };
     let mut out = std::io::stdout().lock();
     let mut report = check::check(&mut lib, repair)?;
     for p in &report.problems {
@@ -989,6 +1016,12 @@ fn check_cmd(root: PathBuf, repair: bool) -> anyhow::Result<ExitCode> {
             n => format!("{n} problem(s) remain"),
         }
     )?;
+    if report.skipped_files {
+        writeln!(
+            out,
+            "Another Folio has the library open: files without rows, temp files and trash were not looked at (its running import or delete makes them); check again once it is closed."
+        )?;
+    }
     Ok(if report.is_clean() {
         ExitCode::SUCCESS
     } else {

@@ -8,6 +8,8 @@ use clap::Parser;
 
 fn main() -> ExitCode {
     env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("warn")).init();
+    // A decoder's panic on a strange file is that file's reason, never a crash on stderr.
+    folio::core::panics::install();
     let args = cli::Args::parse();
     match cli::run(args) {
         Ok(code) => code,

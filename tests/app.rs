@@ -721,7 +721,7 @@ fn an_image_whose_file_went_bad_shows_why_instead_of_crashing() {
     drop_files(&mut h, &paths);
     // Damage the library's copy of the first image behind Folio's back.
     let img = &images::group_images(lib(&h).conn(), group_id(&h, "Damaged")).unwrap()[0];
-    std::fs::write(lib(&h).file_path(&img.filename), b"garbage").unwrap();
+    std::fs::write(lib(&h).file_path(&img.filename).unwrap(), b"garbage").unwrap();
     // …and lose its thumbnails, made at import, so they must be made again.
     // (File by file: the workers may be writing other thumbnails meanwhile.)
     for size in [thumbs::SMALL, thumbs::LARGE] {

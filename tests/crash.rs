@@ -85,7 +85,7 @@ fn assert_whole(root: &Path, context: &str) {
         assert_eq!(fk, 0, "{context}: foreign key violations");
         // Every row has its file, with the right bytes.
         for img in images::all_images(conn).unwrap() {
-            let path = lib.file_path(&img.filename);
+            let path = lib.file_path(&img.filename).unwrap();
             let bytes = std::fs::read(&path).unwrap_or_else(|e| {
                 panic!(
                     "{context}: row {} lost its file {}: {e}",
@@ -111,7 +111,7 @@ fn assert_whole(root: &Path, context: &str) {
     let rows: HashSet<PathBuf> = images::all_images(lib.conn())
         .unwrap()
         .iter()
-        .map(|i| lib.file_path(&i.filename))
+        .map(|i| lib.file_path(&i.filename).unwrap())
         .collect();
     for file in files_under(&lib.originals_dir()) {
         assert!(
@@ -265,4 +265,72 @@ fn killing_a_batch_of_moves_leaves_the_old_order_or_the_new_one() {
         "most rounds must really kill a running sort ({killed} of {n_rounds})"
     );
     assert_ne!(original, reversed);
+}
+
+/// A restore killed at each of its steps (`FOLIO_CRASH_AT` aborts the real
+/// `folio restore` there, with nothing cleaned up, as a crash or a power cut
+/// would stop it): the next open finds either the library as it was or the
+/// restored one, never none and never an empty new one; once the swap was
+/// noted, it is the restored one, and the replaced database is kept aside.
+#[test]
+fn a_restore_killed_at_any_step_leaves_the_old_or_the_restored_library() {
+    use folio::core::storage::{backup, layout};
+    let names = |lib: &Library| -> Vec<String> {
+        catalog::list_groups(lib.conn())
+            .unwrap()
+            .into_iter()
+            .map(|g| g.name)
+            .collect()
+    };
+    let points = [
+        ("restore-copied", false),
+        ("restore-staged", false),
+        ("restore-noted", true),
+        ("restore-sidecars", true),
+        ("restore-aside", true),
+        ("restore-swapped", true),
+    ];
+    for (point, restored) in points {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        let mut lib = Library::open(root).unwrap();
+        lib.write(|tx| catalog::create_group(tx, "Before", None))
+            .unwrap();
+        let made = backup::create(lib.conn(), root, "manual").unwrap();
+        lib.write(|tx| catalog::create_group(tx, "After", None))
+            .unwrap();
+        drop(lib);
+        let status = folio(root)
+            .env("FOLIO_CRASH_AT", point)
+            .arg("restore")
+            .arg(&made)
+            .status()
+            .unwrap();
+        assert!(!status.success(), "{point}: the restore was stopped there");
+        let lib = Library::open(root).unwrap_or_else(|e| panic!("{point}: {e}"));
+        let want: &[&str] = if restored {
+            &["Before"]
+        } else {
+            &["After", "Before"]
+        };
+        assert_eq!(names(&lib), want, "{point}");
+        drop(lib);
+        let kept: Vec<_> = support::files_under(root)
+            .into_iter()
+            .filter(|p| p.to_string_lossy().contains(".before-restore-"))
+            .filter(|p| !p.to_string_lossy().ends_with("-wal") && !p.to_string_lossy().ends_with("-shm"))
+            .collect();
+        if restored {
+            assert_eq!(kept.len(), 1, "{point}: the replaced database is kept");
+            let aside = folio::core::storage::db::open_existing(&kept[0], |_, _| Ok(())).unwrap();
+            let n: i64 = aside
+                .query_row("SELECT count(*) FROM image_groups", [], |r| r.get(0))
+                .unwrap();
+            assert_eq!(n, 2, "{point}: the kept database is the one replaced");
+        } else {
+            assert!(kept.is_empty(), "{point}: {kept:?}");
+        }
+        assert!(!layout::restore_note(root).exists(), "{point}");
+        assert!(!layout::restore_staging(root).exists(), "{point}");
+    }
 }

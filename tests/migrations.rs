@@ -162,7 +162,7 @@ fn library_rows(version: i64) -> String {
                  (3, 'atelier', NULL, '2025-01-04 09:00:00');"
         }
         // Version 2 keeps the artist's order of galleries: as v1 listed them.
-        2 | 3 => {
+        2..=4 => {
             "INSERT INTO galleries (id, name, description, created_at, sort_order) VALUES
                  (1, 'Website', NULL, '2025-01-02 09:00:00', 2),
                  (2, 'Harbour Lights', 'Opening in May', '2025-01-03 09:00:00', 1),
@@ -178,8 +178,22 @@ fn library_rows(version: i64) -> String {
                  VALUES (3, 'Crane', '2025', 2025, 'Oil on linen', 40.0, 30.0, 'cm');"
         }
     };
+    // Version 4 has each link's visibility, the artist's profile and a
+    // gallery's members salt.
+    let sites = match version {
+        1..=3 => "",
+        _ => {
+            "UPDATE gallery_image_group_relations SET visibility = 'members'
+                 WHERE gallery_id = 2 AND image_group_id = 2;
+             UPDATE gallery_image_group_relations SET visibility = 'private'
+                 WHERE gallery_id = 3 AND type = 'studio visits';
+             INSERT INTO artist_profile (id, given_name, family_name, statement)
+                 VALUES (1, 'Ana', 'Ruiz', 'I paint harbours.');
+             INSERT INTO gallery_sites (gallery_id, salt) VALUES (2, x'000102030405060708090a0b0c0d0e0f');"
+        }
+    };
     match version {
-        1..=3 => [
+        1..=4 => [
             "INSERT INTO stores (id, root, created_at) VALUES (1, 'library', '2025-01-01 09:00:00');"
                 .to_string(),
             galleries.to_string(),
@@ -209,6 +223,7 @@ fn library_rows(version: i64) -> String {
                  (3, 2, 'studio visits', 0);"
                 .to_string(),
             works.to_string(),
+            sites.to_string(),
         ]
         .concat(),
         _ => panic!("write the rows of a v{version} library here (SQL valid for v{version})"),
@@ -432,11 +447,39 @@ fn a_library_of_every_older_version_opens_with_its_data_kept_and_backed_up() {
             .unwrap()
             .collect::<rusqlite::Result<_>>()
             .unwrap();
-        assert_eq!(visibilities, ["public"], "v{version}");
+        // From version 4, each link keeps its own; the profile and the salt stay.
+        let expected: &[&str] = if version >= 4 {
+            &["members", "private", "public"]
+        } else {
+            &["public"]
+        };
+        let mut visibilities = visibilities;
+        visibilities.sort();
+        assert_eq!(visibilities, expected, "v{version}");
         let profile: i64 = conn
             .query_row("SELECT count(*) FROM artist_profile", [], |r| r.get(0))
             .unwrap();
-        assert_eq!(profile, 0, "v{version}");
+        assert_eq!(profile, i64::from(version >= 4), "v{version}");
+
+        // Version 5 rebuilt `images` to take PSD and AVIF: a new one can be
+        // added to a group beside the kept ones, and deleting an image still
+        // cascades to its memberships (foreign keys are on again).
+        conn.execute_batch(&format!(
+            "INSERT INTO images (id, store_id, filename, original_name, content_hash,
+                                 byte_size, width, height, format)
+             VALUES (9, 1, 'originals/ff/{h}.psd', 'layers.psd', '{h}', 10, 2, 2, 'psd');
+             INSERT INTO image_group_relations (image_group_id, image_id, sort_order)
+             VALUES (4, 9, 9999999);",
+            h = "f".repeat(64)
+        ))
+        .unwrap();
+        assert_eq!(
+            shown(4),
+            [row(2, "easel.png", None), row(9, "layers.psd", None)],
+            "v{version}"
+        );
+        conn.execute("DELETE FROM images WHERE id = 9", []).unwrap();
+        assert_eq!(shown(4), [row(2, "easel.png", None)], "v{version}");
         details::set_fields(conn, &[ImageId(1)], &[(Field::Title, "Dock".into())]).unwrap();
         let dock = images::image(conn, ImageId(1)).unwrap();
         assert_eq!(

@@ -408,12 +408,9 @@ impl FolioApp {
                 .iter()
                 .take(1000)
                 .filter_map(|id| self.session.data.image(*id))
-                .map(|img| {
-                    self.session
-                        .files()
-                        .original(&img.filename)
-                        .display()
-                        .to_string()
+                .filter_map(|img| {
+                    let path = self.session.files().original(&img.filename).ok()?;
+                    Some(path.display().to_string())
                 })
                 .collect();
             ctx.copy_text(paths.join("\n"));

@@ -105,9 +105,9 @@ impl Running {
                     *progress.lock().unwrap_or_else(PoisonError::into_inner) = p;
                     ctx.request_repaint();
                 };
-                let ended = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                let ended = crate::core::panics::catch_unwind(|| {
                     run(&mut lib, gallery, &job, &mut report, &cancel)
-                }))
+                })
                 .unwrap_or_else(|panic| Ended {
                     headline: format!(
                         "The export stopped unexpectedly ({}). Files it had written are whole; export again to finish.",

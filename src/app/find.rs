@@ -119,7 +119,7 @@ fn serve(
         while let Ok(newer) = requests.try_recv() {
             request = newer;
         }
-        let answer = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        let answer = crate::core::panics::catch_unwind(|| {
             if catalogue
                 .as_ref()
                 .is_none_or(|(edits, _)| *edits != request.edits)
@@ -143,7 +143,7 @@ fn serve(
                 rows,
                 index,
             })
-        }))
+        })
         .unwrap_or_else(|_| {
             catalogue = None;
             Err("the search failed unexpectedly".to_string())

@@ -251,11 +251,11 @@ impl Job {
                     }
                     Work::Sample => "Sample portfolio".to_string(),
                 };
-                let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                let outcome = crate::core::panics::catch_unwind(|| {
                     run(
                         lib, &work, &*write, &progress, &cancel, &rows_tx, &view, &ctx,
                     )
-                }));
+                });
                 let (report, snapshot) = match outcome {
                     Ok(Ok((summary, note, snapshot))) => {
                         let mut report = Report::from_summary(title, &summary);
@@ -505,7 +505,7 @@ impl Picker {
                     Pick::Files => dialog
                         .add_filter(
                             "Images",
-                            &["jpg", "jpeg", "png", "webp", "gif", "tif", "tiff"],
+                            &["jpg", "jpeg", "png", "webp", "gif", "tif", "tiff", "avif", "psd", "psb"],
                         )
                         .add_filter("All files", &["*"])
                         .pick_files(),

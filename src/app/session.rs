@@ -130,9 +130,10 @@ pub struct Files {
 }
 
 impl Files {
-    /// The absolute path of an image file from its `filename` column.
-    pub fn original(&self, filename: &str) -> PathBuf {
-        self.store_root.join(filename)
+    /// The absolute path of an image file from its `filename` column
+    /// (refused unless it is a plain path inside the store's originals).
+    pub fn original(&self, filename: &str) -> crate::core::Result<PathBuf> {
+        crate::core::storage::library::file_in_store(&self.store_root, filename)
     }
 
     /// The store's folder.

@@ -43,7 +43,9 @@ impl Source {
     /// Where the thumbnails of `img` in the library with `files` come from.
     pub fn of(files: &Files, img: &Image) -> Source {
         Source {
-            original: files.original(&img.filename),
+            // A file name that is not inside the store is never read: an
+            // empty path, which fails to open ("Cannot show").
+            original: files.original(&img.filename).unwrap_or_default(),
             store_root: files.store_root().to_path_buf(),
             hash: img.content_hash.clone(),
             format: img.format,
@@ -116,6 +118,9 @@ struct Shared {
 pub struct Textures {
     shared: Arc<Shared>,
     done: Receiver<(Key, Result<ColorImage, String>)>,
+    /// A result taken from `done` to see whether more were waiting: the
+    /// first to be uploaded next frame.
+    carried: Option<(Key, Result<ColorImage, String>)>,
     entries: HashMap<Key, Entry>,
     wanted: HashSet<Key>,
     frame: u64,
@@ -149,6 +154,7 @@ impl Textures {
         Self {
             shared,
             done,
+            carried: None,
             entries: HashMap::new(),
             wanted: HashSet::new(),
             frame: 0,
@@ -160,7 +166,8 @@ impl Textures {
         self.frame += 1;
         self.wanted.clear();
         for _ in 0..UPLOADS_PER_FRAME {
-            let Ok((key, result)) = self.done.try_recv() else {
+            let Some((key, result)) = self.carried.take().or_else(|| self.done.try_recv().ok())
+            else {
                 break;
             };
             let entry = match result {
@@ -177,8 +184,12 @@ impl Textures {
             };
             self.entries.insert(key, entry);
         }
-        if self.done.try_recv().is_ok() {
-            // More are waiting: come back next frame (the one taken is re-asked for).
+        if self.carried.is_none()
+            && let Ok(next) = self.done.try_recv()
+        {
+            // More are waiting: kept for the next frame, which comes at once.
+            // (Dropping it would leave its entry queued, never asked for again.)
+            self.carried = Some(next);
             ctx.request_repaint();
         }
     }
@@ -309,7 +320,7 @@ fn worker(shared: &Shared, tx: &Sender<(Key, Result<ColorImage, String>)>, ctx: 
         };
         let max_side = request.key.1.max_side();
         let result =
-            std::panic::catch_unwind(|| load(&request.source, max_side)).unwrap_or_else(|panic| {
+            crate::core::panics::catch_unwind(|| load(&request.source, max_side)).unwrap_or_else(|panic| {
                 Err(format!(
                     "decoding {} crashed ({})",
                     request.source.original.display(),
@@ -348,6 +359,71 @@ fn color_image(img: &DynamicImage) -> ColorImage {
 mod tests {
     use super::*;
     use crate::core::sample;
+
+    /// A screenful of thumbnails finished all at once (more than one frame
+    /// uploads): every one of them is shown within a few frames, none stays
+    /// empty while it is in view.
+    #[test]
+    fn thumbnails_finished_beyond_one_frames_uploads_are_all_shown() {
+        let dir = tempfile::tempdir().unwrap();
+        let ctx = egui::Context::default();
+        let mut textures = Textures::new(&ctx);
+        let n = UPLOADS_PER_FRAME * 3 + 5;
+        let sources: Vec<Source> = (0..n)
+            .map(|i| {
+                let path = dir.path().join(format!("{i}.png"));
+                std::fs::write(&path, sample::image_bytes(Format::Png, 8, 8, i as u64).unwrap())
+                    .unwrap();
+                Source {
+                    original: path,
+                    store_root: dir.path().join("store"),
+                    hash: format!("{i:064x}"),
+                    format: Format::Png,
+                }
+            })
+            .collect();
+        let ready = |t: &mut Textures| {
+            (0..n)
+                .filter(|&i| {
+                    matches!(
+                        t.get(ImageId(i as i64), Size::Grid, || sources[i].clone()),
+                        Thumb::Ready(_)
+                    )
+                })
+                .count()
+        };
+        // Every thumbnail is asked for and all of them are finished before
+        // the next frame begins.
+        textures.begin_frame(&ctx);
+        ready(&mut textures);
+        textures.end_frame();
+        let started = std::time::Instant::now();
+        let made = || {
+            (0..n)
+                .filter(|i| {
+                    crate::core::storage::layout::thumb_path(
+                        &dir.path().join("store"),
+                        &format!("{i:064x}"),
+                        thumbnail::SMALL,
+                        false,
+                    )
+                    .exists()
+                })
+                .count()
+        };
+        while made() < n && started.elapsed().as_secs() < 30 {
+            std::thread::sleep(std::time::Duration::from_millis(10));
+        }
+        // Each is sent just after it is saved.
+        std::thread::sleep(std::time::Duration::from_millis(200));
+        let mut shown = 0;
+        for _ in 0..8 {
+            textures.begin_frame(&ctx);
+            shown = ready(&mut textures);
+            textures.end_frame();
+        }
+        assert_eq!(shown, n, "thumbnails left empty while in view");
+    }
 
     #[test]
     fn every_exif_orientation_comes_out_upright() {

@@ -14,7 +14,7 @@ use folio::core::export::{Plan, Progress, Reach};
 use folio::core::model::catalog::{self, Visibility};
 use folio::core::{GalleryId, Library};
 
-use super::{ExportCommand, open};
+use super::{ExportCommand, open_for_reading};
 
 /// The environment variable the members password is read from.
 pub const PASSWORD_ENV: &str = "FOLIO_SITE_PASSWORD";
@@ -166,7 +166,7 @@ fn site_cmd(
     widths: Vec<u32>,
     formats: Vec<WebFormat>,
 ) -> anyhow::Result<ExitCode> {
-    let mut lib = open(root)?;
+    let mut lib = open_for_reading(root)?;
     let id = gallery_named(&lib, gallery)?;
     let plan = Plan::read(&lib, id, Reach::Members)?;
     let mut out = std::io::stdout().lock();
@@ -223,7 +223,7 @@ fn folder_cmd(
     long_side: Option<u32>,
     public_only: bool,
 ) -> anyhow::Result<ExitCode> {
-    let lib = open(root)?;
+    let lib = open_for_reading(root)?;
     let id = gallery_named(&lib, gallery)?;
     let reach = if public_only {
         Reach::Public

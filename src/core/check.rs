@@ -14,7 +14,7 @@ use super::ids::{GroupId, ImageId};
 use super::media::import;
 use super::model::{catalog, images, order};
 use super::storage::Library;
-use super::storage::layout::{ORIGINALS_DIR, TEMP_PREFIX};
+use super::storage::layout::{self, ORIGINALS_DIR, TEMP_PREFIX};
 use super::storage::tree::files_under;
 
 /// The group that re-registered originals go into.
@@ -33,6 +33,9 @@ pub enum Problem {
     },
     /// An image row whose file is not there.
     MissingFile { image: ImageId, path: PathBuf },
+    /// An image row whose `filename` is not a plain path inside the store's
+    /// originals (`../`, an absolute path): never used for a file operation.
+    BadFilename { image: ImageId, filename: String },
     /// An image row whose file has other bytes than were imported.
     WrongContent {
         image: ImageId,
@@ -64,6 +67,10 @@ impl std::fmt::Display for Problem {
             Problem::MissingFile { image, path } => {
                 write!(f, "{image}: file missing: {}", path.display())
             }
+            Problem::BadFilename { image, filename } => write!(
+                f,
+                "{image}: its file name {filename:?} is not a path inside the library's originals folder (never used)"
+            ),
             Problem::WrongContent {
                 image,
                 path,
@@ -99,6 +106,10 @@ pub struct Report {
     pub images_checked: usize,
     /// Files found under `originals/`.
     pub files_seen: usize,
+    /// Read while another Folio had the library open: files without rows,
+    /// temp files and trash (which its running import or delete makes) were
+    /// not looked at.
+    pub skipped_files: bool,
 }
 
 impl Report {
@@ -122,6 +133,10 @@ pub fn check(lib: &mut Library, repair: bool) -> Result<Report> {
 fn inspect(lib: &Library, report: &mut Report) -> Result<()> {
     inspect_database(lib.conn(), report)?;
     let known = inspect_rows(lib, report)?;
+    if lib.is_read_only() {
+        report.skipped_files = true;
+        return Ok(());
+    }
     inspect_files(lib, &known, report)
 }
 
@@ -166,7 +181,16 @@ fn inspect_database(conn: &rusqlite::Connection, report: &mut Report) -> Result<
 /// paths the rows name.
 fn inspect_rows(lib: &Library, report: &mut Report) -> Result<std::collections::HashSet<PathBuf>> {
     let conn = lib.conn();
-    let rows = images::all_images(conn)?;
+    let (rows, bad): (Vec<_>, Vec<_>) = images::all_images(conn)?
+        .into_iter()
+        .partition(|img| layout::is_plain_filename(&img.filename));
+    report.images_checked += bad.len();
+    report
+        .problems
+        .extend(bad.into_iter().map(|img| Problem::BadFilename {
+            image: img.id,
+            filename: img.filename,
+        }));
     let mut known: std::collections::HashSet<PathBuf> =
         std::collections::HashSet::with_capacity(rows.len());
     let store_root = lib.store_root();
@@ -176,7 +200,7 @@ fn inspect_rows(lib: &Library, report: &mut Report) -> Result<std::collections::
         super::pool::default_workers(),
         |img| hash_file(&store_root.join(&img.filename)),
         |_, img, hashed| {
-            let path = lib.file_path(&img.filename);
+            let path = store_root.join(&img.filename);
             known.insert(path.clone());
             report.images_checked += 1;
             let problem = match hashed {
@@ -282,6 +306,9 @@ fn advice(p: &Problem) -> &'static str {
         Problem::MissingFile { .. } | Problem::WrongContent { .. } => {
             "import the original file again to restore it, or restore a backup of the library folder"
         }
+        Problem::BadFilename { .. } => {
+            "the database was changed outside Folio; restore a backup of the database"
+        }
         _ => "restore a backup of the database",
     }
 }
@@ -297,11 +324,12 @@ fn mend_trash(lib: &mut Library, path: &Path, report: &mut Report) -> Result<()>
     let hash = name.split('.').next().unwrap_or_default();
     match images::image_by_hash(lib.conn(), hash)? {
         Some(img) => {
-            let back = lib.file_path(&img.filename);
+            let back = lib.file_path(&img.filename)?;
             if back.exists() {
                 std::fs::remove_file(path).at(path)?;
             } else {
                 std::fs::rename(path, &back).at(path)?;
+                super::media::thumbnail::forget_failure(lib.store_root(), &img.content_hash);
             }
             report.repaired.push(format!(
                 "put back the file of {} ({})",
@@ -423,7 +451,7 @@ mod tests {
         assert_eq!(
             r.problems,
             [Problem::Orphan {
-                path: lib.file_path(&victim.filename)
+                path: lib.file_path(&victim.filename).unwrap()
             }]
         );
         let r = check(&mut lib, true).unwrap();
@@ -438,7 +466,7 @@ mod tests {
             (back[0].content_hash.as_str(), back[0].filename.as_str()),
             (victim.content_hash.as_str(), victim.filename.as_str())
         );
-        assert!(lib.file_path(&victim.filename).is_file());
+        assert!(lib.file_path(&victim.filename).unwrap().is_file());
     }
 
     #[test]
@@ -479,8 +507,8 @@ mod tests {
     fn missing_and_changed_files_are_reported_with_advice() {
         let (_d, mut lib, group) = library_with(2);
         let imgs = images::group_images(lib.conn(), group).unwrap();
-        std::fs::remove_file(lib.file_path(&imgs[0].filename)).unwrap();
-        std::fs::write(lib.file_path(&imgs[1].filename), b"overwritten").unwrap();
+        std::fs::remove_file(lib.file_path(&imgs[0].filename).unwrap()).unwrap();
+        std::fs::write(lib.file_path(&imgs[1].filename).unwrap(), b"overwritten").unwrap();
         let r = check(&mut lib, true).unwrap();
         assert!(
             matches!(r.problems[0], Problem::MissingFile { image, .. } if image == imgs[0].id),
@@ -504,7 +532,7 @@ mod tests {
         let (_d, mut lib, group) = library_with(2);
         let imgs = images::group_images(lib.conn(), group).unwrap();
         // Crash after moving the file to trash, before the row was deleted.
-        let a = lib.file_path(&imgs[0].filename);
+        let a = lib.file_path(&imgs[0].filename).unwrap();
         std::fs::rename(
             &a,
             lib.trash_dir()
@@ -512,7 +540,7 @@ mod tests {
         )
         .unwrap();
         // Crash after the row was deleted, before the trashed file was removed.
-        let b = lib.file_path(&imgs[1].filename);
+        let b = lib.file_path(&imgs[1].filename).unwrap();
         let b_trash = lib
             .trash_dir()
             .join(crate::core::storage::layout::trash_name(&imgs[1].filename));
@@ -531,7 +559,7 @@ mod tests {
         let (_d, mut lib, group) = library_with(2);
         let img = images::group_images(lib.conn(), group).unwrap()[0].clone();
         crate::core::storage::trash::delete_images(&mut lib, &[img.id]).unwrap();
-        assert!(!lib.file_path(&img.filename).exists());
+        assert!(!lib.file_path(&img.filename).unwrap().exists());
         assert_eq!(images::group_image_ids(lib.conn(), group).unwrap().len(), 1);
         assert!(check(&mut lib, false).unwrap().is_clean());
     }

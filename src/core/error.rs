@@ -58,6 +58,20 @@ pub enum Error {
         holder: Option<String>,
     },
 
+    /// A write was asked of a library opened for reading only (another Folio
+    /// has it open).
+    #[error("{}: this library is open in another Folio, so it was only read; nothing was changed (close the other Folio to make changes here)", path.display())]
+    ReadOnly { path: PathBuf },
+
+    /// The library folder holds originals (or backups) but no database: it
+    /// is not opened as a new, empty library.
+    #[error("{}", missing_database_words(path, *originals, backup.as_deref()))]
+    DatabaseMissing {
+        path: PathBuf,
+        originals: usize,
+        backup: Option<PathBuf>,
+    },
+
     /// The database was refused; a backup exists that can be put back.
     #[error("{source}\nThe most recent backup is {}: `folio restore` puts it back (the current file is kept aside, not deleted)", backup.display())]
     RefusedWithBackup {
@@ -135,4 +149,26 @@ impl<T> IoContext<T> for std::io::Result<T> {
     fn at(self, path: impl AsRef<Path>) -> Result<T> {
         self.map_err(|e| Error::io(path, e))
     }
+}
+
+fn missing_database_words(root: &Path, originals: usize, backup: Option<&Path>) -> String {
+    let held = match originals {
+        0 => "backups".to_string(),
+        1 => "1 original file".to_string(),
+        n => format!("{n} original files"),
+    };
+    let mut words = format!(
+        "{}: the library's database (folio.db) is missing, but the folder holds {held}; it was not opened as a new, empty library and nothing was changed.",
+        root.display()
+    );
+    match backup {
+        Some(b) => words.push_str(&format!(
+            "\n`folio restore` puts back the newest backup ({}); then `folio check --repair` brings back the images imported since. (Or `folio check --repair` alone starts a new database and brings every original back into the group \u{201c}Recovered\u{201d}.)",
+            b.display()
+        )),
+        None => words.push_str(
+            "\nThere is no backup: `folio check --repair` starts a new database and brings every original back into the group \u{201c}Recovered\u{201d}.",
+        ),
+    }
+    words
 }

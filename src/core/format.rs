@@ -10,16 +10,21 @@ pub enum Format {
     WebP,
     Gif,
     Tiff,
+    /// Photoshop's document (PSD, or PSB for large ones): its flattened image.
+    Psd,
+    Avif,
 }
 
 impl Format {
     /// Every supported format.
-    pub const ALL: [Format; 5] = [
+    pub const ALL: [Format; 7] = [
         Format::Jpeg,
         Format::Png,
         Format::WebP,
         Format::Gif,
         Format::Tiff,
+        Format::Psd,
+        Format::Avif,
     ];
 
     /// The value of `images.format`.
@@ -30,6 +35,8 @@ impl Format {
             Format::WebP => "webp",
             Format::Gif => "gif",
             Format::Tiff => "tiff",
+            Format::Psd => "psd",
+            Format::Avif => "avif",
         }
     }
 
@@ -50,6 +57,8 @@ impl Format {
             Format::WebP => "WebP",
             Format::Gif => "GIF",
             Format::Tiff => "TIFF",
+            Format::Psd => "Photoshop",
+            Format::Avif => "AVIF",
         }
     }
 

@@ -14,8 +14,8 @@
 //! - [`export`]: what leaves Folio: a gallery as a website, a folder or a ZIP.
 //!
 //! Beside them, vocabulary every layer shares: [`error`], [`ids`], [`format`],
-//! [`text`] (folding and sorting words as people do), and [`pool`] (ordered
-//! parallel work on named threads).
+//! [`text`] (folding and sorting words as people do), [`pool`] (ordered
+//! parallel work on named threads) and [`panics`] (caught panics kept quiet).
 
 pub mod check;
 pub mod error;
@@ -24,6 +24,7 @@ pub mod format;
 pub mod ids;
 pub mod media;
 pub mod model;
+pub mod panics;
 pub mod pool;
 pub mod sample;
 pub mod storage;

@@ -75,7 +75,7 @@ pub fn map_ordered<T: Sync, R: Send>(
                     while let Some(index) = claim(state, turn, items.len(), window) {
                         let item = &items[index];
                         let result =
-                            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| work(item)));
+                            crate::core::panics::catch_unwind(|| work(item));
                         if tx.send((index, result)).is_err() {
                             return;
                         }
@@ -90,7 +90,7 @@ pub fn map_ordered<T: Sync, R: Send>(
         if started == 0 {
             // No thread could be started: do the work here, in order.
             for (index, item) in items.iter().enumerate() {
-                let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| work(item)));
+                let result = crate::core::panics::catch_unwind(|| work(item));
                 if sink(index, item, result).is_break() {
                     break;
                 }
@@ -264,7 +264,7 @@ mod tests {
     #[test]
     fn a_panic_in_the_sink_does_not_hang_the_workers() {
         let items: Vec<u32> = (0..100).collect();
-        let result = std::panic::catch_unwind(|| {
+        let result = crate::core::panics::catch_unwind(|| {
             map_ordered(
                 "test",
                 &items,

@@ -102,13 +102,66 @@ pub fn image_bytes(format: Format, width: u32, height: u32, seed: u64) -> Result
     encode(&picture(width, height, seed), format)
 }
 
-/// Encodes an image as `format`.
+/// Encodes an image as `format`. (AVIF needs the `avif` feature's encoder.)
 pub fn encode(img: &RgbImage, format: Format) -> Result<Vec<u8>> {
     let mut out = Cursor::new(Vec::new());
-    let image_format = decode::image_format(format);
+    let image_format = match format {
+        Format::Psd => return Ok(psd_bytes(img)),
+        Format::Avif => return avif_bytes(img),
+        other => decode::image_format(other),
+    };
+    let Some(image_format) = image_format else {
+        return Err(Error::invalid("sample image", format!("no {} encoder", format.label())));
+    };
     img.write_to(&mut out, image_format)
         .map_err(|e| Error::invalid("sample image", e.to_string()))?;
     Ok(out.into_inner())
+}
+
+/// A flattened Photoshop document of `img`: RGB, 8 bits, uncompressed, no
+/// layers, as Photoshop's "Maximize compatibility" composite is laid out.
+pub fn psd_bytes(img: &RgbImage) -> Vec<u8> {
+    let (w, h) = img.dimensions();
+    let mut out = Vec::with_capacity(26 + 14 + (w * h * 3) as usize);
+    out.extend_from_slice(b"8BPS");
+    out.extend_from_slice(&1u16.to_be_bytes());
+    out.extend_from_slice(&[0; 6]);
+    out.extend_from_slice(&3u16.to_be_bytes()); // channels
+    out.extend_from_slice(&h.to_be_bytes());
+    out.extend_from_slice(&w.to_be_bytes());
+    out.extend_from_slice(&8u16.to_be_bytes()); // depth
+    out.extend_from_slice(&3u16.to_be_bytes()); // RGB
+    out.extend_from_slice(&[0; 4]); // colour mode data
+    out.extend_from_slice(&[0; 4]); // image resources
+    out.extend_from_slice(&[0; 4]); // layers and masks
+    out.extend_from_slice(&0u16.to_be_bytes()); // raw image data
+    for c in 0..3 {
+        out.extend(img.pixels().map(|p| p.0[c]));
+    }
+    out
+}
+
+#[cfg(feature = "avif")]
+fn avif_bytes(img: &RgbImage) -> Result<Vec<u8>> {
+    let pixels: Vec<ravif::RGB8> = img
+        .pixels()
+        .map(|p| ravif::RGB8::new(p.0[0], p.0[1], p.0[2]))
+        .collect();
+    let (w, h) = (img.width() as usize, img.height() as usize);
+    ravif::Encoder::new()
+        .with_quality(90.0)
+        .with_speed(10)
+        .encode_rgb(ravif::Img::new(&pixels[..], w, h))
+        .map(|e| e.avif_file)
+        .map_err(|e| Error::invalid("sample image", e.to_string()))
+}
+
+#[cfg(not(feature = "avif"))]
+fn avif_bytes(_: &RgbImage) -> Result<Vec<u8>> {
+    Err(Error::invalid(
+        "sample image",
+        "AVIF files are made only with the `avif` feature (the tests use a committed one)",
+    ))
 }
 
 /// A small, valid PNG whose header declares `width`×`height` pixels: a file

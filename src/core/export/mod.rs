@@ -303,15 +303,15 @@ impl Plan {
                 .map(|image| {
                     let (alt, alt_from) = alt_for(&image);
                     let slug = work_slugs.unique(slug(image.title().unwrap_or(""), "untitled"));
-                    Work {
-                        path: lib.file_path(&image.filename),
+                    Ok(Work {
+                        path: lib.file_path(&image.filename)?,
                         image,
                         alt,
                         alt_from,
                         slug,
-                    }
+                    })
                 })
-                .collect();
+                .collect::<Result<_>>()?;
             let description = catalog::group(conn, link.group)?.description;
             sections.push(Section {
                 group: link.group,

@@ -14,78 +14,197 @@ pub use super::limits::{MAX_DECODE_BYTES, MAX_SIDE_PX, fit, limits};
 use crate::core::error::{Error, Result};
 use crate::core::format::Format;
 
-/// The `image` crate's name for a format.
-pub fn image_format(format: Format) -> image::ImageFormat {
+/// The `image` crate's name for a format it decodes itself (PSD and AVIF
+/// are decoded here: [`psd`](super::psd), [`avif`](super::avif)).
+pub fn image_format(format: Format) -> Option<image::ImageFormat> {
     match format {
-        Format::Jpeg => image::ImageFormat::Jpeg,
-        Format::Png => image::ImageFormat::Png,
-        Format::WebP => image::ImageFormat::WebP,
-        Format::Gif => image::ImageFormat::Gif,
-        Format::Tiff => image::ImageFormat::Tiff,
+        Format::Jpeg => Some(image::ImageFormat::Jpeg),
+        Format::Png => Some(image::ImageFormat::Png),
+        Format::WebP => Some(image::ImageFormat::WebP),
+        Format::Gif => Some(image::ImageFormat::Gif),
+        Format::Tiff => Some(image::ImageFormat::Tiff),
+        Format::Psd | Format::Avif => None,
     }
 }
 
 /// The supported format the `image` crate detected, if it is one.
 pub fn from_image_format(format: image::ImageFormat) -> Option<Format> {
-    Format::ALL.into_iter().find(|f| image_format(*f) == format)
+    Format::ALL
+        .into_iter()
+        .find(|f| image_format(*f) == Some(format))
+}
+
+/// A decoded image with what it takes to show it right: the orientation
+/// still to apply, and the embedded ICC profile, if any (RGB profiles are
+/// turned into sRGB by [`colour::to_srgb`](super::colour::to_srgb) once the
+/// image is at its shown size).
+pub struct Decoded {
+    pub image: DynamicImage,
+    pub orientation: image::metadata::Orientation,
+    pub icc: Option<Vec<u8>>,
+}
+
+/// Why a decoder would not give pixels: the three kinds an artist must be
+/// told apart. Each message is a whole sentence for the artist.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Refusal {
+    /// A kind of file (or of its contents) Folio does not read: "a TIFF with
+    /// 12-bit samples is not supported".
+    Unsupported(String),
+    /// The file is not whole: "the TIFF file is damaged or incomplete (…)".
+    Damaged(String),
+    /// Larger than [`limits`] allow.
+    TooLarge(String),
+}
+
+impl std::fmt::Display for Refusal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Refusal::Unsupported(m) | Refusal::Damaged(m) | Refusal::TooLarge(m) => f.write_str(m),
+        }
+    }
+}
+
+impl std::error::Error for Refusal {}
+
+impl Refusal {
+    /// The error about the file at `path`.
+    pub fn at(self, path: &Path) -> Error {
+        match self {
+            Refusal::Unsupported(r) | Refusal::Damaged(r) | Refusal::TooLarge(r) => {
+                Error::bad_image(path, r)
+            }
+        }
+    }
+
+    /// What the `image` crate's error means, in the artist's words.
+    pub fn from_image(e: image::ImageError, label: &str) -> Refusal {
+        match e {
+            image::ImageError::Limits(l) => {
+                Refusal::TooLarge(format!("the {label} image is too large to open safely ({l})"))
+            }
+            image::ImageError::Unsupported(u) => Refusal::Unsupported(format!(
+                "this kind of {label} is not supported ({u})"
+            )),
+            other => Refusal::Damaged(format!(
+                "the {label} file is damaged or incomplete ({other})"
+            )),
+        }
+    }
+}
+
+/// Decodes the whole of `bytes` (a file of `format`), under [`limits`]. A
+/// panic in a decoder is caught ([`panics`](crate::core::panics)) and
+/// becomes the file's reason.
+pub fn decode_full(path: &Path, bytes: &[u8], format: Format) -> Result<Decoded> {
+    crate::core::panics::catch_unwind(|| decode_full_inner(bytes, format))
+        .unwrap_or_else(|panic| {
+            Err(Refusal::Unsupported(format!(
+                "the {} decoder cannot read this file ({})",
+                format.label(),
+                crate::core::pool::panic_message(&*panic)
+            )))
+        })
+        .map_err(|r| r.at(path))
+}
+
+fn decode_full_inner(bytes: &[u8], format: Format) -> std::result::Result<Decoded, Refusal> {
+    let budget = MAX_DECODE_BYTES;
+    match format {
+        Format::Psd => super::psd::decode(bytes, MAX_SIDE_PX, budget).map(|d| Decoded {
+            image: d.image,
+            orientation: image::metadata::Orientation::NoTransforms,
+            icc: d.icc,
+        }),
+        Format::Avif => super::avif::decode(bytes, MAX_SIDE_PX, budget),
+        Format::Tiff => {
+            // The `image` crate reads the common TIFFs (and fast); the rest
+            // (palette, 1-bit fax, Lab, signed and float samples, old JPEG,
+            // planar tiles…) our own path on the `tiff` crate.
+            let common = crate::core::panics::catch_unwind(|| decode_with_image(bytes, format));
+            match common {
+                Ok(Ok(d)) => Ok(d),
+                Ok(Err(Refusal::TooLarge(r))) => Err(Refusal::TooLarge(r)),
+                _ => super::tiff_ext::decode(bytes, MAX_SIDE_PX, budget).map(|d| Decoded {
+                    image: d.image,
+                    orientation: d.orientation,
+                    icc: d.icc,
+                }),
+            }
+        }
+        _ => decode_with_image(bytes, format),
+    }
+}
+
+/// The `image` crate's decoder for `format`.
+fn decode_with_image(bytes: &[u8], format: Format) -> std::result::Result<Decoded, Refusal> {
+    let label = format.label();
+    let Some(image_format) = image_format(format) else {
+        return Err(Refusal::Unsupported(format!("{label} files are not supported")));
+    };
+    let mut reader = ImageReader::with_format(Cursor::new(bytes), image_format);
+    reader.limits(limits());
+    let mut decoder = reader
+        .into_decoder()
+        .map_err(|e| Refusal::from_image(e, label))?;
+    let orientation = decoder
+        .orientation()
+        .unwrap_or(image::metadata::Orientation::NoTransforms);
+    let icc = decoder.icc_profile().ok().flatten();
+    let image = DynamicImage::from_decoder(decoder).map_err(|e| Refusal::from_image(e, label))?;
+    Ok(Decoded {
+        image,
+        orientation,
+        icc,
+    })
 }
 
 /// Decodes `bytes` at a size no smaller than needed for a `size` thumbnail
 /// (JPEG: scaled while decoding; other formats: full size), with the EXIF
-/// orientation still to apply.
-pub fn decode_reduced(
-    path: &Path,
-    bytes: &[u8],
-    format: Format,
-    size: u32,
-) -> Result<(DynamicImage, image::metadata::Orientation)> {
-    let damaged =
-        |e: &dyn std::fmt::Display| Error::bad_image(path, format!("cannot be decoded: {e}"));
+/// orientation still to apply and the ICC profile.
+pub fn decode_reduced(path: &Path, bytes: &[u8], format: Format, size: u32) -> Result<Decoded> {
     if format == Format::Jpeg {
         #[cfg(feature = "libjpeg")]
-        if let Some(scaled) = libjpeg::decode_scaled(bytes, size) {
-            return Ok(scaled);
+        if let Some((image, orientation)) = libjpeg::decode_scaled(bytes, size) {
+            return Ok(Decoded {
+                image,
+                orientation,
+                icc: icc_profile(bytes, format),
+            });
         }
-        if let Some(scaled) = decode_jpeg_scaled(path, bytes, size)? {
-            return Ok(scaled);
+        if let Some((image, orientation)) = decode_jpeg_scaled(path, bytes, size)? {
+            return Ok(Decoded {
+                image,
+                orientation,
+                icc: icc_profile(bytes, format),
+            });
         }
     }
-    let mut reader = ImageReader::new(Cursor::new(bytes));
-    reader.set_format(image_format(format));
-    reader.limits(limits());
-    let mut decoder = reader.into_decoder().map_err(|e| damaged(&e))?;
-    let orientation = decoder
-        .orientation()
-        .unwrap_or(image::metadata::Orientation::NoTransforms);
-    let img = DynamicImage::from_decoder(decoder).map_err(|e| damaged(&e))?;
-    Ok((img, orientation))
+    decode_full(path, bytes, format)
 }
 
 /// Decodes `bytes` for an export: like [`decode_reduced`] (a JPEG scaled
 /// while decoding to no less than `size` on its long side), with the careful
-/// chroma upsampling a large rendition shows, and the embedded ICC profile,
-/// if any.
-pub fn decode_for_export(
-    path: &Path,
-    bytes: &[u8],
-    format: Format,
-    size: u32,
-) -> Result<(DynamicImage, image::metadata::Orientation, Option<Vec<u8>>)> {
-    let icc = icc_profile(bytes, format);
+/// chroma upsampling a large rendition shows.
+pub fn decode_for_export(path: &Path, bytes: &[u8], format: Format, size: u32) -> Result<Decoded> {
     #[cfg(feature = "libjpeg")]
     if format == Format::Jpeg
-        && let Some((img, orientation)) = libjpeg::decode_scaled_with(bytes, size, true)
+        && let Some((image, orientation)) = libjpeg::decode_scaled_with(bytes, size, true)
     {
-        return Ok((img, orientation, icc));
+        return Ok(Decoded {
+            image,
+            orientation,
+            icc: icc_profile(bytes, format),
+        });
     }
-    let (img, orientation) = decode_reduced(path, bytes, format, size)?;
-    Ok((img, orientation, icc))
+    decode_reduced(path, bytes, format, size)
 }
 
-/// The ICC profile embedded in the file, read from its headers alone.
+/// The ICC profile embedded in a file the `image` crate reads, from its
+/// headers alone.
 pub fn icc_profile(bytes: &[u8], format: Format) -> Option<Vec<u8>> {
     let mut reader = ImageReader::new(Cursor::new(bytes));
-    reader.set_format(image_format(format));
+    reader.set_format(image_format(format)?);
     reader.limits(limits());
     let mut decoder = reader.into_decoder().ok()?;
     decoder.icc_profile().ok().flatten()

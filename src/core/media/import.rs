@@ -19,7 +19,8 @@ use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use super::thumbnail;
+use super::decode::Decoded;
+use super::{colour, thumbnail};
 use super::validate::{decode_check, detect};
 use super::walk::collect;
 use crate::core::error::{Error, IoContext, Result};
@@ -28,6 +29,7 @@ use crate::core::ids::{GroupId, ImageId};
 use crate::core::model::images::{self, NewImage};
 use crate::core::pool;
 use crate::core::storage::Library;
+use crate::core::storage::library::file_in_store;
 use crate::core::storage::atomic::{self, Durability, WriteFn, write_all};
 use crate::core::storage::layout;
 
@@ -250,7 +252,7 @@ pub fn import_paths_with(
 /// full decode under [`limits`], BLAKE3 hash. A panic inside a decoder becomes
 /// an error about this file.
 pub fn prepare(path: &Path) -> Result<Prepared> {
-    std::panic::catch_unwind(|| prepare_inner(path)).unwrap_or_else(|panic| {
+    crate::core::panics::catch_unwind(|| prepare_inner(path)).unwrap_or_else(|panic| {
         let what = panic
             .downcast_ref::<&str>()
             .map(|s| s.to_string())
@@ -312,14 +314,12 @@ fn prepare_inner(path: &Path) -> Result<Prepared> {
 /// The grid's thumbnail from the validating decode. (The preview size is
 /// made when an image is first inspected: one at a time, and it would cost
 /// the import a second, larger encode per file.)
-fn make_thumbnails(
-    path: &Path,
-    (img, orientation): (image::DynamicImage, image::metadata::Orientation),
-) -> Result<Vec<(u32, Vec<u8>, bool)>> {
-    let mut small =
-        thumbnail::shrink(&img, thumbnail::SMALL).map_err(|e| Error::bad_image(path, e))?;
-    drop(img);
-    small.apply_orientation(orientation);
+fn make_thumbnails(path: &Path, decoded: Decoded) -> Result<Vec<(u32, Vec<u8>, bool)>> {
+    let mut small = thumbnail::shrink(&decoded.image, thumbnail::SMALL)
+        .map_err(|e| Error::bad_image(path, e))?;
+    drop(decoded.image);
+    colour::shown_in_srgb(&mut small, decoded.icc.as_deref());
+    small.apply_orientation(decoded.orientation);
     let alpha = small.color().has_alpha();
     Ok(vec![(thumbnail::SMALL, thumbnail::encode(&small)?, alpha)])
 }
@@ -330,89 +330,127 @@ pub fn store(lib: &mut Library, prepared: Prepared, group: GroupId) -> Result<Ou
 }
 
 /// [`store`], writing the file through `write`.
+///
+/// The row and its file are decided together, under the database's write
+/// lock: a delete moves files only while it holds that lock
+/// ([`crate::core::storage::trash`]), so no delete can take the file away
+/// between the check that it is there and the commit that points a row at
+/// it. A new file is written before the lock is taken (a large file's fsync
+/// should not hold up other writers); inside it, the file is checked again
+/// and written again if a delete took it meanwhile.
 pub fn store_with(
     lib: &mut Library,
     prepared: Prepared,
     group: GroupId,
     write: &WriteFn,
 ) -> Result<Outcome> {
-    // The file first: under the existing image's name if the library already
-    // has these bytes (which puts back a file that went missing or changed
-    // size), else under the name the content gives.
-    let filename = match images::image_by_hash(lib.conn(), &prepared.hash)? {
-        Some(existing) => existing.filename,
-        None => prepared.filename(),
+    let store_failed = |e: Error| Error::Store {
+        path: prepared.source.clone(),
+        inner: Box::new(e),
     };
-    let path = lib.file_path(&filename);
-    let created = !file_matches(&path, prepared.byte_size());
-    if created {
-        atomic::write_with(&path, &prepared.bytes, Durability::Durable, write).map_err(|e| {
-            Error::Store {
-                path: prepared.source.clone(),
-                inner: Box::new(e),
-            }
-        })?;
-    }
-    let new = NewImage {
-        store: lib.store(),
-        filename: &filename,
-        original_name: &prepared.original_name,
-        content_hash: &prepared.hash,
-        byte_size: prepared.byte_size(),
-        width: prepared.width,
-        height: prepared.height,
-        format: prepared.format,
-    };
-    // Then the row, deciding new or existing under the write lock: another
-    // process may have imported the same bytes meanwhile.
-    let stored = lib.write(|tx| match images::image_by_hash(tx, new.content_hash)? {
-        Some(existing) => {
-            let added = images::add_images(tx, group, &[existing.id], None)?;
-            Ok(Outcome::AlreadyInLibrary {
-                image: existing.id,
-                added_to_group: added > 0,
-            })
+    let existing = images::image_by_hash(lib.conn(), &prepared.hash)?;
+    let mut written: Vec<PathBuf> = Vec::new();
+    if existing.is_none() {
+        let path = lib.file_path(&prepared.filename())?;
+        if !file_holds(&path, &prepared) {
+            atomic::write_with(&path, &prepared.bytes, Durability::Durable, write)
+                .map_err(store_failed)?;
+            written.push(path);
         }
-        None => {
-            let image = images::insert_image(tx, &new)?;
-            images::add_images(tx, group, &[image], None)?;
-            Ok(Outcome::Imported {
-                image,
-                format: prepared.format,
-                width: prepared.width,
-                height: prepared.height,
-            })
+    }
+    let (store, store_root) = (lib.store(), lib.store_root().to_path_buf());
+    let new_filename = prepared.filename();
+    // The row, deciding new or existing under the write lock (another
+    // connection may have imported or deleted the same bytes meanwhile), and
+    // the file it names made whole: put back if it went missing, replaced if
+    // its bytes are not these (a damaged original, re-imported as `check`
+    // advises).
+    let stored = lib.write(|tx| {
+        let existing = images::image_by_hash(tx, &prepared.hash)?;
+        let filename = existing
+            .as_ref()
+            .map_or(new_filename.as_str(), |e| e.filename.as_str());
+        let path = file_in_store(&store_root, filename)?;
+        if !file_holds(&path, &prepared) {
+            atomic::write_with(&path, &prepared.bytes, Durability::Durable, write)
+                .map_err(store_failed)?;
+            written.push(path);
+        }
+        match existing {
+            Some(existing) => {
+                let added = images::add_images(tx, group, &[existing.id], None)?;
+                Ok(Outcome::AlreadyInLibrary {
+                    image: existing.id,
+                    added_to_group: added > 0,
+                })
+            }
+            None => {
+                let new = NewImage {
+                    store,
+                    filename: &new_filename,
+                    original_name: &prepared.original_name,
+                    content_hash: &prepared.hash,
+                    byte_size: prepared.byte_size(),
+                    width: prepared.width,
+                    height: prepared.height,
+                    format: prepared.format,
+                };
+                let image = images::insert_image(tx, &new)?;
+                images::add_images(tx, group, &[image], None)?;
+                Ok(Outcome::Imported {
+                    image,
+                    format: prepared.format,
+                    width: prepared.width,
+                    height: prepared.height,
+                })
+            }
         }
     });
-    if stored.is_ok() {
-        for (size, bytes, alpha) in &prepared.thumbnails {
-            let path = layout::thumb_path(lib.store_root(), &prepared.hash, *size, *alpha);
-            if !path.exists()
-                && let Err(e) = atomic::write_with(&path, bytes, Durability::Cache, &write_all)
-            {
-                // Not fatal: the app makes a missing thumbnail when it needs it.
-                log::warn!("could not save a thumbnail: {e}");
+    match &stored {
+        Ok(_) => {
+            if !written.is_empty() {
+                // The original is whole again: a preview that could not be
+                // made from what was there before is tried again.
+                thumbnail::forget_failure(lib.store_root(), &prepared.hash);
+            }
+            for (size, bytes, alpha) in &prepared.thumbnails {
+                let path = layout::thumb_path(lib.store_root(), &prepared.hash, *size, *alpha);
+                if !path.exists()
+                    && let Err(e) = atomic::write_with(&path, bytes, Durability::Cache, &write_all)
+                {
+                    // Not fatal: the app makes a missing thumbnail when it needs it.
+                    log::warn!("could not save a thumbnail: {e}");
+                }
             }
         }
-    }
-    if stored.is_err() && created {
-        // Leave nothing behind that we made, unless a row now owns the file.
-        let owned = images::image_by_hash(lib.conn(), &prepared.hash)
-            .ok()
-            .flatten()
-            .is_some();
-        if !owned && let Err(rm) = std::fs::remove_file(&path) {
-            log::warn!(
-                "could not remove {} after a failed import: {rm}",
-                path.display()
-            );
+        Err(_) => {
+            // Leave nothing behind that we made, unless a row now owns the file.
+            let owned = images::image_by_hash(lib.conn(), &prepared.hash)
+                .ok()
+                .flatten()
+                .is_some();
+            for path in written.iter().filter(|_| !owned) {
+                if let Err(rm) = std::fs::remove_file(path) {
+                    log::warn!(
+                        "could not remove {} after a failed import: {rm}",
+                        path.display()
+                    );
+                }
+            }
         }
     }
     stored
 }
 
-fn file_matches(path: &Path, size: u64) -> bool {
-    std::fs::metadata(path).is_ok_and(|m| m.is_file() && m.len() == size)
+/// Whether the file at `path` holds exactly the prepared bytes: its size,
+/// and then its hash (a damaged file of the same size is not whole).
+fn file_holds(path: &Path, prepared: &Prepared) -> bool {
+    let same_size = std::fs::metadata(path)
+        .is_ok_and(|m| m.is_file() && m.len() == prepared.byte_size());
+    same_size
+        && std::fs::File::open(path)
+            .and_then(|f| blake3::Hasher::new().update_reader(f).map(|h| h.finalize()))
+            .is_ok_and(|h| h.to_hex().as_str() == prepared.hash)
 }
 
 #[cfg(test)]
@@ -511,7 +549,7 @@ mod tests {
             // Stored under its hash, never its user-given name, with identical bytes.
             assert!(img.filename.contains(&img.content_hash));
             assert_eq!(
-                std::fs::read(f.lib.file_path(&img.filename)).unwrap(),
+                std::fs::read(f.lib.file_path(&img.filename).unwrap()).unwrap(),
                 bytes
             );
         }
@@ -770,7 +808,7 @@ mod tests {
         let p = f.file("a.png", &sample::image_bytes(Format::Png, 8, 8, 9).unwrap());
         f.import(std::slice::from_ref(&p));
         let img = &images::group_images(f.lib.conn(), f.group).unwrap()[0];
-        std::fs::remove_file(f.lib.file_path(&img.filename)).unwrap();
+        std::fs::remove_file(f.lib.file_path(&img.filename).unwrap()).unwrap();
         assert!(!check::check(&mut f.lib, false).unwrap().is_clean());
         f.import(&[p]);
         assert!(check::check(&mut f.lib, false).unwrap().is_clean());

@@ -25,7 +25,7 @@ pub fn decode_scaled_with(
     fine: bool,
 ) -> Option<(DynamicImage, Orientation)> {
     // libjpeg reports a fatal error by unwinding (mozjpeg's error manager).
-    std::panic::catch_unwind(|| decode(bytes, size, fine).ok().flatten())
+    crate::core::panics::catch_unwind(|| decode(bytes, size, fine).ok().flatten())
         .ok()
         .flatten()
 }
@@ -88,7 +88,7 @@ fn decode(
 pub fn encode_rgb(rgb: &image::RgbImage, quality: u8) -> Option<Vec<u8>> {
     use mozjpeg::{ColorSpace, Compress};
     // libjpeg reports a fatal error by unwinding (mozjpeg's error manager).
-    std::panic::catch_unwind(|| -> std::io::Result<Vec<u8>> {
+    crate::core::panics::catch_unwind(|| -> std::io::Result<Vec<u8>> {
         let mut c = Compress::new(ColorSpace::JCS_RGB);
         c.set_fastest_defaults();
         c.set_size(rgb.width() as usize, rgb.height() as usize);
@@ -110,7 +110,7 @@ pub fn encode_rgb(rgb: &image::RgbImage, quality: u8) -> Option<Vec<u8>> {
 /// but JFIF's is written: no EXIF, no profile (untagged is sRGB).
 pub fn encode_rendition(rgb: &image::RgbImage, quality: u8, progressive: bool) -> Option<Vec<u8>> {
     use mozjpeg::{ColorSpace, Compress};
-    std::panic::catch_unwind(|| -> std::io::Result<Vec<u8>> {
+    crate::core::panics::catch_unwind(|| -> std::io::Result<Vec<u8>> {
         let mut c = Compress::new(ColorSpace::JCS_RGB);
         c.set_fastest_defaults();
         c.set_size(rgb.width() as usize, rgb.height() as usize);

@@ -152,7 +152,7 @@ pub fn cache_path(store_root: &Path, hash: &str, spec: Spec) -> PathBuf {
 /// decoding the original at most once. A decoder's panic becomes this
 /// image's error.
 pub fn renditions(store_root: &Path, source: &Source, specs: &[Spec]) -> Result<Made> {
-    std::panic::catch_unwind(|| renditions_inner(store_root, source, specs)).unwrap_or_else(
+    crate::core::panics::catch_unwind(|| renditions_inner(store_root, source, specs)).unwrap_or_else(
         |panic| {
             Err(Error::bad_image(
                 source.path,
@@ -193,11 +193,10 @@ fn renditions_inner(store_root: &Path, source: &Source, specs: &[Spec]) -> Resul
         .max()
         .unwrap_or((source.width, source.height));
     let bytes = std::fs::read(source.path).at(source.path)?;
-    let (img, orientation, icc) =
-        decode_for_export(source.path, &bytes, source.format, largest_w.max(largest_h))?;
+    let decoded = decode_for_export(source.path, &bytes, source.format, largest_w.max(largest_h))?;
     drop(bytes);
-    let mut img = img;
-    img.apply_orientation(orientation);
+    let (mut img, icc) = (decoded.image, decoded.icc);
+    img.apply_orientation(decoded.orientation);
     let alpha = img.color().has_alpha();
     // The picture must be the one the library describes: a decode whose
     // shape differs (a sideways orientation read differently) is refused,
@@ -235,7 +234,7 @@ fn renditions_inner(store_root: &Path, source: &Source, specs: &[Spec]) -> Resul
         if current.is_none() {
             // The colours of the largest, once: the smaller ones are made from it.
             if let Some(icc) = &icc {
-                match to_srgb(&mut shrunk, icc) {
+                match super::colour::to_srgb(&mut shrunk, icc) {
                     Ok(()) => {}
                     Err(e) => {
                         made.warning = Some(format!(
@@ -290,28 +289,6 @@ fn shrink(
         .resize(&src, &mut dst, &options)
         .map_err(|e| e.to_string())?;
     Ok(dst)
-}
-
-/// Converts `img` (8-bit RGB or RGBA) from the colour space `icc` describes
-/// to sRGB, in place. A profile of another colour model (grey, CMYK) is
-/// left alone: the decoder has already turned those into RGB.
-fn to_srgb(img: &mut DynamicImage, icc: &[u8]) -> std::result::Result<(), String> {
-    use moxcms::{ColorProfile, DataColorSpace, Layout, TransformOptions};
-    let profile = ColorProfile::new_from_slice(icc).map_err(|e| e.to_string())?;
-    if profile.color_space != DataColorSpace::Rgb {
-        return Ok(());
-    }
-    let srgb = ColorProfile::new_srgb();
-    let (layout, pixels): (Layout, &mut [u8]) = match img {
-        DynamicImage::ImageRgb8(p) => (Layout::Rgb, p.as_mut()),
-        DynamicImage::ImageRgba8(p) => (Layout::Rgba, p.as_mut()),
-        _ => return Err("not 8-bit RGB".into()),
-    };
-    let transform = profile
-        .create_transform_8bit(layout, &srgb, layout, TransformOptions::default())
-        .map_err(|e| e.to_string())?;
-    let src = pixels.to_vec();
-    transform.transform(&src, pixels).map_err(|e| e.to_string())
 }
 
 /// The file bytes of a rendition.
@@ -568,7 +545,7 @@ mod tests {
         );
         // A grey stays grey.
         let mut grey = DynamicImage::ImageRgb8(RgbImage::from_pixel(2, 2, image::Rgb([128; 3])));
-        to_srgb(&mut grey, &icc).unwrap();
+        super::super::colour::to_srgb(&mut grey, &icc).unwrap();
         let [r, g, b] = grey.to_rgb8().get_pixel(0, 0).0;
         assert!(
             r.abs_diff(g) <= 1 && g.abs_diff(b) <= 1 && r.abs_diff(128) <= 2,
@@ -577,6 +554,6 @@ mod tests {
         // A profile that cannot be read: the colours are taken as they are,
         // and the artist is told.
         let mut junk = DynamicImage::ImageRgb8(RgbImage::new(1, 1));
-        assert!(to_srgb(&mut junk, b"not a profile").is_err());
+        assert!(super::super::colour::to_srgb(&mut junk, b"not a profile").is_err());
     }
 }

@@ -52,7 +52,7 @@ pub fn load_or_make(
         }
     }
     let failed = layout::thumb_failure_path(store_root, hash);
-    if let Ok(reason) = std::fs::read_to_string(&failed) {
+    if let Some(reason) = remembered_failure(&failed, original) {
         return Err(Error::bad_image(original, reason));
     }
     match make(original, format, size) {
@@ -75,6 +75,36 @@ pub fn load_or_make(
         }
         // I/O errors (an unreadable file, an unmounted drive) are not remembered.
         Err(e) => Err(e),
+    }
+}
+
+/// Why a thumbnail of `original` could not be made, if that was found out
+/// since the file was last put in place: a marker older than the original
+/// (the file was put back by an import, `check --repair` or a copy of the
+/// library folder) is gone, and the thumbnail is tried again.
+fn remembered_failure(marker: &Path, original: &Path) -> Option<String> {
+    let reason = std::fs::read_to_string(marker).ok()?;
+    let changed = |p: &Path| std::fs::metadata(p).and_then(|m| m.modified()).ok();
+    match (changed(marker), changed(original)) {
+        (Some(failed_at), Some(placed_at)) if placed_at > failed_at => {
+            forget_failure_at(marker);
+            None
+        }
+        _ => Some(reason),
+    }
+}
+
+/// Forgets why the thumbnails of the image with `hash` could not be made (its
+/// original was just put back whole).
+pub fn forget_failure(store_root: &Path, hash: &str) {
+    forget_failure_at(&layout::thumb_failure_path(store_root, hash));
+}
+
+fn forget_failure_at(marker: &Path) {
+    match std::fs::remove_file(marker) {
+        Ok(()) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+        Err(e) => log::warn!("could not remove {}: {e}", marker.display()),
     }
 }
 
@@ -113,7 +143,7 @@ pub fn encode(img: &DynamicImage) -> Result<Vec<u8>> {
 /// Makes a thumbnail of the file at `path` (of `format`), at most `size`
 /// pixels on its longest side, upright. A panicking decoder becomes an error.
 pub fn make(path: &Path, format: Format, size: u32) -> Result<DynamicImage> {
-    std::panic::catch_unwind(|| make_inner(path, format, size)).unwrap_or_else(|panic| {
+    crate::core::panics::catch_unwind(|| make_inner(path, format, size)).unwrap_or_else(|panic| {
         Err(Error::bad_image(
             path,
             format!(
@@ -126,9 +156,10 @@ pub fn make(path: &Path, format: Format, size: u32) -> Result<DynamicImage> {
 
 fn make_inner(path: &Path, format: Format, size: u32) -> Result<DynamicImage> {
     let bytes = std::fs::read(path).at(path)?;
-    let (img, orientation) = decode_reduced(path, &bytes, format, size)?;
-    let mut img = shrink(&img, size).map_err(|e| Error::bad_image(path, e))?;
-    img.apply_orientation(orientation);
+    let decoded = decode_reduced(path, &bytes, format, size)?;
+    let mut img = shrink(&decoded.image, size).map_err(|e| Error::bad_image(path, e))?;
+    super::colour::shown_in_srgb(&mut img, decoded.icc.as_deref());
+    img.apply_orientation(decoded.orientation);
     Ok(img)
 }
 
@@ -177,7 +208,7 @@ mod tests {
             let p = dir.path().join(format!("o{o}.jpg"));
             std::fs::write(&p, sample::jpeg_with_orientation(&stored, o).unwrap()).unwrap();
             let bytes = std::fs::read(&p).unwrap();
-            let (decoded, _) = decode_reduced(&p, &bytes, Format::Jpeg, 256).unwrap();
+            let decoded = decode_reduced(&p, &bytes, Format::Jpeg, 256).unwrap().image;
             assert!(
                 decoded.width().max(decoded.height()) <= 400,
                 "decoded at 1/8 size, not {}×{}",

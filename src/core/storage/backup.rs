@@ -142,12 +142,21 @@ fn rotate(root: &Path) -> Result<()> {
 /// its `-wal`/`-shm` files) is moved aside to `folio.db.before-restore-<time>`,
 /// never deleted. The caller must hold the library's lock and have no
 /// connection open. Returns where the old database was put.
+///
+/// Crash-safe at every step: the backup is copied, checked and synced under
+/// a temp name (a crash there leaves the library as it was, and the copy is
+/// cleared as a leftover); then a note (`folio.db.restoring`, written
+/// atomically) records the swap about to happen, and the swap itself is
+/// moves that [`finish_restore`] completes at the next open if a crash
+/// interrupts them. So there is always either the old database or the
+/// restored one at `folio.db`, or a note that makes it so.
 pub fn restore(root: &Path, backup: &Path) -> Result<Option<PathBuf>> {
     verify(backup)?;
     // It must be a Folio database this program can open: checked on a copy, so
     // that stepping an older schema forward never touches the backup itself.
     let staging = layout::restore_staging(root);
     std::fs::copy(backup, &staging).at(&staging)?;
+    crash_point("restore-copied");
     let checked = db::open_existing(&staging, |_, _| Ok(())).map(drop);
     if let Err(e) = checked {
         let _ = std::fs::remove_file(&staging);
@@ -159,24 +168,111 @@ pub fn restore(root: &Path, backup: &Path) -> Result<Option<PathBuf>> {
     std::fs::File::open(&staging)
         .and_then(|f| f.sync_all())
         .at(&staging)?;
+    crash_point("restore-staged");
     let current = layout::db_path(root);
-    let mut aside = None;
-    if current.exists() {
-        let stamp = stamp_now();
-        let kept = layout::before_restore(root, &stamp);
-        std::fs::rename(&current, &kept).at(&kept)?;
-        for ext in layout::SIDECARS {
-            let from = layout::sidecar(&current, ext);
-            if from.exists() {
-                let to = layout::sidecar(&kept, ext);
-                std::fs::rename(&from, &to).at(&to)?;
+    let kept = current
+        .exists()
+        .then(|| layout::before_restore(root, &stamp_now()));
+    let note = layout::restore_note(root);
+    let kept_name = kept
+        .as_ref()
+        .and_then(|k| k.file_name())
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    atomic::write(&note, format!("{NOTE_HEADER}\n{kept_name}\n").as_bytes())?;
+    crash_point("restore-noted");
+    swap(root, kept.as_deref())?;
+    Ok(kept)
+}
+
+/// The first line of a restore's note.
+const NOTE_HEADER: &str = "folio-restore 1";
+
+/// Finishes a restore that a crash interrupted (its note is there): the
+/// staged copy, already checked and synced, becomes `folio.db`, and the
+/// database it replaces goes aside as the note says. Called by every open,
+/// with the lock held, before anything else looks at the database.
+pub fn finish_restore(root: &Path) -> Result<()> {
+    let note = layout::restore_note(root);
+    let text = match std::fs::read_to_string(&note) {
+        Ok(t) => t,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        Err(e) => return Err(Error::io(&note, e)),
+    };
+    let mut lines = text.lines();
+    let kept_name = match (lines.next(), lines.next()) {
+        (Some(NOTE_HEADER), Some(name)) => name.trim(),
+        _ => {
+            return Err(Error::invalid(
+                note.display().to_string(),
+                "the note of an interrupted restore cannot be read; nothing was changed (remove it to open the library as it is)",
+            ));
+        }
+    };
+    let kept = if kept_name.is_empty() {
+        None
+    } else if kept_name.starts_with(layout::DB_FILE)
+        && !kept_name.contains(['/', '\\'])
+        && kept_name != layout::DB_FILE
+    {
+        Some(root.join(kept_name))
+    } else {
+        return Err(Error::invalid(
+            note.display().to_string(),
+            format!("the note of an interrupted restore names {kept_name:?}; nothing was changed"),
+        ));
+    };
+    log::info!("finishing a restore that was interrupted");
+    swap(root, kept.as_deref())
+}
+
+/// The swap, each move done only if it is still to do (so it can be run
+/// again after a crash at any point in it): the current database's sidecars
+/// and then the database go to `kept`, the staged copy becomes `folio.db`,
+/// and the note goes.
+fn swap(root: &Path, kept: Option<&Path>) -> Result<()> {
+    let staging = layout::restore_staging(root);
+    let current = layout::db_path(root);
+    if staging.exists() {
+        if let Some(kept) = kept {
+            for ext in layout::SIDECARS {
+                let from = layout::sidecar(&current, ext);
+                if from.exists() && current.exists() {
+                    let to = layout::sidecar(kept, ext);
+                    std::fs::rename(&from, &to).at(&to)?;
+                }
+            }
+            crash_point("restore-sidecars");
+            if current.exists() {
+                std::fs::rename(&current, kept).at(kept)?;
+                crash_point("restore-aside");
             }
         }
-        aside = Some(kept);
+        // Without a database to keep (there was none), stale sidecars of
+        // nothing must not be read with the restored file.
+        for ext in layout::SIDECARS {
+            let stale = layout::sidecar(&current, ext);
+            if !current.exists() && stale.exists() {
+                std::fs::remove_file(&stale).at(&stale)?;
+            }
+        }
+        std::fs::rename(&staging, &current).at(&current)?;
+        atomic::sync_dir(root);
+        crash_point("restore-swapped");
     }
-    std::fs::rename(&staging, &current).at(&current)?;
+    let note = layout::restore_note(root);
+    std::fs::remove_file(&note).at(&note)?;
     atomic::sync_dir(root);
-    Ok(aside)
+    Ok(())
+}
+
+/// Where a test kills the process (`FOLIO_CRASH_AT=<point>`): aborts at once,
+/// as a crash or a power cut would stop it, with nothing cleaned up. For the
+/// kill tests of `tests/crash.rs`; never set in use.
+pub fn crash_point(point: &str) {
+    if std::env::var_os("FOLIO_CRASH_AT").is_some_and(|p| p == point) {
+        std::process::abort();
+    }
 }
 
 /// The UTC time now as `20261126T110346Z`, for file names.

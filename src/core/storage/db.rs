@@ -18,7 +18,7 @@ use crate::core::error::{Error, IoContext, Result};
 pub const SCHEMA_SQL: &str = include_str!("../../../schema.sql");
 
 /// The schema version this program writes and understands (`PRAGMA user_version`).
-pub const SCHEMA_VERSION: i64 = 4;
+pub const SCHEMA_VERSION: i64 = 5;
 
 /// Identifies a Folio database (`PRAGMA application_id`): the bytes "FOLI".
 pub const APPLICATION_ID: i64 = 0x464F_4C49;
@@ -29,12 +29,15 @@ pub const BUSY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10)
 /// SQL that steps a database from version `i + 1` to `i + 2` (index 0 takes 1 → 2).
 /// Each runs inside the same transaction that bumps `user_version`.
 ///
-/// A step changes tables in place (`ALTER TABLE … ADD COLUMN`), never by
-/// dropping and rebuilding them: with foreign keys on, dropping `galleries` or
-/// `image_groups` would cascade-delete every link. SQLite stores an added
-/// column by appending `, <its definition as written>` before the table's
-/// closing parenthesis, and `schema.sql` writes the column that way, so both
-/// paths leave the same text in `sqlite_schema` (`tests/migrations.rs`).
+/// A step changes tables in place (`ALTER TABLE … ADD COLUMN`) where it can.
+/// SQLite stores an added column by appending `, <its definition as
+/// written>` before the table's closing parenthesis, and `schema.sql` writes
+/// the column that way, so both paths leave the same text in `sqlite_schema`
+/// (`tests/migrations.rs`). What ALTER TABLE cannot change (a CHECK) is a
+/// rebuild by SQLite's documented procedure: the steps from a version below
+/// [`REBUILT_AT`] run with foreign keys off (dropping the old table with them
+/// on would cascade-delete every membership), set outside the transaction,
+/// and `PRAGMA foreign_key_check` must find nothing before it commits.
 const MIGRATIONS: &[&str] = &[
     // 1 → 2: galleries keep the order the artist sets; the existing ones are
     // numbered 0, 1, 2… in the order they were listed in (by name, then id).
@@ -79,7 +82,36 @@ CREATE TABLE gallery_sites (
     gallery_id  INTEGER PRIMARY KEY REFERENCES galleries(id) ON DELETE CASCADE,
     salt        BLOB    NOT NULL CHECK (typeof(salt) = 'blob' AND length(salt) = 16)
 );"#,
+    // 4 → 5: Photoshop documents and AVIF images. The `format` CHECK is
+    // widened by rebuilding `images` (foreign keys off: see above); every row
+    // is copied with its id, so memberships and works' details keep pointing
+    // at it. The rename leaves the name quoted, as `schema.sql` writes it.
+    r#"CREATE TABLE images_v5 (
+    id             INTEGER PRIMARY KEY,
+    store_id       INTEGER NOT NULL REFERENCES stores(id) ON DELETE RESTRICT,
+    filename       TEXT    NOT NULL CHECK (length(filename) BETWEEN 1 AND 255),
+    alt_text       TEXT    NULL CHECK (alt_text IS NULL OR length(alt_text) <= 2000),
+    created_at     TEXT    NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    original_name  TEXT    NOT NULL CHECK (length(original_name) BETWEEN 1 AND 1024),
+    content_hash   TEXT    NOT NULL UNIQUE CHECK (length(content_hash) = 64),
+    byte_size      INTEGER NOT NULL CHECK (byte_size > 0),
+    width          INTEGER NOT NULL CHECK (width > 0),
+    height         INTEGER NOT NULL CHECK (height > 0),
+    format         TEXT    NOT NULL CHECK (format IN ('jpeg', 'png', 'webp', 'gif', 'tiff', 'psd', 'avif')),
+    UNIQUE (store_id, filename)
+);
+INSERT INTO images_v5 (id, store_id, filename, alt_text, created_at, original_name,
+                       content_hash, byte_size, width, height, format)
+     SELECT id, store_id, filename, alt_text, created_at, original_name,
+            content_hash, byte_size, width, height, format
+       FROM images;
+DROP TABLE images;
+ALTER TABLE images_v5 RENAME TO images;"#,
 ];
+
+/// The first version whose step rebuilds a table (so a database below it is
+/// stepped forward with foreign keys off).
+const REBUILT_AT: i64 = 5;
 
 /// Opens the Folio database at `path`, creating it (and the rows every library
 /// needs, through `init`) if there is no file there.
@@ -191,6 +223,53 @@ pub fn open_again(path: &Path) -> Result<Connection> {
     Ok(conn)
 }
 
+/// A read-only connection to a database another Folio has open (and so
+/// has checked and brought up to date): `mode=ro` and `query_only`, so
+/// nothing it does can write. A database of another schema version is
+/// refused, the fix named.
+pub fn open_read_only(path: &Path) -> Result<Connection> {
+    let conn = Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_ONLY
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX
+            | OpenFlags::SQLITE_OPEN_URI,
+    )?;
+    conn.busy_timeout(BUSY_TIMEOUT)?;
+    conn.pragma_update(None, "query_only", true)?;
+    let (app_id, version): (i64, i64) = conn
+        .query_row(
+            "SELECT application_id, user_version FROM pragma_application_id, pragma_user_version",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .map_err(|e| Error::NotALibrary {
+            path: path.to_path_buf(),
+            reason: describe_sqlite_error(&e),
+        })?;
+    if app_id != APPLICATION_ID {
+        return Err(Error::NotALibrary {
+            path: path.to_path_buf(),
+            reason: format!("its application id is {app_id:#x}, not Folio's"),
+        });
+    }
+    if version > SCHEMA_VERSION {
+        return Err(Error::NewerSchema {
+            path: path.to_path_buf(),
+            found: version,
+            supported: SCHEMA_VERSION,
+        });
+    }
+    if version < SCHEMA_VERSION {
+        return Err(Error::invalid(
+            path.display().to_string(),
+            format!(
+                "this library is at schema version {version} and is open in another (older) Folio; this Folio reads version {SCHEMA_VERSION} only after stepping it forward, which it cannot do while the other has it open. Close the other Folio and run this again"
+            ),
+        ));
+    }
+    Ok(conn)
+}
+
 /// `PRAGMA quick_check`: the cheap structural check run at every open.
 fn quick_check(conn: &Connection) -> std::result::Result<(), String> {
     let result: String = conn
@@ -242,8 +321,28 @@ fn create(path: &Path, init: impl FnOnce(&rusqlite::Transaction) -> Result<()>) 
     Ok(())
 }
 
-/// Steps the database from `from` up to [`SCHEMA_VERSION`] in one transaction.
+/// Steps the database from `from` up to [`SCHEMA_VERSION`] in one
+/// transaction: all of it, or (on any error, a crash or a power cut) none of
+/// it. Foreign keys are off for a rebuild and on again afterwards, whatever
+/// happened.
 fn migrate(conn: &mut Connection, from: i64) -> Result<()> {
+    let rebuilds = from < REBUILT_AT;
+    if rebuilds {
+        // A no-op inside a transaction: it must come before BEGIN.
+        conn.pragma_update(None, "foreign_keys", false)?;
+    }
+    let stepped = step_forward(conn, from, rebuilds);
+    if rebuilds {
+        conn.pragma_update(None, "foreign_keys", true)?;
+        let fk: i64 = conn.query_row("PRAGMA foreign_keys", [], |r| r.get(0))?;
+        if fk != 1 {
+            return Err(Error::ForeignKeysOff);
+        }
+    }
+    stepped
+}
+
+fn step_forward(conn: &mut Connection, from: i64, rebuilds: bool) -> Result<()> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     for version in from..SCHEMA_VERSION {
         let step = usize::try_from(version - 1)
@@ -257,6 +356,22 @@ fn migrate(conn: &mut Connection, from: i64) -> Result<()> {
             "stepped the database schema from {version} to {}",
             version + 1
         );
+    }
+    if rebuilds {
+        // With foreign keys off nothing stopped a step from breaking a
+        // reference: every row must still point at its parent.
+        let broken: i64 =
+            tx.query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| {
+                r.get(0)
+            })?;
+        if broken > 0 {
+            return Err(Error::invalid(
+                "schema",
+                format!(
+                    "stepping the database forward would leave {broken} rows pointing at nothing; nothing was changed"
+                ),
+            ));
+        }
     }
     tx.pragma_update(None, "user_version", SCHEMA_VERSION)?;
     tx.commit()?;

@@ -85,6 +85,13 @@ pub fn restore_staging(root: &Path) -> PathBuf {
     root.join(format!("{TEMP_PREFIX}restore-{DB_FILE}"))
 }
 
+/// The note of a restore under way: what its swap is to keep aside. While it
+/// is there, [`restore_staging`] is a whole, checked copy, and the next open
+/// finishes the swap.
+pub fn restore_note(root: &Path) -> PathBuf {
+    root.join(format!("{DB_FILE}.restoring"))
+}
+
 /// Where the replaced database is kept by a restore made at `stamp`.
 pub fn before_restore(root: &Path, stamp: &str) -> PathBuf {
     root.join(format!("{DB_FILE}.before-restore-{stamp}"))
@@ -106,6 +113,20 @@ pub fn sidecar(db: &Path, ext: &str) -> PathBuf {
 pub fn original_name(hash: &str, format: Format) -> String {
     let prefix = hash.get(..2).unwrap_or("00");
     format!("{ORIGINALS_DIR}/{prefix}/{hash}.{}", format.extension())
+}
+
+/// Whether `filename` (an `images.filename`) is a plain path inside its
+/// store's `originals/`: relative, `/`-separated, with no empty, `.` or `..`
+/// part and no backslash, colon or NUL. Only such a name is ever joined to a
+/// store's folder: a database whose row says `../../home/me/cv.pdf` or
+/// `/etc/passwd` must never make a delete move that file.
+pub fn is_plain_filename(filename: &str) -> bool {
+    let mut parts = filename.split('/');
+    parts.next() == Some(ORIGINALS_DIR)
+        && filename.len() > ORIGINALS_DIR.len() + 1
+        && filename
+            .split('/')
+            .all(|p| !p.is_empty() && p != "." && p != ".." && !p.contains(['\\', ':', '\0']))
 }
 
 /// The name of an image file in `trash/`: its file name, which is its content
@@ -143,4 +164,32 @@ pub fn thumb_failure_path(store_root: &Path, hash: &str) -> PathBuf {
         .join(THUMBS_DIR)
         .join("failed")
         .join(format!("{hash}.txt"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_plain_paths_inside_originals_are_file_names() {
+        let good = original_name(&"ab".repeat(32), Format::Jpeg);
+        assert!(is_plain_filename(&good), "{good}");
+        for bad in [
+            "../../etc/passwd",
+            "/etc/passwd",
+            "originals/../../../home/me/cv.pdf",
+            "originals/ab/../../folio.db",
+            "originals//x.jpg",
+            "originals/./x.jpg",
+            "originals/",
+            "originals",
+            "thumbs/v1/256/ab/x.jpg",
+            "originals\\..\\x.jpg",
+            "originals/C:/x.jpg",
+            "originals/a\0b.jpg",
+            "",
+        ] {
+            assert!(!is_plain_filename(bad), "{bad:?} must be refused");
+        }
+    }
 }

@@ -16,7 +16,7 @@ use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior};
 
 use super::checkpoint::Checkpointer;
 use super::layout::{self, DEFAULT_STORE, ORIGINALS_DIR, TRASH_DIR};
-use super::{backup, db};
+use super::{backup, db, tree};
 use crate::core::error::{Error, IoContext, Result};
 use crate::core::ids::StoreId;
 
@@ -78,13 +78,30 @@ pub fn default_root() -> Result<PathBuf> {
         })
 }
 
+/// The absolute path of an image file of the store at `store_root`, from its
+/// `filename` column; refused unless it is a plain path inside `originals/`.
+pub fn file_in_store(store_root: &Path, filename: &str) -> Result<PathBuf> {
+    if layout::is_plain_filename(filename) {
+        Ok(store_root.join(filename))
+    } else {
+        Err(Error::invalid(
+            "image file name in the database",
+            format!(
+                "{filename:?} is not a path inside the library's originals folder; it was not used (`folio check` reports it)"
+            ),
+        ))
+    }
+}
+
 /// An open library: its folders and its database connection.
 pub struct Library {
     root: PathBuf,
     store: StoreId,
     store_root: PathBuf,
     conn: Connection,
-    lock: Arc<Lock>,
+    /// The lock this process holds; `None` for a library opened read-only
+    /// while another Folio holds it.
+    lock: Option<Arc<Lock>>,
     /// Checkpoints this connection's writes on a thread of its own, when asked.
     checkpointer: Option<Checkpointer>,
 }
@@ -109,11 +126,47 @@ impl Library {
     /// - A store folder that is missing (an unmounted drive) is refused with
     ///   [`Error::StoreUnavailable`]; nothing in the database is changed
     ///   because files cannot be seen.
+    /// - A folder whose database is missing but which holds originals or
+    ///   backups is refused ([`Error::DatabaseMissing`]), never opened as a
+    ///   new, empty library; [`Library::open_recovering`] starts a new one.
+    /// - A restore that a crash interrupted is finished first.
     pub fn open(root: impl AsRef<Path>) -> Result<Self> {
-        let root = root.as_ref().to_path_buf();
+        Self::open_with(root.as_ref(), false)
+    }
+
+    /// [`Library::open`], starting a new database where the folder's is
+    /// missing even though it holds originals (`folio check --repair`, which
+    /// then brings the originals back).
+    pub fn open_recovering(root: impl AsRef<Path>) -> Result<Self> {
+        Self::open_with(root.as_ref(), true)
+    }
+
+    fn open_with(root: &Path, recovering: bool) -> Result<Self> {
+        let root = root.to_path_buf();
         let lock = Arc::new(Lock::take(&root)?);
+        backup::finish_restore(&root)?;
         let db_path = layout::db_path(&root);
         let is_new = !db_path.exists();
+        if is_new && !recovering {
+            let originals = tree::files_under(&root.join(DEFAULT_STORE).join(ORIGINALS_DIR))
+                .map_or(0, |files| {
+                    files
+                        .iter()
+                        .filter(|f| {
+                            f.file_name()
+                                .is_some_and(|n| !layout::is_temp_name(&n.to_string_lossy()))
+                        })
+                        .count()
+                });
+            let backup = backup::latest(&root);
+            if originals > 0 || backup.is_some() {
+                return Err(Error::DatabaseMissing {
+                    path: root,
+                    originals,
+                    backup,
+                });
+            }
+        }
         if is_new {
             // Only a new library gets its store folder made; for an existing
             // one, a missing store folder is an unmounted drive (below).
@@ -146,7 +199,7 @@ impl Library {
             }
             Err(e) => return Err(e),
         };
-        let lib = Self::with_connection(root, conn, lock)?;
+        let lib = Self::with_connection(root, conn, Some(lock))?;
         lib.remove_leftovers();
         match backup::daily(lib.conn(), &lib.root) {
             Ok(Some(path)) => log::info!("backed up the database to {}", path.display()),
@@ -161,8 +214,36 @@ impl Library {
     /// process (an import running beside the UI). It shares this process's
     /// lock; it makes no backup and clears nothing.
     pub fn connect_again(&self) -> Result<Self> {
-        let conn = db::open_again(&self.db_path())?;
-        Self::with_connection(self.root.clone(), conn, Arc::clone(&self.lock))
+        let conn = match self.lock {
+            Some(_) => db::open_again(&self.db_path())?,
+            None => db::open_read_only(&self.db_path())?,
+        };
+        Self::with_connection(self.root.clone(), conn, self.lock.clone())
+    }
+
+    /// Opens the library at `root` for reading only, for `folio list`,
+    /// `check` and the exports while another Folio (the app, an import)
+    /// holds it: a read-only connection (`mode=ro`, `query_only`) that never
+    /// writes and never blocks the other's writes (WAL readers do not). No
+    /// backup, no upgrade, nothing cleared; [`Library::write`] is refused. A
+    /// database of an older schema is refused: only the Folio that holds it
+    /// can step it forward.
+    pub fn open_read_only(root: impl AsRef<Path>) -> Result<Self> {
+        let root = root.as_ref().to_path_buf();
+        let db_path = layout::db_path(&root);
+        if !db_path.exists() {
+            return Err(Error::Io {
+                path: db_path,
+                source: std::io::Error::from(std::io::ErrorKind::NotFound),
+            });
+        }
+        let conn = db::open_read_only(&db_path)?;
+        Self::with_connection(root, conn, None)
+    }
+
+    /// Whether this library was opened for reading only.
+    pub fn is_read_only(&self) -> bool {
+        self.lock.is_none()
     }
 
     /// Moves the WAL checkpoints of this connection's writes to a background
@@ -192,7 +273,7 @@ impl Library {
         }
     }
 
-    fn with_connection(root: PathBuf, conn: Connection, lock: Arc<Lock>) -> Result<Self> {
+    fn with_connection(root: PathBuf, conn: Connection, lock: Option<Arc<Lock>>) -> Result<Self> {
         let db_path = layout::db_path(&root);
         let (store, store_dir): (StoreId, String) = conn
             .query_row("SELECT id, root FROM stores ORDER BY id LIMIT 1", [], |r| {
@@ -209,7 +290,9 @@ impl Library {
         }
         for dir in [ORIGINALS_DIR, TRASH_DIR] {
             let p = store_root.join(dir);
-            std::fs::create_dir_all(&p).at(&p)?;
+            if lock.is_some() {
+                std::fs::create_dir_all(&p).at(&p)?;
+            }
         }
         Ok(Self {
             root,
@@ -288,9 +371,11 @@ impl Library {
         self.store_root.join(TRASH_DIR)
     }
 
-    /// The absolute path of an image file from its `filename` column.
-    pub fn file_path(&self, filename: &str) -> PathBuf {
-        self.store_root.join(filename)
+    /// The absolute path of an image file from its `filename` column, which
+    /// must be a plain path inside the store's `originals/`
+    /// ([`layout::is_plain_filename`]): any other is refused, never joined.
+    pub fn file_path(&self, filename: &str) -> Result<PathBuf> {
+        file_in_store(&self.store_root, filename)
     }
 
     /// The connection, for reads (every repository function takes `&Connection`).
@@ -302,6 +387,11 @@ impl Library {
     /// is waited on up front rather than failing mid-way) and commits if it
     /// returns `Ok`; otherwise everything it did is rolled back.
     pub fn write<T>(&mut self, f: impl FnOnce(&Transaction) -> Result<T>) -> Result<T> {
+        if self.lock.is_none() {
+            return Err(Error::ReadOnly {
+                path: self.root.clone(),
+            });
+        }
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;

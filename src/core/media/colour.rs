@@ -1,0 +1,37 @@
+//! Colour: an embedded ICC profile (Adobe RGB, Display P3, ProPhoto…)
+//! turned into sRGB with moxcms, so thumbnails, previews and exports show the
+//! colours the artist saw.
+
+use image::DynamicImage;
+
+/// Converts `img` (8-bit RGB or RGBA) from the colour space `icc` describes
+/// to sRGB, in place. A profile of another colour model (grey, CMYK) is
+/// left alone: the decoder has already turned those into RGB.
+pub fn to_srgb(img: &mut DynamicImage, icc: &[u8]) -> std::result::Result<(), String> {
+    use moxcms::{ColorProfile, DataColorSpace, Layout, TransformOptions};
+    let profile = ColorProfile::new_from_slice(icc).map_err(|e| e.to_string())?;
+    if profile.color_space != DataColorSpace::Rgb {
+        return Ok(());
+    }
+    let srgb = ColorProfile::new_srgb();
+    let (layout, pixels): (Layout, &mut [u8]) = match img {
+        DynamicImage::ImageRgb8(p) => (Layout::Rgb, p.as_mut()),
+        DynamicImage::ImageRgba8(p) => (Layout::Rgba, p.as_mut()),
+        _ => return Err("not 8-bit RGB".into()),
+    };
+    let transform = profile
+        .create_transform_8bit(layout, &srgb, layout, TransformOptions::default())
+        .map_err(|e| e.to_string())?;
+    let src = pixels.to_vec();
+    transform.transform(&src, pixels).map_err(|e| e.to_string())
+}
+
+/// [`to_srgb`] where there is a profile, for a thumbnail or a preview: a
+/// profile that cannot be read leaves the colours as they are (logged).
+pub fn shown_in_srgb(img: &mut DynamicImage, icc: Option<&[u8]>) {
+    if let Some(icc) = icc
+        && let Err(e) = to_srgb(img, icc)
+    {
+        log::debug!("an embedded colour profile was not used: {e}");
+    }
+}
