@@ -97,6 +97,22 @@ fn picture_with(width: u32, height: u32, seed: u64, grain: bool) -> RgbImage {
     })
 }
 
+/// The formats [`image_bytes`] can make: every one Folio takes, except
+/// AVIF unless the `avif` feature's encoder is built in (the tests of AVIF
+/// use committed files).
+pub const ENCODABLE: &[Format] = if cfg!(feature = "avif") {
+    &Format::ALL
+} else {
+    &[
+        Format::Jpeg,
+        Format::Png,
+        Format::WebP,
+        Format::Gif,
+        Format::Tiff,
+        Format::Psd,
+    ]
+};
+
 /// The bytes of a generated picture encoded as `format`.
 pub fn image_bytes(format: Format, width: u32, height: u32, seed: u64) -> Result<Vec<u8>> {
     encode(&picture(width, height, seed), format)
@@ -714,9 +730,15 @@ mod tests {
 
     #[test]
     fn every_format_round_trips_and_seeds_differ() {
-        for format in Format::ALL {
+        for &format in ENCODABLE {
             let bytes = image_bytes(format, 40, 30, 7).unwrap();
-            let img = image::load_from_memory(&bytes).unwrap();
+            let img = crate::core::media::decode::decode_full(
+                std::path::Path::new("sample"),
+                &bytes,
+                format,
+            )
+            .unwrap()
+            .image;
             assert_eq!((img.width(), img.height()), (40, 30), "{format:?}");
         }
         assert_ne!(picture(20, 20, 1).into_raw(), picture(20, 20, 2).into_raw());

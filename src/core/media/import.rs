@@ -522,7 +522,7 @@ mod tests {
     #[test]
     fn every_supported_format_is_imported_once_with_its_facts() {
         let mut f = fixture();
-        let paths: Vec<_> = Format::ALL
+        let paths: Vec<_> = sample::ENCODABLE
             .iter()
             .enumerate()
             .map(|(i, fmt)| {
@@ -533,10 +533,10 @@ mod tests {
             })
             .collect();
         let s = f.import(&paths);
-        assert_eq!((s.imported(), s.failed()), (5, 0), "{s:?}");
+        assert_eq!((s.imported(), s.failed()), (sample::ENCODABLE.len(), 0), "{s:?}");
         let imgs = images::group_images(f.lib.conn(), f.group).unwrap();
         let formats: Vec<_> = imgs.iter().map(|i| i.format).collect();
-        assert_eq!(formats, Format::ALL, "imported in the order given");
+        assert_eq!(formats, sample::ENCODABLE, "imported in the order given");
         for (img, path) in imgs.iter().zip(&paths) {
             assert_eq!((img.width, img.height), (64, 48));
             let bytes = std::fs::read(path).unwrap();
@@ -644,9 +644,9 @@ mod tests {
             ),
             (
                 f.file("cut.png", &png[..png.len() / 2]),
-                "damaged or incomplete",
+                "incomplete",
             ),
-            (f.file("cut.jpg", &jpeg[..40]), "damaged or incomplete"),
+            (f.file("cut.jpg", &jpeg[..40]), "incomplete"),
             (
                 f.file("bitmap.bmp", b"BM\x3a\0\0\0\0\0\0\0\x36\0\0\0"),
                 "not supported",
