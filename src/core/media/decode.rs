@@ -132,8 +132,50 @@ fn decode_full_inner(bytes: &[u8], format: Format) -> std::result::Result<Decode
                 }),
             }
         }
+        Format::Jpeg => match decode_with_image(bytes, format) {
+            Ok(d) => Ok(d),
+            // libjpeg-turbo reads what zune-jpeg refuses (arithmetic coding,
+            // a short APP14, CMYK is left to zune).
+            #[cfg(feature = "libjpeg")]
+            Err(refused) => match libjpeg::decode_scaled(bytes, u32::MAX) {
+                Some((image, orientation)) => Ok(Decoded {
+                    image,
+                    orientation,
+                    icc: icc_profile(bytes, format),
+                }),
+                None => Err(refused),
+            },
+            #[cfg(not(feature = "libjpeg"))]
+            Err(refused) => Err(refused),
+        },
+        Format::Gif => match decode_with_image(bytes, format) {
+            Err(refused @ Refusal::Damaged(_)) => match gif_with_grey_palette(bytes) {
+                Some(grey) => decode_with_image(&grey, format).map_err(|_| refused),
+                None => Err(refused),
+            },
+            other => other,
+        },
         _ => decode_with_image(bytes, format),
     }
+}
+
+/// A GIF with neither a global nor a local colour table is read by other
+/// tools as grey levels (its indices are the levels): the same bytes with a
+/// grey global table put in, if it has none. `None` if it has one (the
+/// refusal is then about something else).
+fn gif_with_grey_palette(bytes: &[u8]) -> Option<Vec<u8>> {
+    // Header (6) and logical screen descriptor (7); bit 7 of byte 10 says
+    // whether a global table follows.
+    let packed = *bytes.get(10)?;
+    if packed & 0x80 != 0 || bytes.len() < 13 {
+        return None;
+    }
+    let mut out = Vec::with_capacity(bytes.len() + 768);
+    out.extend_from_slice(bytes.get(..13)?);
+    out[10] = packed | 0x80 | 0x07; // 2^(7+1) = 256 entries
+    out.extend((0..=255u8).flat_map(|v| [v, v, v]));
+    out.extend_from_slice(bytes.get(13..)?);
+    Some(out)
 }
 
 /// The `image` crate's decoder for `format`.

@@ -8,7 +8,7 @@ use std::path::Path;
 
 use image::{ImageDecoder, ImageFormat, ImageReader};
 
-use super::decode::{self, Decoded, Refusal, limits};
+use super::decode::{self, Decoded, limits};
 use super::thumbnail;
 use crate::core::error::{Error, Result};
 use crate::core::format::Format;
@@ -34,7 +34,13 @@ pub fn detect(path: &Path, bytes: &[u8]) -> Result<Format> {
             )),
         };
     }
-    match image::guess_format(bytes) {
+    // BigTIFF (a TIFF over 4 GB, or written so by scanners and GIS tools):
+    // `image` does not recognise its magic number.
+    let guessed = match bytes.get(..4) {
+        Some(b"II+\0" | b"MM\0+") => Ok(ImageFormat::Tiff),
+        _ => image::guess_format(bytes),
+    };
+    match guessed {
         // Camera RAW files are TIFF inside; the TIFF decoder would take their
         // small embedded preview for the photograph.
         Ok(ImageFormat::Tiff) if unsupported == Some(RAW) || super::tiff_ext::is_camera_raw(bytes) => {
@@ -145,16 +151,15 @@ pub fn decode_check(path: &Path, bytes: &[u8], format: Format) -> Result<(u32, u
     }
     // A big JPEG is decoded scaled (still reading every coefficient), its
     // size taken from its header; anything else whole.
+    // (A header zune-jpeg cannot read goes to the full decode, which tries
+    // libjpeg-turbo too, and words the refusal.)
     let jpeg_size = (format == Format::Jpeg)
         .then(|| {
             let mut reader = ImageReader::with_format(Cursor::new(bytes), ImageFormat::Jpeg);
             reader.limits(limits());
-            reader
-                .into_decoder()
-                .map(|d| d.dimensions())
-                .map_err(|e| Refusal::from_image(e, label).at(path))
+            reader.into_decoder().map(|d| d.dimensions()).ok()
         })
-        .transpose()?;
+        .flatten();
     let (decoded, (w, h)) = match jpeg_size {
         Some((w, h)) if w > 0 && h > 0 && decode::scales_by_eighth(w, h, thumbnail::SMALL) => (
             decode::decode_reduced(path, bytes, format, thumbnail::SMALL)?,
