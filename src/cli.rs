@@ -493,17 +493,15 @@ fn open(root: &std::path::Path) -> anyhow::Result<Library> {
 fn open_for_reading(root: &std::path::Path) -> anyhow::Result<Library> {
     match Library::open(root) {
         Err(folio::core::Error::Locked { holder, .. }) => {
-            let lib = Library::open_read_only(root).with_context(|| {
-                format!("could not read the library at {}", root.display())
-            })?;
+            let lib = Library::open_read_only(root)
+                .with_context(|| format!("could not read the library at {}", root.display()))?;
             eprintln!(
                 "folio: the library is open in another Folio{}: reading it as it is, changing nothing",
                 holder.map(|h| format!(" ({h})")).unwrap_or_default()
             );
             Ok(lib)
         }
-        other => other
-            .with_context(|| format!("could not open the library at {}", root.display())),
+        other => other.with_context(|| format!("could not open the library at {}", root.display())),
     }
 }
 

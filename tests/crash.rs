@@ -318,7 +318,9 @@ fn a_restore_killed_at_any_step_leaves_the_old_or_the_restored_library() {
         let kept: Vec<_> = support::files_under(root)
             .into_iter()
             .filter(|p| p.to_string_lossy().contains(".before-restore-"))
-            .filter(|p| !p.to_string_lossy().ends_with("-wal") && !p.to_string_lossy().ends_with("-shm"))
+            .filter(|p| {
+                !p.to_string_lossy().ends_with("-wal") && !p.to_string_lossy().ends_with("-shm")
+            })
             .collect();
         if restored {
             assert_eq!(kept.len(), 1, "{point}: the replaced database is kept");

@@ -88,7 +88,10 @@ fn a_motion_photo_imports_with_its_video_kept() {
     let img = &images::group_images(f.lib.conn(), f.group).unwrap()[0];
     assert_eq!((img.width, img.height), (640, 480));
     let stored = std::fs::read(f.lib.file_path(&img.filename).unwrap()).unwrap();
-    assert_eq!(stored, bytes, "the original is kept byte for byte, video and all");
+    assert_eq!(
+        stored, bytes,
+        "the original is kept byte for byte, video and all"
+    );
     assert!(stored.len() > jpeg_len + 30_000);
     assert!(f.clean());
     // Cut inside the JPEG itself, it is still refused as incomplete.
@@ -129,15 +132,15 @@ fn refusals_say_what_the_file_is_not_that_it_is_damaged() {
 /// look like a DNG: tag 50706, DNGVersion).
 fn tiny_tiff_with_extra_tag(tag: u16, kind: u16, value: &[u8; 4]) -> Vec<u8> {
     let mut entries: Vec<(u16, u16, u32, [u8; 4])> = vec![
-        (256, 3, 1, [2, 0, 0, 0]),   // ImageWidth
-        (257, 3, 1, [1, 0, 0, 0]),   // ImageLength
-        (258, 3, 1, [8, 0, 0, 0]),   // BitsPerSample
-        (259, 3, 1, [1, 0, 0, 0]),   // Compression: none
-        (262, 3, 1, [1, 0, 0, 0]),   // BlackIsZero
-        (273, 4, 1, [0, 0, 0, 0]),   // StripOffsets (patched)
-        (277, 3, 1, [1, 0, 0, 0]),   // SamplesPerPixel
-        (278, 3, 1, [1, 0, 0, 0]),   // RowsPerStrip
-        (279, 4, 1, [2, 0, 0, 0]),   // StripByteCounts
+        (256, 3, 1, [2, 0, 0, 0]), // ImageWidth
+        (257, 3, 1, [1, 0, 0, 0]), // ImageLength
+        (258, 3, 1, [8, 0, 0, 0]), // BitsPerSample
+        (259, 3, 1, [1, 0, 0, 0]), // Compression: none
+        (262, 3, 1, [1, 0, 0, 0]), // BlackIsZero
+        (273, 4, 1, [0, 0, 0, 0]), // StripOffsets (patched)
+        (277, 3, 1, [1, 0, 0, 0]), // SamplesPerPixel
+        (278, 3, 1, [1, 0, 0, 0]), // RowsPerStrip
+        (279, 4, 1, [2, 0, 0, 0]), // StripByteCounts
         (tag, kind, 1, *value),
     ];
     entries.sort_by_key(|e| e.0);
@@ -171,7 +174,10 @@ fn a_photoshop_document_imports_as_its_flattened_image() {
     let img = &images::group_images(f.lib.conn(), f.group).unwrap()[0];
     assert_eq!((img.format, img.width, img.height), (Format::Psd, 300, 200));
     assert!(img.filename.ends_with(".psd"));
-    assert_eq!(std::fs::read(f.lib.file_path(&img.filename).unwrap()).unwrap(), psd);
+    assert_eq!(
+        std::fs::read(f.lib.file_path(&img.filename).unwrap()).unwrap(),
+        psd
+    );
     // Its thumbnail is the picture (a pixel in the middle, as generated).
     let thumb = folio::core::media::thumbnail::load_or_make(
         f.lib.store_root(),
@@ -191,7 +197,10 @@ fn a_photoshop_document_imports_as_its_flattened_image() {
     // Cut short, it is damaged, not "unsupported".
     let cut = f.file("cut.psd", &psd[..psd.len() - 5000]);
     let text = failure(&f.import(&[cut]));
-    assert!(text.contains("damaged") || text.contains("incomplete"), "{text}");
+    assert!(
+        text.contains("damaged") || text.contains("incomplete"),
+        "{text}"
+    );
     assert!(f.clean());
 }
 
@@ -223,7 +232,11 @@ fn palette_and_bilevel_tiffs_import_and_look_right() {
     let page = thumb(1);
     assert_eq!(page.dimensions(), (8, 2));
     assert_eq!(page.get_pixel(0, 0).0, [0, 0, 0], "the first bit is ink");
-    assert_eq!(page.get_pixel(7, 0).0, [255, 255, 255], "the last bit is paper");
+    assert_eq!(
+        page.get_pixel(7, 0).0,
+        [255, 255, 255],
+        "the last bit is paper"
+    );
     assert!(f.clean());
 }
 
@@ -241,7 +254,10 @@ fn tiff(entries: Vec<(u16, u16, Vec<u32>)>, pixels: &[u8]) -> Vec<u8> {
     let mut strip_entry = None;
     for (tag, kind, values) in &entries {
         let bytes: Vec<u8> = if *kind == 3 {
-            values.iter().flat_map(|v| (*v as u16).to_le_bytes()).collect()
+            values
+                .iter()
+                .flat_map(|v| (*v as u16).to_le_bytes())
+                .collect()
         } else {
             values.iter().flat_map(|v| v.to_le_bytes()).collect()
         };
@@ -347,7 +363,10 @@ fn no_panic_text_reaches_stderr() {
     assert!(!stderr.contains("panicked"), "{stderr}");
     assert!(!stderr.contains("RUST_BACKTRACE"), "{stderr}");
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(stdout.contains("zzz-good.png"), "the batch went on: {stdout}");
+    assert!(
+        stdout.contains("zzz-good.png"),
+        "the batch went on: {stdout}"
+    );
 }
 
 // ------------------------------------------------- the nine ways to lose work
@@ -412,11 +431,17 @@ fn a_filename_outside_the_store_is_refused_and_never_touched() {
     let report = check::check(&mut f.lib, false).unwrap();
     let words: Vec<String> = report.problems.iter().map(|p| p.to_string()).collect();
     assert!(
-        words.iter().any(|w| w.contains("../../cv.pdf") && w.contains("not a path inside")),
+        words
+            .iter()
+            .any(|w| w.contains("../../cv.pdf") && w.contains("not a path inside")),
         "{words:?}"
     );
     assert!(trash::delete_images(&mut f.lib, &[img.id]).is_err());
-    assert_eq!(std::fs::read(&cv).unwrap(), b"my CV", "the outside file is untouched");
+    assert_eq!(
+        std::fs::read(&cv).unwrap(),
+        b"my CV",
+        "the outside file is untouched"
+    );
     assert!(f.lib.file_path("/etc/passwd").is_err());
     assert!(f.lib.file_path("originals/../../cv.pdf").is_err());
 }
@@ -429,24 +454,43 @@ fn a_deletes_files_are_unlinked_only_after_a_durable_sync() {
     use std::cell::RefCell;
     let mut f = fixture();
     let paths: Vec<_> = (0..3)
-        .map(|i| f.file(&format!("{i}.png"), &sample::image_bytes(Format::Png, 8, 8, i).unwrap()))
+        .map(|i| {
+            f.file(
+                &format!("{i}.png"),
+                &sample::image_bytes(Format::Png, 8, 8, i).unwrap(),
+            )
+        })
         .collect();
     f.import(&paths);
-    let ids: Vec<_> = images::all_images(f.lib.conn()).unwrap().iter().map(|i| i.id).collect();
+    let ids: Vec<_> = images::all_images(f.lib.conn())
+        .unwrap()
+        .iter()
+        .map(|i| i.id)
+        .collect();
     let trash_dir = f.lib.trash_dir();
     let events = RefCell::new(Vec::<String>::new());
     let in_trash = || support::files_under(&trash_dir).len();
     let sync = |db: &Path| {
-        events
-            .borrow_mut()
-            .push(format!("sync {} with {} in trash", db.file_name().unwrap().to_string_lossy(), in_trash()));
+        events.borrow_mut().push(format!(
+            "sync {} with {} in trash",
+            db.file_name().unwrap().to_string_lossy(),
+            in_trash()
+        ));
         trash::sync_database(db)
     };
     let unlink = |p: &Path| {
         events.borrow_mut().push("unlink".into());
         std::fs::remove_file(p)
     };
-    trash::delete_images_with(&mut f.lib, &ids[..2], &Finish { sync: &sync, unlink: &unlink }).unwrap();
+    trash::delete_images_with(
+        &mut f.lib,
+        &ids[..2],
+        &Finish {
+            sync: &sync,
+            unlink: &unlink,
+        },
+    )
+    .unwrap();
     assert_eq!(
         *events.borrow(),
         ["sync folio.db with 2 in trash", "unlink", "unlink"],
@@ -456,10 +500,24 @@ fn a_deletes_files_are_unlinked_only_after_a_durable_sync() {
     // The sync fails (an I/O error): the rows are deleted, the file waits.
     let failing = |_: &Path| Err(std::io::Error::other("the disk went away"));
     let never = |_: &Path| -> std::io::Result<()> { panic!("unlinked without a durable sync") };
-    trash::delete_images_with(&mut f.lib, &ids[2..], &Finish { sync: &failing, unlink: &never }).unwrap();
+    trash::delete_images_with(
+        &mut f.lib,
+        &ids[2..],
+        &Finish {
+            sync: &failing,
+            unlink: &never,
+        },
+    )
+    .unwrap();
     assert_eq!(in_trash(), 1, "the file waits in trash");
     let repaired = check::check(&mut f.lib, true).unwrap();
-    assert!(repaired.repaired.iter().any(|r| r.contains("finished deleting")), "{repaired:?}");
+    assert!(
+        repaired
+            .repaired
+            .iter()
+            .any(|r| r.contains("finished deleting")),
+        "{repaired:?}"
+    );
     assert!(f.clean());
 }
 
@@ -478,10 +536,19 @@ fn reimporting_replaces_a_damaged_original_of_the_same_size() {
     damaged[middle] ^= 0xFF;
     std::fs::write(&stored, &damaged).unwrap();
     let report = check::check(&mut f.lib, false).unwrap();
-    assert!(report.problems.iter().any(|p| p.to_string().contains("damaged")));
+    assert!(
+        report
+            .problems
+            .iter()
+            .any(|p| p.to_string().contains("damaged"))
+    );
     let s = f.import(std::slice::from_ref(&path));
     assert_eq!(s.already(), 1);
-    assert_eq!(std::fs::read(&stored).unwrap(), bytes, "the good bytes are back");
+    assert_eq!(
+        std::fs::read(&stored).unwrap(),
+        bytes,
+        "the good bytes are back"
+    );
     assert!(f.clean());
 }
 
@@ -498,12 +565,26 @@ fn a_preview_that_failed_is_made_once_the_original_is_back() {
     let stored = f.lib.file_path(&img.filename).unwrap();
     // The original is damaged on disk: the preview fails, and that is remembered.
     std::fs::write(&stored, &bytes[..bytes.len() / 3]).unwrap();
-    let preview = || load_or_make(f.lib.store_root(), &stored, &img.content_hash, img.format, LARGE);
+    let preview = || {
+        load_or_make(
+            f.lib.store_root(),
+            &stored,
+            &img.content_hash,
+            img.format,
+            LARGE,
+        )
+    };
     assert!(preview().is_err());
     assert!(layout::thumb_failure_path(f.lib.store_root(), &img.content_hash).exists());
     // Re-imported, as `check` advises: the preview is made.
     f.import(std::slice::from_ref(&path));
-    let shown = load_or_make(f.lib.store_root(), &stored, &img.content_hash, img.format, LARGE);
+    let shown = load_or_make(
+        f.lib.store_root(),
+        &stored,
+        &img.content_hash,
+        img.format,
+        LARGE,
+    );
     assert_eq!(shown.map(|p| p.width()).ok(), Some(300));
 }
 
@@ -514,7 +595,12 @@ fn a_preview_that_failed_is_made_once_the_original_is_back() {
 fn a_library_without_its_database_is_refused_and_repair_brings_every_original_back() {
     let mut f = fixture();
     let paths: Vec<_> = (0..3)
-        .map(|i| f.file(&format!("{i}.png"), &sample::image_bytes(Format::Png, 8, 8, i).unwrap()))
+        .map(|i| {
+            f.file(
+                &format!("{i}.png"),
+                &sample::image_bytes(Format::Png, 8, 8, i).unwrap(),
+            )
+        })
         .collect();
     f.import(&paths);
     let root = f.root();
@@ -537,7 +623,11 @@ fn a_library_without_its_database_is_refused_and_repair_brings_every_original_ba
         .args(["check", "--repair"])
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stdout));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
     let lib = Library::open(&root).unwrap();
     assert_eq!(images::all_images(lib.conn()).unwrap().len(), 3);
     drop(lib);
@@ -563,12 +653,20 @@ fn list_and_check_read_a_library_another_folio_holds() {
     f.import(&[a]);
     let root = f.root();
     // A temp file, as a running import leaves while it writes.
-    let half = f.lib.originals_dir().join("ab").join(format!("{}x", layout::TEMP_PREFIX));
+    let half = f
+        .lib
+        .originals_dir()
+        .join("ab")
+        .join(format!("{}x", layout::TEMP_PREFIX));
     std::fs::create_dir_all(half.parent().unwrap()).unwrap();
     std::fs::write(&half, b"half a file").unwrap();
     let db_before = std::fs::read(root.join("folio.db")).unwrap();
     let out = support::folio(Some(&root)).arg("list").output().unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert!(String::from_utf8_lossy(&out.stdout).contains("a.png"));
     assert!(String::from_utf8_lossy(&out.stderr).contains("open in another Folio"));
     let out = support::folio(Some(&root)).arg("check").output().unwrap();
@@ -585,5 +683,39 @@ fn list_and_check_read_a_library_another_folio_holds() {
     assert!(half.exists(), "the holder's temp file is untouched");
     assert_eq!(std::fs::read(root.join("folio.db")).unwrap(), db_before);
     // The holder writes on, unblocked.
-    f.lib.write(|tx| catalog::create_group(tx, "Later", None)).unwrap();
+    f.lib
+        .write(|tx| catalog::create_group(tx, "Later", None))
+        .unwrap();
+}
+
+/// AVIF: its rotation and mirroring applied (the picture reads "top" at the
+/// top: sky there, a field below), and its alpha item kept.
+#[test]
+fn avif_stills_import_upright_with_their_transparency() {
+    let mut f = fixture();
+    let rotated = data("rot1mir1.avif");
+    let clear = data("transparency.avif");
+    let s = f.import(&[rotated, clear]);
+    assert_eq!((s.imported(), s.failed()), (2, 0), "{:?}", s.files);
+    let imgs = images::group_images(f.lib.conn(), f.group).unwrap();
+    assert_eq!(
+        (imgs[0].format, imgs[0].width, imgs[0].height),
+        (Format::Avif, 640, 427)
+    );
+    let thumb = |i: usize| {
+        folio::core::media::thumbnail::make(
+            &f.lib.file_path(&imgs[i].filename).unwrap(),
+            imgs[i].format,
+            256,
+        )
+        .unwrap()
+    };
+    let upright = thumb(0).to_rgb8();
+    assert_eq!(upright.dimensions(), (256, 171));
+    let sky = upright.get_pixel(20, 10).0;
+    let field = upright.get_pixel(20, 150).0;
+    assert!(sky[2] > sky[0] && sky[2] > 150, "sky at the top: {sky:?}");
+    assert!(field[1] > field[2], "the field at the bottom: {field:?}");
+    assert!(thumb(1).color().has_alpha(), "the alpha item is kept");
+    assert!(f.clean());
 }

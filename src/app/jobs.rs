@@ -505,7 +505,10 @@ impl Picker {
                     Pick::Files => dialog
                         .add_filter(
                             "Images",
-                            &["jpg", "jpeg", "png", "webp", "gif", "tif", "tiff", "avif", "psd", "psb"],
+                            &[
+                                "jpg", "jpeg", "png", "webp", "gif", "tif", "tiff", "avif", "psd",
+                                "psb",
+                            ],
                         )
                         .add_filter("All files", &["*"])
                         .pick_files(),

@@ -319,8 +319,8 @@ fn worker(shared: &Shared, tx: &Sender<(Key, Result<ColorImage, String>)>, ctx: 
             }
         };
         let max_side = request.key.1.max_side();
-        let result =
-            crate::core::panics::catch_unwind(|| load(&request.source, max_side)).unwrap_or_else(|panic| {
+        let result = crate::core::panics::catch_unwind(|| load(&request.source, max_side))
+            .unwrap_or_else(|panic| {
                 Err(format!(
                     "decoding {} crashed ({})",
                     request.source.original.display(),
@@ -372,8 +372,11 @@ mod tests {
         let sources: Vec<Source> = (0..n)
             .map(|i| {
                 let path = dir.path().join(format!("{i}.png"));
-                std::fs::write(&path, sample::image_bytes(Format::Png, 8, 8, i as u64).unwrap())
-                    .unwrap();
+                std::fs::write(
+                    &path,
+                    sample::image_bytes(Format::Png, 8, 8, i as u64).unwrap(),
+                )
+                .unwrap();
                 Source {
                     original: path,
                     store_root: dir.path().join("store"),

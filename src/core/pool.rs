@@ -74,8 +74,7 @@ pub fn map_ordered<T: Sync, R: Send>(
                     run_in_background();
                     while let Some(index) = claim(state, turn, items.len(), window) {
                         let item = &items[index];
-                        let result =
-                            crate::core::panics::catch_unwind(|| work(item));
+                        let result = crate::core::panics::catch_unwind(|| work(item));
                         if tx.send((index, result)).is_err() {
                             return;
                         }

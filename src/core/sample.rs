@@ -127,7 +127,10 @@ pub fn encode(img: &RgbImage, format: Format) -> Result<Vec<u8>> {
         other => decode::image_format(other),
     };
     let Some(image_format) = image_format else {
-        return Err(Error::invalid("sample image", format!("no {} encoder", format.label())));
+        return Err(Error::invalid(
+            "sample image",
+            format!("no {} encoder", format.label()),
+        ));
     };
     img.write_to(&mut out, image_format)
         .map_err(|e| Error::invalid("sample image", e.to_string()))?;

@@ -80,12 +80,12 @@ impl Refusal {
     /// What the `image` crate's error means, in the artist's words.
     pub fn from_image(e: image::ImageError, label: &str) -> Refusal {
         match e {
-            image::ImageError::Limits(l) => {
-                Refusal::TooLarge(format!("the {label} image is too large to open safely ({l})"))
-            }
-            image::ImageError::Unsupported(u) => Refusal::Unsupported(format!(
-                "this kind of {label} is not supported ({u})"
+            image::ImageError::Limits(l) => Refusal::TooLarge(format!(
+                "the {label} image is too large to open safely ({l})"
             )),
+            image::ImageError::Unsupported(u) => {
+                Refusal::Unsupported(format!("this kind of {label} is not supported ({u})"))
+            }
             other => Refusal::Damaged(format!(
                 "the {label} file is damaged or incomplete ({other})"
             )),
@@ -182,7 +182,9 @@ fn gif_with_grey_palette(bytes: &[u8]) -> Option<Vec<u8>> {
 fn decode_with_image(bytes: &[u8], format: Format) -> std::result::Result<Decoded, Refusal> {
     let label = format.label();
     let Some(image_format) = image_format(format) else {
-        return Err(Refusal::Unsupported(format!("{label} files are not supported")));
+        return Err(Refusal::Unsupported(format!(
+            "{label} files are not supported"
+        )));
     };
     let mut reader = ImageReader::with_format(Cursor::new(bytes), image_format);
     reader.limits(limits());

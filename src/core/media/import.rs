@@ -20,18 +20,18 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use super::decode::Decoded;
-use super::{colour, thumbnail};
 use super::validate::{decode_check, detect};
 use super::walk::collect;
+use super::{colour, thumbnail};
 use crate::core::error::{Error, IoContext, Result};
 use crate::core::format::Format;
 use crate::core::ids::{GroupId, ImageId};
 use crate::core::model::images::{self, NewImage};
 use crate::core::pool;
 use crate::core::storage::Library;
-use crate::core::storage::library::file_in_store;
 use crate::core::storage::atomic::{self, Durability, WriteFn, write_all};
 use crate::core::storage::layout;
+use crate::core::storage::library::file_in_store;
 
 /// Files larger than this are refused before being read.
 pub const MAX_FILE_BYTES: u64 = 1 << 30;
@@ -445,8 +445,8 @@ pub fn store_with(
 /// Whether the file at `path` holds exactly the prepared bytes: its size,
 /// and then its hash (a damaged file of the same size is not whole).
 fn file_holds(path: &Path, prepared: &Prepared) -> bool {
-    let same_size = std::fs::metadata(path)
-        .is_ok_and(|m| m.is_file() && m.len() == prepared.byte_size());
+    let same_size =
+        std::fs::metadata(path).is_ok_and(|m| m.is_file() && m.len() == prepared.byte_size());
     same_size
         && std::fs::File::open(path)
             .and_then(|f| blake3::Hasher::new().update_reader(f).map(|h| h.finalize()))
@@ -533,7 +533,11 @@ mod tests {
             })
             .collect();
         let s = f.import(&paths);
-        assert_eq!((s.imported(), s.failed()), (sample::ENCODABLE.len(), 0), "{s:?}");
+        assert_eq!(
+            (s.imported(), s.failed()),
+            (sample::ENCODABLE.len(), 0),
+            "{s:?}"
+        );
         let imgs = images::group_images(f.lib.conn(), f.group).unwrap();
         let formats: Vec<_> = imgs.iter().map(|i| i.format).collect();
         assert_eq!(formats, sample::ENCODABLE, "imported in the order given");
@@ -642,10 +646,7 @@ mod tests {
                 f.file("drawing.svg", b"<svg xmlns='http://www.w3.org/2000/svg'/>"),
                 "SVG",
             ),
-            (
-                f.file("cut.png", &png[..png.len() / 2]),
-                "incomplete",
-            ),
+            (f.file("cut.png", &png[..png.len() / 2]), "incomplete"),
             (f.file("cut.jpg", &jpeg[..40]), "incomplete"),
             (
                 f.file("bitmap.bmp", b"BM\x3a\0\0\0\0\0\0\0\x36\0\0\0"),

@@ -75,8 +75,14 @@ impl<'a> Reader<'a> {
     }
 
     fn take(&mut self, n: usize) -> Result<&'a [u8], Refusal> {
-        let end = self.pos.checked_add(n).ok_or_else(|| ends_early(self.what))?;
-        let s = self.data.get(self.pos..end).ok_or_else(|| ends_early(self.what))?;
+        let end = self
+            .pos
+            .checked_add(n)
+            .ok_or_else(|| ends_early(self.what))?;
+        let s = self
+            .data
+            .get(self.pos..end)
+            .ok_or_else(|| ends_early(self.what))?;
         self.pos = end;
         Ok(s)
     }
@@ -104,7 +110,11 @@ impl<'a> Reader<'a> {
 
     /// A section length: u32 in PSD, u64 in PSB (when `long`).
     fn len(&mut self, long: bool) -> Result<usize, Refusal> {
-        let n = if long { self.u64()? } else { u64::from(self.u32()?) };
+        let n = if long {
+            self.u64()?
+        } else {
+            u64::from(self.u32()?)
+        };
         usize::try_from(n).map_err(|_| ends_early(self.what))
     }
 
@@ -178,7 +188,10 @@ impl Mode {
 
     /// May the channel after the colour channels be the composite's alpha?
     fn may_have_alpha(self) -> bool {
-        matches!(self, Mode::Gray | Mode::Rgb | Mode::Cmyk | Mode::Lab | Mode::Duotone)
+        matches!(
+            self,
+            Mode::Gray | Mode::Rgb | Mode::Cmyk | Mode::Lab | Mode::Duotone
+        )
     }
 }
 
@@ -257,12 +270,19 @@ fn layer_hints(lm: &[u8], psb: bool) -> LayerHints {
     let mut hints = LayerHints::default();
     let mut r = Reader::new(lm, "layer and mask information");
     let Ok(li_len) = r.len(psb) else { return hints };
-    let Ok(layer_info) = r.take(li_len) else { return hints };
-    if let Some(&[a, b]) = layer_info.get(..2).and_then(|s| <&[u8; 2]>::try_from(s).ok()) {
+    let Ok(layer_info) = r.take(li_len) else {
+        return hints;
+    };
+    if let Some(&[a, b]) = layer_info
+        .get(..2)
+        .and_then(|s| <&[u8; 2]>::try_from(s).ok())
+    {
         hints.layer_count = Some(i16::from_be_bytes([a, b]));
     }
     let Ok(gm_len) = r.u32() else { return hints };
-    let Ok(gm_len) = usize::try_from(gm_len) else { return hints };
+    let Ok(gm_len) = usize::try_from(gm_len) else {
+        return hints;
+    };
     if r.take(gm_len).is_err() {
         return hints;
     }
@@ -286,7 +306,9 @@ fn layer_hints(lm: &[u8], psb: bool) -> LayerHints {
         if !found || r.take(4).is_err() {
             return hints;
         }
-        let Ok(key) = r.array::<4>() else { return hints };
+        let Ok(key) = r.array::<4>() else {
+            return hints;
+        };
         let long = psb && LONG.contains(&&key);
         let Ok(len) = r.len(long) else { return hints };
         let Ok(body) = r.take(len) else { return hints };
@@ -433,7 +455,10 @@ impl Sample for u16 {
 }
 
 fn float_at(plane: &[u8], i: usize) -> f32 {
-    match i.checked_mul(4).and_then(|p| plane.get(p..p.checked_add(4)?)) {
+    match i
+        .checked_mul(4)
+        .and_then(|p| plane.get(p..p.checked_add(4)?))
+    {
         Some(&[a, b, c, d]) => f32::from_be_bytes([a, b, c, d]),
         _ => 0.0,
     }
@@ -457,7 +482,10 @@ fn sample<T: Sample>(plane: &[u8], i: usize, depth: u16) -> T {
     match depth {
         8 => T::from_u32(u32::from(plane.get(i).copied().unwrap_or(0)) * T::MAX / 255),
         16 => {
-            let v = match i.checked_mul(2).and_then(|p| plane.get(p..p.checked_add(2)?)) {
+            let v = match i
+                .checked_mul(2)
+                .and_then(|p| plane.get(p..p.checked_add(2)?))
+            {
                 Some(&[a, b]) => u32::from(u16::from_be_bytes([a, b])),
                 _ => 0,
             };
@@ -481,14 +509,20 @@ fn colour<T: Sample>(plane: &[u8], i: usize, depth: u16, alpha: Option<&[u8]>) -
             v = (v - (1.0 - a)) / a;
         }
     }
-    unit_to(linear_to_srgb(if v.is_nan() { 0.0 } else { v.clamp(0.0, 1.0) }))
+    unit_to(linear_to_srgb(if v.is_nan() {
+        0.0
+    } else {
+        v.clamp(0.0, 1.0)
+    }))
 }
 
 /// Un-matte from white, in the output's integer domain (8/16-bit data).
 fn dematte<T: Sample>(buf: &mut [T], channels: usize) {
     let max = i64::from(T::MAX);
     for px in buf.chunks_exact_mut(channels) {
-        let Some((a, colours)) = px.split_last_mut() else { continue };
+        let Some((a, colours)) = px.split_last_mut() else {
+            continue;
+        };
         let a = i64::from(a.to_u32());
         if a <= 0 || a >= max {
             continue;
@@ -537,7 +571,8 @@ fn convert_direct<T: Sample>(p: &Planes<'_>, colours: usize, alpha: bool) -> Vec
             16 => {
                 for (d, b) in dst.zip(plane.chunks_exact(2)) {
                     if let [hi, lo] = b {
-                        *d = T::from_u32(u32::from(u16::from_be_bytes([*hi, *lo])) * T::MAX / 65535);
+                        *d =
+                            T::from_u32(u32::from(u16::from_be_bytes([*hi, *lo])) * T::MAX / 65535);
                     }
                 }
             }
@@ -588,7 +623,11 @@ fn convert_lab<T: Sample>(p: &Planes<'_>, alpha: bool) -> Vec<T> {
     let [lp, ap_, bp] = [p.plane(0), p.plane(1), p.plane(2)];
     let alp = alpha.then(|| p.plane(3));
     let max = T::MAX as f32;
-    let (offset, scale) = if T::MAX == 255 { (128.0, 1.0) } else { (32768.0, 256.0) };
+    let (offset, scale) = if T::MAX == 255 {
+        (128.0, 1.0)
+    } else {
+        (32768.0, 256.0)
+    };
     let mut out = Vec::with_capacity(p.pixels.saturating_mul(ch));
     for i in 0..p.pixels {
         let l = sample::<T>(lp, i, p.depth).to_u32() as f32 * 100.0 / max;
@@ -615,9 +654,17 @@ fn lab_to_srgb(l: f32, a: f32, b: f32) -> [f32; 3] {
     let fz = fy - b / 200.0;
     let finv = |f: f32| {
         let f3 = f * f * f;
-        if f3 > EPS { f3 } else { (116.0 * f - 16.0) / KAPPA }
+        if f3 > EPS {
+            f3
+        } else {
+            (116.0 * f - 16.0) / KAPPA
+        }
     };
-    let yr = if l > KAPPA * EPS { fy * fy * fy } else { l / KAPPA };
+    let yr = if l > KAPPA * EPS {
+        fy * fy * fy
+    } else {
+        l / KAPPA
+    };
     let x = finv(fx) * 0.964_22;
     let y = yr;
     let z = finv(fz) * 0.825_21;
@@ -692,7 +739,9 @@ pub fn decode(bytes: &[u8], max_side: u32, max_bytes: u64) -> Result<Decoded, Re
         return Err(damaged(&format!("its header gives {channels} channels")));
     }
     if width == 0 || height == 0 {
-        return Err(damaged(&format!("its header gives an empty {width}×{height} image")));
+        return Err(damaged(&format!(
+            "its header gives an empty {width}×{height} image"
+        )));
     }
     if width > max_side || height > max_side {
         return Err(Refusal::TooLarge(format!(
@@ -747,7 +796,11 @@ pub fn decode(bytes: &[u8], max_side: u32, max_bytes: u64) -> Result<Decoded, Re
     };
     let w64 = u64::from(width);
     let h64 = u64::from(height);
-    let row_bytes = if depth == 1 { w64.div_ceil(8) } else { w64 * u64::from(depth / 8) };
+    let row_bytes = if depth == 1 {
+        w64.div_ceil(8)
+    } else {
+        w64 * u64::from(depth / 8)
+    };
     let plane_bytes = row_bytes.checked_mul(h64).ok_or_else(too_large)?;
     let used = u64::from(base) + u64::from(alpha);
     let raw_total = plane_bytes.checked_mul(used).ok_or_else(too_large)?;
@@ -787,7 +840,11 @@ pub fn decode(bytes: &[u8], max_side: u32, max_bytes: u64) -> Result<Decoded, Re
             let entries = usize::from(channels)
                 .checked_mul(to_usize(h64)?)
                 .ok_or_else(|| ends_early("image data"))?;
-            let table = r.take(entries.checked_mul(entry).ok_or_else(|| ends_early("image data"))?)?;
+            let table = r.take(
+                entries
+                    .checked_mul(entry)
+                    .ok_or_else(|| ends_early("image data"))?,
+            )?;
             let mut counts = table.chunks_exact(entry).map(|c| match c {
                 [a, b] => u64::from(u16::from_be_bytes([*a, *b])),
                 [a, b, c, d] => u64::from(u32::from_be_bytes([*a, *b, *c, *d])),
@@ -803,7 +860,10 @@ pub fn decode(bytes: &[u8], max_side: u32, max_bytes: u64) -> Result<Decoded, Re
                 }
                 lens.push(to_usize(sum).map_err(|_| ends_early("image data"))?);
             }
-            let total: usize = lens.iter().try_fold(0usize, |a, &l| a.checked_add(l)).unwrap_or(usize::MAX);
+            let total: usize = lens
+                .iter()
+                .try_fold(0usize, |a, &l| a.checked_add(l))
+                .unwrap_or(usize::MAX);
             if total > r.rest().len() {
                 return Err(ends_early("image data"));
             }
@@ -855,7 +915,12 @@ pub fn decode(bytes: &[u8], max_side: u32, max_bytes: u64) -> Result<Decoded, Re
         }
     };
 
-    let planes = Planes { data: &data, plane_len, depth, pixels };
+    let planes = Planes {
+        data: &data,
+        plane_len,
+        depth,
+        pixels,
+    };
     let internal = || damaged("its image could not be assembled");
     let (image, icc_space): (DynamicImage, Option<&[u8; 4]>) = match mode {
         Mode::Bitmap => {
@@ -868,7 +933,10 @@ pub fn decode(bytes: &[u8], max_side: u32, max_bytes: u64) -> Result<Decoded, Re
                     out.push(if bit == 1 { 0u8 } else { 255 });
                 }
             }
-            (image_u8(out, width, height, 1).ok_or_else(internal)?, Some(b"GRAY"))
+            (
+                image_u8(out, width, height, 1).ok_or_else(internal)?,
+                Some(b"GRAY"),
+            )
         }
         Mode::Indexed => {
             if colour_data.len() < 768 {
@@ -886,7 +954,10 @@ pub fn decode(bytes: &[u8], max_side: u32, max_bytes: u64) -> Result<Decoded, Re
                     out.push(if u16::from(ix) == t { 0 } else { 255 });
                 }
             }
-            (image_u8(out, width, height, ch).ok_or_else(internal)?, Some(b"RGB "))
+            (
+                image_u8(out, width, height, ch).ok_or_else(internal)?,
+                Some(b"RGB "),
+            )
         }
         _ => {
             let ch = usize::try_from(out_channels).map_err(|_| internal())?;
@@ -917,7 +988,12 @@ pub fn decode(bytes: &[u8], max_side: u32, max_bytes: u64) -> Result<Decoded, Re
 // Tests
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+#[allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 mod tests {
     use super::*;
 
@@ -1043,8 +1119,11 @@ mod tests {
             let mut v = self.head();
             v.extend(1u16.to_be_bytes());
             let rb = self.row_bytes();
-            let rows: Vec<Vec<u8>> =
-                self.planes.iter().flat_map(|p| p.chunks(rb).map(packbits)).collect();
+            let rows: Vec<Vec<u8>> = self
+                .planes
+                .iter()
+                .flat_map(|p| p.chunks(rb).map(packbits))
+                .collect();
             for r in &rows {
                 if self.version == 2 {
                     v.extend((r.len() as u32).to_be_bytes());
@@ -1066,7 +1145,11 @@ mod tests {
             8,
             2,
             2,
-            vec![vec![255, 0, 0, 10], vec![0, 255, 0, 20], vec![0, 0, 255, 30]],
+            vec![
+                vec![255, 0, 0, 10],
+                vec![0, 255, 0, 20],
+                vec![0, 0, 255, 30],
+            ],
         )
     }
 
@@ -1094,8 +1177,16 @@ mod tests {
         assert_eq!(rgb8(&d), RGB_2X2);
         // A wider image with real runs.
         let w = 300u32;
-        let plane: Vec<u8> = (0..w * 3).map(|i| if i % 100 < 60 { 7 } else { i as u8 }).collect();
-        let p = Psd::new(3, 8, w, 3, vec![plane.clone(), plane.clone(), plane.clone()]);
+        let plane: Vec<u8> = (0..w * 3)
+            .map(|i| if i % 100 < 60 { 7 } else { i as u8 })
+            .collect();
+        let p = Psd::new(
+            3,
+            8,
+            w,
+            3,
+            vec![plane.clone(), plane.clone(), plane.clone()],
+        );
         let a = decode(&p.raw(), 40_000, LIMIT).unwrap();
         let b = decode(&p.rle(), 40_000, LIMIT).unwrap();
         assert_eq!(rgb8(&a), rgb8(&b));
@@ -1109,7 +1200,13 @@ mod tests {
     #[test]
     fn sixteen_bit() {
         let be = |v: &[u16]| v.iter().flat_map(|x| x.to_be_bytes()).collect::<Vec<u8>>();
-        let p = Psd::new(3, 16, 2, 1, vec![be(&[65535, 1]), be(&[0, 258]), be(&[32768, 65534])]);
+        let p = Psd::new(
+            3,
+            16,
+            2,
+            1,
+            vec![be(&[65535, 1]), be(&[0, 258]), be(&[32768, 65534])],
+        );
         for f in [p.raw(), p.rle()] {
             let d = decode(&f, 40_000, LIMIT).unwrap();
             match d.image {
@@ -1123,14 +1220,23 @@ mod tests {
 
     #[test]
     fn grayscale_and_bitmap() {
-        let d = decode(&Psd::new(1, 8, 3, 1, vec![vec![0, 128, 255]]).raw(), 40_000, LIMIT).unwrap();
+        let d = decode(
+            &Psd::new(1, 8, 3, 1, vec![vec![0, 128, 255]]).raw(),
+            40_000,
+            LIMIT,
+        )
+        .unwrap();
         match d.image {
             DynamicImage::ImageLuma8(b) => assert_eq!(b.as_raw(), &[0, 128, 255]),
             other => panic!("expected Luma8, got {:?}", other.color()),
         }
         // Bitmap: 1 = black. 10 px wide → 2 bytes a row.
-        let d = decode(&Psd::new(0, 1, 10, 1, vec![vec![0b1010_0000, 0b0100_0000]]).raw(), 40_000, LIMIT)
-            .unwrap();
+        let d = decode(
+            &Psd::new(0, 1, 10, 1, vec![vec![0b1010_0000, 0b0100_0000]]).raw(),
+            40_000,
+            LIMIT,
+        )
+        .unwrap();
         match d.image {
             DynamicImage::ImageLuma8(b) => {
                 assert_eq!(b.as_raw(), &[0, 255, 0, 255, 255, 255, 255, 255, 255, 0])
@@ -1156,14 +1262,28 @@ mod tests {
         assert_eq!(d.image.to_rgba8().as_raw()[4..8], [0, 0, 0, 0]);
         // Missing palette.
         p.colour_data.clear();
-        assert!(matches!(decode(&p.raw(), 40_000, LIMIT), Err(Refusal::Damaged(_))));
+        assert!(matches!(
+            decode(&p.raw(), 40_000, LIMIT),
+            Err(Refusal::Damaged(_))
+        ));
     }
 
     #[test]
     fn cmyk_white_and_black() {
         // Stored inverted: 255 = no ink. Pixel 0: no ink (white); pixel 1: full K (black);
         // pixel 2: full cyan only.
-        let p = Psd::new(4, 8, 3, 1, vec![vec![255, 255, 0], vec![255, 255, 255], vec![255, 255, 255], vec![255, 0, 255]]);
+        let p = Psd::new(
+            4,
+            8,
+            3,
+            1,
+            vec![
+                vec![255, 255, 0],
+                vec![255, 255, 255],
+                vec![255, 255, 255],
+                vec![255, 0, 255],
+            ],
+        );
         let d = decode(&p.raw(), 40_000, LIMIT).unwrap();
         assert_eq!(rgb8(&d), [255, 255, 255, 0, 0, 0, 0, 255, 255]);
         assert!(d.icc.is_none());
@@ -1171,7 +1291,13 @@ mod tests {
 
     #[test]
     fn lab_white_black_red() {
-        let p = Psd::new(9, 8, 2, 1, vec![vec![255, 0], vec![128, 128], vec![128, 128]]);
+        let p = Psd::new(
+            9,
+            8,
+            2,
+            1,
+            vec![vec![255, 0], vec![128, 128], vec![128, 128]],
+        );
         let d = rgb8(&decode(&p.raw(), 40_000, LIMIT).unwrap());
         assert!(d[..3].iter().all(|&v| v >= 253), "{d:?}");
         assert_eq!(d[3..], [0, 0, 0]);
@@ -1191,10 +1317,16 @@ mod tests {
         // selection, ignored.
         let mut p = Psd::new(3, 8, 2, 1, planes.clone());
         p.layer_count = Some(1);
-        assert_eq!(rgb8(&decode(&p.raw(), 40_000, LIMIT).unwrap()), [255, 0, 0, 0, 0, 0]);
+        assert_eq!(
+            rgb8(&decode(&p.raw(), 40_000, LIMIT).unwrap()),
+            [255, 0, 0, 0, 0, 0]
+        );
         let mut p = Psd::new(3, 8, 2, 1, planes.clone());
         p.resources.push((1053, 7u32.to_be_bytes().to_vec()));
-        assert_eq!(rgb8(&decode(&p.raw(), 40_000, LIMIT).unwrap()), [255, 0, 0, 0, 0, 0]);
+        assert_eq!(
+            rgb8(&decode(&p.raw(), 40_000, LIMIT).unwrap()),
+            [255, 0, 0, 0, 0, 0]
+        );
         // Negative layer count, or no hints at all: transparency.
         let mut neg = Psd::new(3, 8, 2, 1, planes.clone());
         neg.layer_count = Some(-1);
@@ -1229,7 +1361,13 @@ mod tests {
         f.extend(compress_to_vec_zlib(&deltas, 6));
         assert_eq!(rgb8(&decode(&f, 40_000, LIMIT).unwrap()), RGB_2X2);
         // 32-bit float with byte-shuffled prediction: 1×2 grey, values 1.0 and 0.0.
-        let mut p = Psd::new(1, 32, 2, 1, vec![[1.0f32.to_be_bytes(), 0.0f32.to_be_bytes()].concat()]);
+        let mut p = Psd::new(
+            1,
+            32,
+            2,
+            1,
+            vec![[1.0f32.to_be_bytes(), 0.0f32.to_be_bytes()].concat()],
+        );
         p.planes[0] = p.planes[0].clone();
         let row = &p.planes[0];
         let mut shuffled = Vec::new();
@@ -1306,19 +1444,30 @@ mod tests {
     #[test]
     fn limits_and_flags() {
         let p = Psd::new(3, 8, 50_000, 1, vec![vec![], vec![], vec![]]);
-        assert!(matches!(decode(&p.raw(), 40_000, LIMIT), Err(Refusal::TooLarge(_))));
+        assert!(matches!(
+            decode(&p.raw(), 40_000, LIMIT),
+            Err(Refusal::TooLarge(_))
+        ));
         let p = Psd::new(3, 8, 30_000, 30_000, vec![vec![], vec![], vec![]]);
-        assert!(matches!(decode(&p.raw(), 40_000, LIMIT), Err(Refusal::TooLarge(_))));
+        assert!(matches!(
+            decode(&p.raw(), 40_000, LIMIT),
+            Err(Refusal::TooLarge(_))
+        ));
         let mut p = rgb_2x2();
         p.resources.push((1057, vec![0, 0, 0, 1, 0, 0, 0, 0, 0]));
-        assert_eq!(decode(&p.raw(), 40_000, LIMIT).err(), Some(Refusal::Unsupported(NO_MERGED.into())));
+        assert_eq!(
+            decode(&p.raw(), 40_000, LIMIT).err(),
+            Some(Refusal::Unsupported(NO_MERGED.into()))
+        );
         // A resource block without a signature.
         let mut f = rgb_2x2().raw();
         f[30..34].copy_from_slice(&12u32.to_be_bytes()); // resource section: 12 zero bytes
         f.splice(34..34, [0u8; 12]);
         assert_eq!(
             decode(&f, 40_000, LIMIT).err(),
-            Some(Refusal::Damaged("the Photoshop document is damaged (its image resources are malformed)".into()))
+            Some(Refusal::Damaged(
+                "the Photoshop document is damaged (its image resources are malformed)".into()
+            ))
         );
         assert!(!is_psd(b"8BPS\0\x03"));
         assert!(!is_psd(b"GIF89a"));
@@ -1331,7 +1480,11 @@ mod tests {
         p.planes.push(vec![255, 128, 0, 255]);
         let mut pal = p;
         pal.resources.push((1039, vec![0; 40]));
-        for f in [pal.raw(), pal.rle(), Psd::new(0, 1, 9, 2, vec![vec![1, 2, 3, 4]]).rle()] {
+        for f in [
+            pal.raw(),
+            pal.rle(),
+            Psd::new(0, 1, 9, 2, vec![vec![1, 2, 3, 4]]).rle(),
+        ] {
             for n in 0..=f.len() {
                 let _ = decode(&f[..n], 40_000, LIMIT);
             }

@@ -152,8 +152,8 @@ pub fn cache_path(store_root: &Path, hash: &str, spec: Spec) -> PathBuf {
 /// decoding the original at most once. A decoder's panic becomes this
 /// image's error.
 pub fn renditions(store_root: &Path, source: &Source, specs: &[Spec]) -> Result<Made> {
-    crate::core::panics::catch_unwind(|| renditions_inner(store_root, source, specs)).unwrap_or_else(
-        |panic| {
+    crate::core::panics::catch_unwind(|| renditions_inner(store_root, source, specs))
+        .unwrap_or_else(|panic| {
             Err(Error::bad_image(
                 source.path,
                 format!(
@@ -161,8 +161,7 @@ pub fn renditions(store_root: &Path, source: &Source, specs: &[Spec]) -> Result<
                     crate::core::pool::panic_message(&*panic)
                 ),
             ))
-        },
-    )
+        })
 }
 
 fn renditions_inner(store_root: &Path, source: &Source, specs: &[Spec]) -> Result<Made> {

@@ -150,7 +150,11 @@ impl<'a> File<'a> {
             b"MM" => Order::Be,
             _ => return None,
         };
-        let mut f = File { b, order, big: false };
+        let mut f = File {
+            b,
+            order,
+            big: false,
+        };
         match f.u16(2)? {
             42 => Some((File { big: false, ..f }, u64::from(f.u32(4)?))),
             43 => {
@@ -219,7 +223,9 @@ impl<'a> File<'a> {
                 (u64::from(self.u32(p.checked_add(4)?)?), p.checked_add(8)?)
             };
             let Some(tsz) = type_size(typ) else { continue };
-            let Some(size) = count.checked_mul(tsz) else { continue };
+            let Some(size) = count.checked_mul(tsz) else {
+                continue;
+            };
             let pos = if size <= nsz {
                 field
             } else if self.big {
@@ -227,10 +233,19 @@ impl<'a> File<'a> {
             } else {
                 u64::from(self.u32(field)?)
             };
-            entries.push(Entry { tag, typ, count, pos });
+            entries.push(Entry {
+                tag,
+                typ,
+                count,
+                pos,
+            });
         }
         let next_pos = first.checked_add(table)?;
-        let next = if self.big { self.u64(next_pos)? } else { u64::from(self.u32(next_pos)?) };
+        let next = if self.big {
+            self.u64(next_pos)?
+        } else {
+            u64::from(self.u32(next_pos)?)
+        };
         Some(Ifd { entries, next })
     }
 
@@ -337,12 +352,16 @@ pub fn is_camera_raw(bytes: &[u8]) -> bool {
     {
         return true;
     }
-    let Some((f, first)) = File::parse(bytes) else { return false };
+    let Some((f, first)) = File::parse(bytes) else {
+        return false;
+    };
     if bytes.get(8..10) == Some(b"CR".as_slice()) {
         return true;
     }
     let chain = read_chain(&f, first);
-    let Some(ifd0) = chain.first() else { return false };
+    let Some(ifd0) = chain.first() else {
+        return false;
+    };
     if ifd0.get(T_DNG_VERSION).is_some() {
         return true;
     }
@@ -365,7 +384,10 @@ pub fn is_camera_raw(bytes: &[u8]) -> bool {
         let photometric = t.one(T_PHOTOMETRIC, "").ok().flatten();
         let compression = t.one(T_COMPRESSION, "").ok().flatten();
         matches!(photometric, Some(32803 | 34892))
-            || matches!(compression, Some(32767 | 32769 | 32770 | 34713 | 34316 | 65000))
+            || matches!(
+                compression,
+                Some(32767 | 32769 | 32770 | 34713 | 34316 | 65000)
+            )
             || ifd.get(T_CFA_PATTERN).is_some()
             || ifd.get(828).is_some() // CFAPattern (TIFF/EP)
     })
@@ -479,11 +501,16 @@ fn photometric_name(p: u16) -> String {
 fn decode_inner(bytes: &[u8], max_side: u32, max_bytes: u64) -> Res<Decoded> {
     let (f, first) = File::parse(bytes).ok_or_else(|| damaged("no TIFF header"))?;
     let chain = read_chain(&f, first);
-    let ifd = pick_ifd(&f, chain).ok_or_else(|| damaged("the first image directory cannot be read"))?;
+    let ifd =
+        pick_ifd(&f, chain).ok_or_else(|| damaged("the first image directory cannot be read"))?;
     let t = Tags { f: &f, ifd: &ifd };
 
-    let width = t.one(T_WIDTH, "ImageWidth")?.ok_or_else(|| damaged("no image width"))?;
-    let height = t.one(T_HEIGHT, "ImageLength")?.ok_or_else(|| damaged("no image height"))?;
+    let width = t
+        .one(T_WIDTH, "ImageWidth")?
+        .ok_or_else(|| damaged("no image width"))?;
+    let height = t
+        .one(T_HEIGHT, "ImageLength")?
+        .ok_or_else(|| damaged("no image height"))?;
     if width == 0 || height == 0 {
         return Err(damaged("the image has zero width or height"));
     }
@@ -497,7 +524,8 @@ fn decode_inner(bytes: &[u8], max_side: u32, max_bytes: u64) -> Res<Decoded> {
 
     let compression = u16::try_from(t.one_or(T_COMPRESSION, "Compression", 1)?).unwrap_or(0);
     let spp_tag = t.one(T_SPP, "SamplesPerPixel")?;
-    let mut spp = u16::try_from(spp_tag.unwrap_or(1)).map_err(|_| damaged("bad SamplesPerPixel"))?;
+    let mut spp =
+        u16::try_from(spp_tag.unwrap_or(1)).map_err(|_| damaged("bad SamplesPerPixel"))?;
     if spp == 0 {
         return Err(damaged("SamplesPerPixel is 0"));
     }
@@ -519,8 +547,12 @@ fn decode_inner(bytes: &[u8], max_side: u32, max_bytes: u64) -> Res<Decoded> {
         _ if spp >= 3 => 2,
         _ => 1,
     };
-    let photometric = u16::try_from(t.one_or(T_PHOTOMETRIC, "PhotometricInterpretation", default_photometric)?)
-        .unwrap_or(u16::MAX);
+    let photometric = u16::try_from(t.one_or(
+        T_PHOTOMETRIC,
+        "PhotometricInterpretation",
+        default_photometric,
+    )?)
+    .unwrap_or(u16::MAX);
     if spp_tag.is_none() && matches!(photometric, 2 | 6 | 8 | 9) {
         // Some writers omit SamplesPerPixel for colour images (libtiff fixes this up too).
         spp = 3;
@@ -534,7 +566,9 @@ fn decode_inner(bytes: &[u8], max_side: u32, max_bytes: u64) -> Res<Decoded> {
         _ => return Err(unsupported(format!("with {bps}-bit samples"))),
     }
     if fmt == Fmt::Float && !matches!(bps, 16 | 24 | 32 | 64) {
-        return Err(unsupported(format!("with {bps}-bit floating-point samples")));
+        return Err(unsupported(format!(
+            "with {bps}-bit floating-point samples"
+        )));
     }
     if fmt == Fmt::Float && bps == 24 {
         return Err(unsupported("with 24-bit floating-point samples"));
@@ -550,7 +584,12 @@ fn decode_inner(bytes: &[u8], max_side: u32, max_bytes: u64) -> Res<Decoded> {
             }
             4
         }
-        other => return Err(unsupported(format!("with {} colour", photometric_name(other)))),
+        other => {
+            return Err(unsupported(format!(
+                "with {} colour",
+                photometric_name(other)
+            )));
+        }
     };
     if photometric == 3 && fmt != Fmt::Uint {
         return Err(damaged("a palette image with non-integer samples"));
@@ -564,8 +603,12 @@ fn decode_inner(bytes: &[u8], max_side: u32, max_bytes: u64) -> Res<Decoded> {
 
     let tiled = ifd.get(T_TILE_WIDTH).is_some() || ifd.get(T_TILE_OFFSETS).is_some();
     let (chunk_w, chunk_h) = if tiled {
-        let tw = t.one(T_TILE_WIDTH, "TileWidth")?.ok_or_else(|| damaged("no tile width"))?;
-        let th = t.one(T_TILE_LENGTH, "TileLength")?.ok_or_else(|| damaged("no tile length"))?;
+        let tw = t
+            .one(T_TILE_WIDTH, "TileWidth")?
+            .ok_or_else(|| damaged("no tile width"))?;
+        let th = t
+            .one(T_TILE_LENGTH, "TileLength")?
+            .ok_or_else(|| damaged("no tile length"))?;
         if tw == 0 || th == 0 || tw > u64::from(max_side) || th > u64::from(max_side) {
             return Err(damaged(format!("the tile size {tw}×{th} is invalid")));
         }
@@ -575,7 +618,11 @@ fn decode_inner(bytes: &[u8], max_side: u32, max_bytes: u64) -> Res<Decoded> {
         )
     } else {
         let rps = t.one_or(T_ROWS_PER_STRIP, "RowsPerStrip", u64::from(height))?;
-        let rps = if rps == 0 { u64::from(height) } else { rps.min(u64::from(height)) };
+        let rps = if rps == 0 {
+            u64::from(height)
+        } else {
+            rps.min(u64::from(height))
+        };
         (width, u32::try_from(rps).unwrap_or(height))
     };
 
@@ -601,7 +648,15 @@ fn decode_inner(bytes: &[u8], max_side: u32, max_bytes: u64) -> Res<Decoded> {
     let out_bytes = u64::from(width)
         .checked_mul(u64::from(height))
         .and_then(|p| p.checked_mul(out_channels))
-        .and_then(|p| p.checked_mul(if fmt == Fmt::Float { 4 } else if bps > 8 { 2 } else { 1 }))
+        .and_then(|p| {
+            p.checked_mul(if fmt == Fmt::Float {
+                4
+            } else if bps > 8 {
+                2
+            } else {
+                1
+            })
+        })
         .ok_or_else(|| too_large(width, height))?;
     if out_bytes > max_bytes {
         return Err(too_large(width, height));
@@ -630,12 +685,22 @@ fn decode_inner(bytes: &[u8], max_side: u32, max_bytes: u64) -> Res<Decoded> {
     };
     raster.compute_stretch(color);
     let image = to_image(&raster, &extra, colormap.as_deref())?;
-    let icc = if matches!(raster.photometric, 5 | 8 | 9) { None } else { icc };
-    Ok(Decoded { image, orientation, icc })
+    let icc = if matches!(raster.photometric, 5 | 8 | 9) {
+        None
+    } else {
+        icc
+    };
+    Ok(Decoded {
+        image,
+        orientation,
+        icc,
+    })
 }
 
 fn too_large(w: u32, h: u32) -> Refusal {
-    Refusal::TooLarge(format!("the TIFF image is {w}×{h} pixels, too large to decode in memory"))
+    Refusal::TooLarge(format!(
+        "the TIFF image is {w}×{h} pixels, too large to decode in memory"
+    ))
 }
 
 // ---------------------------------------------------------------------------
@@ -670,14 +735,18 @@ impl Raster {
         } else {
             (0, u64::from(x) * u64::from(self.spp) + u64::from(s))
         };
-        let Some(p) = self.planes.get(plane) else { return 0 };
+        let Some(p) = self.planes.get(plane) else {
+            return 0;
+        };
         let base = (y as usize).saturating_mul(self.row_bytes);
         let bit = idx.saturating_mul(u64::from(self.bps));
         let bps = u32::from(self.bps);
         if bps % 8 == 0 {
             let nb = (bps / 8) as usize;
             let start = base.saturating_add((bit / 8) as usize);
-            let Some(b) = p.get(start..start.saturating_add(nb)) else { return 0 };
+            let Some(b) = p.get(start..start.saturating_add(nb)) else {
+                return 0;
+            };
             let mut v = 0u64;
             match self.order {
                 Order::Be => {
@@ -693,14 +762,19 @@ impl Raster {
             }
             v
         } else if bps < 8 {
-            let Some(&byte) = p.get(base.saturating_add((bit / 8) as usize)) else { return 0 };
+            let Some(&byte) = p.get(base.saturating_add((bit / 8) as usize)) else {
+                return 0;
+            };
             let shift = 8u32.saturating_sub((bit % 8) as u32).saturating_sub(bps);
             (u64::from(byte) >> shift) & ((1u64 << bps) - 1)
         } else {
             let mut v = 0u64;
             for i in 0..u64::from(bps) {
                 let b = bit.saturating_add(i);
-                let byte = p.get(base.saturating_add((b / 8) as usize)).copied().unwrap_or(0);
+                let byte = p
+                    .get(base.saturating_add((b / 8) as usize))
+                    .copied()
+                    .unwrap_or(0);
                 v = (v << 1) | u64::from((byte >> (7 - (b % 8) as u32)) & 1);
             }
             v
@@ -723,10 +797,18 @@ impl Raster {
             Fmt::Uint | Fmt::Int => {
                 if let Some((lo, hi)) = self.stretch {
                     let x = self.value_f64(v);
-                    return if hi > lo { ((x - lo) / (hi - lo)).clamp(0.0, 1.0) as f32 } else { 0.0 };
+                    return if hi > lo {
+                        ((x - lo) / (hi - lo)).clamp(0.0, 1.0) as f32
+                    } else {
+                        0.0
+                    };
                 }
                 // Unsigned (and 8-bit signed, read as unsigned bytes as Pillow does).
-                let max = if bps >= 64 { u64::MAX } else { (1u64 << bps) - 1 };
+                let max = if bps >= 64 {
+                    u64::MAX
+                } else {
+                    (1u64 << bps) - 1
+                };
                 (v as f64 / max as f64) as f32
             }
         }
@@ -745,7 +827,8 @@ impl Raster {
     /// Wide integers (signed 16/32/64-bit, unsigned 32/64-bit) are shown stretched from
     /// the image's own min..max: their type range is almost never used.
     fn compute_stretch(&mut self, channels: u16) {
-        let wide = (self.fmt == Fmt::Int && self.bps > 8) || (self.fmt == Fmt::Uint && self.bps > 16);
+        let wide =
+            (self.fmt == Fmt::Int && self.bps > 8) || (self.fmt == Fmt::Uint && self.bps > 16);
         if !wide || matches!(self.photometric, 3 | 8 | 9) {
             return;
         }
@@ -816,7 +899,9 @@ fn read_chunks(f: &File<'_>, t: &Tags<'_, '_>, lay: &Layout, max_bytes: u64) -> 
     } else {
         (T_STRIP_OFFSETS, T_STRIP_BYTE_COUNTS)
     };
-    let offsets = t.vec(off_tag, "offsets")?.ok_or_else(|| damaged(format!("no {kind} offsets")))?;
+    let offsets = t
+        .vec(off_tag, "offsets")?
+        .ok_or_else(|| damaged(format!("no {kind} offsets")))?;
     let counts = t.vec(cnt_tag, "byte counts")?;
 
     let across = lay.width.div_ceil(lay.chunk_w);
@@ -833,12 +918,17 @@ fn read_chunks(f: &File<'_>, t: &Tags<'_, '_>, lay: &Layout, max_bytes: u64) -> 
 
     let jpeg = matches!(lay.compression, 6 | 7);
     if jpeg && lay.bps != 8 {
-        return Err(unsupported(format!("with {}-bit JPEG-compressed samples", lay.bps)));
+        return Err(unsupported(format!(
+            "with {}-bit JPEG-compressed samples",
+            lay.bps
+        )));
     }
     let jpeg_tables = t.f.raw_opt(t.ifd.get(T_JPEG_TABLES));
     let t4 = t.one_or(T_T4_OPTIONS, "T4Options", 0)?;
     let subsampling = {
-        let v = t.vec(T_YCBCR_SUBSAMPLING, "YCbCrSubSampling")?.unwrap_or_default();
+        let v = t
+            .vec(T_YCBCR_SUBSAMPLING, "YCbCrSubSampling")?
+            .unwrap_or_default();
         let h = v.first().copied().unwrap_or(2);
         let vv = v.get(1).copied().unwrap_or(2);
         (h, vv)
@@ -854,13 +944,23 @@ fn read_chunks(f: &File<'_>, t: &Tags<'_, '_>, lay: &Layout, max_bytes: u64) -> 
     }
 
     // After JPEG decoding, YCbCr is RGB.
-    let photometric = if jpeg && lay.photometric == 6 { 2 } else { lay.photometric };
+    let photometric = if jpeg && lay.photometric == 6 {
+        2
+    } else {
+        lay.photometric
+    };
     // Subsampled YCbCr is expanded to 3 full-resolution samples per pixel.
-    let (spp, chunk_spp_out) = if ycbcr_sub { (3u16, 3u16) } else { (lay.spp, lay.chunk_spp()) };
+    let (spp, chunk_spp_out) = if ycbcr_sub {
+        (3u16, 3u16)
+    } else {
+        (lay.spp, lay.chunk_spp())
+    };
 
     let plane_row_bits = u64::from(lay.width) * u64::from(chunk_spp_out) * u64::from(lay.bps);
     let plane_row = plane_row_bits.div_ceil(8);
-    let plane_len = plane_row.checked_mul(u64::from(lay.height)).ok_or_else(|| too_large(lay.width, lay.height))?;
+    let plane_len = plane_row
+        .checked_mul(u64::from(lay.height))
+        .ok_or_else(|| too_large(lay.width, lay.height))?;
     if plane_len.saturating_mul(u64::from(nplanes)) > max_bytes {
         return Err(too_large(lay.width, lay.height));
     }
@@ -870,17 +970,27 @@ fn read_chunks(f: &File<'_>, t: &Tags<'_, '_>, lay: &Layout, max_bytes: u64) -> 
     }
     let row_bytes = usize::try_from(plane_row).map_err(|_| too_large(lay.width, lay.height))?;
 
-    let chunk_row_in = lay.row_bytes(lay.chunk_w).ok_or_else(|| too_large(lay.width, lay.height))?;
-    let chunk_row_out = (u64::from(lay.chunk_w) * u64::from(chunk_spp_out) * u64::from(lay.bps)).div_ceil(8);
+    let chunk_row_in = lay
+        .row_bytes(lay.chunk_w)
+        .ok_or_else(|| too_large(lay.width, lay.height))?;
+    let chunk_row_out =
+        (u64::from(lay.chunk_w) * u64::from(chunk_spp_out) * u64::from(lay.bps)).div_ceil(8);
 
     for idx in 0..needed {
         let plane = (idx / per_plane) as usize;
         let within = idx % per_plane;
-        let (cx, cy) = ((within % u64::from(across)) as u32, (within / u64::from(across)) as u32);
+        let (cx, cy) = (
+            (within % u64::from(across)) as u32,
+            (within / u64::from(across)) as u32,
+        );
         let x0 = cx.saturating_mul(lay.chunk_w);
         let y0 = cy.saturating_mul(lay.chunk_h);
         // Rows actually present in this chunk: strips are cut at the image bottom, tiles are not.
-        let rows = if lay.tiled { lay.chunk_h } else { lay.chunk_h.min(lay.height.saturating_sub(y0)) };
+        let rows = if lay.tiled {
+            lay.chunk_h
+        } else {
+            lay.chunk_h.min(lay.height.saturating_sub(y0))
+        };
         let n = idx + 1;
 
         let off = offsets.get(idx as usize).copied().unwrap_or(0);
@@ -891,7 +1001,9 @@ fn read_chunks(f: &File<'_>, t: &Tags<'_, '_>, lay: &Layout, max_bytes: u64) -> 
                 .saturating_mul(u64::from(rows.div_ceil(sv as u32)))
                 .saturating_mul(sh.saturating_mul(sv).saturating_add(2))
         } else {
-            chunk_row_in.checked_mul(u64::from(rows)).ok_or_else(|| too_large(lay.width, lay.height))?
+            chunk_row_in
+                .checked_mul(u64::from(rows))
+                .ok_or_else(|| too_large(lay.width, lay.height))?
         };
         if expected > max_bytes {
             return Err(too_large(lay.width, lay.height));
@@ -906,10 +1018,14 @@ fn read_chunks(f: &File<'_>, t: &Tags<'_, '_>, lay: &Layout, max_bytes: u64) -> 
         };
         let file_len = f.b.len() as u64;
         if off >= file_len && count > 0 {
-            return Err(damaged(format!("{kind} {n} starts past the end of the file")));
+            return Err(damaged(format!(
+                "{kind} {n} starts past the end of the file"
+            )));
         }
         let avail = count.min(file_len.saturating_sub(off));
-        let src = f.slice(off, avail).ok_or_else(|| damaged(format!("{kind} {n} is outside the file")))?;
+        let src = f
+            .slice(off, avail)
+            .ok_or_else(|| damaged(format!("{kind} {n} is outside the file")))?;
         if avail < count && lay.compression == 1 && avail < expected {
             return Err(damaged(format!("{kind} {n} is cut short")));
         }
@@ -922,15 +1038,18 @@ fn read_chunks(f: &File<'_>, t: &Tags<'_, '_>, lay: &Layout, max_bytes: u64) -> 
         };
 
         let (mut data, src_w, src_rows, src_row) = if jpeg {
-            let (d, w, h, comps) = decode_jpeg_chunk(src, jpeg_tables, lay, rows, n, kind).map_err(|e| {
-                if lay.compression == 6 {
-                    // Old-style JPEG whose strips are not self-contained JPEG streams
-                    // (tables in JPEGQTables/JPEGDCTables/…): not implemented.
-                    unsupported("with old-style JPEG compression without an embedded JPEG stream")
-                } else {
-                    e
-                }
-            })?;
+            let (d, w, h, comps) = decode_jpeg_chunk(src, jpeg_tables, lay, rows, n, kind)
+                .map_err(|e| {
+                    if lay.compression == 6 {
+                        // Old-style JPEG whose strips are not self-contained JPEG streams
+                        // (tables in JPEGQTables/JPEGDCTables/…): not implemented.
+                        unsupported(
+                            "with old-style JPEG compression without an embedded JPEG stream",
+                        )
+                    } else {
+                        e
+                    }
+                })?;
             if comps != lay.chunk_spp() {
                 return Err(damaged(format!(
                     "{kind} {n} holds a JPEG with {comps} channels where {} are expected",
@@ -956,16 +1075,24 @@ fn read_chunks(f: &File<'_>, t: &Tags<'_, '_>, lay: &Layout, max_bytes: u64) -> 
         let dst = planes.get_mut(plane).ok_or_else(|| damaged("bad plane"))?;
         let x_bits = u64::from(x0) * u64::from(chunk_spp_out) * u64::from(lay.bps);
         if x_bits % 8 != 0 {
-            return Err(unsupported(format!("with {kind}s that do not start on a byte boundary")));
+            return Err(unsupported(format!(
+                "with {kind}s that do not start on a byte boundary"
+            )));
         }
         let x_byte = (x_bits / 8) as usize;
-        let copy_w = (u64::from(src_w.min(lay.width.saturating_sub(x0))) * u64::from(chunk_spp_out) * u64::from(lay.bps))
-            .div_ceil(8) as usize;
-        let copy_w = copy_w.min(row_bytes.saturating_sub(x_byte)).min(src_row as usize);
+        let copy_w = (u64::from(src_w.min(lay.width.saturating_sub(x0)))
+            * u64::from(chunk_spp_out)
+            * u64::from(lay.bps))
+        .div_ceil(8) as usize;
+        let copy_w = copy_w
+            .min(row_bytes.saturating_sub(x_byte))
+            .min(src_row as usize);
         let copy_rows = src_rows.min(lay.height.saturating_sub(y0));
         for r in 0..copy_rows {
             let s0 = (r as usize).saturating_mul(src_row as usize);
-            let d0 = ((y0.saturating_add(r)) as usize).saturating_mul(row_bytes).saturating_add(x_byte);
+            let d0 = ((y0.saturating_add(r)) as usize)
+                .saturating_mul(row_bytes)
+                .saturating_add(x_byte);
             let (Some(s), Some(d)) = (
                 data.get(s0..s0.saturating_add(copy_w)),
                 dst.get_mut(d0..d0.saturating_add(copy_w)),
@@ -983,7 +1110,11 @@ fn read_chunks(f: &File<'_>, t: &Tags<'_, '_>, lay: &Layout, max_bytes: u64) -> 
         bps: lay.bps,
         fmt: lay.fmt,
         photometric,
-        order: if ycbcr_sub || jpeg { Order::Be } else { f.order },
+        order: if ycbcr_sub || jpeg {
+            Order::Be
+        } else {
+            f.order
+        },
         planes,
         row_bytes,
         stretch: None,
@@ -996,13 +1127,24 @@ impl<'a> File<'a> {
     }
 }
 
-fn decompress(src: &[u8], lay: &Layout, expected: u64, rows: u32, n: u64, kind: &str, t4: u64) -> Res<Vec<u8>> {
+fn decompress(
+    src: &[u8],
+    lay: &Layout,
+    expected: u64,
+    rows: u32,
+    n: u64,
+    kind: &str,
+    t4: u64,
+) -> Res<Vec<u8>> {
     let exp = usize::try_from(expected).map_err(|_| too_large(lay.width, lay.height))?;
     let short = || damaged(format!("{kind} {n} is cut short"));
     let bad = |what: &str| damaged(format!("{kind} {n} has invalid {what} data"));
     let mut out = match lay.compression {
         1 => {
-            let mut v = src.get(..exp.min(src.len())).map(<[u8]>::to_vec).unwrap_or_default();
+            let mut v = src
+                .get(..exp.min(src.len()))
+                .map(<[u8]>::to_vec)
+                .unwrap_or_default();
             if v.len() < exp {
                 return Err(short());
             }
@@ -1021,7 +1163,12 @@ fn decompress(src: &[u8], lay: &Layout, expected: u64, rows: u32, n: u64, kind: 
         32773 => packbits(src, exp),
         34925 => xz(src, exp).ok_or_else(|| bad("LZMA"))?,
         2..=4 => fax(src, lay, rows, lay.compression, t4).ok_or_else(|| bad("fax"))?,
-        c => return Err(unsupported(format!("compressed with {}", compression_name(c)))),
+        c => {
+            return Err(unsupported(format!(
+                "compressed with {}",
+                compression_name(c)
+            )));
+        }
     };
     if out.len() < exp {
         // Compressed chunks that end early: accept when at least the rows are there
@@ -1112,7 +1259,10 @@ fn xz(src: &[u8], exp: usize) -> Option<Vec<u8>> {
         return None;
     }
     let data = src.get(hdr_start + hdr_len..)?;
-    let mut w = Limited { v: Vec::with_capacity(exp.min(1 << 26)), max: exp };
+    let mut w = Limited {
+        v: Vec::with_capacity(exp.min(1 << 26)),
+        max: exp,
+    };
     let mut r = std::io::BufReader::new(data);
     if lzma_rs::lzma2_decompress(&mut r, &mut w).is_err() && w.v.is_empty() {
         return None;
@@ -1206,9 +1356,7 @@ fn fax(src: &[u8], lay: &Layout, rows: u32, compression: u16, t4: u64) -> Option
         let mut line = vec![0u8; row];
         for (x, c) in fax::decoder::pels(transitions, w).enumerate() {
             let is_black = c == fax::Color::Black;
-            if is_black
-                && let Some(b) = line.get_mut(x / 8)
-            {
+            if is_black && let Some(b) = line.get_mut(x / 8) {
                 *b |= 0x80 >> (x % 8);
             }
         }
@@ -1226,7 +1374,9 @@ fn fax(src: &[u8], lay: &Layout, rows: u32, compression: u16, t4: u64) -> Option
         // `fax::decoder::decode_g3` drops the last line when the strip does not end with
         // an EOL (libtiff writes none), so drive the decoder here and keep that line.
         let input = src.iter().copied().map(Ok::<u8, std::convert::Infallible>);
-        let Ok(mut dec) = fax::decoder::Group3Decoder::new(input) else { return None };
+        let Ok(mut dec) = fax::decoder::Group3Decoder::new(input) else {
+            return None;
+        };
         let mut lines = 0u32;
         loop {
             match dec.advance() {
@@ -1297,7 +1447,11 @@ fn mh_decode(src: &[u8], w: u16, h: u16, line_cb: &mut impl FnMut(&[u16])) {
         while a0 < w {
             let mut run: u16 = 0;
             loop {
-                let code = if white { fax::maps::white::decode(&mut r) } else { fax::maps::black::decode(&mut r) };
+                let code = if white {
+                    fax::maps::white::decode(&mut r)
+                } else {
+                    fax::maps::black::decode(&mut r)
+                };
                 let Some(n) = code else {
                     ok = false;
                     break;
@@ -1322,7 +1476,13 @@ fn mh_decode(src: &[u8], w: u16, h: u16, line_cb: &mut impl FnMut(&[u16])) {
     }
 }
 
-fn undo_predictor(data: &mut [u8], lay: &Layout, order: Order, row_bytes: u64, rows: u32) -> Res<()> {
+fn undo_predictor(
+    data: &mut [u8],
+    lay: &Layout,
+    order: Order,
+    row_bytes: u64,
+    rows: u32,
+) -> Res<()> {
     let stride = usize::from(lay.chunk_spp());
     let row = usize::try_from(row_bytes).map_err(|_| too_large(lay.width, lay.height))?;
     if row == 0 {
@@ -1336,19 +1496,27 @@ fn undo_predictor(data: &mut [u8], lay: &Layout, order: Order, row_bytes: u64, r
                 16 => 2,
                 32 => 4,
                 64 => 8,
-                b => return Err(unsupported(format!("with horizontal prediction on {b}-bit samples"))),
+                b => {
+                    return Err(unsupported(format!(
+                        "with horizontal prediction on {b}-bit samples"
+                    )));
+                }
             };
             for r in data.chunks_mut(row).take(rows as usize) {
                 let samples = r.len() / bytes;
                 let mut prev = vec![0u64; stride];
                 for i in 0..samples {
-                    let Some(cell) = r.get_mut(i * bytes..(i + 1) * bytes) else { break };
+                    let Some(cell) = r.get_mut(i * bytes..(i + 1) * bytes) else {
+                        break;
+                    };
                     let mut v = 0u64;
                     match order {
                         Order::Be => cell.iter().for_each(|&c| v = (v << 8) | u64::from(c)),
                         Order::Le => cell.iter().rev().for_each(|&c| v = (v << 8) | u64::from(c)),
                     }
-                    let Some(p) = prev.get_mut(i % stride) else { break };
+                    let Some(p) = prev.get_mut(i % stride) else {
+                        break;
+                    };
                     if i >= stride {
                         v = v.wrapping_add(*p);
                     }
@@ -1370,7 +1538,9 @@ fn undo_predictor(data: &mut [u8], lay: &Layout, order: Order, row_bytes: u64, r
                 return Err(damaged("floating-point prediction on integer samples"));
             }
             let bytes = usize::from(lay.bps / 8);
-            let wc = usize::try_from(lay.chunk_w).unwrap_or(0).saturating_mul(stride);
+            let wc = usize::try_from(lay.chunk_w)
+                .unwrap_or(0)
+                .saturating_mul(stride);
             let used = wc.saturating_mul(bytes);
             let mut tmp = vec![0u8; used];
             for r in data.chunks_mut(row).take(rows as usize) {
@@ -1403,7 +1573,14 @@ fn undo_predictor(data: &mut [u8], lay: &Layout, order: Order, row_bytes: u64, r
 }
 
 /// Expand subsampled YCbCr data units into full-resolution Y, Cb, Cr triplets.
-fn expand_ycbcr(data: &[u8], cw: u32, rows: u32, (sh, sv): (u64, u64), n: u64, kind: &str) -> Res<Vec<u8>> {
+fn expand_ycbcr(
+    data: &[u8],
+    cw: u32,
+    rows: u32,
+    (sh, sv): (u64, u64),
+    n: u64,
+    kind: &str,
+) -> Res<Vec<u8>> {
     let (sh, sv) = (sh as usize, sv as usize);
     let (w, h) = (cw as usize, rows as usize);
     let bw = w.div_ceil(sh);
@@ -1439,7 +1616,11 @@ fn expand_ycbcr(data: &[u8], cw: u32, rows: u32, (sh, sv): (u64, u64), n: u64, k
 // ---------------------------------------------------------------------------
 // JPEG
 
-fn jpeg_decoder(data: Vec<u8>, max_w: usize, max_h: usize) -> zune_jpeg::JpegDecoder<zune_core::bytestream::ZCursor<Vec<u8>>> {
+fn jpeg_decoder(
+    data: Vec<u8>,
+    max_w: usize,
+    max_h: usize,
+) -> zune_jpeg::JpegDecoder<zune_core::bytestream::ZCursor<Vec<u8>>> {
     let opts = zune_core::options::DecoderOptions::default()
         .set_max_width(max_w)
         .set_max_height(max_h)
@@ -1465,9 +1646,15 @@ fn decode_jpeg_chunk(
         _ => stream.extend_from_slice(src),
     }
     let bad = |e: &dyn fmt::Display| damaged(format!("{kind} {n} holds invalid JPEG data: {e}"));
-    let mut dec = jpeg_decoder(stream, lay.chunk_w as usize, (lay.chunk_h.max(rows)) as usize);
+    let mut dec = jpeg_decoder(
+        stream,
+        lay.chunk_w as usize,
+        (lay.chunk_h.max(rows)) as usize,
+    );
     dec.decode_headers().map_err(|e| bad(&e))?;
-    let input = dec.input_colorspace().unwrap_or(zune_core::colorspace::ColorSpace::Unknown);
+    let input = dec
+        .input_colorspace()
+        .unwrap_or(zune_core::colorspace::ColorSpace::Unknown);
     use zune_core::colorspace::ColorSpace as Cs;
     let out = match (lay.photometric, input) {
         (6, _) => Cs::RGB,
@@ -1480,17 +1667,26 @@ fn decode_jpeg_chunk(
     let data = dec.decode().map_err(|e| bad(&e))?;
     let info = dec.info().ok_or_else(|| bad(&"no header"))?;
     let comps = dec.output_colorspace().map_or(0, |c| c.num_components());
-    Ok((data, u32::from(info.width), u32::from(info.height), comps as u16))
+    Ok((
+        data,
+        u32::from(info.width),
+        u32::from(info.height),
+        comps as u16,
+    ))
 }
 
 /// Old-style JPEG (compression 6) with JPEGInterchangeFormat pointing at a whole JPEG stream.
 fn old_jpeg_whole(f: &File<'_>, t: &Tags<'_, '_>, lay: &Layout, max_bytes: u64) -> Res<Raster> {
-    let off = t.one(T_JPEG_IF_OFFSET, "JPEGInterchangeFormat")?.unwrap_or(0);
+    let off = t
+        .one(T_JPEG_IF_OFFSET, "JPEGInterchangeFormat")?
+        .unwrap_or(0);
     let len = t
         .one(T_JPEG_IF_LENGTH, "JPEGInterchangeFormatLength")?
         .unwrap_or_else(|| (f.b.len() as u64).saturating_sub(off));
     let len = len.min((f.b.len() as u64).saturating_sub(off));
-    let src = f.slice(off, len).ok_or_else(|| damaged("the old-style JPEG stream is outside the file"))?;
+    let src = f
+        .slice(off, len)
+        .ok_or_else(|| damaged("the old-style JPEG stream is outside the file"))?;
     let bad = |e: &dyn fmt::Display| damaged(format!("the old-style JPEG stream is invalid: {e}"));
     let mut dec = jpeg_decoder(src.to_vec(), 65535, 65535);
     dec.decode_headers().map_err(|e| bad(&e))?;
@@ -1514,7 +1710,12 @@ fn old_jpeg_whole(f: &File<'_>, t: &Tags<'_, '_>, lay: &Layout, max_bytes: u64) 
     // Place the JPEG into a raster of the TIFF's declared size.
     let (w, h) = (lay.width as usize, lay.height as usize);
     let row = w.saturating_mul(usize::from(comps));
-    let mut plane = alloc_zeroed((row as u64).saturating_mul(h as u64), max_bytes, lay.width, lay.height)?;
+    let mut plane = alloc_zeroed(
+        (row as u64).saturating_mul(h as u64),
+        max_bytes,
+        lay.width,
+        lay.height,
+    )?;
     let copy = jw.min(w).saturating_mul(usize::from(comps));
     let src_row = jw.saturating_mul(usize::from(comps));
     for y in 0..jh.min(h) {
@@ -1556,7 +1757,11 @@ enum Depth {
 fn lab_to_srgb(l: f32, a: f32, b: f32) -> [f32; 3] {
     fn finv(t: f32) -> f32 {
         const D: f32 = 6.0 / 29.0;
-        if t > D { t * t * t } else { 3.0 * D * D * (t - 4.0 / 29.0) }
+        if t > D {
+            t * t * t
+        } else {
+            3.0 * D * D * (t - 4.0 / 29.0)
+        }
     }
     let fy = (l + 16.0) / 116.0;
     let fx = fy + a / 500.0;
@@ -1573,15 +1778,30 @@ fn lab_to_srgb(l: f32, a: f32, b: f32) -> [f32; 3] {
     let bb = 0.055_643_4 * x2 - 0.204_025_9 * y2 + 1.057_225_2 * z2;
     let enc = |c: f32| {
         let c = c.clamp(0.0, 1.0);
-        if c <= 0.003_130_8 { 12.92 * c } else { 1.055 * c.powf(1.0 / 2.4) - 0.055 }
+        if c <= 0.003_130_8 {
+            12.92 * c
+        } else {
+            1.055 * c.powf(1.0 / 2.4) - 0.055
+        }
     };
     [enc(r), enc(g), enc(bb)]
 }
 
 /// Direct conversion for the common layouts (chunky grey/RGB, unsigned 1..=8 or 16 bits,
 /// straight alpha): the same result as the general path, without per-sample floats.
-fn fast_path(r: &Raster, grey: bool, alpha: bool, premult: bool, color: u16) -> Option<DynamicImage> {
-    if r.fmt != Fmt::Uint || r.planar() || premult || r.stretch.is_some() || !matches!(r.photometric, 0..=2) {
+fn fast_path(
+    r: &Raster,
+    grey: bool,
+    alpha: bool,
+    premult: bool,
+    color: u16,
+) -> Option<DynamicImage> {
+    if r.fmt != Fmt::Uint
+        || r.planar()
+        || premult
+        || r.stretch.is_some()
+        || !matches!(r.photometric, 0..=2)
+    {
         return None;
     }
     let (w, h) = (r.width, r.height);
@@ -1590,7 +1810,9 @@ fn fast_path(r: &Raster, grey: bool, alpha: bool, premult: bool, color: u16) -> 
     if alpha {
         sel.push(color);
     }
-    let n = (w as usize).checked_mul(h as usize)?.checked_mul(sel.len())?;
+    let n = (w as usize)
+        .checked_mul(h as usize)?
+        .checked_mul(sel.len())?;
     let plane = r.planes.first()?;
     let spp = usize::from(r.spp);
     if r.bps == 8 || r.bps == 16 {
@@ -1599,7 +1821,11 @@ fn fast_path(r: &Raster, grey: bool, alpha: bool, premult: bool, color: u16) -> 
         let used = (w as usize).checked_mul(px_bytes)?;
         let mut out8 = Vec::new();
         let mut out16 = Vec::new();
-        if bytes == 1 { out8.reserve_exact(n) } else { out16.reserve_exact(n) }
+        if bytes == 1 {
+            out8.reserve_exact(n)
+        } else {
+            out16.reserve_exact(n)
+        }
         for y in 0..h as usize {
             let start = y.checked_mul(r.row_bytes)?;
             let row = plane.get(start..start.checked_add(used)?)?;
@@ -1612,7 +1838,11 @@ fn fast_path(r: &Raster, grey: bool, alpha: bool, premult: bool, color: u16) -> 
                         out8.push(if inv { 255 - v } else { v });
                     } else {
                         let b = [*px.get(o)?, *px.get(o + 1)?];
-                        let v = if r.order == Order::Le { u16::from_le_bytes(b) } else { u16::from_be_bytes(b) };
+                        let v = if r.order == Order::Le {
+                            u16::from_le_bytes(b)
+                        } else {
+                            u16::from_be_bytes(b)
+                        };
                         out16.push(if inv { 65535 - v } else { v });
                     }
                 }
@@ -1712,7 +1942,9 @@ fn to_image(r: &Raster, extra: &[u64], colormap: Option<&[u64]>) -> Res<DynamicI
     if let Some(img) = fast_path(r, grey_out, has_alpha, premult, color) {
         return Ok(img);
     }
-    let total = (w as usize).saturating_mul(h as usize).saturating_mul(chans);
+    let total = (w as usize)
+        .saturating_mul(h as usize)
+        .saturating_mul(chans);
     let mut px: Vec<f32> = Vec::new();
     let mut out8: Vec<u8> = Vec::new();
     let mut out16: Vec<u16> = Vec::new();
@@ -1730,7 +1962,13 @@ fn to_image(r: &Raster, extra: &[u64], colormap: Option<&[u64]>) -> Res<DynamicI
     for y in 0..h {
         for x in 0..w {
             let a = if has_alpha { r.unit(x, y, color) } else { 1.0 };
-            let unpremult = |c: f32| if premult && a > 0.0 { (c / a).min(1.0) } else { c };
+            let unpremult = |c: f32| {
+                if premult && a > 0.0 {
+                    (c / a).min(1.0)
+                } else {
+                    c
+                }
+            };
             match r.photometric {
                 0 | 1 => {
                     let mut g = r.unit(x, y, 0);
@@ -1790,16 +2028,36 @@ fn to_image(r: &Raster, extra: &[u64], colormap: Option<&[u64]>) -> Res<DynamicI
 
     let bad = || damaged("the pixel buffer has the wrong size");
     Ok(match (depth, grey_out, has_alpha) {
-        (Depth::U8, true, false) => DynamicImage::ImageLuma8(ImageBuffer::from_raw(w, h, out8).ok_or_else(bad)?),
-        (Depth::U8, true, true) => DynamicImage::ImageLumaA8(ImageBuffer::from_raw(w, h, out8).ok_or_else(bad)?),
-        (Depth::U8, false, false) => DynamicImage::ImageRgb8(ImageBuffer::from_raw(w, h, out8).ok_or_else(bad)?),
-        (Depth::U8, false, true) => DynamicImage::ImageRgba8(ImageBuffer::from_raw(w, h, out8).ok_or_else(bad)?),
-        (Depth::U16, true, false) => DynamicImage::ImageLuma16(ImageBuffer::from_raw(w, h, out16).ok_or_else(bad)?),
-        (Depth::U16, true, true) => DynamicImage::ImageLumaA16(ImageBuffer::from_raw(w, h, out16).ok_or_else(bad)?),
-        (Depth::U16, false, false) => DynamicImage::ImageRgb16(ImageBuffer::from_raw(w, h, out16).ok_or_else(bad)?),
-        (Depth::U16, false, true) => DynamicImage::ImageRgba16(ImageBuffer::from_raw(w, h, out16).ok_or_else(bad)?),
-        (Depth::F32, _, false) => DynamicImage::ImageRgb32F(ImageBuffer::from_raw(w, h, px).ok_or_else(bad)?),
-        (Depth::F32, _, true) => DynamicImage::ImageRgba32F(ImageBuffer::from_raw(w, h, px).ok_or_else(bad)?),
+        (Depth::U8, true, false) => {
+            DynamicImage::ImageLuma8(ImageBuffer::from_raw(w, h, out8).ok_or_else(bad)?)
+        }
+        (Depth::U8, true, true) => {
+            DynamicImage::ImageLumaA8(ImageBuffer::from_raw(w, h, out8).ok_or_else(bad)?)
+        }
+        (Depth::U8, false, false) => {
+            DynamicImage::ImageRgb8(ImageBuffer::from_raw(w, h, out8).ok_or_else(bad)?)
+        }
+        (Depth::U8, false, true) => {
+            DynamicImage::ImageRgba8(ImageBuffer::from_raw(w, h, out8).ok_or_else(bad)?)
+        }
+        (Depth::U16, true, false) => {
+            DynamicImage::ImageLuma16(ImageBuffer::from_raw(w, h, out16).ok_or_else(bad)?)
+        }
+        (Depth::U16, true, true) => {
+            DynamicImage::ImageLumaA16(ImageBuffer::from_raw(w, h, out16).ok_or_else(bad)?)
+        }
+        (Depth::U16, false, false) => {
+            DynamicImage::ImageRgb16(ImageBuffer::from_raw(w, h, out16).ok_or_else(bad)?)
+        }
+        (Depth::U16, false, true) => {
+            DynamicImage::ImageRgba16(ImageBuffer::from_raw(w, h, out16).ok_or_else(bad)?)
+        }
+        (Depth::F32, _, false) => {
+            DynamicImage::ImageRgb32F(ImageBuffer::from_raw(w, h, px).ok_or_else(bad)?)
+        }
+        (Depth::F32, _, true) => {
+            DynamicImage::ImageRgba32F(ImageBuffer::from_raw(w, h, px).ok_or_else(bad)?)
+        }
     })
 }
 
@@ -1822,7 +2080,11 @@ mod tests {
             offs.push(out.len() as u32);
             out.extend_from_slice(c);
         }
-        let (ot, ct) = if tiled { (T_TILE_OFFSETS, T_TILE_BYTE_COUNTS) } else { (T_STRIP_OFFSETS, T_STRIP_BYTE_COUNTS) };
+        let (ot, ct) = if tiled {
+            (T_TILE_OFFSETS, T_TILE_BYTE_COUNTS)
+        } else {
+            (T_STRIP_OFFSETS, T_STRIP_BYTE_COUNTS)
+        };
         tags.push((T_WIDTH, V::L(vec![w])));
         tags.push((T_HEIGHT, V::L(vec![h])));
         tags.push((ot, V::L(offs)));
@@ -1838,8 +2100,16 @@ mod tests {
         out.extend_from_slice(&(tags.len() as u16).to_le_bytes());
         for (tag, v) in &tags {
             let (typ, count, bytes): (u16, u32, Vec<u8>) = match v {
-                V::S(s) => (3, s.len() as u32, s.iter().flat_map(|x| x.to_le_bytes()).collect()),
-                V::L(l) => (4, l.len() as u32, l.iter().flat_map(|x| x.to_le_bytes()).collect()),
+                V::S(s) => (
+                    3,
+                    s.len() as u32,
+                    s.iter().flat_map(|x| x.to_le_bytes()).collect(),
+                ),
+                V::L(l) => (
+                    4,
+                    l.len() as u32,
+                    l.iter().flat_map(|x| x.to_le_bytes()).collect(),
+                ),
             };
             out.extend_from_slice(&tag.to_le_bytes());
             out.extend_from_slice(&typ.to_le_bytes());
@@ -1875,7 +2145,11 @@ mod tests {
         let t = tiff(
             3,
             1,
-            vec![(T_BPS, V::S(vec![8])), (T_PHOTOMETRIC, V::S(vec![3])), (T_COLORMAP, V::S(map))],
+            vec![
+                (T_BPS, V::S(vec![8])),
+                (T_PHOTOMETRIC, V::S(vec![3])),
+                (T_COLORMAP, V::S(map)),
+            ],
             &[vec![0, 1, 2]],
             false,
         );
@@ -1888,7 +2162,13 @@ mod tests {
     #[test]
     fn one_bit_white_is_zero_gives_black_on_white() {
         // 0 bits are white, 1 bits are black (fax convention).
-        let t = tiff(8, 1, vec![(T_BPS, V::S(vec![1])), (T_PHOTOMETRIC, V::S(vec![0]))], &[vec![0b0000_1111]], false);
+        let t = tiff(
+            8,
+            1,
+            vec![(T_BPS, V::S(vec![1])), (T_PHOTOMETRIC, V::S(vec![0]))],
+            &[vec![0b0000_1111]],
+            false,
+        );
         let d = ok(&t);
         assert!(matches!(d.image, DynamicImage::ImageLuma8(_)));
         let img = d.image.to_luma8();
@@ -1897,22 +2177,37 @@ mod tests {
         assert_eq!(img.get_pixel(4, 0).0, [0]);
         assert_eq!(img.get_pixel(7, 0).0, [0]);
         // BlackIsZero flips it.
-        let t = tiff(8, 1, vec![(T_BPS, V::S(vec![1])), (T_PHOTOMETRIC, V::S(vec![1]))], &[vec![0b0000_1111]], false);
+        let t = tiff(
+            8,
+            1,
+            vec![(T_BPS, V::S(vec![1])), (T_PHOTOMETRIC, V::S(vec![1]))],
+            &[vec![0b0000_1111]],
+            false,
+        );
         assert_eq!(ok(&t).image.to_luma8().get_pixel(0, 0).0, [0]);
     }
 
     #[test]
     fn signed_16_bit_is_stretched_from_its_min_to_max() {
-        let px: Vec<u8> = [-100i16, -50, 0, 100, 300].iter().flat_map(|v| v.to_le_bytes()).collect();
+        let px: Vec<u8> = [-100i16, -50, 0, 100, 300]
+            .iter()
+            .flat_map(|v| v.to_le_bytes())
+            .collect();
         let t = tiff(
             5,
             1,
-            vec![(T_BPS, V::S(vec![16])), (T_PHOTOMETRIC, V::S(vec![1])), (T_SAMPLE_FORMAT, V::S(vec![2]))],
+            vec![
+                (T_BPS, V::S(vec![16])),
+                (T_PHOTOMETRIC, V::S(vec![1])),
+                (T_SAMPLE_FORMAT, V::S(vec![2])),
+            ],
             &[px],
             false,
         );
         let d = ok(&t);
-        let DynamicImage::ImageLuma16(img) = d.image else { panic!("expected Luma16") };
+        let DynamicImage::ImageLuma16(img) = d.image else {
+            panic!("expected Luma16")
+        };
         let v: Vec<u16> = img.pixels().map(|p| p.0[0]).collect();
         // −100 is black, 300 is white, 100 is exactly in between.
         assert_eq!(v[0], 0);
@@ -1938,7 +2233,9 @@ mod tests {
             &[px],
             false,
         );
-        let DynamicImage::ImageRgb32F(img) = ok(&t).image else { panic!("expected Rgb32F") };
+        let DynamicImage::ImageRgb32F(img) = ok(&t).image else {
+            panic!("expected Rgb32F")
+        };
         assert_eq!(img.get_pixel(0, 0).0, [1.0, 0.5, 0.0]);
         assert_eq!(img.get_pixel(1, 0).0, [1.0, 0.0, 0.0]);
     }
@@ -1950,7 +2247,11 @@ mod tests {
         let t = tiff(
             3,
             1,
-            vec![(T_BPS, V::S(vec![8, 8, 8])), (T_SPP, V::S(vec![3])), (T_PHOTOMETRIC, V::S(vec![8]))],
+            vec![
+                (T_BPS, V::S(vec![8, 8, 8])),
+                (T_SPP, V::S(vec![3])),
+                (T_PHOTOMETRIC, V::S(vec![8])),
+            ],
             &[px],
             false,
         );
@@ -2026,13 +2327,37 @@ mod tests {
         assert_eq!(img.get_pixel(19, 0).0, [0, 255, 0]);
         assert_eq!(img.get_pixel(17, 1).0, [0, 255, 255]);
         // Cut the file short: a refusal, not a panic.
-        assert!(matches!(decode(&t[..100], 40_000, 1 << 30), Err(Refusal::Damaged(_))));
+        assert!(matches!(
+            decode(&t[..100], 40_000, 1 << 30),
+            Err(Refusal::Damaged(_))
+        ));
         assert!(matches!(decode(&t, 10, 1 << 30), Err(Refusal::TooLarge(_))));
         assert!(!is_camera_raw(&t));
-        let dng = tiff(1, 1, vec![(T_BPS, V::S(vec![8])), (T_DNG_VERSION, V::L(vec![0x0000_0401]))], &[vec![0]], false);
+        let dng = tiff(
+            1,
+            1,
+            vec![
+                (T_BPS, V::S(vec![8])),
+                (T_DNG_VERSION, V::L(vec![0x0000_0401])),
+            ],
+            &[vec![0]],
+            false,
+        );
         assert!(is_camera_raw(&dng));
-        let nef = tiff(1, 1, vec![(T_MAKE, V::L(vec![0x4e494b])), (T_PHOTOMETRIC, V::S(vec![32803]))], &[vec![0]], false);
+        let nef = tiff(
+            1,
+            1,
+            vec![
+                (T_MAKE, V::L(vec![0x4e494b])),
+                (T_PHOTOMETRIC, V::S(vec![32803])),
+            ],
+            &[vec![0]],
+            false,
+        );
         assert!(is_camera_raw(&nef));
-        assert!(matches!(decode(&nef, 40_000, 1 << 30), Err(Refusal::Unsupported(_))));
+        assert!(matches!(
+            decode(&nef, 40_000, 1 << 30),
+            Err(Refusal::Unsupported(_))
+        ));
     }
 }

@@ -43,7 +43,9 @@ pub fn detect(path: &Path, bytes: &[u8]) -> Result<Format> {
     match guessed {
         // Camera RAW files are TIFF inside; the TIFF decoder would take their
         // small embedded preview for the photograph.
-        Ok(ImageFormat::Tiff) if unsupported == Some(RAW) || super::tiff_ext::is_camera_raw(bytes) => {
+        Ok(ImageFormat::Tiff)
+            if unsupported == Some(RAW) || super::tiff_ext::is_camera_raw(bytes) =>
+        {
             Err(Error::bad_image(path, RAW))
         }
         Ok(other) if let Some(format) = decode::from_image_format(other) => Ok(format),
@@ -87,7 +89,9 @@ fn iso_media_kind(bytes: &[u8]) -> Option<IsoMedia> {
     if bytes.get(4..8) != Some(b"ftyp") {
         return None;
     }
-    let size = bytes.get(0..4).map(|b| u32::from_be_bytes([b[0], b[1], b[2], b[3]]))?;
+    let size = bytes
+        .get(0..4)
+        .map(|b| u32::from_be_bytes([b[0], b[1], b[2], b[3]]))?;
     let end = usize::try_from(size).ok()?.clamp(16, bytes.len().min(4096));
     let major = bytes.get(8..12)?;
     // The major brand, then the compatible brands after the minor version.
@@ -99,9 +103,11 @@ fn iso_media_kind(bytes: &[u8]) -> Option<IsoMedia> {
         Some(IsoMedia::CanonRaw)
     } else if has(b"avif") || has(b"avis") {
         Some(IsoMedia::Avif)
-    } else if ["heic", "heix", "heim", "heis", "hevc", "hevx", "mif1", "msf1"]
-        .iter()
-        .any(|b| has(b.as_bytes()))
+    } else if [
+        "heic", "heix", "heim", "heis", "hevc", "hevx", "mif1", "msf1",
+    ]
+    .iter()
+    .any(|b| has(b.as_bytes()))
     {
         Some(IsoMedia::Heic)
     } else {
@@ -290,7 +296,10 @@ mod tests {
         with_thumb.extend_from_slice(b"Exif\0\0");
         with_thumb.extend_from_slice(&thumb);
         with_thumb.extend_from_slice(&jpeg[2..jpeg.len() / 2]);
-        assert!(!jpeg_is_complete(&with_thumb), "the thumbnail's EOI is not the image's");
+        assert!(
+            !jpeg_is_complete(&with_thumb),
+            "the thumbnail's EOI is not the image's"
+        );
         let png = sample::image_bytes(Format::Png, 10, 10, 1).unwrap();
         assert!(png_is_complete(&png));
         assert!(!png_is_complete(&png[..png.len() - 1]), "cut inside IEND");

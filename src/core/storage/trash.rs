@@ -57,7 +57,11 @@ pub fn delete_images(lib: &mut Library, ids: &[ImageId]) -> Result<usize> {
 /// synced and only then are the trashed files removed; if the sync fails
 /// they stay in `trash/`. A crash anywhere leaves files in `trash/` that
 /// `folio check --repair` puts back (row still there) or removes (row gone).
-pub fn delete_images_with(lib: &mut Library, ids: &[ImageId], finish: &Finish<'_>) -> Result<usize> {
+pub fn delete_images_with(
+    lib: &mut Library,
+    ids: &[ImageId],
+    finish: &Finish<'_>,
+) -> Result<usize> {
     let trash = lib.trash_dir();
     let store_root = lib.store_root().to_path_buf();
     let db = lib.db_path();
@@ -81,10 +85,7 @@ pub fn delete_images_with(lib: &mut Library, ids: &[ImageId], finish: &Finish<'_
         for img in &rows {
             stmt.execute([img.id])?;
         }
-        Ok(rows
-            .into_iter()
-            .map(|r| r.content_hash)
-            .collect::<Vec<_>>())
+        Ok(rows.into_iter().map(|r| r.content_hash).collect::<Vec<_>>())
     });
     match result {
         Ok(hashes) => {
