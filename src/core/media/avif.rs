@@ -88,7 +88,7 @@ pub fn decode(bytes: &[u8], max_side: u32, max_bytes: u64) -> Result<Decoded, Re
             matrix_coefficients,
             full_range,
             ..
-        }) => (u16::from(*matrix_coefficients), *full_range),
+        }) => (*matrix_coefficients, *full_range),
         _ => (
             picture.matrix_coefficients() as u16,
             format!("{:?}", picture.color_range()) == "Full",
