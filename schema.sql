@@ -9,7 +9,7 @@
 -- migrations in src/core/storage/db.rs (`MIGRATIONS`), and a test checks that
 -- both paths give the same schema, to the letter of the stored SQL.
 --
--- schema-version: 5
+-- schema-version: 6
 --
 -- Ordering: `sort_order` defines the order of images in a group, of groups
 -- in a gallery, and of the galleries (ascending; the code keeps keys distinct,
@@ -33,7 +33,7 @@ CREATE TABLE stores (
 
 -- One row per distinct file in the library. `filename` is the file's path inside
 -- its store, derived from the content hash (never from the user's file name).
--- (Quoted because version 5 rebuilt the table to widen the `format` CHECK, and
+-- (Quoted because versions 5 and 6 rebuilt the table to widen the `format` CHECK, and
 -- SQLite's ALTER TABLE … RENAME TO writes the new name that way.)
 CREATE TABLE "images" (
     id             INTEGER PRIMARY KEY,
@@ -46,7 +46,7 @@ CREATE TABLE "images" (
     byte_size      INTEGER NOT NULL CHECK (byte_size > 0),
     width          INTEGER NOT NULL CHECK (width > 0),
     height         INTEGER NOT NULL CHECK (height > 0),
-    format         TEXT    NOT NULL CHECK (format IN ('jpeg', 'png', 'webp', 'gif', 'tiff', 'psd', 'avif')),
+    format         TEXT    NOT NULL CHECK (format IN ('jpeg', 'png', 'webp', 'gif', 'tiff', 'psd', 'avif', 'heic')),
     UNIQUE (store_id, filename)
 );
 

@@ -484,7 +484,18 @@ fn restore_cmd(root: PathBuf, file: Option<PathBuf>) -> anyhow::Result<ExitCode>
 }
 
 fn open(root: &std::path::Path) -> anyhow::Result<Library> {
-    Library::open(root).with_context(|| format!("could not open the library at {}", root.display()))
+    Library::open(root).map_err(|e| opening(root, e))
+}
+
+/// Why the library at `root` could not be opened, naming it once: the
+/// errors that begin with the library's path already do.
+fn opening(root: &std::path::Path, e: folio::core::Error) -> anyhow::Error {
+    use folio::core::Error as E;
+    match e {
+        E::Locked { .. } | E::ReadOnly { .. } | E::DatabaseMissing { .. } => anyhow::Error::new(e),
+        other => anyhow::Error::new(other)
+            .context(format!("could not open the library at {}", root.display())),
+    }
 }
 
 /// Opens the library for a command that only reads it: as [`open`] does, or,
@@ -501,7 +512,7 @@ fn open_for_reading(root: &std::path::Path) -> anyhow::Result<Library> {
             );
             Ok(lib)
         }
-        other => other.with_context(|| format!("could not open the library at {}", root.display())),
+        other => other.map_err(|e| opening(root, e)),
     }
 }
 
@@ -979,8 +990,7 @@ fn check_cmd(root: PathBuf, repair: bool) -> anyhow::Result<ExitCode> {
     let mut lib = if repair {
         // A folder whose database is missing gets a new one, and every
         // original is brought back into it.
-        Library::open_recovering(&root)
-            .with_context(|| format!("could not open the library at {}", root.display()))?
+        Library::open_recovering(&root).map_err(|e| opening(&root, e))?
     } else {
         open_for_reading(&root)?
     };
@@ -1005,9 +1015,13 @@ fn check_cmd(root: PathBuf, repair: bool) -> anyhow::Result<ExitCode> {
         .any(|p| matches!(p, Problem::Integrity(_) | Problem::ForeignKey { .. }));
     writeln!(
         out,
-        "{} images checked against their files, {} files in originals/; database {}; {}.",
+        "{} images checked against their files, {}; database {}; {}.",
         report.images_checked,
-        report.files_seen,
+        if report.skipped_files {
+            "files in originals/ not counted".to_string()
+        } else {
+            format!("{} files in originals/", report.files_seen)
+        },
         if integrity_ok { "ok" } else { "DAMAGED" },
         match report.problems.len() {
             0 => "the library is clean".to_string(),

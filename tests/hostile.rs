@@ -239,6 +239,10 @@ fn corpus() -> Corpus {
             &format!("orientation-{o}.jpg"),
             &sample::jpeg_with_orientation(&stored, o).unwrap(),
         );
+        c.good(
+            &format!("orientation-{o}.webp"),
+            &sample::webp_with_orientation(&stored, o).unwrap(),
+        );
     }
     // Formats Folio does not take.
     c.bad("photo.heic", b"\0\0\0\x18ftypheic\0\0\0\0mif1heic", "HEIC");
@@ -417,15 +421,29 @@ fn hostile_files_are_refused_by_name_and_the_good_ones_imported() {
         .unwrap();
     let imported = images::group_images(lib.conn(), group).unwrap();
     for o in 1..=8 {
-        let img = imported
-            .iter()
-            .find(|i| i.original_name == format!("orientation-{o}.jpg"))
-            .unwrap();
-        assert_eq!(
-            (img.width, img.height),
-            (48, 24),
-            "orientation {o} is stored with its displayed size"
-        );
+        for ext in ["jpg", "webp"] {
+            let name = format!("orientation-{o}.{ext}");
+            let img = imported.iter().find(|i| i.original_name == name).unwrap();
+            assert_eq!(
+                (img.width, img.height),
+                (48, 24),
+                "{name} is stored with its displayed size"
+            );
+            // Shown upright: the red quarter at the top left.
+            let shown = folio::core::media::thumbnail::make(
+                &lib.file_path(&img.filename).unwrap(),
+                img.format,
+                48,
+            )
+            .unwrap()
+            .to_rgb8();
+            let (red, blue) = (shown.get_pixel(4, 4).0, shown.get_pixel(44, 20).0);
+            assert!(red[0] > 150 && red[2] < 100, "{name}: top left {red:?}");
+            assert!(
+                blue[2] > 150 && blue[0] < 100,
+                "{name}: bottom right {blue:?}"
+            );
+        }
     }
     assert!(
         imported

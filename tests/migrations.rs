@@ -162,7 +162,7 @@ fn library_rows(version: i64) -> String {
                  (3, 'atelier', NULL, '2025-01-04 09:00:00');"
         }
         // Version 2 keeps the artist's order of galleries: as v1 listed them.
-        2..=4 => {
+        2..=5 => {
             "INSERT INTO galleries (id, name, description, created_at, sort_order) VALUES
                  (1, 'Website', NULL, '2025-01-02 09:00:00', 2),
                  (2, 'Harbour Lights', 'Opening in May', '2025-01-03 09:00:00', 1),
@@ -193,7 +193,7 @@ fn library_rows(version: i64) -> String {
         }
     };
     match version {
-        1..=4 => [
+        1..=5 => [
             "INSERT INTO stores (id, root, created_at) VALUES (1, 'library', '2025-01-01 09:00:00');"
                 .to_string(),
             galleries.to_string(),
@@ -461,24 +461,31 @@ fn a_library_of_every_older_version_opens_with_its_data_kept_and_backed_up() {
             .unwrap();
         assert_eq!(profile, i64::from(version >= 4), "v{version}");
 
-        // Version 5 rebuilt `images` to take PSD and AVIF: a new one can be
-        // added to a group beside the kept ones, and deleting an image still
-        // cascades to its memberships (foreign keys are on again).
+        // Versions 5 and 6 rebuilt `images` to take PSD, AVIF and HEIC: new
+        // ones can be added to a group beside the kept ones, and deleting an
+        // image still cascades to its memberships (foreign keys are on again).
         conn.execute_batch(&format!(
             "INSERT INTO images (id, store_id, filename, original_name, content_hash,
                                  byte_size, width, height, format)
-             VALUES (9, 1, 'originals/ff/{h}.psd', 'layers.psd', '{h}', 10, 2, 2, 'psd');
+             VALUES (9, 1, 'originals/ff/{h}.psd', 'layers.psd', '{h}', 10, 2, 2, 'psd'),
+                    (10, 1, 'originals/ee/{e}.heic', 'IMG_0001.HEIC', '{e}', 10, 2, 2, 'heic');
              INSERT INTO image_group_relations (image_group_id, image_id, sort_order)
-             VALUES (4, 9, 9999999);",
-            h = "f".repeat(64)
+             VALUES (4, 9, 9999999), (4, 10, 19999999);",
+            h = "f".repeat(64),
+            e = "e".repeat(64)
         ))
         .unwrap();
         assert_eq!(
             shown(4),
-            [row(2, "easel.png", None), row(9, "layers.psd", None)],
+            [
+                row(2, "easel.png", None),
+                row(9, "layers.psd", None),
+                row(10, "IMG_0001.HEIC", None)
+            ],
             "v{version}"
         );
-        conn.execute("DELETE FROM images WHERE id = 9", []).unwrap();
+        conn.execute("DELETE FROM images WHERE id IN (9, 10)", [])
+            .unwrap();
         assert_eq!(shown(4), [row(2, "easel.png", None)], "v{version}");
         details::set_fields(conn, &[ImageId(1)], &[(Field::Title, "Dock".into())]).unwrap();
         let dock = images::image(conn, ImageId(1)).unwrap();

@@ -105,14 +105,14 @@ fn a_motion_photo_imports_with_its_video_kept() {
 #[test]
 fn refusals_say_what_the_file_is_not_that_it_is_damaged() {
     let mut f = fixture();
-    // An iPhone photo (an HEIF container with HEVC inside).
+    // An iPhone photo cut short after its header: a damaged HEIC, not an
+    // unknown kind.
     let mut heic = b"\0\0\0\x18ftypheic\0\0\0\0mif1heic".to_vec();
     heic.extend_from_slice(&[0; 64]);
     let heic = f.file("IMG_0001.HEIC", &heic);
     let text = failure(&f.import(&[heic]));
-    assert!(text.contains("HEIC"), "{text}");
-    assert!(text.contains("Most Compatible"), "{text}");
-    assert!(!text.contains("damaged"), "{text}");
+    assert!(text.contains("IMG_0001.HEIC"), "{text}");
+    assert!(text.contains("HEIC file is damaged"), "{text}");
     // A camera RAW file (TIFF inside, with a small preview the TIFF decoder
     // would take for the photograph): refused as RAW whatever its name.
     let dng = tiny_tiff_with_extra_tag(50706, 4, &[1, 4, 0, 0]);
@@ -159,6 +159,62 @@ fn tiny_tiff_with_extra_tag(tag: u16, kind: u16, value: &[u8; 4]) -> Vec<u8> {
     out.extend_from_slice(&[0; 4]);
     out.extend_from_slice(&[0x20, 0xE0]);
     out
+}
+
+/// A 2×1 RGB TIFF of 32-bit unsigned samples and no SampleFormat tag (as
+/// Photoshop 4 wrote them): a red pixel, then a blue one.
+fn rgb_tiff_32_bit() -> Vec<u8> {
+    let (bps_at, pixels_at) = (8 + 2 + 9 * 12 + 4, 8 + 2 + 9 * 12 + 4 + 6);
+    let short = |v: u16| [v.to_le_bytes()[0], v.to_le_bytes()[1], 0, 0];
+    let entries: [(u16, u16, u32, [u8; 4]); 9] = [
+        (256, 3, 1, short(2)),                         // ImageWidth
+        (257, 3, 1, short(1)),                         // ImageLength
+        (258, 3, 3, (bps_at as u32).to_le_bytes()),    // BitsPerSample 32, 32, 32
+        (259, 3, 1, short(1)),                         // no compression
+        (262, 3, 1, short(2)),                         // RGB
+        (273, 4, 1, (pixels_at as u32).to_le_bytes()), // StripOffsets
+        (277, 3, 1, short(3)),                         // SamplesPerPixel
+        (278, 3, 1, short(1)),                         // RowsPerStrip
+        (279, 4, 1, 24u32.to_le_bytes()),              // StripByteCounts
+    ];
+    let mut out = b"II*\0\x08\0\0\0".to_vec();
+    out.extend_from_slice(&(entries.len() as u16).to_le_bytes());
+    for (t, k, n, v) in entries {
+        out.extend_from_slice(&t.to_le_bytes());
+        out.extend_from_slice(&k.to_le_bytes());
+        out.extend_from_slice(&n.to_le_bytes());
+        out.extend_from_slice(&v);
+    }
+    out.extend_from_slice(&[0; 4]);
+    for _ in 0..3 {
+        out.extend_from_slice(&32u16.to_le_bytes());
+    }
+    for v in [200u32, 30, 30, 30, 30, 200] {
+        out.extend_from_slice(&(v * 0x0101_0101).to_le_bytes());
+    }
+    out
+}
+
+/// 32-bit integer samples are scaled to 8 bits, not read as floats (what
+/// `image` does with them: a garish false-colour picture).
+#[test]
+fn a_tiff_of_32_bit_integers_shows_its_colours() {
+    let mut f = fixture();
+    let path = f.file("scan-32bit.tif", &rgb_tiff_32_bit());
+    let s = f.import(std::slice::from_ref(&path));
+    assert_eq!(s.imported(), 1, "{:?}", s.files);
+    let img = &images::group_images(f.lib.conn(), f.group).unwrap()[0];
+    let shown = folio::core::media::thumbnail::make(
+        &f.lib.file_path(&img.filename).unwrap(),
+        img.format,
+        2,
+    )
+    .unwrap()
+    .to_rgb8();
+    let near = |a: [u8; 3], b: [u8; 3]| a.iter().zip(b).all(|(x, y)| x.abs_diff(y) <= 3);
+    let (left, right) = (shown.get_pixel(0, 0).0, shown.get_pixel(1, 0).0);
+    assert!(near(left, [200, 30, 30]), "red: {left:?}");
+    assert!(near(right, [30, 30, 200]), "blue: {right:?}");
 }
 
 /// Photoshop documents: the flattened image, shown as Photoshop shows it.
@@ -323,6 +379,42 @@ fn bilevel_tiff() -> Vec<u8> {
     )
 }
 
+/// A decoder that panics (made to, on every file) gives each file its
+/// reason, in words on stdout; no panic text reaches stderr.
+#[test]
+fn a_decoders_panic_is_the_files_reason_and_stays_off_stderr() {
+    let dir = tempfile::tempdir().unwrap();
+    let src = dir.path().join("src");
+    std::fs::create_dir_all(&src).unwrap();
+    for i in 0..3 {
+        std::fs::write(
+            src.join(format!("{i}.png")),
+            sample::image_bytes(Format::Png, 8, 8, i).unwrap(),
+        )
+        .unwrap();
+    }
+    let out = support::folio(Some(&dir.path().join("lib")))
+        .env("FOLIO_FAILPOINT_DECODE", "panic")
+        .args(["import", "--group", "G"])
+        .arg(&src)
+        .output()
+        .unwrap();
+    let (stdout, stderr) = (
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr),
+    );
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert!(!stderr.contains("RUST_BACKTRACE"), "{stderr}");
+    for i in 0..3 {
+        assert!(
+            stdout.lines().any(|l| l.contains(&format!("{i}.png"))
+                && l.contains("the PNG decoder cannot read this file")),
+            "{stdout}"
+        );
+    }
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+}
+
 /// A decoder's panic on a strange file is that file's reason: nothing of it
 /// reaches `folio import`'s stderr, and the batch goes on.
 #[test]
@@ -433,11 +525,21 @@ fn a_filename_outside_the_store_is_refused_and_never_touched() {
             .any(|w| w.contains("../../cv.pdf") && w.contains("not a path inside")),
         "{words:?}"
     );
-    assert!(trash::delete_images(&mut f.lib, &[img.id]).is_err());
+    // Deleting that row deletes the row only: the outside file is untouched,
+    // and the library's own file waits for `check --repair` as a file
+    // without a row.
+    assert_eq!(trash::delete_images(&mut f.lib, &[img.id]).unwrap(), 1);
+    assert!(images::all_images(f.lib.conn()).unwrap().is_empty());
     assert_eq!(
         std::fs::read(&cv).unwrap(),
         b"my CV",
         "the outside file is untouched"
+    );
+    let repaired = check::check(&mut f.lib, true).unwrap();
+    assert_eq!(
+        images::all_images(f.lib.conn()).unwrap().len(),
+        1,
+        "{repaired:?}"
     );
     assert!(f.lib.file_path("/etc/passwd").is_err());
     assert!(f.lib.file_path("originals/../../cv.pdf").is_err());
@@ -714,5 +816,60 @@ fn avif_stills_import_upright_with_their_transparency() {
     assert!(sky[2] > sky[0] && sky[2] > 150, "sky at the top: {sky:?}");
     assert!(field[1] > field[2], "the field at the bottom: {field:?}");
     assert!(thumb(1).color().has_alpha(), "the alpha item is kept");
+    assert!(f.clean());
+}
+
+/// HEIC (an iPhone's usual photos): 8- and 10-bit pictures read with their
+/// colours, and the alpha image kept. The originals stay HEIC in the library.
+#[test]
+fn heic_photos_import_with_their_colours_and_transparency() {
+    let mut f = fixture();
+    let files = [
+        data("sky-field.heic"),
+        data("sky-field-10bit.heic"),
+        data("half-clear.heic"),
+    ];
+    let s = f.import(&files);
+    assert_eq!((s.imported(), s.failed()), (3, 0), "{:?}", s.files);
+    let imgs = images::group_images(f.lib.conn(), f.group).unwrap();
+    for (img, file) in imgs.iter().zip(&files) {
+        assert_eq!(
+            (img.format, img.width, img.height),
+            (Format::Heic, 160, 120)
+        );
+        let stored = f.lib.file_path(&img.filename).unwrap();
+        assert_eq!(std::fs::read(stored).unwrap(), std::fs::read(file).unwrap());
+    }
+    let thumb = |i: usize| {
+        folio::core::media::thumbnail::make(
+            &f.lib.file_path(&imgs[i].filename).unwrap(),
+            imgs[i].format,
+            256,
+        )
+        .unwrap()
+    };
+    // Blue above green (#3070d0 over #30a040), at 8 and at 10 bits.
+    for i in 0..2 {
+        let t = thumb(i).to_rgb8();
+        let (sky, field) = (t.get_pixel(80, 20).0, t.get_pixel(80, 100).0);
+        let near = |a: [u8; 3], b: [u8; 3]| a.iter().zip(b).all(|(x, y)| x.abs_diff(y) <= 12);
+        assert!(
+            near(sky, [0x30, 0x70, 0xd0]),
+            "{}: sky {sky:?}",
+            imgs[i].original_name
+        );
+        assert!(
+            near(field, [0x30, 0xa0, 0x40]),
+            "{}: field {field:?}",
+            imgs[i].original_name
+        );
+    }
+    let clear = thumb(2).to_rgba8();
+    let (left, right) = (clear.get_pixel(20, 60).0, clear.get_pixel(140, 60).0);
+    assert!(
+        left[3] > 240 && left[0] > 180 && left[1] < 60,
+        "opaque red: {left:?}"
+    );
+    assert!(right[3] < 15, "transparent: {right:?}");
     assert!(f.clean());
 }

@@ -506,8 +506,8 @@ impl Picker {
                         .add_filter(
                             "Images",
                             &[
-                                "jpg", "jpeg", "png", "webp", "gif", "tif", "tiff", "avif", "psd",
-                                "psb",
+                                "jpg", "jpeg", "png", "webp", "gif", "tif", "tiff", "avif", "heic",
+                                "heif", "psd", "psb",
                             ],
                         )
                         .add_filter("All files", &["*"])

@@ -196,7 +196,11 @@ impl Session {
             }
             Err(e) => {
                 self.restorable = match &e {
-                    crate::core::Error::RefusedWithBackup { backup, .. } => Some(backup.clone()),
+                    crate::core::Error::RefusedWithBackup { backup, .. }
+                    | crate::core::Error::DatabaseMissing {
+                        backup: Some(backup),
+                        ..
+                    } => Some(backup.clone()),
                     _ => None,
                 };
                 self.lib = Err(e.to_string());

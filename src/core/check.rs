@@ -324,7 +324,12 @@ fn mend_trash(lib: &mut Library, path: &Path, report: &mut Report) -> Result<()>
     let hash = name.split('.').next().unwrap_or_default();
     match images::image_by_hash(lib.conn(), hash)? {
         Some(img) => {
-            let back = lib.file_path(&img.filename)?;
+            // A row whose file name is not a plain path in the store (reported
+            // as BadFilename) has no place to put the file back: it stays in
+            // trash, and the rest is repaired.
+            let Ok(back) = lib.file_path(&img.filename) else {
+                return Ok(());
+            };
             if back.exists() {
                 std::fs::remove_file(path).at(path)?;
             } else {

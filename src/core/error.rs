@@ -161,14 +161,30 @@ fn missing_database_words(root: &Path, originals: usize, backup: Option<&Path>) 
         "{}: the library's database (folio.db) is missing, but the folder holds {held}; it was not opened as a new, empty library and nothing was changed.",
         root.display()
     );
+    let folio = format!("folio --library {}", shell_quoted(root));
     match backup {
         Some(b) => words.push_str(&format!(
-            "\n`folio restore` puts back the newest backup ({}); then `folio check --repair` brings back the images imported since. (Or `folio check --repair` alone starts a new database and brings every original back into the group \u{201c}Recovered\u{201d}.)",
+            "\nTo get it back: `{folio} restore` puts back the newest backup ({}), with the galleries, groups, order and works' details as they were then; then `{folio} check --repair` brings back the images imported since (into the group \u{201c}Recovered\u{201d}).",
             b.display()
         )),
-        None => words.push_str(
-            "\nThere is no backup: `folio check --repair` starts a new database and brings every original back into the group \u{201c}Recovered\u{201d}.",
-        ),
+        None => words.push_str(&format!(
+            "\nThere is no backup: `{folio} check --repair` starts a new database and brings every original back into the group \u{201c}Recovered\u{201d}."
+        )),
     }
     words
+}
+
+/// `path` as a shell takes it: as it is when it holds nothing a shell
+/// would read otherwise, else in single quotes.
+fn shell_quoted(path: &Path) -> String {
+    let text = path.display().to_string();
+    let plain = !text.is_empty()
+        && text
+            .chars()
+            .all(|c| c.is_alphanumeric() || "/._-+,:@%".contains(c));
+    if plain {
+        text
+    } else {
+        format!("'{}'", text.replace('\'', "'\\''"))
+    }
 }

@@ -13,11 +13,13 @@ pub enum Format {
     /// Photoshop's document (PSD, or PSB for large ones): its flattened image.
     Psd,
     Avif,
+    /// HEIC/HEIF, an iPhone's usual photos.
+    Heic,
 }
 
 impl Format {
     /// Every supported format.
-    pub const ALL: [Format; 7] = [
+    pub const ALL: [Format; 8] = [
         Format::Jpeg,
         Format::Png,
         Format::WebP,
@@ -25,6 +27,7 @@ impl Format {
         Format::Tiff,
         Format::Psd,
         Format::Avif,
+        Format::Heic,
     ];
 
     /// The value of `images.format`.
@@ -37,6 +40,7 @@ impl Format {
             Format::Tiff => "tiff",
             Format::Psd => "psd",
             Format::Avif => "avif",
+            Format::Heic => "heic",
         }
     }
 
@@ -59,6 +63,7 @@ impl Format {
             Format::Tiff => "TIFF",
             Format::Psd => "Photoshop",
             Format::Avif => "AVIF",
+            Format::Heic => "HEIC",
         }
     }
 

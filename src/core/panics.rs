@@ -15,6 +15,18 @@ use std::sync::Once;
 thread_local! {
     /// How many [`catch_unwind`]s are running on this thread.
     static CATCHING: Cell<u32> = const { Cell::new(0) };
+    /// Whether every panic on this thread is handed on to a catching
+    /// thread ([`quiet_thread`]).
+    static HANDED_ON: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Marks the calling thread as one whose panics are always handed on to a
+/// thread that catches them (a rayon pool's worker, whose panic rayon
+/// resumes in the [`catch_unwind`] that called `install`): the hook keeps
+/// them quiet too.
+pub fn quiet_thread() {
+    install();
+    HANDED_ON.with(|q| q.set(true));
 }
 
 /// Installs the hook (once per process; every [`catch_unwind`] makes sure).
@@ -23,7 +35,7 @@ pub fn install() {
     ONCE.call_once(|| {
         let previous = std::panic::take_hook();
         std::panic::set_hook(Box::new(move |info: &PanicHookInfo<'_>| {
-            if CATCHING.with(Cell::get) > 0 {
+            if CATCHING.with(Cell::get) > 0 || HANDED_ON.with(Cell::get) {
                 log::debug!("caught: {}", describe(info));
             } else {
                 previous(info);

@@ -97,11 +97,19 @@ fn picture_with(width: u32, height: u32, seed: u64, grain: bool) -> RgbImage {
     })
 }
 
-/// The formats [`image_bytes`] can make: every one Folio takes, except
-/// AVIF unless the `avif` feature's encoder is built in (the tests of AVIF
+/// The formats [`image_bytes`] can make: every one Folio takes but HEIC,
+/// and AVIF only with the `avif` feature's encoder (the tests of those two
 /// use committed files).
 pub const ENCODABLE: &[Format] = if cfg!(feature = "avif") {
-    &Format::ALL
+    &[
+        Format::Jpeg,
+        Format::Png,
+        Format::WebP,
+        Format::Gif,
+        Format::Tiff,
+        Format::Psd,
+        Format::Avif,
+    ]
 } else {
     &[
         Format::Jpeg,
@@ -239,21 +247,26 @@ pub fn stored_for_orientation(display: &RgbImage, orientation: u8) -> RgbImage {
     stored
 }
 
+/// An EXIF block (as a JPEG's APP1 holds it, "Exif\0\0" first) whose only
+/// tag is the orientation.
+fn exif_with_orientation(orientation: u8) -> Vec<u8> {
+    let mut exif = b"Exif\0\0".to_vec();
+    exif.extend_from_slice(b"MM\0\x2a\0\0\0\x08"); // big-endian TIFF, first IFD at 8
+    exif.extend_from_slice(&1u16.to_be_bytes()); // one entry
+    exif.extend_from_slice(&0x0112u16.to_be_bytes()); // Orientation
+    exif.extend_from_slice(&3u16.to_be_bytes()); // SHORT
+    exif.extend_from_slice(&1u32.to_be_bytes()); // count
+    exif.extend_from_slice(&u16::from(orientation).to_be_bytes());
+    exif.extend_from_slice(&[0, 0]); // padding to 4 bytes
+    exif.extend_from_slice(&0u32.to_be_bytes()); // no next IFD
+    exif
+}
+
 /// A JPEG of `stored` with an EXIF block whose orientation tag is
 /// `orientation`, inserted right after the start-of-image marker.
 pub fn jpeg_with_orientation(stored: &RgbImage, orientation: u8) -> Result<Vec<u8>> {
     let jpeg = encode(stored, Format::Jpeg)?;
-    let mut tiff = Vec::new();
-    tiff.extend_from_slice(b"MM\0\x2a\0\0\0\x08"); // big-endian TIFF, first IFD at 8
-    tiff.extend_from_slice(&1u16.to_be_bytes()); // one entry
-    tiff.extend_from_slice(&0x0112u16.to_be_bytes()); // Orientation
-    tiff.extend_from_slice(&3u16.to_be_bytes()); // SHORT
-    tiff.extend_from_slice(&1u32.to_be_bytes()); // count
-    tiff.extend_from_slice(&u16::from(orientation).to_be_bytes());
-    tiff.extend_from_slice(&[0, 0]); // padding to 4 bytes
-    tiff.extend_from_slice(&0u32.to_be_bytes()); // no next IFD
-    let mut app1 = b"Exif\0\0".to_vec();
-    app1.extend_from_slice(&tiff);
+    let app1 = exif_with_orientation(orientation);
     let len = u16::try_from(app1.len() + 2).map_err(|_| Error::invalid("exif", "too long"))?;
     let mut out = Vec::with_capacity(jpeg.len() + app1.len() + 4);
     out.extend_from_slice(&jpeg[..2]); // SOI
@@ -261,6 +274,36 @@ pub fn jpeg_with_orientation(stored: &RgbImage, orientation: u8) -> Result<Vec<u
     out.extend_from_slice(&len.to_be_bytes());
     out.extend_from_slice(&app1);
     out.extend_from_slice(&jpeg[2..]);
+    Ok(out)
+}
+
+/// A WebP of `stored` in the extended format, with an `EXIF` chunk whose
+/// orientation tag is `orientation`, the chunk starting "Exif\0\0" as
+/// ImageMagick and Pillow write it.
+pub fn webp_with_orientation(stored: &RgbImage, orientation: u8) -> Result<Vec<u8>> {
+    let simple = encode(stored, Format::WebP)?;
+    // "RIFF" size "WEBP", then the one image chunk.
+    let image_chunk = simple.get(12..).unwrap_or_default();
+    let chunk = |name: &[u8], body: &[u8]| {
+        let mut c = name.to_vec();
+        c.extend_from_slice(&(body.len() as u32).to_le_bytes());
+        c.extend_from_slice(body);
+        if body.len() % 2 == 1 {
+            c.push(0);
+        }
+        c
+    };
+    let (w, h) = stored.dimensions();
+    let mut vp8x = vec![0x08, 0, 0, 0]; // flags: EXIF
+    vp8x.extend_from_slice(&(w - 1).to_le_bytes()[..3]);
+    vp8x.extend_from_slice(&(h - 1).to_le_bytes()[..3]);
+    let mut body = b"WEBP".to_vec();
+    body.extend(chunk(b"VP8X", &vp8x));
+    body.extend_from_slice(image_chunk);
+    body.extend(chunk(b"EXIF", &exif_with_orientation(orientation)));
+    let mut out = b"RIFF".to_vec();
+    out.extend_from_slice(&(body.len() as u32).to_le_bytes());
+    out.extend(body);
     Ok(out)
 }
 

@@ -103,15 +103,24 @@ impl ConfirmDeleteImages {
         }
         ui.label(list);
         ui.add_space(6.0);
+        let one = self.ids.len() == 1;
+        let (they, them, their) = if one {
+            ("It", "it", "Its copy")
+        } else {
+            ("They", "them", "Their copies")
+        };
         ui.label(if self.groups.is_empty() {
-            "They are in no group.".to_string()
+            format!("{they} {} in no group.", if one { "is" } else { "are" })
         } else {
             format!(
-                "They will be removed from every group that holds them: {}.",
+                "{they} will be removed from every group that holds {them}: {}.",
                 self.groups.join(", ")
             )
         });
-        ui.label("Their copies in Folio's library are deleted. Your original files elsewhere are not touched. This cannot be undone.");
+        ui.label(format!(
+            "{their} in Folio's library {} deleted. Your original files elsewhere are not touched. This cannot be undone.",
+            if one { "is" } else { "are" }
+        ));
         confirm_ui(
             ui,
             "Delete from library",

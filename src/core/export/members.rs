@@ -139,6 +139,11 @@ impl Key {
 
 /// The gallery's salt, made (16 random bytes) and kept at its first use.
 pub fn salt_of(lib: &mut Library, gallery: GalleryId) -> Result<[u8; 16]> {
+    // Read first: a library opened read-only beside the app exports a
+    // members' site whose salt is already kept.
+    if let Some(salt) = read_salt(lib.conn(), gallery)? {
+        return Ok(salt);
+    }
     lib.write(|tx| {
         if let Some(salt) = read_salt(tx, gallery)? {
             return Ok(salt);

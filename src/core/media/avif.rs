@@ -18,30 +18,36 @@ fn damaged(why: impl std::fmt::Display) -> Refusal {
     Refusal::Damaged(format!("the AVIF file is damaged or incomplete ({why})"))
 }
 
-/// One AV1 frame from its OBUs, at most `max_side`² pixels.
-fn av1(obus: Vec<u8>, max_side: u32) -> Result<Picture, Refusal> {
+/// One AV1 frame from its OBUs, at most `max_pixels` pixels.
+fn av1(obus: Vec<u8>, max_pixels: u32) -> Result<Picture, Refusal> {
     let mut settings = Settings::new();
     settings.set_max_frame_delay(1);
     settings.set_n_threads(1);
-    settings.set_frame_size_limit(max_side.saturating_mul(max_side));
+    settings.set_frame_size_limit(max_pixels.max(1));
     let mut decoder = Decoder::with_settings(&settings).map_err(damaged)?;
-    match decoder.send_data(obus, None, None, None) {
-        Err(e) if e.is_again() => loop {
-            match decoder.send_pending_data() {
-                Ok(()) => break,
-                Err(e) if e.is_again() => {}
-                Err(e) => return Err(damaged(e)),
-            }
-        },
+    // dav1d's rule: while sending says "again", a picture must be taken out
+    // before it takes more data. An item holds one still, so the first
+    // picture is the answer; the tries are bounded whatever the data does.
+    let mut pending = match decoder.send_data(obus, None, None, None) {
+        Ok(()) => false,
+        Err(e) if e.is_again() => true,
         Err(e) => return Err(damaged(e)),
-        Ok(()) => {}
-    }
-    // A still's frame may wait inside the decoder until it is flushed.
-    for _ in 0..2 {
+    };
+    for _ in 0..64 {
         match decoder.get_picture() {
             Ok(picture) => return Ok(picture),
-            Err(e) if e.is_again() => decoder.flush(),
+            Err(e) if e.is_again() => {}
             Err(e) => return Err(damaged(e)),
+        }
+        if pending {
+            pending = match decoder.send_pending_data() {
+                Ok(()) => false,
+                Err(e) if e.is_again() => true,
+                Err(e) => return Err(damaged(e)),
+            };
+        } else {
+            // A still's frame may wait inside the decoder until it is flushed.
+            decoder.flush();
         }
     }
     Err(damaged("its image data holds no frame"))
@@ -63,8 +69,29 @@ fn sample(plane: &[u8], stride: usize, wide: bool, x: usize, y: usize) -> f32 {
 /// Decodes an AVIF still.
 pub fn decode(bytes: &[u8], max_side: u32, max_bytes: u64) -> Result<Decoded, Refusal> {
     let parser = AvifParser::from_bytes(bytes).map_err(damaged)?;
+    // The sizes the AV1 sequence header declares, checked before anything
+    // is decoded: a tiny file may declare an enormous frame. What it takes:
+    // the decoder's planes (up to 3 × 2 bytes a pixel), the alpha's, and the
+    // RGB(A) made from them, as 16-bit values and then the image.
+    let declared = parser.primary_metadata().map_err(damaged)?;
+    let (dw, dh) = (
+        declared.max_frame_width.get(),
+        declared.max_frame_height.get(),
+    );
+    if dw > max_side || dh > max_side {
+        return Err(Refusal::TooLarge(format!(
+            "the AVIF image is {dw}×{dh} pixels; Folio takes 1 to {max_side} a side"
+        )));
+    }
+    let per_pixel: u64 = 6 + if parser.alpha_data().is_some() { 2 } else { 0 } + 4 * 2 + 4 * 2;
+    if u64::from(dw) * u64::from(dh) * per_pixel > max_bytes {
+        return Err(Refusal::TooLarge(format!(
+            "the AVIF image ({dw}×{dh} pixels) is too large to open safely"
+        )));
+    }
+    let max_pixels = u32::try_from(u64::from(dw) * u64::from(dh)).unwrap_or(u32::MAX);
     let primary = parser.primary_data().map_err(damaged)?.into_owned();
-    let picture = av1(primary, max_side)?;
+    let picture = av1(primary, max_pixels)?;
     let (w, h) = (picture.width(), picture.height());
     if w == 0 || h == 0 || w > max_side || h > max_side {
         return Err(Refusal::TooLarge(format!(
@@ -73,7 +100,7 @@ pub fn decode(bytes: &[u8], max_side: u32, max_bytes: u64) -> Result<Decoded, Re
     }
     let depth = picture.bit_depth();
     let alpha = match parser.alpha_data() {
-        Some(data) => Some(av1(data.map_err(damaged)?.into_owned(), max_side)?),
+        Some(data) => Some(av1(data.map_err(damaged)?.into_owned(), max_pixels)?),
         None => None,
     };
     let channels: u64 = if alpha.is_some() { 4 } else { 3 };

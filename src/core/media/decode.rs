@@ -14,8 +14,9 @@ pub use super::limits::{MAX_DECODE_BYTES, MAX_SIDE_PX, fit, limits};
 use crate::core::error::{Error, Result};
 use crate::core::format::Format;
 
-/// The `image` crate's name for a format it decodes itself (PSD and AVIF
-/// are decoded here: [`psd`](super::psd), [`avif`](super::avif)).
+/// The `image` crate's name for a format it decodes itself (PSD, AVIF and
+/// HEIC are decoded here: [`psd`](super::psd), [`avif`](super::avif),
+/// [`heic`](super::heic)).
 pub fn image_format(format: Format) -> Option<image::ImageFormat> {
     match format {
         Format::Jpeg => Some(image::ImageFormat::Jpeg),
@@ -23,7 +24,7 @@ pub fn image_format(format: Format) -> Option<image::ImageFormat> {
         Format::WebP => Some(image::ImageFormat::WebP),
         Format::Gif => Some(image::ImageFormat::Gif),
         Format::Tiff => Some(image::ImageFormat::Tiff),
-        Format::Psd | Format::Avif => None,
+        Format::Psd | Format::Avif | Format::Heic => None,
     }
 }
 
@@ -109,6 +110,10 @@ pub fn decode_full(path: &Path, bytes: &[u8], format: Format) -> Result<Decoded>
 }
 
 fn decode_full_inner(bytes: &[u8], format: Format) -> std::result::Result<Decoded, Refusal> {
+    if std::env::var_os("FOLIO_FAILPOINT_DECODE").is_some_and(|v| v == "panic") {
+        // For tests: a decoder that trips an assertion on every file.
+        panic!("failpoint: the decoder tripped on this file");
+    }
     let budget = MAX_DECODE_BYTES;
     match format {
         Format::Psd => super::psd::decode(bytes, MAX_SIDE_PX, budget).map(|d| Decoded {
@@ -117,14 +122,23 @@ fn decode_full_inner(bytes: &[u8], format: Format) -> std::result::Result<Decode
             icc: d.icc,
         }),
         Format::Avif => super::avif::decode(bytes, MAX_SIDE_PX, budget),
+        Format::Heic => super::heic::decode(bytes, MAX_SIDE_PX, budget),
         Format::Tiff => {
             // The `image` crate reads the common TIFFs (and fast); the rest
             // (palette, 1-bit fax, Lab, signed and float samples, old JPEG,
-            // planar tiles…) our own path on the `tiff` crate.
-            let common = crate::core::panics::catch_unwind(|| decode_with_image(bytes, format));
+            // planar tiles, 32-bit integers, which `image` takes for
+            // floats…) our own reader, `tiff_ext`.
+            let common = if super::tiff_ext::has_32_bit_integers(bytes) {
+                Ok(Err(Refusal::Unsupported("32-bit integer samples".into())))
+            } else {
+                crate::core::panics::catch_unwind(|| decode_with_image(bytes, format))
+            };
             match common {
                 Ok(Ok(d)) => Ok(d),
-                Ok(Err(Refusal::TooLarge(r))) => Err(Refusal::TooLarge(r)),
+                // Everything else (too large for `image` included: a small
+                // damaged file can ask it for gigabytes) gets the word of
+                // our own reader, which tells a damaged header from a large
+                // picture.
                 _ => super::tiff_ext::decode(bytes, MAX_SIDE_PX, budget).map(|d| Decoded {
                     image: d.image,
                     orientation: d.orientation,
@@ -191,9 +205,20 @@ fn decode_with_image(bytes: &[u8], format: Format) -> std::result::Result<Decode
     let mut decoder = reader
         .into_decoder()
         .map_err(|e| Refusal::from_image(e, label))?;
-    let orientation = decoder
+    let mut orientation = decoder
         .orientation()
         .unwrap_or(image::metadata::Orientation::NoTransforms);
+    // WebP's EXIF chunk often starts as a JPEG's APP1 does ("Exif\0\0",
+    // as ImageMagick, Pillow and cameras' tools write it), which `image`
+    // takes for no EXIF at all.
+    if format == Format::WebP && orientation == image::metadata::Orientation::NoTransforms {
+        if let Ok(Some(exif)) = decoder.exif_metadata()
+            && let Some(tiff) = exif.strip_prefix(b"Exif\0\0")
+        {
+            orientation =
+                image::metadata::Orientation::from_exif_chunk(tiff).unwrap_or(orientation);
+        }
+    }
     let icc = decoder.icc_profile().ok().flatten();
     let image = DynamicImage::from_decoder(decoder).map_err(|e| Refusal::from_image(e, label))?;
     Ok(Decoded {

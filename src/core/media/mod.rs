@@ -6,6 +6,7 @@
 pub mod avif;
 pub mod colour;
 pub mod decode;
+pub mod heic;
 pub mod import;
 #[cfg(feature = "libjpeg")]
 pub mod libjpeg;

@@ -393,6 +393,22 @@ pub fn is_camera_raw(bytes: &[u8]) -> bool {
     })
 }
 
+/// Whether the TIFF's samples are 32-bit integers: `image` takes every
+/// 32-bit RGB(A) TIFF for floats (it reads the bits of 0x14141414 as a float),
+/// so those are read here instead.
+pub fn has_32_bit_integers(bytes: &[u8]) -> bool {
+    let Some((f, first)) = File::parse(bytes) else {
+        return false;
+    };
+    let Some(ifd) = pick_ifd(&f, read_chain(&f, first)) else {
+        return false;
+    };
+    let t = Tags { f: &f, ifd: &ifd };
+    let bps = t.one(T_BPS, "").ok().flatten();
+    let fmt = t.one(T_SAMPLE_FORMAT, "").ok().flatten().unwrap_or(1);
+    bps == Some(32) && fmt != 3
+}
+
 // ---------------------------------------------------------------------------
 // Image description
 
@@ -609,8 +625,14 @@ fn decode_inner(bytes: &[u8], max_side: u32, max_bytes: u64) -> Res<Decoded> {
         let th = t
             .one(T_TILE_LENGTH, "TileLength")?
             .ok_or_else(|| damaged("no tile length"))?;
-        if tw == 0 || th == 0 || tw > u64::from(max_side) || th > u64::from(max_side) {
-            return Err(damaged(format!("the tile size {tw}×{th} is invalid")));
+        // A tile may overhang the image (tiles are multiples of 16), but one
+        // far larger than the image is a damaged header, and decoding it
+        // would allocate for pixels that are not there.
+        let fits = |tile: u64, side: u32| tile <= u64::from(side).next_multiple_of(16).max(1024);
+        if tw == 0 || th == 0 || !fits(tw, width) || !fits(th, height) {
+            return Err(damaged(format!(
+                "the tile size {tw}×{th} is invalid for a {width}×{height} image"
+            )));
         }
         (
             u32::try_from(tw).map_err(|_| damaged("bad tile width"))?,
@@ -1026,7 +1048,10 @@ fn read_chunks(f: &File<'_>, t: &Tags<'_, '_>, lay: &Layout, max_bytes: u64) -> 
         let src = f
             .slice(off, avail)
             .ok_or_else(|| damaged(format!("{kind} {n} is outside the file")))?;
-        if avail < count && lay.compression == 1 && avail < expected {
+        if avail < count {
+            // The file ends inside this chunk: it was cut short (a copy that
+            // stopped, a download that did not finish). Importing it with a
+            // blank band would pass a damaged file for a whole one.
             return Err(damaged(format!("{kind} {n} is cut short")));
         }
         let reversed;
@@ -1171,12 +1196,8 @@ fn decompress(
         }
     };
     if out.len() < exp {
-        // Compressed chunks that end early: accept when at least the rows are there
-        // for what was written; otherwise the file is cut short.
-        if out.is_empty() {
-            return Err(short());
-        }
-        out.resize(exp, 0);
+        // A compressed chunk that ends before its rows do: cut short.
+        return Err(short());
     }
     out.truncate(exp);
     Ok(out)

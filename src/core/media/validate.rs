@@ -26,7 +26,7 @@ pub fn detect(path: &Path, bytes: &[u8]) -> Result<Format> {
     if let Some(kind) = iso_media_kind(bytes) {
         return match kind {
             IsoMedia::Avif => Ok(Format::Avif),
-            IsoMedia::Heic => Err(Error::bad_image(path, HEIC)),
+            IsoMedia::Heic => Ok(Format::Heic),
             IsoMedia::CanonRaw => Err(Error::bad_image(path, RAW)),
             IsoMedia::Video => Err(Error::bad_image(
                 path,
@@ -64,7 +64,6 @@ pub fn detect(path: &Path, bytes: &[u8]) -> Result<Format> {
             path,
             match unsupported {
                 Some(RAW) => RAW.to_string(),
-                Some(HEIC) => HEIC.to_string(),
                 Some(k) => format!("{k} not supported ({SUPPORTED})"),
                 None => format!("not an image Folio can read ({SUPPORTED})"),
             },
@@ -73,8 +72,6 @@ pub fn detect(path: &Path, bytes: &[u8]) -> Result<Format> {
 }
 
 const RAW: &str = "camera RAW files are not supported: Folio keeps finished images, so export a TIFF or JPEG from your RAW developer (Lightroom, Capture One, darktable…) and import that";
-
-const HEIC: &str = "HEIC/HEIF images (an iPhone's usual photos) are not supported: export the photo as a JPEG (in Photos: File → Export), or set the iPhone to take JPEGs (Settings → Camera → Formats → Most Compatible)";
 
 /// What an ISO media file (the box structure of MP4, HEIF, AVIF) holds, by
 /// the brands of its `ftyp` box.
@@ -119,7 +116,6 @@ fn iso_media_kind(bytes: &[u8]) -> Option<IsoMedia> {
 /// word the message).
 fn unsupported_kind(ext: &str) -> Option<&'static str> {
     match ext {
-        "heic" | "heif" => Some(HEIC),
         "cr2" | "cr3" | "nef" | "nrw" | "arw" | "dng" | "raf" | "orf" | "rw2" | "pef" | "srw"
         | "3fr" | "iiq" | "erf" | "mef" | "mos" | "kdc" | "dcr" | "x3f" | "sr2" | "srf" => {
             Some(RAW)
@@ -131,7 +127,8 @@ fn unsupported_kind(ext: &str) -> Option<&'static str> {
     }
 }
 
-const SUPPORTED: &str = "Folio takes JPEG, PNG, WebP, GIF, TIFF, AVIF and Photoshop (PSD) images";
+const SUPPORTED: &str =
+    "Folio takes JPEG, PNG, WebP, GIF, TIFF, AVIF, HEIC and Photoshop (PSD) images";
 
 /// Proves the file a whole image: decodes all of it (a large JPEG scaled
 /// while decoding, which still reads every coefficient) and returns the

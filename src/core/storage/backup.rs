@@ -151,6 +151,9 @@ fn rotate(root: &Path) -> Result<()> {
 /// interrupts them. So there is always either the old database or the
 /// restored one at `folio.db`, or a note that makes it so.
 pub fn restore(root: &Path, backup: &Path) -> Result<Option<PathBuf>> {
+    // An earlier restore cut short is finished first: its noted swap (the
+    // replaced database and its WAL) must not be overtaken by this one.
+    finish_restore(root)?;
     verify(backup)?;
     // It must be a Folio database this program can open: checked on a copy, so
     // that stepping an older schema forward never touches the backup itself.

@@ -18,7 +18,7 @@ use crate::core::error::{Error, IoContext, Result};
 pub const SCHEMA_SQL: &str = include_str!("../../../schema.sql");
 
 /// The schema version this program writes and understands (`PRAGMA user_version`).
-pub const SCHEMA_VERSION: i64 = 5;
+pub const SCHEMA_VERSION: i64 = 6;
 
 /// Identifies a Folio database (`PRAGMA application_id`): the bytes "FOLI".
 pub const APPLICATION_ID: i64 = 0x464F_4C49;
@@ -107,11 +107,33 @@ INSERT INTO images_v5 (id, store_id, filename, alt_text, created_at, original_na
        FROM images;
 DROP TABLE images;
 ALTER TABLE images_v5 RENAME TO images;"#,
+    // 5 → 6: HEIC/HEIF images (an iPhone's usual photos): the same rebuild.
+    r#"CREATE TABLE images_v6 (
+    id             INTEGER PRIMARY KEY,
+    store_id       INTEGER NOT NULL REFERENCES stores(id) ON DELETE RESTRICT,
+    filename       TEXT    NOT NULL CHECK (length(filename) BETWEEN 1 AND 255),
+    alt_text       TEXT    NULL CHECK (alt_text IS NULL OR length(alt_text) <= 2000),
+    created_at     TEXT    NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    original_name  TEXT    NOT NULL CHECK (length(original_name) BETWEEN 1 AND 1024),
+    content_hash   TEXT    NOT NULL UNIQUE CHECK (length(content_hash) = 64),
+    byte_size      INTEGER NOT NULL CHECK (byte_size > 0),
+    width          INTEGER NOT NULL CHECK (width > 0),
+    height         INTEGER NOT NULL CHECK (height > 0),
+    format         TEXT    NOT NULL CHECK (format IN ('jpeg', 'png', 'webp', 'gif', 'tiff', 'psd', 'avif', 'heic')),
+    UNIQUE (store_id, filename)
+);
+INSERT INTO images_v6 (id, store_id, filename, alt_text, created_at, original_name,
+                       content_hash, byte_size, width, height, format)
+     SELECT id, store_id, filename, alt_text, created_at, original_name,
+            content_hash, byte_size, width, height, format
+       FROM images;
+DROP TABLE images;
+ALTER TABLE images_v6 RENAME TO images;"#,
 ];
 
-/// The first version whose step rebuilds a table (so a database below it is
+/// The last version whose step rebuilds a table (so a database below it is
 /// stepped forward with foreign keys off).
-const REBUILT_AT: i64 = 5;
+const REBUILT_AT: i64 = 6;
 
 /// Opens the Folio database at `path`, creating it (and the rows every library
 /// needs, through `init`) if there is no file there.
@@ -328,8 +350,19 @@ fn create(path: &Path, init: impl FnOnce(&rusqlite::Transaction) -> Result<()>) 
 fn migrate(conn: &mut Connection, from: i64) -> Result<()> {
     let rebuilds = from < REBUILT_AT;
     if rebuilds {
-        // A no-op inside a transaction: it must come before BEGIN.
+        // A no-op inside a transaction: it must come before BEGIN. Read back,
+        // because dropping `images` with foreign keys still on would
+        // cascade-delete every membership and work (and `foreign_key_check`
+        // would then find nothing wrong).
         conn.pragma_update(None, "foreign_keys", false)?;
+        let fk: i64 = conn.query_row("PRAGMA foreign_keys", [], |r| r.get(0))?;
+        if fk != 0 {
+            conn.pragma_update(None, "foreign_keys", true)?;
+            return Err(Error::invalid(
+                "the library's database",
+                "its foreign keys could not be turned off for the upgrade, so it was not upgraded",
+            ));
+        }
     }
     let stepped = step_forward(conn, from, rebuilds);
     if rebuilds {

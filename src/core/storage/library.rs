@@ -201,7 +201,16 @@ impl Library {
         };
         let lib = Self::with_connection(root, conn, Some(lock))?;
         lib.remove_leftovers();
-        match backup::daily(lib.conn(), &lib.root) {
+        // A new database (a new library, or one started by `check --repair`
+        // where the old one is missing) has nothing to keep yet: a backup of
+        // it would only push a real one out of the seven kept, and become
+        // the "newest backup" that `folio restore` puts back.
+        let daily = if is_new {
+            Ok(None)
+        } else {
+            backup::daily(lib.conn(), &lib.root)
+        };
+        match daily {
             Ok(Some(path)) => log::info!("backed up the database to {}", path.display()),
             Ok(None) => {}
             // Not fatal: the library works without it, and the next open tries again.

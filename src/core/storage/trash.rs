@@ -72,7 +72,17 @@ pub fn delete_images_with(
             rows.push(image(tx, id)?);
         }
         for img in &rows {
-            let from = file_in_store(&store_root, &img.filename)?;
+            // A row whose `filename` is not a plain name inside the store
+            // (`../`, absolute: a damaged or hostile database) names no file
+            // of the library: the row goes, and no file is touched.
+            let Ok(from) = file_in_store(&store_root, &img.filename) else {
+                log::warn!(
+                    "{} names {:?}, not a file in the library: its row is deleted and no file is touched",
+                    img.id,
+                    img.filename
+                );
+                continue;
+            };
             let to = trash.join(layout::trash_name(&img.filename));
             match std::fs::rename(&from, &to) {
                 Ok(()) => trashed.push((from, to)),
