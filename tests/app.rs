@@ -487,7 +487,7 @@ fn delete_removes_from_the_group_with_undo_and_library_delete_asks_first() {
     h.key_press_modifiers(Modifiers::SHIFT, Key::Delete);
     h.run_steps(4);
     h.get_by_label("Delete 1 image from the library?");
-    h.get_by_label_contains("every group that holds them: A, B.");
+    h.get_by_label_contains("It will be removed from every group that holds it: A, B.");
     click(&mut h, "Cancel");
     assert_eq!(
         images::count(lib(&h).conn()).unwrap(),

@@ -737,7 +737,9 @@ fn a_library_without_its_database_is_refused_and_repair_brings_every_original_ba
     std::fs::remove_file(root.join("folio.db")).unwrap();
     let err = Library::open(&root).unwrap_err().to_string();
     assert!(err.contains(&made.display().to_string()), "{err}");
-    assert!(err.contains("folio restore"), "{err}");
+    let folio = format!("folio --library {}", root.display());
+    assert!(err.contains(&format!("`{folio} restore`")), "{err}");
+    assert!(err.contains(&format!("`{folio} check --repair`")), "{err}");
 }
 
 // ------------------------------------------------ reading beside a writer
@@ -849,20 +851,13 @@ fn heic_photos_import_with_their_colours_and_transparency() {
         .unwrap()
     };
     // Blue above green (#3070d0 over #30a040), at 8 and at 10 bits.
-    for i in 0..2 {
+    for (i, img) in imgs.iter().enumerate().take(2) {
         let t = thumb(i).to_rgb8();
         let (sky, field) = (t.get_pixel(80, 20).0, t.get_pixel(80, 100).0);
         let near = |a: [u8; 3], b: [u8; 3]| a.iter().zip(b).all(|(x, y)| x.abs_diff(y) <= 12);
-        assert!(
-            near(sky, [0x30, 0x70, 0xd0]),
-            "{}: sky {sky:?}",
-            imgs[i].original_name
-        );
-        assert!(
-            near(field, [0x30, 0xa0, 0x40]),
-            "{}: field {field:?}",
-            imgs[i].original_name
-        );
+        let name = &img.original_name;
+        assert!(near(sky, [0x30, 0x70, 0xd0]), "{name}: sky {sky:?}");
+        assert!(near(field, [0x30, 0xa0, 0x40]), "{name}: field {field:?}");
     }
     let clear = thumb(2).to_rgba8();
     let (left, right) = (clear.get_pixel(20, 60).0, clear.get_pixel(140, 60).0);
@@ -872,4 +867,25 @@ fn heic_photos_import_with_their_colours_and_transparency() {
     );
     assert!(right[3] < 15, "transparent: {right:?}");
     assert!(f.clean());
+}
+
+/// A CMYK JPEG with its CMYK profile (print work) is shown through the
+/// profile: FOGRA39's cyan and magenta, not the naive screen colours.
+#[test]
+fn a_cmyk_jpeg_is_shown_through_its_cmyk_profile() {
+    let mut f = fixture();
+    let s = f.import(&[data("cmyk-fogra39.jpg")]);
+    assert_eq!(s.imported(), 1, "{:?}", s.files);
+    let img = &images::group_images(f.lib.conn(), f.group).unwrap()[0];
+    let shown = folio::core::media::thumbnail::make(
+        &f.lib.file_path(&img.filename).unwrap(),
+        img.format,
+        64,
+    )
+    .unwrap()
+    .to_rgb8();
+    let near = |a: [u8; 3], b: [u8; 3]| a.iter().zip(b).all(|(x, y)| x.abs_diff(y) <= 20);
+    let (cyan, magenta) = (shown.get_pixel(8, 16).0, shown.get_pixel(56, 16).0);
+    assert!(near(cyan, [0, 161, 228]), "cyan ink: {cyan:?}");
+    assert!(near(magenta, [230, 9, 128]), "magenta ink: {magenta:?}");
 }

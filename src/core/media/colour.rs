@@ -1,6 +1,7 @@
-//! Colour: an embedded ICC profile (Adobe RGB, Display P3, ProPhoto…)
-//! turned into sRGB with moxcms, so thumbnails, previews and exports show the
-//! colours the artist saw.
+//! Colour: an embedded ICC profile (Adobe RGB, Display P3, ProPhoto…, and
+//! the CMYK profiles of print work: FOGRA, SWOP…) turned into sRGB with
+//! moxcms, so thumbnails, previews and exports show the colours the artist
+//! saw.
 
 use image::DynamicImage;
 
@@ -34,4 +35,33 @@ pub fn shown_in_srgb(img: &mut DynamicImage, icc: Option<&[u8]>) {
     {
         log::debug!("an embedded colour profile was not used: {e}");
     }
+}
+
+/// Whether `icc` is a CMYK profile (its header's colour space is "CMYK").
+pub fn is_cmyk_profile(icc: &[u8]) -> bool {
+    icc.get(16..20) == Some(b"CMYK".as_slice())
+}
+
+/// 8-bit CMYK pixels (C, M, Y, K each 0 = no ink … 255 = full ink, as ICC
+/// profiles count) as sRGB through the CMYK profile `icc`: a print file's
+/// colours as its profile says they print, not the naive `(1−C)(1−K)`.
+pub fn cmyk_to_srgb(cmyk: &[u8], icc: &[u8]) -> std::result::Result<Vec<u8>, String> {
+    use moxcms::{ColorProfile, DataColorSpace, Layout, TransformOptions};
+    let profile = ColorProfile::new_from_slice(icc).map_err(|e| e.to_string())?;
+    if profile.color_space != DataColorSpace::Cmyk {
+        return Err("not a CMYK profile".into());
+    }
+    let transform = profile
+        .create_transform_8bit(
+            Layout::Rgba,
+            &ColorProfile::new_srgb(),
+            Layout::Rgb,
+            TransformOptions::default(),
+        )
+        .map_err(|e| e.to_string())?;
+    let mut rgb = vec![0u8; cmyk.len() / 4 * 3];
+    transform
+        .transform(&cmyk[..cmyk.len() / 4 * 4], &mut rgb)
+        .map_err(|e| e.to_string())?;
+    Ok(rgb)
 }

@@ -112,7 +112,10 @@ pub fn decode_full(path: &Path, bytes: &[u8], format: Format) -> Result<Decoded>
 fn decode_full_inner(bytes: &[u8], format: Format) -> std::result::Result<Decoded, Refusal> {
     if std::env::var_os("FOLIO_FAILPOINT_DECODE").is_some_and(|v| v == "panic") {
         // For tests: a decoder that trips an assertion on every file.
-        panic!("failpoint: the decoder tripped on this file");
+        #[allow(clippy::panic)] // the point: a decoder's panic, on purpose
+        {
+            panic!("failpoint: the decoder tripped on this file");
+        }
     }
     let budget = MAX_DECODE_BYTES;
     match format {
@@ -146,21 +149,9 @@ fn decode_full_inner(bytes: &[u8], format: Format) -> std::result::Result<Decode
                 }),
             }
         }
-        Format::Jpeg => match decode_with_image(bytes, format) {
-            Ok(d) => Ok(d),
-            // libjpeg-turbo reads what zune-jpeg refuses (arithmetic coding,
-            // a short APP14, CMYK is left to zune).
-            #[cfg(feature = "libjpeg")]
-            Err(refused) => match libjpeg::decode_scaled(bytes, u32::MAX) {
-                Some((image, orientation)) => Ok(Decoded {
-                    image,
-                    orientation,
-                    icc: icc_profile(bytes, format),
-                }),
-                None => Err(refused),
-            },
-            #[cfg(not(feature = "libjpeg"))]
-            Err(refused) => Err(refused),
+        Format::Jpeg => match decode_cmyk_with_profile(bytes, u32::MAX) {
+            Some(d) => Ok(d),
+            None => decode_jpeg(bytes, format),
         },
         Format::Gif => match decode_with_image(bytes, format) {
             Err(refused @ Refusal::Damaged(_)) => match gif_with_grey_palette(bytes) {
@@ -170,6 +161,51 @@ fn decode_full_inner(bytes: &[u8], format: Format) -> std::result::Result<Decode
             other => other,
         },
         _ => decode_with_image(bytes, format),
+    }
+}
+
+/// A JPEG through `image` (zune-jpeg), or libjpeg-turbo where zune refuses.
+fn decode_jpeg(bytes: &[u8], format: Format) -> std::result::Result<Decoded, Refusal> {
+    match decode_with_image(bytes, format) {
+        Ok(d) => Ok(d),
+        // libjpeg-turbo reads what zune-jpeg refuses (arithmetic coding,
+        // a short APP14; CMYK is left to zune).
+        #[cfg(feature = "libjpeg")]
+        Err(refused) => match libjpeg::decode_scaled(bytes, u32::MAX) {
+            Some((image, orientation)) => Ok(Decoded {
+                image,
+                orientation,
+                icc: icc_profile(bytes, format),
+            }),
+            None => Err(refused),
+        },
+        #[cfg(not(feature = "libjpeg"))]
+        Err(refused) => Err(refused),
+    }
+}
+
+/// A CMYK JPEG with its CMYK profile (print work from Photoshop or InDesign),
+/// at a size covering `size`, already in sRGB through that profile: `image`
+/// would convert its inks naively. `None` for every other JPEG.
+fn decode_cmyk_with_profile(bytes: &[u8], size: u32) -> Option<Decoded> {
+    #[cfg(feature = "libjpeg")]
+    {
+        // A CMYK JPEG's SOF says 4 components; look no further for others.
+        let icc = icc_profile(bytes, Format::Jpeg)?;
+        if !super::colour::is_cmyk_profile(&icc) {
+            return None;
+        }
+        let (image, orientation) = libjpeg::decode_cmyk_scaled(bytes, size, &icc)?;
+        Some(Decoded {
+            image,
+            orientation,
+            icc: None,
+        })
+    }
+    #[cfg(not(feature = "libjpeg"))]
+    {
+        let _ = (bytes, size);
+        None
     }
 }
 
@@ -211,13 +247,12 @@ fn decode_with_image(bytes: &[u8], format: Format) -> std::result::Result<Decode
     // WebP's EXIF chunk often starts as a JPEG's APP1 does ("Exif\0\0",
     // as ImageMagick, Pillow and cameras' tools write it), which `image`
     // takes for no EXIF at all.
-    if format == Format::WebP && orientation == image::metadata::Orientation::NoTransforms {
-        if let Ok(Some(exif)) = decoder.exif_metadata()
-            && let Some(tiff) = exif.strip_prefix(b"Exif\0\0")
-        {
-            orientation =
-                image::metadata::Orientation::from_exif_chunk(tiff).unwrap_or(orientation);
-        }
+    if format == Format::WebP
+        && orientation == image::metadata::Orientation::NoTransforms
+        && let Ok(Some(exif)) = decoder.exif_metadata()
+        && let Some(tiff) = exif.strip_prefix(b"Exif\0\0")
+    {
+        orientation = image::metadata::Orientation::from_exif_chunk(tiff).unwrap_or(orientation);
     }
     let icc = decoder.icc_profile().ok().flatten();
     let image = DynamicImage::from_decoder(decoder).map_err(|e| Refusal::from_image(e, label))?;
@@ -233,6 +268,9 @@ fn decode_with_image(bytes: &[u8], format: Format) -> std::result::Result<Decode
 /// orientation still to apply and the ICC profile.
 pub fn decode_reduced(path: &Path, bytes: &[u8], format: Format, size: u32) -> Result<Decoded> {
     if format == Format::Jpeg {
+        if let Some(d) = decode_cmyk_with_profile(bytes, size) {
+            return Ok(d);
+        }
         #[cfg(feature = "libjpeg")]
         if let Some((image, orientation)) = libjpeg::decode_scaled(bytes, size) {
             return Ok(Decoded {

@@ -423,21 +423,29 @@ pub fn store_with(
                 }
             }
         }
-        Err(_) => {
-            // Leave nothing behind that we made, unless a row now owns the file.
-            let owned = images::image_by_hash(lib.conn(), &prepared.hash)
-                .ok()
-                .flatten()
-                .is_some();
-            for path in written.iter().filter(|_| !owned) {
-                if let Err(rm) = std::fs::remove_file(path) {
-                    log::warn!(
-                        "could not remove {} after a failed import: {rm}",
-                        path.display()
-                    );
+        Err(_) if !written.is_empty() => {
+            // Leave nothing behind that we made, unless a row now owns the
+            // file: decided under the write lock, so another import of the
+            // same bytes cannot commit its row between the look and the
+            // unlink. If even that fails, the file stays for `check --repair`.
+            let cleaned = lib.write(|tx| {
+                if images::image_by_hash(tx, &prepared.hash)?.is_none() {
+                    for path in &written {
+                        if let Err(rm) = std::fs::remove_file(path) {
+                            log::warn!(
+                                "could not remove {} after a failed import: {rm}",
+                                path.display()
+                            );
+                        }
+                    }
                 }
+                Ok(())
+            });
+            if let Err(e) = cleaned {
+                log::warn!("a failed import's file is left for `folio check --repair`: {e}");
             }
         }
+        Err(_) => {}
     }
     stored
 }

@@ -81,6 +81,72 @@ fn decode(
     Ok(img.map(|img| (img, orientation)))
 }
 
+/// A CMYK (or YCCK) JPEG with an embedded CMYK profile `icc`, decoded at
+/// the smallest N/8 scale covering `size` and turned into sRGB through the
+/// profile. Photoshop's JPEGs (an Adobe APP14 marker) store the inks
+/// inverted. `None` if it is not such a file or libjpeg refuses it.
+pub fn decode_cmyk_scaled(
+    bytes: &[u8],
+    size: u32,
+    icc: &[u8],
+) -> Option<(DynamicImage, Orientation)> {
+    crate::core::panics::catch_unwind(|| decode_cmyk(bytes, size, icc).ok().flatten())
+        .ok()
+        .flatten()
+}
+
+fn decode_cmyk(
+    bytes: &[u8],
+    size: u32,
+    icc: &[u8],
+) -> std::io::Result<Option<(DynamicImage, Orientation)>> {
+    use mozjpeg::{ColorSpace, Decompress, Marker};
+    let mut d = Decompress::builder()
+        .with_markers(&[Marker::APP(1), Marker::APP(14)])
+        .from_mem(bytes)?;
+    if !matches!(d.color_space(), ColorSpace::JCS_CMYK | ColorSpace::JCS_YCCK) {
+        return Ok(None);
+    }
+    let (w, h) = d.size();
+    let (Ok(w), Ok(h)) = (u32::try_from(w), u32::try_from(h)) else {
+        return Ok(None);
+    };
+    if w == 0 || h == 0 || w > MAX_SIDE_PX || h > MAX_SIDE_PX {
+        return Ok(None);
+    }
+    // Coefficients of four components, then the CMYK and RGB pixels.
+    if u64::from(w) * u64::from(h) * 15 > MAX_DECODE_BYTES {
+        return Ok(None);
+    }
+    let adobe = d
+        .markers()
+        .any(|m| m.marker == Marker::APP(14) && m.data.starts_with(b"Adobe"));
+    let orientation = d
+        .markers()
+        .filter(|m| m.marker == Marker::APP(1))
+        .find_map(|m| m.data.strip_prefix(b"Exif\0\0"))
+        .and_then(Orientation::from_exif_chunk)
+        .unwrap_or(Orientation::NoTransforms);
+    d.scale(eighths(w, h, size));
+    let mut started = d.to_colorspace(ColorSpace::JCS_CMYK)?;
+    let (ow, oh) = (started.width(), started.height());
+    let mut cmyk: Vec<u8> = started.read_scanlines()?;
+    started.finish()?;
+    if adobe {
+        for v in &mut cmyk {
+            *v = 255 - *v;
+        }
+    }
+    let Ok(rgb) = super::colour::cmyk_to_srgb(&cmyk, icc) else {
+        return Ok(None);
+    };
+    let (Ok(ow), Ok(oh)) = (u32::try_from(ow), u32::try_from(oh)) else {
+        return Ok(None);
+    };
+    Ok(image::RgbImage::from_raw(ow, oh, rgb)
+        .map(|img| (DynamicImage::ImageRgb8(img), orientation)))
+}
+
 /// `rgb` as a baseline JPEG at `quality`, 4:4:4, with libjpeg v6's settings:
 /// none of mozjpeg's trellis quantisation or progressive scans, which cost
 /// several times as much. `None` if libjpeg fails: the caller then

@@ -20,8 +20,9 @@
 //!   white; colours of partly transparent pixels are un-matted
 //!   (`c = (stored - (1 - a)) / a`), as psd-tools does. Fully transparent and
 //!   fully opaque pixels are untouched.
-//! * **CMYK** is converted naively (`R = (1-C)(1-K)` …) and `icc` is `None`
-//!   even when a CMYK profile is embedded. **Lab** is converted from D50 Lab
+//! * **CMYK** is converted through its CMYK profile when it has one (8-bit,
+//!   no alpha), else naively (`R = (1-C)(1-K)` …); `icc` is `None` (the
+//!   pixels returned are sRGB or naive RGB). **Lab** is converted from D50 Lab
 //!   to sRGB, `icc = None`. Duotone is shown as its grey base channel,
 //!   multichannel as its first channel (as stored, not inverted), both with
 //!   `icc = None`.
@@ -958,6 +959,32 @@ pub fn decode(bytes: &[u8], max_side: u32, max_bytes: u64) -> Result<Decoded, Re
                 image_u8(out, width, height, ch).ok_or_else(internal)?,
                 Some(b"RGB "),
             )
+        }
+        // 8-bit CMYK with its CMYK profile (print work): through the
+        // profile, not the naive conversion.
+        Mode::Cmyk
+            if depth == 8
+                && !alpha
+                && let Some(rgb) = resources
+                    .icc
+                    .filter(|icc| super::colour::is_cmyk_profile(icc))
+                    .and_then(|icc| {
+                        let [c, m, y, k] = [
+                            planes.plane(0),
+                            planes.plane(1),
+                            planes.plane(2),
+                            planes.plane(3),
+                        ];
+                        // Photoshop stores inks inverted (255 = no ink).
+                        let inks: Vec<u8> = (0..pixels)
+                            .flat_map(|i| {
+                                [c, m, y, k].map(|p| 255 - p.get(i).copied().unwrap_or(255))
+                            })
+                            .collect();
+                        super::colour::cmyk_to_srgb(&inks, icc).ok()
+                    }) =>
+        {
+            (image_u8(rgb, width, height, 3).ok_or_else(internal)?, None)
         }
         _ => {
             let ch = usize::try_from(out_channels).map_err(|_| internal())?;

@@ -14,8 +14,8 @@
 //!   low bit depths are scaled to the full 0..=255 range; WhiteIsZero is inverted.
 //! * 9..=16-bit unsigned samples → 16-bit, scaled by the type's range
 //!   (`v * 65535 / max`, e.g. 12-bit 4095 → 65535; 16-bit is kept as is).
-//! * "wide" integers — signed (SampleFormat 2) 16/32/64-bit and unsigned 32/64-bit — are
-//!   stretched from the image's own minimum..maximum to 0..=65535 (a constant image is
+//! * "wide" integers — signed (SampleFormat 2) 16/32/64-bit and unsigned 32/64-bit grey —
+//!   are stretched from the image's own minimum..maximum to 0..=65535 (a constant image is
 //!   black). Pillow keeps such data as raw mode `I` values and clips to 0..255 when showing
 //!   them; the type's range (−2³¹..2³¹) would make almost every real file black, so we
 //!   show the data's range instead. 8-bit signed samples are read as unsigned bytes,
@@ -851,7 +851,11 @@ impl Raster {
     fn compute_stretch(&mut self, channels: u16) {
         let wide =
             (self.fmt == Fmt::Int && self.bps > 8) || (self.fmt == Fmt::Uint && self.bps > 16);
-        if !wide || matches!(self.photometric, 3 | 8 | 9) {
+        // Unsigned colour (RGB) is shown by its type's range: the writers of
+        // 32-bit RGB (Photoshop among them) scale to it, and stretching a
+        // picture's own range would change its colours.
+        let unsigned_colour = self.fmt == Fmt::Uint && self.photometric == 2;
+        if !wide || unsigned_colour || matches!(self.photometric, 3 | 8 | 9) {
             return;
         }
         let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
