@@ -264,6 +264,51 @@ enum ExportCommand {
         #[arg(long)]
         public_only: bool,
     },
+    /// A submission package for an open call, a grant or a school: the
+    /// works in the gallery's order as numbered baseline sRGB JPEGs at the
+    /// call's size and byte limit, named by its pattern, with
+    /// image-list.csv. Presets: cafe (1920 px, at least 1200, 5 MB),
+    /// slideroom (1280 px, 5 MB, 20 works), guggenheim (1920 px, 3 MB, 18
+    /// works), or custom (give --long-side and --max-bytes). A work that
+    /// cannot pass is named and left out (exit status 1).
+    Submission {
+        #[arg(long, value_name = "NAME")]
+        gallery: String,
+        /// cafe, slideroom, guggenheim or custom.
+        #[arg(long, value_name = "PRESET")]
+        preset: String,
+        /// The package's folder: new, empty, or one Folio made this package in.
+        #[arg(value_name = "OUT_DIR")]
+        out: PathBuf,
+        /// Only the first N works of the gallery.
+        #[arg(long, value_name = "N", conflicts_with = "works")]
+        first: Option<usize>,
+        /// These works, by their numbers in the gallery's order (1,3,5).
+        #[arg(long, value_name = "N,N…")]
+        works: Option<String>,
+        /// File names: {nn} (01, 02…), {n}, {title}, {year}, {given},
+        /// {family}, {inventory}; the preset's by default.
+        #[arg(long, value_name = "PATTERN")]
+        pattern: Option<String>,
+        /// The long side each work is scaled down to (custom, or to change a preset's).
+        #[arg(long, value_name = "PX")]
+        long_side: Option<u32>,
+        /// Works whose long side is smaller are left out.
+        #[arg(long, value_name = "PX")]
+        min_side: Option<u32>,
+        /// Most bytes per file (e.g. 3000000, or 3MB).
+        #[arg(long, value_name = "BYTES")]
+        max_bytes: Option<String>,
+        /// Most works the call takes.
+        #[arg(long, value_name = "N")]
+        max_count: Option<usize>,
+        /// Progressive JPEGs (every preset asks for baseline).
+        #[arg(long)]
+        progressive: bool,
+        /// Leave members links out too.
+        #[arg(long)]
+        public_only: bool,
+    },
 }
 
 #[derive(Clone, Copy, Debug, clap::ValueEnum)]

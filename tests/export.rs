@@ -13,6 +13,7 @@ use std::sync::atomic::AtomicBool;
 use base64::Engine;
 use folio::core::export::folder::{self, FolderOptions, Target};
 use folio::core::export::site::{self, SiteOptions, WebFormat};
+use folio::core::export::submission;
 use folio::core::export::{Plan, Reach};
 use folio::core::model::catalog::{self, Visibility};
 use folio::core::model::details::{self, Field};
@@ -935,4 +936,246 @@ fn a_deleted_works_renditions_go_with_it_and_a_shared_work_is_named_before_expor
     assert!(plan.shared_warnings[0].contains("members group “Harbour Lights: making of”"));
     assert!(plan.shared_warnings[0].contains(shared.title().unwrap()));
     assert!(plan.preflight(true).contains(&plan.shared_warnings[0]));
+}
+
+// ------------------------------------------------------- submission packages
+
+/// The sample portfolio at 900 px (below CaFÉ's minimum) and two camera-size
+/// works (6000×4000, 24 MP) added to the front of "Harbour Lights".
+fn submission_library() -> (tempfile::TempDir, Library, GalleryId) {
+    use folio::core::format::Format;
+    use folio::core::media::import;
+    let (dir, mut lib) = sample_library(900);
+    let group = catalog::group_by_name(lib.conn(), "Harbour Lights")
+        .unwrap()
+        .unwrap();
+    let src = dir.path().join("camera");
+    std::fs::create_dir_all(&src).unwrap();
+    let paths: Vec<PathBuf> = (0..2)
+        .map(|i| {
+            let p = src.join(format!("DSC_00{i}.jpg"));
+            std::fs::write(
+                &p,
+                sample::image_bytes(Format::Jpeg, 6000, 4000, 40 + i).unwrap(),
+            )
+            .unwrap();
+            p
+        })
+        .collect();
+    let s = import::import_paths(&mut lib, &paths, group, |_| {}, &AtomicBool::new(false));
+    assert_eq!(s.imported(), 2, "{:?}", s.files);
+    let id = gallery(&lib, HARBOUR);
+    (dir, lib, id)
+}
+
+/// The camera works' numbers in the gallery's order (1-based).
+fn camera_works(lib: &Library, id: GalleryId) -> Vec<usize> {
+    Plan::read(lib, id, Reach::Members)
+        .unwrap()
+        .distinct_works()
+        .iter()
+        .enumerate()
+        .filter(|(_, w)| w.image.original_name.starts_with("DSC_"))
+        .map(|(i, _)| i + 1)
+        .collect()
+}
+
+fn package(
+    lib: &Library,
+    id: GalleryId,
+    out: &Path,
+    rules: submission::Rules,
+    pick: submission::Pick,
+) -> folio::core::Result<submission::SubmissionReport> {
+    let opts = submission::SubmissionOptions {
+        rules,
+        pick,
+        reach: Reach::Members,
+        workers: 2,
+    };
+    submission::export_submission(lib, id, out, &opts, &mut |_| {}, &AtomicBool::new(false))
+}
+
+/// Each preset's package, read back file by file: baseline JPEGs with no
+/// metadata, no long side above the call's or below its minimum, none over
+/// its bytes, no more than it takes, named by its pattern and numbered as
+/// the image list; a work below the minimum named and left out, never
+/// enlarged, one between the minimum and the target kept at its own size.
+#[test]
+fn each_presets_package_passes_its_own_rules_and_never_enlarges_a_work() {
+    let (dir, lib, id) = submission_library();
+    let gallery_works = Plan::read(&lib, id, Reach::Members)
+        .unwrap()
+        .distinct_works()
+        .len();
+    for preset in submission::PRESETS {
+        let out = dir.path().join(format!("package-{}", preset.name));
+        let rules = submission::Rules::from(preset);
+        let report = package(&lib, id, &out, rules, submission::Pick::All).unwrap();
+        let written = files(&out);
+        let jpegs: Vec<(&String, &Vec<u8>)> = written
+            .iter()
+            .filter(|(p, _)| p.ends_with(".jpg"))
+            .collect();
+        assert!(
+            written.contains_key("image-list.csv"),
+            "{:?}",
+            written.keys()
+        );
+        assert_eq!(jpegs.len(), report.files.len(), "{}", preset.name);
+        if let Some(max) = preset.max_count {
+            assert!(jpegs.len() <= max);
+        }
+        for (name, bytes) in &jpegs {
+            let img = image::load_from_memory(bytes).unwrap();
+            let long = img.width().max(img.height());
+            assert!(long <= preset.long_side, "{name}: {long} px");
+            if let Some(min) = preset.min_side {
+                assert!(long >= min, "{name}: {long} px");
+            }
+            assert!(bytes.len() as u64 <= preset.max_bytes, "{name}");
+            assert_eq!(
+                submission::jpeg_facts(bytes),
+                Some((false, false)),
+                "{name}: baseline, no EXIF/XMP/profile"
+            );
+        }
+        for f in &report.files {
+            assert!(f.rules.iter().all(|(_, ok)| *ok), "{f:?}");
+            assert!(written.contains_key(&f.file), "{}", f.file);
+        }
+        let csv = String::from_utf8(written["image-list.csv"].clone()).unwrap();
+        let listed: Vec<&str> = csv
+            .lines()
+            .skip(1)
+            .map(|l| l.split(',').nth(1).unwrap())
+            .collect();
+        let names: Vec<&str> = report.files.iter().map(|f| f.file.as_str()).collect();
+        assert_eq!(listed, names, "the list's numbers are the files'");
+        match preset.name {
+            "cafe" => {
+                // The two camera works pass; the 900 px sample works are
+                // below 1200 and left out, each named.
+                assert_eq!(report.files.len(), 2, "{:?}", report.left_out);
+                assert_eq!(report.left_out.len(), gallery_works - 2);
+                assert!(
+                    report.left_out[0].contains("at least 1200")
+                        && report.left_out[0].contains("never enlarges"),
+                    "{}",
+                    report.left_out[0]
+                );
+                assert!(names[0].starts_with("01_Moreau_"), "{names:?}");
+                assert_eq!(
+                    (report.files[0].width, report.files[0].height),
+                    (1920, 1280)
+                );
+            }
+            "slideroom" => {
+                assert_eq!(report.files.len(), gallery_works);
+                let all = images::all_images(lib.conn()).unwrap();
+                for f in &report.files {
+                    // The camera works scaled to 1280; the sample's, smaller,
+                    // keep their own pixels.
+                    let own = all
+                        .iter()
+                        .find(|i| {
+                            f.work == i.original_name
+                                || f.work.ends_with(&format!("({})", i.original_name))
+                        })
+                        .map(|i| i.width.max(i.height))
+                        .unwrap();
+                    assert_eq!(f.width.max(f.height), own.min(1280), "{f:?}");
+                }
+                assert!(report.left_out.is_empty(), "{:?}", report.left_out);
+            }
+            _ => {
+                assert_eq!(report.files.len(), gallery_works);
+                assert_eq!(names[0], "01 Ines_Moreau.jpg");
+            }
+        }
+    }
+}
+
+/// The byte limit: quality is lowered step by step until a file fits, and a
+/// work that cannot fit even at the lowest is named and left out. Too many
+/// works for the call, or a number that is not a work, is refused before
+/// anything is written.
+#[test]
+fn a_package_lowers_quality_to_fit_and_refuses_what_cannot_pass_before_writing() {
+    let (dir, lib, id) = submission_library();
+    let camera = camera_works(&lib, id);
+    assert_eq!(camera.len(), 2);
+    let custom = |max_bytes: u64| submission::Rules {
+        call: "the call".into(),
+        long_side: 1920,
+        min_side: None,
+        max_bytes,
+        max_count: None,
+        progressive: false,
+        pattern: "{nn}_{title}".into(),
+    };
+    // The first camera work at the first quality: its bytes set the limits.
+    let first = package(
+        &lib,
+        id,
+        &dir.path().join("probe"),
+        custom(50_000_000),
+        submission::Pick::Numbers(vec![camera[0]]),
+    )
+    .unwrap();
+    let full = first.files[0].bytes;
+    assert_eq!(first.files[0].quality, submission::QUALITIES[0]);
+    // A limit below that: a lower quality that fits.
+    let stepped = package(
+        &lib,
+        id,
+        &dir.path().join("stepped"),
+        custom(full * 3 / 4),
+        submission::Pick::Numbers(vec![camera[0]]),
+    )
+    .unwrap();
+    let f = &stepped.files[0];
+    assert!(f.quality < submission::QUALITIES[0], "{f:?}");
+    assert!(f.bytes <= full * 3 / 4, "{f:?}");
+    // A limit nothing meets: left out, named, with the quality tried.
+    let none = package(
+        &lib,
+        id,
+        &dir.path().join("none"),
+        custom(10_000),
+        submission::Pick::Numbers(vec![camera[1], camera[0]]),
+    )
+    .unwrap();
+    assert!(none.files.is_empty(), "{:?}", none.files);
+    assert_eq!(none.left_out.len(), 2);
+    assert!(
+        none.left_out[0].contains("DSC_001.jpg"),
+        "{:?}",
+        none.left_out
+    );
+    assert!(
+        none.left_out[0].contains("quality 50"),
+        "{:?}",
+        none.left_out
+    );
+    // Too many for the call: refused, nothing written.
+    let mut few = custom(5_000_000);
+    few.max_count = Some(3);
+    let out = dir.path().join("too-many");
+    let e = package(&lib, id, &out, few, submission::Pick::All)
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("at most 3") && e.contains("--first 3"), "{e}");
+    assert!(!out.exists(), "nothing written");
+    let e = package(
+        &lib,
+        id,
+        &out,
+        custom(5_000_000),
+        submission::Pick::Numbers(vec![99]),
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(e.contains("no work 99"), "{e}");
+    assert!(!out.exists(), "nothing written");
 }

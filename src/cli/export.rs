@@ -10,6 +10,7 @@ use std::sync::atomic::AtomicBool;
 use folio::core::export::folder::{self, FolderOptions, Target};
 use folio::core::export::members;
 use folio::core::export::site::{self, SiteOptions, WebFormat};
+use folio::core::export::submission::{self, Pick, Rules, SubmissionOptions};
 use folio::core::export::{Plan, Progress, Reach};
 use folio::core::model::catalog::{self, Visibility};
 use folio::core::{GalleryId, Library};
@@ -56,7 +57,190 @@ pub fn run(root: PathBuf, what: ExportCommand) -> anyhow::Result<ExitCode> {
             long_side,
             public_only,
         } => folder_cmd(&root, &gallery, Target::Zip(out), long_side, public_only),
+        ExportCommand::Submission {
+            gallery,
+            preset,
+            out,
+            first,
+            works,
+            pattern,
+            long_side,
+            min_side,
+            max_bytes,
+            max_count,
+            progressive,
+            public_only,
+        } => {
+            let mut rules = if preset.eq_ignore_ascii_case("custom") {
+                let (Some(long_side), Some(_)) = (long_side, max_bytes.as_ref()) else {
+                    anyhow::bail!(
+                        "--preset custom needs --long-side and --max-bytes (and takes --min-side, --max-count, --progressive, --pattern)"
+                    );
+                };
+                Rules {
+                    call: "these rules".into(),
+                    long_side,
+                    min_side: None,
+                    max_bytes: 0,
+                    max_count: None,
+                    progressive: false,
+                    pattern: "{nn}_{title}".into(),
+                }
+            } else {
+                Rules::from(submission::preset(&preset)?)
+            };
+            if let Some(v) = long_side {
+                rules.long_side = v;
+            }
+            if min_side.is_some() {
+                rules.min_side = min_side;
+            }
+            if let Some(v) = max_bytes {
+                rules.max_bytes = parse_bytes(&v)?;
+            }
+            if max_count.is_some() {
+                rules.max_count = max_count;
+            }
+            if progressive {
+                rules.progressive = true;
+            }
+            if let Some(p) = pattern {
+                rules.pattern = p;
+            }
+            let pick = match (first, works) {
+                (Some(n), _) => Pick::First(n),
+                (None, Some(list)) => Pick::Numbers(
+                    list.split(',')
+                        .map(|w| {
+                            w.trim().parse::<usize>().map_err(|_| {
+                                anyhow::anyhow!(
+                                    "--works: \u{201c}{}\u{201d} is not a work's number (give e.g. 1,3,5)",
+                                    w.trim()
+                                )
+                            })
+                        })
+                        .collect::<anyhow::Result<Vec<_>>>()?,
+                ),
+                (None, None) => Pick::All,
+            };
+            submission_cmd(&root, &gallery, &out, rules, pick, public_only)
+        }
     }
+}
+
+/// "3000000", "3MB", "1.8 MB", "500kB" as bytes (decimal units, as forms mean them).
+fn parse_bytes(text: &str) -> anyhow::Result<u64> {
+    let t = text.trim().to_ascii_lowercase().replace(' ', "");
+    let (number, unit) = match t.find(|c: char| c.is_ascii_alphabetic()) {
+        Some(i) => t.split_at(i),
+        None => (t.as_str(), ""),
+    };
+    let scale = match unit {
+        "" | "b" => 1.0,
+        "k" | "kb" => 1e3,
+        "m" | "mb" => 1e6,
+        _ => anyhow::bail!(
+            "--max-bytes: \u{201c}{text}\u{201d}: give bytes, or a number with kB or MB"
+        ),
+    };
+    let value: f64 = number.parse().map_err(|_| {
+        anyhow::anyhow!(
+            "--max-bytes: \u{201c}{text}\u{201d} is not a size (give e.g. 3000000 or 3MB)"
+        )
+    })?;
+    if !(value.is_finite() && value > 0.0) {
+        anyhow::bail!("--max-bytes: \u{201c}{text}\u{201d}: give a size above zero");
+    }
+    Ok((value * scale).round() as u64)
+}
+
+fn submission_cmd(
+    root: &Path,
+    gallery: &str,
+    out_dir: &Path,
+    rules: Rules,
+    pick: Pick,
+    public_only: bool,
+) -> anyhow::Result<ExitCode> {
+    let lib = open_for_reading(root)?;
+    let id = gallery_named(&lib, gallery)?;
+    let reach = if public_only {
+        Reach::Public
+    } else {
+        Reach::Members
+    };
+    let mut out = std::io::stdout().lock();
+    writeln!(
+        out,
+        "Making a package for {} from \u{201c}{gallery}\u{201d} into {}: long side {} px{}, at most {} a file{}, {} JPEG, named {}.jpg",
+        rules.call,
+        out_dir.display(),
+        rules.long_side,
+        rules
+            .min_side
+            .map(|m| format!(" (at least {m})"))
+            .unwrap_or_default(),
+        submission::megabytes(rules.max_bytes),
+        rules
+            .max_count
+            .map(|m| format!(", at most {m} works"))
+            .unwrap_or_default(),
+        if rules.progressive {
+            "progressive"
+        } else {
+            "baseline"
+        },
+        rules.pattern
+    )?;
+    let opts = SubmissionOptions {
+        rules,
+        pick,
+        reach,
+        workers: folio::core::pool::default_workers(),
+    };
+    let cancel = AtomicBool::new(false);
+    let report =
+        submission::export_submission(&lib, id, out_dir, &opts, &mut progress_line(), &cancel)?;
+    for f in &report.files {
+        let failed: Vec<&str> = f
+            .rules
+            .iter()
+            .filter(|(_, ok)| !ok)
+            .map(|(r, _)| r.as_str())
+            .collect();
+        writeln!(
+            out,
+            "{:>3}. {}  {}×{} px, {}, quality {}: {}  ({})",
+            f.number,
+            f.file,
+            f.width,
+            f.height,
+            megabytes(f.bytes),
+            f.quality,
+            if failed.is_empty() {
+                "passes every rule".to_string()
+            } else {
+                format!("FAILS {}", failed.join(", "))
+            },
+            f.work
+        )?;
+    }
+    let mut code = findings(&mut out, &[], &report.warnings, &report.left_out)?;
+    if report
+        .files
+        .iter()
+        .any(|f| f.rules.iter().any(|(_, ok)| !ok))
+    {
+        code = ExitCode::from(1);
+    }
+    writeln!(
+        out,
+        "Wrote {}: {} and image-list.csv; {}.",
+        report.out.display(),
+        folio::count(report.files.len() as u64, "image", "images"),
+        megabytes(report.bytes)
+    )?;
+    Ok(code)
 }
 
 fn gallery_named(lib: &Library, name: &str) -> anyhow::Result<GalleryId> {
