@@ -6,7 +6,7 @@
 //! ```sh
 //! cargo bench --bench folio                 # default corpus sizes
 //! FOLIO_BENCH_SCALE=2 cargo bench --bench folio   # twice the files
-//! FOLIO_BENCH_ONLY=grid cargo bench --bench folio # only the app's frames (or: files, db, works, export)
+//! FOLIO_BENCH_ONLY=grid cargo bench --bench folio # only the app's frames (or: files, db, works, export, apply)
 //! ```
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // ok: a benchmark fails loudly
 
@@ -480,6 +480,9 @@ fn main() {
     }
     if only.is_empty() || only == "export" {
         export_bench();
+    }
+    if only.is_empty() || only == "apply" {
+        apply_bench();
     }
     println!();
     println!("Peak RSS of the benchmark process: {} MB.", peak_rss_mb());
@@ -1072,6 +1075,156 @@ fn export_bench() {
         "| Folio, the same export again (nothing changed) | {:.0} ms | |",
         again.as_secs_f64() * 1e3
     );
+}
+
+/// What an application asks for, from 20 camera-size JPEGs (6000×4000)
+/// with titles and details: the portfolio PDF (renditions made, then found
+/// in the cache, then fitted to 5 MB) and each preset's submission package;
+/// ImageMagick making a PDF of the same files at the same size, when
+/// `convert` is installed.
+fn apply_bench() {
+    use folio::core::export::pdf::{self, PdfOptions};
+    use folio::core::export::submission::{self, Pick, Rules, SubmissionOptions};
+    use folio::core::export::Reach;
+    use folio::core::model::details::{self, Field};
+    let n = 20 * scale();
+    let dir = tempfile::tempdir().unwrap();
+    eprintln!("generating {n} camera-size JPEGs in {} …", dir.path().display());
+    let set = make_set(dir.path(), "24 MP JPEG", Format::Jpeg, n, 6000, 4000);
+    let mut lib = Library::open(dir.path().join("lib")).unwrap();
+    let (gallery, group) = lib
+        .write(|tx| {
+            let gallery = catalog::create_gallery(tx, "Application", None)?;
+            let group = catalog::create_group(tx, "Recent work", None)?;
+            catalog::attach(tx, gallery, group, "main_exhibit")?;
+            Ok((gallery, group))
+        })
+        .unwrap();
+    let never = AtomicBool::new(false);
+    let summary = import::import_paths(&mut lib, &set.files, group, |_| {}, &never);
+    assert_eq!(summary.imported(), n);
+    let ids: Vec<_> = folio::core::model::images::group_image_ids(lib.conn(), group).unwrap();
+    lib.write(|tx| {
+        folio::core::model::profile::write(tx, sample::sample_profile())?;
+        for (i, id) in ids.iter().enumerate() {
+            details::set_fields(
+                tx,
+                &[*id],
+                &[
+                    (Field::Title, format!("Harbour study {}", i + 1)),
+                    (Field::Year, "2024".into()),
+                    (Field::Medium, "Oil on linen".into()),
+                    (Field::Description, "Painted at dusk from the north quay, as the first lights came on across the water.".into()),
+                ],
+            )?;
+        }
+        Ok(())
+    })
+    .unwrap();
+    let renditions = lib.store_root().join("renditions");
+    let workers = pool::default_workers();
+    let pdf_run = |opts: &PdfOptions, name: &str, cold: bool| {
+        if cold {
+            let _ = std::fs::remove_dir_all(&renditions);
+        }
+        let out = dir.path().join(name);
+        let t = Instant::now();
+        let r = pdf::export_pdf(&lib, gallery, &out, opts, &mut |_| {}, &never).unwrap();
+        (t.elapsed(), r)
+    };
+    let opts = PdfOptions {
+        workers,
+        ..PdfOptions::default()
+    };
+    let (cold, cold_r) = pdf_run(&opts, "cold.pdf", true);
+    let (warm, _) = pdf_run(&opts, "warm.pdf", false);
+    let fitted = PdfOptions {
+        max_bytes: Some(5_000_000),
+        ..opts.clone()
+    };
+    let (fit, fit_r) = pdf_run(&fitted, "fit.pdf", true);
+    let magick = Command::new("convert")
+        .arg("-version")
+        .output()
+        .is_ok_and(|o| o.status.success())
+        .then(|| {
+            let t = Instant::now();
+            let status = Command::new("convert")
+                .args(&set.files)
+                .args(["-resize", "1375x1375", "-quality", "85"])
+                .arg(dir.path().join("magick.pdf"))
+                .stdout(std::process::Stdio::null())
+                .stderr(std::process::Stdio::null())
+                .status()
+                .ok()?;
+            status.success().then(|| t.elapsed())
+        })
+        .flatten();
+    let s = |d: Duration| format!("{:.2} s", d.as_secs_f64());
+    let per = |d: Duration| format!("{:.0} ms", d.as_secs_f64() * 1e3 / n as f64);
+    println!();
+    println!("Applying with {n} JPEGs 6000×4000 ({workers} cores):");
+    println!();
+    println!("| output | time | per work | size |");
+    println!("| --- | ---: | ---: | ---: |");
+    println!(
+        "| Portfolio PDF, A4, 200 dpi ({} pages), renditions made | {} | {} | {:.1} MB |",
+        cold_r.pages,
+        s(cold),
+        per(cold),
+        cold_r.bytes as f64 / 1e6
+    );
+    println!(
+        "| The same PDF again (renditions cached) | {} | {} | |",
+        s(warm),
+        per(warm)
+    );
+    println!(
+        "| PDF fitted to 5 MB (→ {} dpi, quality {}) | {} | {} | {:.1} MB |",
+        fit_r.dpi,
+        fit_r.quality,
+        s(fit),
+        per(fit),
+        fit_r.bytes as f64 / 1e6
+    );
+    match magick {
+        Some(t) => {
+            println!(
+                "| ImageMagick `convert -resize 1375x1375 -quality 85` to PDF (no text) | {} | {} | |",
+                s(t),
+                per(t)
+            );
+            println!(
+                "| Folio ÷ ImageMagick | {:.1}× faster | | |",
+                t.as_secs_f64() / cold.as_secs_f64()
+            );
+        }
+        None => println!("| ImageMagick | not installed | | |"),
+    }
+    for preset in submission::PRESETS {
+        let _ = std::fs::remove_dir_all(&renditions);
+        let opts = SubmissionOptions {
+            rules: Rules::from(preset),
+            pick: Pick::First(preset.max_count.unwrap_or(n)),
+            reach: Reach::Members,
+            workers,
+        };
+        let out = dir.path().join(format!("package-{}", preset.name));
+        let t = Instant::now();
+        let r = submission::export_submission(&lib, gallery, &out, &opts, &mut |_| {}, &never)
+            .unwrap();
+        let d = t.elapsed();
+        let pass = r.files.iter().filter(|f| f.rules.iter().all(|(_, ok)| *ok)).count();
+        println!(
+            "| Submission package, {} ({} of {} files pass every rule) | {} | {} | {:.1} MB |",
+            preset.call,
+            pass,
+            r.files.len(),
+            s(d),
+            per(d),
+            r.bytes as f64 / 1e6
+        );
+    }
 }
 
 /// How long sigal takes to build `files` into 1600 px images and 480 px

@@ -188,7 +188,8 @@ enum Command {
         #[arg(long, value_name = "PX", default_value_t = 1200)]
         width: u32,
     },
-    /// Export a gallery: as a website, or as an ordered folder or ZIP.
+    /// Export a gallery: a website, a folder or ZIP, a portfolio PDF, or a
+    /// submission package.
     Export {
         #[command(subcommand)]
         what: ExportCommand,
@@ -264,10 +265,43 @@ enum ExportCommand {
         #[arg(long)]
         public_only: bool,
     },
+    /// A portfolio PDF: a cover (artist, gallery, description), a page per
+    /// work per link with its caption, the image list. Tagged for
+    /// accessibility (PDF/UA-1: alt text, reading order, title, language),
+    /// its text in an embedded font. Members links included unless
+    /// --public-only; private links never.
+    Pdf {
+        #[arg(long, value_name = "NAME")]
+        gallery: String,
+        /// The PDF: a new file, or one Folio wrote before.
+        #[arg(value_name = "FILE.pdf")]
+        out: PathBuf,
+        /// a4 or letter.
+        #[arg(long, value_name = "PAPER", default_value = "a4")]
+        paper: String,
+        /// Landscape pages (portrait by default).
+        #[arg(long)]
+        landscape: bool,
+        /// Images at this many pixels per inch (never beyond their own pixels).
+        #[arg(long, value_name = "DPI", default_value_t = 200)]
+        dpi: u32,
+        /// JPEG quality of the images that are re-encoded (1–100).
+        #[arg(long, value_name = "Q", default_value_t = 85)]
+        quality: u8,
+        /// A divider page before each section.
+        #[arg(long)]
+        dividers: bool,
+        /// Lower the resolution and quality until the PDF is at most this many megabytes.
+        #[arg(long, value_name = "MB")]
+        max_mb: Option<f64>,
+        /// Leave members links out too.
+        #[arg(long)]
+        public_only: bool,
+    },
     /// A submission package for an open call, a grant or a school: the
     /// works in the gallery's order as numbered baseline sRGB JPEGs at the
     /// call's size and byte limit, named by its pattern, with
-    /// image-list.csv. Presets: cafe (1920 px, at least 1200, 5 MB),
+    /// image-list.csv and .pdf. Presets: cafe (1920 px, at least 1200, 5 MB),
     /// slideroom (1280 px, 5 MB, 20 works), guggenheim (1920 px, 3 MB, 18
     /// works), or custom (give --long-side and --max-bytes). A work that
     /// cannot pass is named and left out (exit status 1).

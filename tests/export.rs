@@ -13,7 +13,7 @@ use std::sync::atomic::AtomicBool;
 use base64::Engine;
 use folio::core::export::folder::{self, FolderOptions, Target};
 use folio::core::export::site::{self, SiteOptions, WebFormat};
-use folio::core::export::submission;
+use folio::core::export::{pdf, submission};
 use folio::core::export::{Plan, Reach};
 use folio::core::model::catalog::{self, Visibility};
 use folio::core::model::details::{self, Field};
@@ -1052,6 +1052,20 @@ fn each_presets_package_passes_its_own_rules_and_never_enlarges_a_work() {
             .collect();
         let names: Vec<&str> = report.files.iter().map(|f| f.file.as_str()).collect();
         assert_eq!(listed, names, "the list's numbers are the files'");
+        // The same list as a PDF: its rows in the files' order.
+        let list_pdf = out.join("image-list.pdf");
+        assert!(written["image-list.pdf"].starts_with(b"%PDF"));
+        if let Some(text) = poppler("pdftotext", &["-enc", "UTF-8", list_pdf.to_str().unwrap(), "-"]) {
+            let mut at = 0;
+            for f in &report.files {
+                let stem = f.file.trim_end_matches(".jpg");
+                // A long name wraps in its cell: its first 12 characters.
+                let probe: String = stem.chars().take(12).collect();
+                at += text[at..]
+                    .find(&probe)
+                    .unwrap_or_else(|| panic!("{probe} after {at} in {text}"));
+            }
+        }
         match preset.name {
             "cafe" => {
                 // The two camera works pass; the 900 px sample works are
@@ -1178,4 +1192,318 @@ fn a_package_lowers_quality_to_fit_and_refuses_what_cannot_pass_before_writing()
     .to_string();
     assert!(e.contains("no work 99"), "{e}");
     assert!(!out.exists(), "nothing written");
+}
+
+// ------------------------------------------------------------ the PDF
+
+/// A poppler tool's output (`pdftotext`, `pdfinfo`, `pdffonts`,
+/// `pdfimages`). `None` where poppler-utils is not installed, which only a
+/// machine outside CI may lack: CI (`CI` set, as `.ci/run` runs) installs
+/// it, and there a missing tool fails the test.
+fn poppler(tool: &str, args: &[&str]) -> Option<String> {
+    match std::process::Command::new(tool).args(args).output() {
+        Ok(out) => {
+            assert!(
+                out.status.success(),
+                "{tool} {args:?}: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            Some(String::from_utf8_lossy(&out.stdout).into_owned())
+        }
+        Err(e) if std::env::var_os("CI").is_none() => {
+            eprintln!("{tool} is not installed ({e}): install poppler-utils to check the PDF's pages");
+            None
+        }
+        Err(e) => panic!("{tool}: {e} (CI installs poppler-utils)"),
+    }
+}
+
+fn pdf_options() -> pdf::PdfOptions {
+    pdf::PdfOptions {
+        workers: 2,
+        ..pdf::PdfOptions::default()
+    }
+}
+
+fn make_pdf(
+    lib: &Library,
+    id: GalleryId,
+    out: &Path,
+    opts: &pdf::PdfOptions,
+) -> folio::core::Result<pdf::PdfReport> {
+    pdf::export_pdf(lib, id, out, opts, &mut |_| {}, &AtomicBool::new(false))
+}
+
+/// A JPEG as a camera writes it: EXIF (its maker, upright) and XMP.
+fn camera_jpeg(width: u32, height: u32, seed: u64) -> Vec<u8> {
+    let plain = sample::image_bytes(folio::core::format::Format::Jpeg, width, height, seed).unwrap();
+    let mut exif = b"Exif\0\0".to_vec();
+    exif.extend(b"II*\0\x08\0\0\0\x01\0\x0f\x01\x02\0\x0c\0\0\0\x1a\0\0\0\0\0\0\0CAMERA-MAKE\0");
+    let xmp = b"http://ns.adobe.com/xap/1.0/\0<x:xmpmeta>CAMERA-XMP</x:xmpmeta>".to_vec();
+    let mut out = plain[..2].to_vec();
+    for (marker, body) in [(0xE1u8, exif), (0xE1, xmp)] {
+        out.extend([0xFF, marker]);
+        out.extend(((body.len() + 2) as u16).to_be_bytes());
+        out.extend(body);
+    }
+    out.extend(&plain[2..]);
+    out
+}
+
+/// The sample's exhibition with camera files in its main exhibit: a small
+/// one that goes in as it is, and a 24 MP one, both with EXIF and XMP.
+fn pdf_library() -> (tempfile::TempDir, Library, GalleryId) {
+    use folio::core::media::import;
+    let (dir, mut lib) = sample_library(900);
+    let group = catalog::group_by_name(lib.conn(), "Harbour Lights")
+        .unwrap()
+        .unwrap();
+    let src = dir.path().join("camera");
+    std::fs::create_dir_all(&src).unwrap();
+    let small = src.join("IMG_small.jpg");
+    std::fs::write(&small, camera_jpeg(800, 600, 7)).unwrap();
+    let large = src.join("DSC_large.jpg");
+    std::fs::write(&large, camera_jpeg(6000, 4000, 8)).unwrap();
+    let s = import::import_paths(&mut lib, &[small, large], group, |_| {}, &AtomicBool::new(false));
+    assert_eq!(s.imported(), 2, "{:?}", s.files);
+    let id = gallery(&lib, HARBOUR);
+    (dir, lib, id)
+}
+
+fn contains(hay: &[u8], needle: &[u8]) -> bool {
+    hay.windows(needle.len()).any(|w| w == needle)
+}
+
+/// The alt text of each Figure of a PDF's structure tree, as written (a
+/// literal string, or UTF-16 in hex).
+fn figure_alts(pdf: &[u8]) -> Vec<String> {
+    let find = |hay: &[u8], needle: &[u8]| hay.windows(needle.len()).position(|w| w == needle);
+    let mut out = Vec::new();
+    let mut at = 0;
+    while let Some(i) = find(&pdf[at..], b"/S/Figure") {
+        let start = at + i;
+        let end = start + find(&pdf[start..], b"endobj").unwrap();
+        let obj = &pdf[start..end];
+        let a = find(obj, b"/Alt").expect("a Figure without /Alt") + 4;
+        let mut value = String::new();
+        match obj[a] {
+            b'(' => {
+                let mut j = a + 1;
+                let mut raw = Vec::new();
+                while obj[j] != b')' {
+                    if obj[j] == b'\\' {
+                        j += 1;
+                    }
+                    raw.push(obj[j]);
+                    j += 1;
+                }
+                value = String::from_utf8(raw).unwrap();
+            }
+            b'<' => {
+                let close = a + find(&obj[a..], b">").unwrap();
+                let hex = std::str::from_utf8(&obj[a + 1..close]).unwrap();
+                let bytes: Vec<u8> = (0..hex.len())
+                    .step_by(2)
+                    .map(|k| u8::from_str_radix(&hex[k..k + 2], 16).unwrap())
+                    .collect();
+                let units: Vec<u16> = bytes[2..]
+                    .chunks(2)
+                    .map(|c| u16::from_be_bytes([c[0], c[1]]))
+                    .collect();
+                value.push_str(&String::from_utf16(&units).unwrap());
+            }
+            other => panic!("/Alt followed by {other}"),
+        }
+        out.push(value);
+        at = end;
+    }
+    out
+}
+
+/// The sample exhibition's PDF, read back as a reader and a screen reader
+/// would: a cover, one page per work per exported link in the artist's
+/// order with its caption as real text, the image list; tagged, every
+/// image a Figure with its alt text, the font embedded as a subset, no
+/// camera metadata, no image beyond what its page needs.
+#[test]
+fn the_sample_portfolio_pdf_has_a_cover_a_page_per_work_per_link_and_the_image_list() {
+    let (dir, lib, id) = pdf_library();
+    let plan = Plan::read(&lib, id, Reach::Members).unwrap();
+    let occurrences: Vec<&folio::core::export::Work> =
+        plan.sections.iter().flat_map(|s| &s.works).collect();
+    assert_eq!(occurrences.len(), 10 + 4 + 3, "main + making-of + guest");
+    let file = dir.path().join("out").join("harbour.pdf");
+    let report = make_pdf(&lib, id, &file, &pdf_options()).unwrap();
+    assert!(report.left_out.is_empty(), "{:?}", report.left_out);
+    assert_eq!(report.work_pages, occurrences.len());
+    let bytes = std::fs::read(&file).unwrap();
+    assert!(bytes.starts_with(b"%PDF-1.7"));
+    for secret in [&b"CAMERA-MAKE"[..], b"CAMERA-XMP", b"Exif\0\0"] {
+        assert!(!contains(&bytes, secret), "{}", String::from_utf8_lossy(secret));
+    }
+    // The structure tree, read from the file: a Figure per work page, each
+    // with its work's alt text; the document's language.
+    let mut alts = figure_alts(&bytes);
+    let mut expected: Vec<String> = occurrences.iter().map(|w| w.alt.clone()).collect();
+    alts.sort();
+    expected.sort();
+    assert_eq!(alts, expected);
+    assert!(contains(&bytes, b"/Lang(en)") && contains(&bytes, b"pdfuaid:part>1"));
+    // The small camera JPEG went in as it is (minus its metadata); the
+    // 24 MP one as a rendition.
+    assert_eq!(report.passed_through, 1 + 13, "the 800 px and the sample's 900 px JPEGs");
+
+    let Some(info) = poppler("pdfinfo", &[file.to_str().unwrap()]) else {
+        return;
+    };
+    let field = |name: &str| {
+        info.lines()
+            .find_map(|l| l.strip_prefix(&format!("{name}:")))
+            .map(str::trim)
+            .unwrap_or("")
+            .to_string()
+    };
+    assert_eq!(field("Title"), "Harbour Lights (exhibition) \u{2014} Ines Moreau");
+    assert_eq!(field("Tagged"), "yes");
+    assert_eq!(field("Pages"), report.pages.to_string());
+    assert!(field("Page size").contains("595.276 x 841.89"), "{info}");
+    assert_eq!(report.pages, 1 + occurrences.len() + 1, "cover, works, one page of list");
+
+    let fonts = poppler("pdffonts", &[file.to_str().unwrap()]).unwrap();
+    let rows: Vec<&str> = fonts.lines().skip(2).collect();
+    assert!(!rows.is_empty());
+    for row in &rows {
+        let cols: Vec<&str> = row.split_whitespace().collect();
+        assert!(row.contains("NotoSans"), "{row}");
+        // name type encoding emb sub uni object ID
+        let n = cols.len();
+        assert_eq!(&cols[n - 5..n - 2], &["yes", "yes", "yes"], "embedded, subset, unicode: {row}");
+    }
+
+    // Page by page: the cover, each work's caption in order, the list.
+    let text = poppler("pdftotext", &["-enc", "UTF-8", file.to_str().unwrap(), "-"]).unwrap();
+    let pages: Vec<&str> = text.split('\u{c}').collect();
+    assert!(pages[0].contains("Ines Moreau") && pages[0].contains("Harbour Lights (exhibition)"));
+    assert!(pages[0].contains("Main exhibit and behind-the-scenes"), "{}", pages[0]);
+    for (i, work) in occurrences.iter().enumerate() {
+        let page = pages[1 + i];
+        let mut at = 0;
+        let mut expected = vec![work.title().to_string()];
+        expected.extend(work.facts().into_iter().map(|(_, v)| v));
+        expected.extend(work.description().map(str::to_string));
+        for piece in expected {
+            // A long line wraps: its first words are enough to find it.
+            let probe: String = piece.split_whitespace().take(4).collect::<Vec<_>>().join(" ");
+            let found = page[at..].find(&probe).unwrap_or_else(|| {
+                panic!("page {}: {probe:?} not after {at} in {page:?}", i + 2)
+            });
+            at += found + probe.len();
+        }
+    }
+    let list = pages[1 + occurrences.len()];
+    assert!(list.contains("Image list"), "{list}");
+    let mut at = 0;
+    for work in &occurrences {
+        let found = list[at..].find(work.title()).unwrap_or_else(|| panic!("{} in {list}", work.title()));
+        at += found;
+    }
+
+    // The structure tree: a table for the list.
+    let tree = poppler("pdfinfo", &["-struct", file.to_str().unwrap()]).unwrap();
+    assert!(tree.contains("Table") && tree.contains("TH"), "the list is a table: {tree}");
+
+    // No image beyond what its page needs at 200 dpi: the 24 MP work at
+    // the page's width (495 pt → 1375 px), the small ones at their own.
+    let images = poppler("pdfimages", &["-list", file.to_str().unwrap()]).unwrap();
+    let widths: Vec<(u32, u32)> = images
+        .lines()
+        .skip(2)
+        .map(|l| {
+            let c: Vec<&str> = l.split_whitespace().collect();
+            (c[3].parse().unwrap(), c[4].parse().unwrap())
+        })
+        .collect();
+    assert!(widths.iter().all(|&(w, h)| w.max(h) <= 1375), "{images}");
+    assert!(widths.contains(&(1375, 917)), "the camera work at the page's width: {images}");
+    assert!(widths.contains(&(800, 600)), "{images}");
+}
+
+/// The choices: public links only, dividers, US Letter landscape, a size
+/// limit met by lowering the resolution, one nothing can meet refused with
+/// nothing written, and text the font cannot set named, never drawn.
+#[test]
+fn a_pdf_takes_its_paper_dividers_links_and_size_limit_and_names_what_it_cannot_set() {
+    let (dir, lib, id) = pdf_library();
+    let plan = Plan::read(&lib, id, Reach::Public).unwrap();
+    let public: usize = plan.sections.iter().map(|s| s.works.len()).sum();
+    assert_eq!(public, 13, "the making-of is for members");
+    let opts = pdf::PdfOptions {
+        reach: Reach::Public,
+        dividers: true,
+        paper: pdf::Paper::Letter,
+        orientation: pdf::Orientation::Landscape,
+        ..pdf_options()
+    };
+    let file = dir.path().join("public.pdf");
+    let report = make_pdf(&lib, id, &file, &opts).unwrap();
+    assert_eq!(report.work_pages, public);
+    assert_eq!(report.pages, 1 + plan.sections.len() + public + 1, "cover, dividers, works, list");
+    if let Some(info) = poppler("pdfinfo", &[file.to_str().unwrap()]) {
+        assert!(info.contains("792 x 612"), "US Letter, landscape: {info}");
+        let text = poppler("pdftotext", &["-enc", "UTF-8", file.to_str().unwrap(), "-"]).unwrap();
+        let pages: Vec<&str> = text.split('\u{c}').collect();
+        assert!(pages[1].contains("Main exhibit") && pages[1].contains("Harbour Lights"), "a divider: {}", pages[1]);
+        assert!(!text.contains("Behind the scenes"), "the members link is left out");
+    }
+
+    // A limit below the first try: a lower resolution or quality that fits.
+    let full = make_pdf(&lib, id, &dir.path().join("full.pdf"), &pdf_options()).unwrap();
+    let opts = pdf::PdfOptions {
+        max_bytes: Some(full.bytes * 2 / 3),
+        ..pdf_options()
+    };
+    let small = make_pdf(&lib, id, &dir.path().join("small.pdf"), &opts).unwrap();
+    assert!(small.bytes <= full.bytes * 2 / 3, "{} of {}", small.bytes, full.bytes);
+    assert!((small.dpi, small.quality) < (full.dpi, full.quality) || small.quality < full.quality);
+    // A limit nothing meets: refused, nothing written.
+    let none = dir.path().join("none.pdf");
+    let opts = pdf::PdfOptions {
+        max_bytes: Some(20_000),
+        ..pdf_options()
+    };
+    let e = make_pdf(&lib, id, &none, &opts).unwrap_err().to_string();
+    assert!(e.contains("cannot be made to fit") && e.contains("nothing was written"), "{e}");
+    assert!(!none.exists());
+
+    // Someone's file of that name is not replaced; Folio's own PDF is.
+    let theirs = dir.path().join("theirs.pdf");
+    std::fs::write(&theirs, b"%PDF-1.4 someone's CV").unwrap();
+    let e = make_pdf(&lib, id, &theirs, &pdf_options()).unwrap_err().to_string();
+    assert!(e.contains("not a PDF that Folio wrote"), "{e}");
+    assert_eq!(std::fs::read(&theirs).unwrap(), b"%PDF-1.4 someone's CV");
+    make_pdf(&lib, id, &file, &pdf_options()).unwrap();
+
+    // A title in a script the font has no glyphs for: named, left out.
+    let work = plan.sections[0].works[0].image.id;
+    lib.write(|tx| {
+        details::set_fields(tx, &[work], &[(Field::Title, "Harbour 港口".to_string())])
+    })
+    .unwrap();
+    let cjk = dir.path().join("cjk.pdf");
+    let report = make_pdf(&lib, id, &cjk, &pdf_options()).unwrap();
+    let note = report
+        .warnings
+        .iter()
+        .find(|w| w.contains("港口"))
+        .unwrap_or_else(|| panic!("{:?}", report.warnings));
+    assert!(note.contains("cannot be set in Noto Sans") && note.contains("left out"), "{note}");
+    if let Some(text) = poppler("pdftotext", &["-enc", "UTF-8", cjk.to_str().unwrap(), "-"]) {
+        assert!(text.contains("Harbour") && !text.contains('港'), "{text}");
+        let a4 = poppler("pdfinfo", &[file.to_str().unwrap()]).unwrap();
+        assert!(a4.contains("595.276 x 841.89"), "the default again: {a4}");
+    }
+    let full_text = poppler("pdftotext", &["-enc", "UTF-8", dir.path().join("full.pdf").to_str().unwrap(), "-"]);
+    if let Some(text) = full_text {
+        assert!(text.contains("Behind the scenes"), "members links are the artist's own: included");
+    }
 }

@@ -27,6 +27,10 @@ pub enum Command {
     ExportFolder,
     /// Export the selected gallery as a ZIP of ordered JPEGs.
     ExportZip,
+    /// Export the selected gallery as a portfolio PDF.
+    ExportPdf,
+    /// Export the selected gallery as a submission package for a call.
+    ExportSubmission,
     /// The artist's name, website, contact and statement, for exports.
     ArtistProfile,
     /// Undo the last change.
@@ -145,6 +149,8 @@ impl Command {
                     Command::ExportSite,
                     Command::ExportFolder,
                     Command::ExportZip,
+                    Command::ExportPdf,
+                    Command::ExportSubmission,
                     Command::ArtistProfile,
                 ],
                 &[Command::BackupNow],
@@ -287,6 +293,8 @@ impl Command {
             Command::ExportSite => "Export gallery as website\u{2026}",
             Command::ExportFolder => "Export gallery as folder\u{2026}",
             Command::ExportZip => "Export gallery as ZIP\u{2026}",
+            Command::ExportPdf => "Export portfolio PDF\u{2026}",
+            Command::ExportSubmission => "Export submission package\u{2026}",
             Command::ArtistProfile => "Artist profile\u{2026}",
         }
     }
@@ -390,6 +398,12 @@ impl Command {
             Command::ExportZip => {
                 "The same numbered JPEGs, manifest and image list, in one ZIP file."
             }
+            Command::ExportPdf => {
+                "A PDF of the selected gallery: a cover, a page per work with its caption, and the image list; accessible, with its text in an embedded font."
+            }
+            Command::ExportSubmission => {
+                "The JPEGs and image list an open call, a grant or a school asks for (CaF\u{c9}, SlideRoom, Guggenheim): sized, named and numbered by its rules."
+            }
             Command::ArtistProfile => {
                 "Your name, website, contact and a short statement, which exports show."
             }
@@ -457,7 +471,11 @@ impl Command {
             Command::Quit => const { &[sc(CMD, Key::Q)] },
             Command::BackupNow => &[],
             Command::ExportSite => const { &[sc(CMD, Key::E)] },
-            Command::ExportFolder | Command::ExportZip | Command::ArtistProfile => &[],
+            Command::ExportFolder
+            | Command::ExportZip
+            | Command::ExportPdf
+            | Command::ExportSubmission
+            | Command::ArtistProfile => &[],
         }
     }
 

@@ -113,6 +113,8 @@ impl FolioApp {
             | Command::ExportSite
             | Command::ExportFolder
             | Command::ExportZip
+            | Command::ExportPdf
+            | Command::ExportSubmission
             | Command::ArtistProfile
             | Command::Help => self.dialog_command(c),
             Command::SelectAll
@@ -222,10 +224,16 @@ impl FolioApp {
                     None => Dialog::new_group(gallery, Some(pick)),
                 }
             }
-            Command::ExportSite | Command::ExportFolder | Command::ExportZip => {
+            Command::ExportSite
+            | Command::ExportFolder
+            | Command::ExportZip
+            | Command::ExportPdf
+            | Command::ExportSubmission => {
                 let kind = match c {
                     Command::ExportSite => ExportKind::Site,
                     Command::ExportFolder => ExportKind::Folder,
+                    Command::ExportPdf => ExportKind::Pdf,
+                    Command::ExportSubmission => ExportKind::Submission,
                     _ => ExportKind::Zip,
                 };
                 match gallery {

@@ -12,6 +12,8 @@ use std::sync::{Arc, Mutex, PoisonError};
 use eframe::egui;
 
 use crate::core::export::folder::{self, FolderOptions, Target};
+use crate::core::export::pdf::{self, PdfOptions};
+use crate::core::export::submission::{self, SubmissionOptions};
 use crate::core::export::site::{self, SiteOptions};
 use crate::core::export::{Progress, Reach};
 use crate::core::{GalleryId, Library, pool};
@@ -27,6 +29,14 @@ pub enum Job {
         target: Target,
         long_side: Option<u32>,
         reach: Reach,
+    },
+    Pdf {
+        out: PathBuf,
+        opts: PdfOptions,
+    },
+    Submission {
+        out: PathBuf,
+        opts: SubmissionOptions,
     },
 }
 
@@ -48,6 +58,16 @@ impl std::fmt::Debug for Job {
                 .field("target", target)
                 .field("long_side", long_side)
                 .field("reach", reach)
+                .finish(),
+            Job::Pdf { out, opts } => f
+                .debug_struct("Pdf")
+                .field("out", out)
+                .field("opts", opts)
+                .finish(),
+            Job::Submission { out, opts } => f
+                .debug_struct("Submission")
+                .field("out", out)
+                .field("opts", opts)
                 .finish(),
         }
     }
@@ -244,6 +264,75 @@ fn run(
                     Target::Zip(_) => "Cancelled: no ZIP was written.".into(),
                 }),
                 Err(e) => failed(format!("The export could not be written: {e}")),
+            }
+        }
+        Job::Pdf { out, opts } => match pdf::export_pdf(lib, gallery, out, opts, progress, cancel) {
+            Ok(r) => Ended {
+                headline: format!(
+                    "Wrote {}: {} ({} of works), {}, images at {} dpi ({} as they are).",
+                    r.out.display(),
+                    crate::count(r.pages as u64, "page", "pages"),
+                    r.work_pages,
+                    megabytes(r.bytes),
+                    r.dpi,
+                    r.passed_through
+                ),
+                ok: r.left_out.is_empty(),
+                warnings: r.warnings,
+                problems: r.left_out,
+                open: Some(r.out),
+            },
+            Err(crate::core::Error::Cancelled) => failed("Cancelled: no PDF was written.".into()),
+            Err(e) => failed(format!("The PDF could not be written: {e}")),
+        },
+        Job::Submission { out, opts } => {
+            match submission::export_submission(lib, gallery, out, opts, progress, cancel) {
+                Ok(r) => {
+                    // A line per file, as the call will check it.
+                    let mut lines: Vec<String> = r
+                        .files
+                        .iter()
+                        .map(|f| {
+                            let failed: Vec<&str> = f
+                                .rules
+                                .iter()
+                                .filter(|(_, ok)| !ok)
+                                .map(|(rule, _)| rule.as_str())
+                                .collect();
+                            format!(
+                                "{}: {}\u{d7}{} px, {}, quality {}: {}",
+                                f.file,
+                                f.width,
+                                f.height,
+                                megabytes(f.bytes),
+                                f.quality,
+                                if failed.is_empty() {
+                                    "passes every rule".to_string()
+                                } else {
+                                    format!("FAILS {}", failed.join(", "))
+                                }
+                            )
+                        })
+                        .collect();
+                    let all_pass = r.files.iter().all(|f| f.rules.iter().all(|(_, ok)| *ok));
+                    lines.extend(r.warnings);
+                    Ended {
+                        headline: format!(
+                            "Wrote the package into {}: {} with image-list.csv and image-list.pdf, {}.",
+                            r.out.display(),
+                            crate::count(r.files.len() as u64, "image", "images"),
+                            megabytes(r.bytes)
+                        ),
+                        ok: r.left_out.is_empty() && all_pass,
+                        warnings: lines,
+                        problems: r.left_out,
+                        open: Some(r.out),
+                    }
+                }
+                Err(crate::core::Error::Cancelled) => {
+                    failed("Cancelled. The files it had written are whole.".into())
+                }
+                Err(e) => failed(format!("The package could not be made: {e}")),
             }
         }
     }

@@ -9,6 +9,7 @@ use std::sync::atomic::AtomicBool;
 
 use folio::core::export::folder::{self, FolderOptions, Target};
 use folio::core::export::members;
+use folio::core::export::pdf::{self, Orientation, Paper, PdfOptions};
 use folio::core::export::site::{self, SiteOptions, WebFormat};
 use folio::core::export::submission::{self, Pick, Rules, SubmissionOptions};
 use folio::core::export::{Plan, Progress, Reach};
@@ -57,6 +58,48 @@ pub fn run(root: PathBuf, what: ExportCommand) -> anyhow::Result<ExitCode> {
             long_side,
             public_only,
         } => folder_cmd(&root, &gallery, Target::Zip(out), long_side, public_only),
+        ExportCommand::Pdf {
+            gallery,
+            out,
+            paper,
+            landscape,
+            dpi,
+            quality,
+            dividers,
+            max_mb,
+            public_only,
+        } => {
+            if !(1..=100).contains(&quality) {
+                anyhow::bail!("--quality: {quality} is not a JPEG quality (give 1 to 100)");
+            }
+            if !(36..=1200).contains(&dpi) {
+                anyhow::bail!("--dpi: {dpi} is not a resolution Folio makes (give 36 to 1200)");
+            }
+            let max_bytes = match max_mb {
+                Some(mb) if mb.is_finite() && mb > 0.0 => Some((mb * 1e6).round() as u64),
+                Some(mb) => anyhow::bail!("--max-mb: {mb} is not a size (give e.g. 10)"),
+                None => None,
+            };
+            let opts = PdfOptions {
+                paper: Paper::parse(&paper)?,
+                orientation: if landscape {
+                    Orientation::Landscape
+                } else {
+                    Orientation::Portrait
+                },
+                dpi,
+                quality,
+                dividers,
+                reach: if public_only {
+                    Reach::Public
+                } else {
+                    Reach::Members
+                },
+                max_bytes,
+                workers: folio::core::pool::default_workers(),
+            };
+            pdf_cmd(&root, &gallery, &out, &opts)
+        }
         ExportCommand::Submission {
             gallery,
             preset,
@@ -235,10 +278,46 @@ fn submission_cmd(
     }
     writeln!(
         out,
-        "Wrote {}: {} and image-list.csv; {}.",
+        "Wrote {}: {} and image-list.csv and .pdf; {}.",
         report.out.display(),
         folio::count(report.files.len() as u64, "image", "images"),
         megabytes(report.bytes)
+    )?;
+    Ok(code)
+}
+
+fn pdf_cmd(root: &Path, gallery: &str, file: &Path, opts: &PdfOptions) -> anyhow::Result<ExitCode> {
+    let lib = open_for_reading(root)?;
+    let id = gallery_named(&lib, gallery)?;
+    let plan = Plan::read(&lib, id, opts.reach)?;
+    let mut out = std::io::stdout().lock();
+    writeln!(
+        out,
+        "Making a PDF of \u{201c}{}\u{201d} into {}: {} {}, images at {} dpi{}{}:",
+        plan.gallery.name,
+        file.display(),
+        opts.paper.label(),
+        opts.orientation.label(),
+        opts.dpi,
+        if opts.dividers { ", a divider page per section" } else { "" },
+        opts.max_bytes
+            .map(|m| format!(", at most {}", submission::megabytes(m)))
+            .unwrap_or_default()
+    )?;
+    let said = preflight(&mut out, &plan, false)?;
+    let cancel = AtomicBool::new(false);
+    let report = pdf::export_pdf(&lib, id, file, opts, &mut progress_line(), &cancel)?;
+    let code = findings(&mut out, &said, &report.warnings, &report.left_out)?;
+    writeln!(
+        out,
+        "Wrote {}: {} ({} of works), {}, images at {} dpi and JPEG quality {} ({} as they are).",
+        report.out.display(),
+        folio::count(report.pages as u64, "page", "pages"),
+        report.work_pages,
+        megabytes(report.bytes),
+        report.dpi,
+        report.quality,
+        report.passed_through
     )?;
     Ok(code)
 }

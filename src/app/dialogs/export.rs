@@ -15,6 +15,8 @@ use super::{Outcome, buttons_ui};
 use crate::app::action::Action;
 use crate::app::export::{self, Ended, Job, Running};
 use crate::core::export::folder::Target;
+use crate::core::export::pdf::{Orientation, Paper, PdfOptions};
+use crate::core::export::submission::{self, Pick, SubmissionOptions};
 use crate::core::export::{LinkLine, Plan, Reach, members};
 use crate::core::model::catalog::Visibility;
 use crate::core::model::details::Field;
@@ -27,6 +29,8 @@ pub enum Kind {
     Site,
     Folder,
     Zip,
+    Pdf,
+    Submission,
 }
 
 impl Kind {
@@ -36,6 +40,8 @@ impl Kind {
             Kind::Site => "site",
             Kind::Folder => "folder",
             Kind::Zip => "zip",
+            Kind::Pdf => "pdf",
+            Kind::Submission => "submission",
         };
         format!("{kind}:{}", gallery.0)
     }
@@ -45,7 +51,14 @@ impl Kind {
             Kind::Site => "website",
             Kind::Folder => "folder",
             Kind::Zip => "ZIP",
+            Kind::Pdf => "portfolio PDF",
+            Kind::Submission => "submission package",
         }
+    }
+
+    /// A folder or ZIP of JPEGs (full size or a long side).
+    fn sized(self) -> bool {
+        matches!(self, Kind::Folder | Kind::Zip)
     }
 }
 
@@ -102,6 +115,15 @@ pub struct Export {
     pixels: Pixels,
     long_side: String,
     public_only: bool,
+    // The PDF's choices.
+    paper: Paper,
+    landscape: bool,
+    dividers: bool,
+    limit: bool,
+    max_mb: String,
+    // The package's.
+    preset: usize,
+    first: String,
     /// The dialog's own connection, handed to the export's thread (and to
     /// the thread that reads the plan, which hands it back).
     conn: Option<Library>,
@@ -150,6 +172,13 @@ impl Export {
             pixels: Pixels::Full,
             long_side: "3000".into(),
             public_only: false,
+            paper: Paper::A4,
+            landscape: false,
+            dividers: false,
+            limit: false,
+            max_mb: "10".into(),
+            preset: 0,
+            first: String::new(),
             conn: None,
             reading: None,
             running: None,
@@ -325,7 +354,19 @@ impl Export {
                 return Some("The two passwords differ.".into());
             }
         }
-        if self.kind != Kind::Site && self.pixels == Pixels::LongSide {
+        if self.kind == Kind::Pdf && self.limit {
+            match self.max_mb.trim().replace(',', ".").parse::<f64>() {
+                Ok(mb) if mb.is_finite() && mb >= 0.1 => {}
+                _ => return Some("The size limit is a number of megabytes, such as 10.".into()),
+            }
+        }
+        if self.kind == Kind::Submission && !self.first.trim().is_empty() {
+            match self.first.trim().parse::<usize>() {
+                Ok(n) if n >= 1 => {}
+                _ => return Some("\u{201c}Only the first\u{201d} is a number of works, 1 or more; leave it empty for all.".into()),
+            }
+        }
+        if self.kind.sized() && self.pixels == Pixels::LongSide {
             match self.long_side.trim().parse::<u32>() {
                 Ok(n) if (16..=40_000).contains(&n) => {}
                 _ => return Some("The long side is a number of pixels, 16 to 40000.".into()),
@@ -399,6 +440,8 @@ impl Export {
         ui.label(match self.kind {
             Kind::Site => "A static website: a page for the gallery, one per work, images in WebP and JPEG at several sizes (sRGB, no camera data). The originals stay here.",
             Kind::Folder | Kind::Zip => "Numbered JPEGs in the gallery's order (sRGB, no camera data), with manifest.json and image-list.csv. The originals stay here.",
+            Kind::Pdf => "A cover, a page per work with its caption, and the image list. Accessible (tagged, with alt text), its text in an embedded font; no camera data. Members links are in it: it is your own document.",
+            Kind::Submission => "The works in the gallery's order as the call asks for them: baseline sRGB JPEGs at its size and byte limit, named and numbered by its rules, with the image list as CSV and PDF. A work that cannot pass is named and left out.",
         });
         ui.add_space(6.0);
         ui.strong("What it shows");
@@ -462,11 +505,71 @@ impl Export {
                 actions = self.alt_actions();
             }
         }
+        if self.kind == Kind::Pdf {
+            ui.add_space(6.0);
+            ui.horizontal(|ui| {
+                ui.label("Paper:");
+                ui.radio_value(&mut self.paper, Paper::A4, "A4");
+                ui.radio_value(&mut self.paper, Paper::Letter, "US Letter");
+                ui.separator();
+                ui.radio_value(&mut self.landscape, false, "Portrait");
+                ui.radio_value(&mut self.landscape, true, "Landscape");
+            });
+            ui.checkbox(&mut self.dividers, "A divider page before each section");
+            ui.horizontal(|ui| {
+                ui.checkbox(&mut self.limit, "At most");
+                let l = ui.label("MB:");
+                ui.add_enabled(
+                    self.limit,
+                    egui::TextEdit::singleline(&mut self.max_mb).desired_width(50.0),
+                )
+                .labelled_by(l.id);
+                ui.weak("(lowers the resolution and quality until it fits)");
+            });
+        }
+        if self.kind == Kind::Submission {
+            ui.add_space(6.0);
+            let presets = submission::PRESETS;
+            let describe = |p: &submission::Preset| {
+                format!(
+                    "{}: long side {} px{}, {} a file{}, named {}",
+                    p.call,
+                    p.long_side,
+                    p.min_side.map(|m| format!(" (at least {m})")).unwrap_or_default(),
+                    submission::megabytes(p.max_bytes),
+                    p.max_count.map(|m| format!(", at most {m} works")).unwrap_or_default(),
+                    p.pattern
+                )
+            };
+            let l = ui.label("The call's rules");
+            egui::ComboBox::from_id_salt("submission-preset")
+                .width(ui.available_width().min(520.0))
+                .selected_text(presets.get(self.preset).map(describe).unwrap_or_default())
+                .show_ui(ui, |ui| {
+                    for (i, p) in presets.iter().enumerate() {
+                        ui.selectable_value(&mut self.preset, i, describe(p));
+                    }
+                })
+                .response
+                .labelled_by(l.id);
+            ui.horizontal(|ui| {
+                let l = ui.label("Only the first");
+                ui.add(
+                    egui::TextEdit::singleline(&mut self.first)
+                        .hint_text("all")
+                        .desired_width(50.0),
+                )
+                .labelled_by(l.id);
+                ui.label("works");
+            });
+        }
         ui.add_space(6.0);
         let label = ui.label(match self.kind {
             Kind::Site => "Folder for the website",
             Kind::Folder => "Folder to export into",
             Kind::Zip => "ZIP file",
+            Kind::Pdf => "PDF file",
+            Kind::Submission => "Folder for the package",
         });
         ui.horizontal(|ui| {
             ui.add(
@@ -490,7 +593,7 @@ impl Export {
             ui.add(egui::TextEdit::singleline(&mut self.again).password(true))
                 .labelled_by(a.id);
         }
-        if self.kind != Kind::Site {
+        if self.kind.sized() {
             ui.add_space(6.0);
             ui.horizontal(|ui| {
                 ui.radio_value(&mut self.pixels, Pixels::Full, "Full size");
@@ -561,6 +664,15 @@ impl Export {
                     _ => dialog,
                 };
                 let picked = match kind {
+                    Kind::Pdf => dialog
+                        .add_filter("PDF", &["pdf"])
+                        .set_file_name(
+                            start
+                                .file_name()
+                                .map(|n| n.to_string_lossy().into_owned())
+                                .unwrap_or_default(),
+                        )
+                        .save_file(),
                     Kind::Zip => dialog
                         .add_filter("ZIP", &["zip"])
                         .set_file_name(
@@ -570,7 +682,7 @@ impl Export {
                                 .unwrap_or_default(),
                         )
                         .save_file(),
-                    Kind::Site | Kind::Folder => dialog.pick_folder(),
+                    Kind::Site | Kind::Folder | Kind::Submission => dialog.pick_folder(),
                 };
                 let _ = tx.send(picked);
                 ctx.request_repaint();
@@ -632,6 +744,40 @@ impl Export {
                     Pixels::LongSide => self.long_side.trim().parse().ok(),
                 },
                 reach: self.reach(),
+            },
+            Kind::Pdf => Job::Pdf {
+                out,
+                opts: PdfOptions {
+                    paper: self.paper,
+                    orientation: if self.landscape {
+                        Orientation::Landscape
+                    } else {
+                        Orientation::Portrait
+                    },
+                    dividers: self.dividers,
+                    reach: self.reach(),
+                    max_bytes: self
+                        .limit
+                        .then(|| self.max_mb.trim().replace(',', ".").parse::<f64>().ok())
+                        .flatten()
+                        .map(|mb| (mb * 1e6).round() as u64),
+                    ..PdfOptions::default()
+                },
+            },
+            Kind::Submission => Job::Submission {
+                out,
+                opts: SubmissionOptions {
+                    rules: submission::PRESETS
+                        .get(self.preset)
+                        .map(submission::Rules::from)
+                        .unwrap_or_else(|| submission::Rules::from(&submission::PRESETS[0])),
+                    pick: match self.first.trim().parse::<usize>() {
+                        Ok(n) if n >= 1 => Pick::First(n),
+                        _ => Pick::All,
+                    },
+                    reach: self.reach(),
+                    workers: crate::core::pool::default_workers(),
+                },
             },
         };
         match Running::start(lib, self.gallery, job, ctx) {
@@ -729,10 +875,10 @@ impl Export {
                 .as_ref()
                 .filter(|_| ended.ok || !ended.problems.is_empty())
             {
-                let label = if path.extension().is_some_and(|e| e == "html") {
-                    "Open in browser"
-                } else {
-                    "Show folder"
+                let label = match path.extension().and_then(|e| e.to_str()) {
+                    Some("html") => "Open in browser",
+                    Some("pdf") => "Open PDF",
+                    _ => "Show folder",
                 };
                 if ui.button(label).clicked() {
                     self.error = export::open_with_system(path).err();
@@ -772,6 +918,8 @@ fn default_destination(kind: Kind, gallery: &str) -> PathBuf {
         Kind::Site => format!("{name}-website"),
         Kind::Folder => format!("{name}-folder"),
         Kind::Zip => format!("{name}.zip"),
+        Kind::Pdf => format!("{name}.pdf"),
+        Kind::Submission => format!("{name}-submission"),
     })
 }
 

@@ -16,6 +16,7 @@
 pub mod folder;
 pub mod members;
 pub mod site;
+pub mod pdf;
 pub mod submission;
 
 use std::collections::{BTreeSet, HashMap};

@@ -3,7 +3,7 @@
 //! many links show it), each a baseline sRGB JPEG with no metadata, at the
 //! call's long side (never upscaled), its quality lowered step by step until
 //! it fits the call's byte limit, named by the call's pattern; beside them
-//! `image-list.csv`, whose numbers are the file names'.
+//! `image-list.csv` and `image-list.pdf`, whose numbers are the file names'.
 //!
 //! The rules of each call are data ([`PRESETS`]): a new call is a few lines.
 //! Every work is checked against them before anything is written; a work
@@ -621,6 +621,35 @@ pub fn export_submission(
     let csv_bytes = csv
         .into_inner()
         .map_err(|e| Error::invalid("image list", e.to_string()))?;
+    // The same list as a PDF, for the calls that ask for one.
+    let rows: Vec<super::pdf::ListRow> = report
+        .files
+        .iter()
+        .zip(fit.iter().filter(|w| chosen.contains_key(&w.image.id)))
+        .map(|(f, work)| {
+            let d = work.image.details.as_deref();
+            super::pdf::ListRow {
+                number: f.number,
+                where_: f.file.clone(),
+                title: work.title().to_string(),
+                year: work.year().unwrap_or("").to_string(),
+                medium: d.and_then(|d| d.medium.clone()).unwrap_or_default(),
+                dimensions: d.and_then(|d| d.dimensions()).unwrap_or_default(),
+            }
+        })
+        .collect();
+    let (list_pdf, unset) = super::pdf::image_list_pdf(
+        &format!("Image list \u{2014} {}", plan.title()),
+        plan.profile.name(),
+        &format!(
+            "For {}: {}, numbered as their files.",
+            rules.call,
+            crate::count(rows.len() as u64, "image", "images")
+        ),
+        &rows,
+        super::pdf::Paper::A4,
+    )?;
+    report.warnings.extend(unset);
     let total = files.len() + 1;
     for (i, (rel, from)) in files.iter().enumerate() {
         if cancel.load(std::sync::atomic::Ordering::Relaxed) {
@@ -634,6 +663,7 @@ pub fn export_submission(
         });
     }
     written.put("image-list.csv", &csv_bytes)?;
+    written.put("image-list.pdf", &list_pdf)?;
     let written = written.finish()?;
     report.left_out.extend(left_out);
     report.left_out.extend(written.removal_problems());

@@ -65,3 +65,37 @@ pub fn cmyk_to_srgb(cmyk: &[u8], icc: &[u8]) -> std::result::Result<Vec<u8>, Str
         .map_err(|e| e.to_string())?;
     Ok(rgb)
 }
+
+/// Whether `icc` is sRGB in effect: an RGB profile through which a grid of
+/// colours comes out as sRGB within 2 of 255 (however the profile is named
+/// or built: "sRGB IEC61966-2.1", a camera's "sRGB built-in", a v4 sRGB).
+/// A JPEG so tagged can go into a PDF as it is.
+pub fn is_srgb_profile(icc: &[u8]) -> bool {
+    use moxcms::{ColorProfile, DataColorSpace, Layout, TransformOptions};
+    let Ok(profile) = ColorProfile::new_from_slice(icc) else {
+        return false;
+    };
+    if profile.color_space != DataColorSpace::Rgb {
+        return false;
+    }
+    let Ok(transform) = profile.create_transform_8bit(
+        Layout::Rgb,
+        &ColorProfile::new_srgb(),
+        Layout::Rgb,
+        TransformOptions::default(),
+    ) else {
+        return false;
+    };
+    const STEPS: [u8; 9] = [0, 32, 64, 96, 128, 160, 192, 224, 255];
+    let grid: Vec<u8> = STEPS
+        .iter()
+        .flat_map(|&r| {
+            STEPS
+                .iter()
+                .flat_map(move |&g| STEPS.iter().flat_map(move |&b| [r, g, b]))
+        })
+        .collect();
+    let mut out = vec![0u8; grid.len()];
+    transform.transform(&grid, &mut out).is_ok()
+        && grid.iter().zip(&out).all(|(a, b)| a.abs_diff(*b) <= 2)
+}
