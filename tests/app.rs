@@ -2456,3 +2456,71 @@ fn a_deleted_group_or_gallery_comes_back_with_its_links_visibility() {
     h.run_steps(4);
     assert_eq!(visibilities(&h, "Harbour Lights"), expected);
 }
+
+#[test]
+fn a_gallery_exports_as_a_portfolio_pdf_and_as_a_submission_package_from_the_file_menu() {
+    let dir = tempfile::tempdir().unwrap();
+    let files = tempfile::tempdir().unwrap();
+    let mut h = open(&dir.path().join("lib"), None);
+    build_scenario(
+        &mut h,
+        files.path(),
+        "Harbour Lights",
+        [
+            ("Final prints", "main_exhibit", 2),
+            ("Making of", "behind_the_scenes", 1),
+        ],
+    );
+    // The PDF, landscape on US Letter, members links in (the artist's own).
+    click(&mut h, "File");
+    click(&mut h, "Export portfolio PDF…");
+    h.state_mut().settle_export_dialog();
+    h.run_steps(4);
+    h.get_by_label("Behind the scenes: “Making of”, 1 work, members, included");
+    click(&mut h, "US Letter");
+    click(&mut h, "Landscape");
+    let pdf = dir.path().join("harbour.pdf");
+    type_into(&mut h, "PDF file", &pdf.display().to_string());
+    click(&mut h, "Export");
+    let ended = h.state_mut().finish_export().expect("the PDF was made");
+    assert!(ended.ok, "{ended:?}");
+    assert!(ended.headline.contains("5 pages (3 of works)"), "{}", ended.headline);
+    h.run_steps(4);
+    h.get_by_label("Open PDF");
+    let bytes = std::fs::read(&pdf).unwrap();
+    assert!(bytes.starts_with(b"%PDF-1.7"));
+    assert!(bytes.windows(15).any(|w| w == b"/MediaBox[0 0 7"), "landscape Letter: 792 wide");
+    click(&mut h, "Close");
+
+    // The package: CaFÉ names files by the family name, which this
+    // library's profile does not have: said, nothing written. SlideRoom's
+    // names need none, and it takes these small works at their own size.
+    click(&mut h, "File");
+    click(&mut h, "Export submission package…");
+    h.state_mut().settle_export_dialog();
+    h.run_steps(4);
+    let out = dir.path().join("package");
+    type_into(&mut h, "Folder for the package", &out.display().to_string());
+    click(&mut h, "Export");
+    let ended = h.state_mut().finish_export().expect("the package ran");
+    assert!(!ended.ok);
+    assert!(ended.headline.contains("family name"), "{}", ended.headline);
+    assert!(!out.exists());
+    h.run_steps(4);
+    click(&mut h, "Back");
+    h.state_mut().settle_export_dialog();
+    h.run_steps(4);
+    h.get_by_label_contains("SlideRoom: long side 1280 px").click();
+    h.run_steps(4);
+    click(&mut h, "Export");
+    let ended = h.state_mut().finish_export().expect("the package ran");
+    assert!(ended.ok, "{ended:?}");
+    assert!(ended.warnings.iter().filter(|w| w.contains("passes every rule")).count() == 3, "{:?}", ended.warnings);
+    let names: Vec<String> = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| !n.starts_with('.'))
+        .collect();
+    assert!(names.contains(&"image-list.pdf".to_string()) && names.contains(&"image-list.csv".to_string()), "{names:?}");
+    assert_eq!(names.iter().filter(|n| n.ends_with(".jpg")).count(), 3, "{names:?}");
+}

@@ -185,8 +185,13 @@ impl Running {
     }
 }
 
+/// "2.4 MB"; "34 kB" below a megabyte.
 fn megabytes(bytes: u64) -> String {
-    format!("{:.1} MB", bytes as f64 / 1_000_000.0)
+    if bytes < 1_000_000 {
+        format!("{} kB", bytes.div_ceil(1000))
+    } else {
+        format!("{:.1} MB", bytes as f64 / 1_000_000.0)
+    }
 }
 
 fn run(

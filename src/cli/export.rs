@@ -418,8 +418,13 @@ fn progress_line() -> impl FnMut(Progress) {
     }
 }
 
+/// "2.4 MB"; "34 kB" below a megabyte.
 fn megabytes(bytes: u64) -> String {
-    format!("{:.1} MB", bytes as f64 / 1_000_000.0)
+    if bytes < 1_000_000 {
+        format!("{} kB", bytes.div_ceil(1000))
+    } else {
+        format!("{:.1} MB", bytes as f64 / 1_000_000.0)
+    }
 }
 
 fn site_cmd(

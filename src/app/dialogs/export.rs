@@ -541,17 +541,15 @@ impl Export {
                     p.pattern
                 )
             };
-            let l = ui.label("The call's rules");
-            egui::ComboBox::from_id_salt("submission-preset")
-                .width(ui.available_width().min(520.0))
-                .selected_text(presets.get(self.preset).map(describe).unwrap_or_default())
-                .show_ui(ui, |ui| {
-                    for (i, p) in presets.iter().enumerate() {
-                        ui.selectable_value(&mut self.preset, i, describe(p));
-                    }
-                })
-                .response
-                .labelled_by(l.id);
+            ui.strong("The call's rules");
+            for (i, p) in presets.iter().enumerate() {
+                ui.radio_value(&mut self.preset, i, describe(p));
+            }
+            ui.label(
+                egui::RichText::new("Another call's rules: folio export submission --preset custom (see folio export submission --help).")
+                    .small()
+                    .weak(),
+            );
             ui.horizontal(|ui| {
                 let l = ui.label("Only the first");
                 ui.add(
@@ -822,9 +820,12 @@ impl Export {
         Outcome::Open
     }
 
-    /// Test hook: waits for the running export to end.
+    /// Test hook: waits for the running export to end (how it ended, if it
+    /// already has).
     pub fn wait(&mut self) -> Option<Ended> {
-        let running = self.running.take()?;
+        let Some(running) = self.running.take() else {
+            return self.ended.clone();
+        };
         let (ended, lib) = running.wait()?;
         self.conn = Some(lib);
         self.ended_with(ended.clone());

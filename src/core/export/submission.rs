@@ -457,7 +457,7 @@ pub fn export_submission(
             return Err(Error::invalid(
                 "pattern",
                 format!(
-                    "\u{201c}{}\u{201d} names files by your {field} name, and the profile has none: set it (`folio profile --{field} …`, or File → Artist profile), or give another --pattern",
+                    "\u{201c}{}\u{201d} names files by your {field} name, and the profile has none: set it (`folio profile --{field} …`, or File > Artist profile…), or give another --pattern",
                     rules.pattern
                 ),
             ));
