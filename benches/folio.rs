@@ -1083,13 +1083,16 @@ fn export_bench() {
 /// ImageMagick making a PDF of the same files at the same size, when
 /// `convert` is installed.
 fn apply_bench() {
+    use folio::core::export::Reach;
     use folio::core::export::pdf::{self, PdfOptions};
     use folio::core::export::submission::{self, Pick, Rules, SubmissionOptions};
-    use folio::core::export::Reach;
     use folio::core::model::details::{self, Field};
     let n = 20 * scale();
     let dir = tempfile::tempdir().unwrap();
-    eprintln!("generating {n} camera-size JPEGs in {} …", dir.path().display());
+    eprintln!(
+        "generating {n} camera-size JPEGs in {} …",
+        dir.path().display()
+    );
     let set = make_set(dir.path(), "24 MP JPEG", Format::Jpeg, n, 6000, 4000);
     let mut lib = Library::open(dir.path().join("lib")).unwrap();
     let (gallery, group) = lib
@@ -1211,10 +1214,14 @@ fn apply_bench() {
         };
         let out = dir.path().join(format!("package-{}", preset.name));
         let t = Instant::now();
-        let r = submission::export_submission(&lib, gallery, &out, &opts, &mut |_| {}, &never)
-            .unwrap();
+        let r =
+            submission::export_submission(&lib, gallery, &out, &opts, &mut |_| {}, &never).unwrap();
         let d = t.elapsed();
-        let pass = r.files.iter().filter(|f| f.rules.iter().all(|(_, ok)| *ok)).count();
+        let pass = r
+            .files
+            .iter()
+            .filter(|f| f.rules.iter().all(|(_, ok)| *ok))
+            .count();
         println!(
             "| Submission package, {} ({} of {} files pass every rule) | {} | {} | {:.1} MB |",
             preset.call,

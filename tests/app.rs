@@ -2484,12 +2484,19 @@ fn a_gallery_exports_as_a_portfolio_pdf_and_as_a_submission_package_from_the_fil
     click(&mut h, "Export");
     let ended = h.state_mut().finish_export().expect("the PDF was made");
     assert!(ended.ok, "{ended:?}");
-    assert!(ended.headline.contains("5 pages (3 of works)"), "{}", ended.headline);
+    assert!(
+        ended.headline.contains("5 pages (3 of works)"),
+        "{}",
+        ended.headline
+    );
     h.run_steps(4);
     h.get_by_label("Open PDF");
     let bytes = std::fs::read(&pdf).unwrap();
     assert!(bytes.starts_with(b"%PDF-1.7"));
-    assert!(bytes.windows(15).any(|w| w == b"/MediaBox[0 0 7"), "landscape Letter: 792 wide");
+    assert!(
+        bytes.windows(15).any(|w| w == b"/MediaBox[0 0 7"),
+        "landscape Letter: 792 wide"
+    );
     click(&mut h, "Close");
 
     // The package: CaFÉ names files by the family name, which this
@@ -2510,17 +2517,35 @@ fn a_gallery_exports_as_a_portfolio_pdf_and_as_a_submission_package_from_the_fil
     click(&mut h, "Back");
     h.state_mut().settle_export_dialog();
     h.run_steps(4);
-    h.get_by_label_contains("SlideRoom: long side 1280 px").click();
+    h.get_by_label_contains("SlideRoom: long side 1280 px")
+        .click();
     h.run_steps(4);
     click(&mut h, "Export");
     let ended = h.state_mut().finish_export().expect("the package ran");
     assert!(ended.ok, "{ended:?}");
-    assert!(ended.warnings.iter().filter(|w| w.contains("passes every rule")).count() == 3, "{:?}", ended.warnings);
+    assert!(
+        ended
+            .warnings
+            .iter()
+            .filter(|w| w.contains("passes every rule"))
+            .count()
+            == 3,
+        "{:?}",
+        ended.warnings
+    );
     let names: Vec<String> = std::fs::read_dir(&out)
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .filter(|n| !n.starts_with('.'))
         .collect();
-    assert!(names.contains(&"image-list.pdf".to_string()) && names.contains(&"image-list.csv".to_string()), "{names:?}");
-    assert_eq!(names.iter().filter(|n| n.ends_with(".jpg")).count(), 3, "{names:?}");
+    assert!(
+        names.contains(&"image-list.pdf".to_string())
+            && names.contains(&"image-list.csv".to_string()),
+        "{names:?}"
+    );
+    assert_eq!(
+        names.iter().filter(|n| n.ends_with(".jpg")).count(),
+        3,
+        "{names:?}"
+    );
 }

@@ -13,8 +13,8 @@ use std::sync::atomic::AtomicBool;
 use base64::Engine;
 use folio::core::export::folder::{self, FolderOptions, Target};
 use folio::core::export::site::{self, SiteOptions, WebFormat};
-use folio::core::export::{pdf, submission};
 use folio::core::export::{Plan, Reach};
+use folio::core::export::{pdf, submission};
 use folio::core::model::catalog::{self, Visibility};
 use folio::core::model::details::{self, Field};
 use folio::core::model::images;
@@ -1055,7 +1055,10 @@ fn each_presets_package_passes_its_own_rules_and_never_enlarges_a_work() {
         // The same list as a PDF: its rows in the files' order.
         let list_pdf = out.join("image-list.pdf");
         assert!(written["image-list.pdf"].starts_with(b"%PDF"));
-        if let Some(text) = poppler("pdftotext", &["-enc", "UTF-8", list_pdf.to_str().unwrap(), "-"]) {
+        if let Some(text) = poppler(
+            "pdftotext",
+            &["-enc", "UTF-8", list_pdf.to_str().unwrap(), "-"],
+        ) {
             let mut at = 0;
             for f in &report.files {
                 let stem = f.file.trim_end_matches(".jpg");
@@ -1211,7 +1214,9 @@ fn poppler(tool: &str, args: &[&str]) -> Option<String> {
             Some(String::from_utf8_lossy(&out.stdout).into_owned())
         }
         Err(e) if std::env::var_os("CI").is_none() => {
-            eprintln!("{tool} is not installed ({e}): install poppler-utils to check the PDF's pages");
+            eprintln!(
+                "{tool} is not installed ({e}): install poppler-utils to check the PDF's pages"
+            );
             None
         }
         Err(e) => panic!("{tool}: {e} (CI installs poppler-utils)"),
@@ -1236,7 +1241,8 @@ fn make_pdf(
 
 /// A JPEG as a camera writes it: EXIF (its maker, upright) and XMP.
 fn camera_jpeg(width: u32, height: u32, seed: u64) -> Vec<u8> {
-    let plain = sample::image_bytes(folio::core::format::Format::Jpeg, width, height, seed).unwrap();
+    let plain =
+        sample::image_bytes(folio::core::format::Format::Jpeg, width, height, seed).unwrap();
     let mut exif = b"Exif\0\0".to_vec();
     exif.extend(b"II*\0\x08\0\0\0\x01\0\x0f\x01\x02\0\x0c\0\0\0\x1a\0\0\0\0\0\0\0CAMERA-MAKE\0");
     let xmp = b"http://ns.adobe.com/xap/1.0/\0<x:xmpmeta>CAMERA-XMP</x:xmpmeta>".to_vec();
@@ -1264,7 +1270,13 @@ fn pdf_library() -> (tempfile::TempDir, Library, GalleryId) {
     std::fs::write(&small, camera_jpeg(800, 600, 7)).unwrap();
     let large = src.join("DSC_large.jpg");
     std::fs::write(&large, camera_jpeg(6000, 4000, 8)).unwrap();
-    let s = import::import_paths(&mut lib, &[small, large], group, |_| {}, &AtomicBool::new(false));
+    let s = import::import_paths(
+        &mut lib,
+        &[small, large],
+        group,
+        |_| {},
+        &AtomicBool::new(false),
+    );
     assert_eq!(s.imported(), 2, "{:?}", s.files);
     let id = gallery(&lib, HARBOUR);
     (dir, lib, id)
@@ -1339,7 +1351,11 @@ fn the_sample_portfolio_pdf_has_a_cover_a_page_per_work_per_link_and_the_image_l
     let bytes = std::fs::read(&file).unwrap();
     assert!(bytes.starts_with(b"%PDF-1.7"));
     for secret in [&b"CAMERA-MAKE"[..], b"CAMERA-XMP", b"Exif\0\0"] {
-        assert!(!contains(&bytes, secret), "{}", String::from_utf8_lossy(secret));
+        assert!(
+            !contains(&bytes, secret),
+            "{}",
+            String::from_utf8_lossy(secret)
+        );
     }
     // The structure tree, read from the file: a Figure per work page, each
     // with its work's alt text; the document's language.
@@ -1367,11 +1383,18 @@ fn the_sample_portfolio_pdf_has_a_cover_a_page_per_work_per_link_and_the_image_l
             .unwrap_or("")
             .to_string()
     };
-    assert_eq!(field("Title"), "Harbour Lights (exhibition) \u{2014} Ines Moreau");
+    assert_eq!(
+        field("Title"),
+        "Harbour Lights (exhibition) \u{2014} Ines Moreau"
+    );
     assert_eq!(field("Tagged"), "yes");
     assert_eq!(field("Pages"), report.pages.to_string());
     assert!(field("Page size").contains("595.276 x 841.89"), "{info}");
-    assert_eq!(report.pages, 1 + occurrences.len() + 1, "cover, works, one page of list");
+    assert_eq!(
+        report.pages,
+        1 + occurrences.len() + 1,
+        "cover, works, one page of list"
+    );
 
     let fonts = poppler("pdffonts", &[file.to_str().unwrap()]).unwrap();
     let rows: Vec<&str> = fonts.lines().skip(2).collect();
@@ -1381,14 +1404,22 @@ fn the_sample_portfolio_pdf_has_a_cover_a_page_per_work_per_link_and_the_image_l
         assert!(row.contains("NotoSans"), "{row}");
         // name type encoding emb sub uni object ID
         let n = cols.len();
-        assert_eq!(&cols[n - 5..n - 2], &["yes", "yes", "yes"], "embedded, subset, unicode: {row}");
+        assert_eq!(
+            &cols[n - 5..n - 2],
+            &["yes", "yes", "yes"],
+            "embedded, subset, unicode: {row}"
+        );
     }
 
     // Page by page: the cover, each work's caption in order, the list.
     let text = poppler("pdftotext", &["-enc", "UTF-8", file.to_str().unwrap(), "-"]).unwrap();
     let pages: Vec<&str> = text.split('\u{c}').collect();
     assert!(pages[0].contains("Ines Moreau") && pages[0].contains("Harbour Lights (exhibition)"));
-    assert!(pages[0].contains("Main exhibit and behind-the-scenes"), "{}", pages[0]);
+    assert!(
+        pages[0].contains("Main exhibit and behind-the-scenes"),
+        "{}",
+        pages[0]
+    );
     for (i, work) in occurrences.iter().enumerate() {
         let page = pages[1 + i];
         let mut at = 0;
@@ -1397,10 +1428,14 @@ fn the_sample_portfolio_pdf_has_a_cover_a_page_per_work_per_link_and_the_image_l
         expected.extend(work.description().map(str::to_string));
         for piece in expected {
             // A long line wraps: its first words are enough to find it.
-            let probe: String = piece.split_whitespace().take(4).collect::<Vec<_>>().join(" ");
-            let found = page[at..].find(&probe).unwrap_or_else(|| {
-                panic!("page {}: {probe:?} not after {at} in {page:?}", i + 2)
-            });
+            let probe: String = piece
+                .split_whitespace()
+                .take(4)
+                .collect::<Vec<_>>()
+                .join(" ");
+            let found = page[at..]
+                .find(&probe)
+                .unwrap_or_else(|| panic!("page {}: {probe:?} not after {at} in {page:?}", i + 2));
             at += found + probe.len();
         }
     }
@@ -1408,13 +1443,18 @@ fn the_sample_portfolio_pdf_has_a_cover_a_page_per_work_per_link_and_the_image_l
     assert!(list.contains("Image list"), "{list}");
     let mut at = 0;
     for work in &occurrences {
-        let found = list[at..].find(work.title()).unwrap_or_else(|| panic!("{} in {list}", work.title()));
+        let found = list[at..]
+            .find(work.title())
+            .unwrap_or_else(|| panic!("{} in {list}", work.title()));
         at += found;
     }
 
     // The structure tree: a table for the list.
     let tree = poppler("pdfinfo", &["-struct", file.to_str().unwrap()]).unwrap();
-    assert!(tree.contains("Table") && tree.contains("TH"), "the list is a table: {tree}");
+    assert!(
+        tree.contains("Table") && tree.contains("TH"),
+        "the list is a table: {tree}"
+    );
 
     // No image beyond what its page needs at 200 dpi: the 24 MP work at
     // the page's width (495.3 pt → 1376 px), the small ones at their own.
@@ -1428,7 +1468,10 @@ fn the_sample_portfolio_pdf_has_a_cover_a_page_per_work_per_link_and_the_image_l
         })
         .collect();
     assert!(widths.iter().all(|&(w, h)| w.max(h) <= 1376), "{images}");
-    assert!(widths.contains(&(1376, 917)), "the camera work at the page's width: {images}");
+    assert!(
+        widths.contains(&(1376, 917)),
+        "the camera work at the page's width: {images}"
+    );
     assert!(widths.contains(&(800, 600)), "{images}");
 }
 
@@ -1451,13 +1494,24 @@ fn a_pdf_takes_its_paper_dividers_links_and_size_limit_and_names_what_it_cannot_
     let file = dir.path().join("public.pdf");
     let report = make_pdf(&lib, id, &file, &opts).unwrap();
     assert_eq!(report.work_pages, public);
-    assert_eq!(report.pages, 1 + plan.sections.len() + public + 1, "cover, dividers, works, list");
+    assert_eq!(
+        report.pages,
+        1 + plan.sections.len() + public + 1,
+        "cover, dividers, works, list"
+    );
     if let Some(info) = poppler("pdfinfo", &[file.to_str().unwrap()]) {
         assert!(info.contains("792 x 612"), "US Letter, landscape: {info}");
         let text = poppler("pdftotext", &["-enc", "UTF-8", file.to_str().unwrap(), "-"]).unwrap();
         let pages: Vec<&str> = text.split('\u{c}').collect();
-        assert!(pages[1].contains("Main exhibit") && pages[1].contains("Harbour Lights"), "a divider: {}", pages[1]);
-        assert!(!text.contains("Behind the scenes"), "the members link is left out");
+        assert!(
+            pages[1].contains("Main exhibit") && pages[1].contains("Harbour Lights"),
+            "a divider: {}",
+            pages[1]
+        );
+        assert!(
+            !text.contains("Behind the scenes"),
+            "the members link is left out"
+        );
     }
 
     // A limit below the first try: a lower resolution or quality that fits.
@@ -1467,7 +1521,12 @@ fn a_pdf_takes_its_paper_dividers_links_and_size_limit_and_names_what_it_cannot_
         ..pdf_options()
     };
     let small = make_pdf(&lib, id, &dir.path().join("small.pdf"), &opts).unwrap();
-    assert!(small.bytes <= full.bytes * 2 / 3, "{} of {}", small.bytes, full.bytes);
+    assert!(
+        small.bytes <= full.bytes * 2 / 3,
+        "{} of {}",
+        small.bytes,
+        full.bytes
+    );
     assert!((small.dpi, small.quality) < (full.dpi, full.quality) || small.quality < full.quality);
     // A limit nothing meets: refused, nothing written.
     let none = dir.path().join("none.pdf");
@@ -1476,23 +1535,26 @@ fn a_pdf_takes_its_paper_dividers_links_and_size_limit_and_names_what_it_cannot_
         ..pdf_options()
     };
     let e = make_pdf(&lib, id, &none, &opts).unwrap_err().to_string();
-    assert!(e.contains("cannot be made to fit") && e.contains("nothing was written"), "{e}");
+    assert!(
+        e.contains("cannot be made to fit") && e.contains("nothing was written"),
+        "{e}"
+    );
     assert!(!none.exists());
 
     // Someone's file of that name is not replaced; Folio's own PDF is.
     let theirs = dir.path().join("theirs.pdf");
     std::fs::write(&theirs, b"%PDF-1.4 someone's CV").unwrap();
-    let e = make_pdf(&lib, id, &theirs, &pdf_options()).unwrap_err().to_string();
+    let e = make_pdf(&lib, id, &theirs, &pdf_options())
+        .unwrap_err()
+        .to_string();
     assert!(e.contains("not a PDF that Folio wrote"), "{e}");
     assert_eq!(std::fs::read(&theirs).unwrap(), b"%PDF-1.4 someone's CV");
     make_pdf(&lib, id, &file, &pdf_options()).unwrap();
 
     // A title in a script the font has no glyphs for: named, left out.
     let work = plan.sections[0].works[0].image.id;
-    lib.write(|tx| {
-        details::set_fields(tx, &[work], &[(Field::Title, "Harbour 港口".to_string())])
-    })
-    .unwrap();
+    lib.write(|tx| details::set_fields(tx, &[work], &[(Field::Title, "Harbour 港口".to_string())]))
+        .unwrap();
     let cjk = dir.path().join("cjk.pdf");
     let report = make_pdf(&lib, id, &cjk, &pdf_options()).unwrap();
     let note = report
@@ -1500,14 +1562,28 @@ fn a_pdf_takes_its_paper_dividers_links_and_size_limit_and_names_what_it_cannot_
         .iter()
         .find(|w| w.contains("港口"))
         .unwrap_or_else(|| panic!("{:?}", report.warnings));
-    assert!(note.contains("cannot be set in Noto Sans") && note.contains("left out"), "{note}");
+    assert!(
+        note.contains("cannot be set in Noto Sans") && note.contains("left out"),
+        "{note}"
+    );
     if let Some(text) = poppler("pdftotext", &["-enc", "UTF-8", cjk.to_str().unwrap(), "-"]) {
         assert!(text.contains("Harbour") && !text.contains('港'), "{text}");
         let a4 = poppler("pdfinfo", &[file.to_str().unwrap()]).unwrap();
         assert!(a4.contains("595.276 x 841.89"), "the default again: {a4}");
     }
-    let full_text = poppler("pdftotext", &["-enc", "UTF-8", dir.path().join("full.pdf").to_str().unwrap(), "-"]);
+    let full_text = poppler(
+        "pdftotext",
+        &[
+            "-enc",
+            "UTF-8",
+            dir.path().join("full.pdf").to_str().unwrap(),
+            "-",
+        ],
+    );
     if let Some(text) = full_text {
-        assert!(text.contains("Behind the scenes"), "members links are the artist's own: included");
+        assert!(
+            text.contains("Behind the scenes"),
+            "members links are the artist's own: included"
+        );
     }
 }

@@ -13,8 +13,8 @@ use eframe::egui;
 
 use crate::core::export::folder::{self, FolderOptions, Target};
 use crate::core::export::pdf::{self, PdfOptions};
-use crate::core::export::submission::{self, SubmissionOptions};
 use crate::core::export::site::{self, SiteOptions};
+use crate::core::export::submission::{self, SubmissionOptions};
 use crate::core::export::{Progress, Reach};
 use crate::core::{GalleryId, Library, pool};
 
@@ -271,25 +271,29 @@ fn run(
                 Err(e) => failed(format!("The export could not be written: {e}")),
             }
         }
-        Job::Pdf { out, opts } => match pdf::export_pdf(lib, gallery, out, opts, progress, cancel) {
-            Ok(r) => Ended {
-                headline: format!(
-                    "Wrote {}: {} ({} of works), {}, images at {} dpi ({} as they are).",
-                    r.out.display(),
-                    crate::count(r.pages as u64, "page", "pages"),
-                    r.work_pages,
-                    megabytes(r.bytes),
-                    r.dpi,
-                    r.passed_through
-                ),
-                ok: r.left_out.is_empty(),
-                warnings: r.warnings,
-                problems: r.left_out,
-                open: Some(r.out),
-            },
-            Err(crate::core::Error::Cancelled) => failed("Cancelled: no PDF was written.".into()),
-            Err(e) => failed(format!("The PDF could not be written: {e}")),
-        },
+        Job::Pdf { out, opts } => {
+            match pdf::export_pdf(lib, gallery, out, opts, progress, cancel) {
+                Ok(r) => Ended {
+                    headline: format!(
+                        "Wrote {}: {} ({} of works), {}, images at {} dpi ({} as they are).",
+                        r.out.display(),
+                        crate::count(r.pages as u64, "page", "pages"),
+                        r.work_pages,
+                        megabytes(r.bytes),
+                        r.dpi,
+                        r.passed_through
+                    ),
+                    ok: r.left_out.is_empty(),
+                    warnings: r.warnings,
+                    problems: r.left_out,
+                    open: Some(r.out),
+                },
+                Err(crate::core::Error::Cancelled) => {
+                    failed("Cancelled: no PDF was written.".into())
+                }
+                Err(e) => failed(format!("The PDF could not be written: {e}")),
+            }
+        }
         Job::Submission { out, opts } => {
             match submission::export_submission(lib, gallery, out, opts, progress, cancel) {
                 Ok(r) => {

@@ -299,7 +299,11 @@ fn pdf_cmd(root: &Path, gallery: &str, file: &Path, opts: &PdfOptions) -> anyhow
         opts.paper.label(),
         opts.orientation.label(),
         opts.dpi,
-        if opts.dividers { ", a divider page per section" } else { "" },
+        if opts.dividers {
+            ", a divider page per section"
+        } else {
+            ""
+        },
         opts.max_bytes
             .map(|m| format!(", at most {}", submission::megabytes(m)))
             .unwrap_or_default()

@@ -535,9 +535,13 @@ impl Export {
                     "{}: long side {} px{}, {} a file{}, named {}",
                     p.call,
                     p.long_side,
-                    p.min_side.map(|m| format!(" (at least {m})")).unwrap_or_default(),
+                    p.min_side
+                        .map(|m| format!(" (at least {m})"))
+                        .unwrap_or_default(),
                     submission::megabytes(p.max_bytes),
-                    p.max_count.map(|m| format!(", at most {m} works")).unwrap_or_default(),
+                    p.max_count
+                        .map(|m| format!(", at most {m} works"))
+                        .unwrap_or_default(),
                     p.pattern
                 )
             };

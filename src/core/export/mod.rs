@@ -15,8 +15,8 @@
 
 pub mod folder;
 pub mod members;
-pub mod site;
 pub mod pdf;
+pub mod site;
 pub mod submission;
 
 use std::collections::{BTreeSet, HashMap};

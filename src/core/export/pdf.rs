@@ -549,7 +549,12 @@ impl<'f> Writer<'f> {
     /// (a block too tall for what is left starts the next page); each
     /// page's running header `header` as an artifact. Returns the groups in
     /// order.
-    fn text_pages(&mut self, header: Option<&str>, top: f32, blocks: &[Block]) -> Result<Vec<TagGroup>> {
+    fn text_pages(
+        &mut self,
+        header: Option<&str>,
+        top: f32,
+        blocks: &[Block],
+    ) -> Result<Vec<TagGroup>> {
         let mut groups = Vec::new();
         let mut rest: &[Block] = blocks;
         let mut first_top = top;
@@ -583,7 +588,9 @@ impl<'f> Writer<'f> {
                         break;
                     }
                     let mut block = block.clone();
-                    let room = ((bottom - y - block.gap) / block.leading()).floor().max(1.0) as usize;
+                    let room = ((bottom - y - block.gap) / block.leading())
+                        .floor()
+                        .max(1.0) as usize;
                     let mut carry = None;
                     if block.lines.len() > room {
                         let tail = block.lines.split_off(room);
@@ -593,8 +600,7 @@ impl<'f> Writer<'f> {
                             ..block.clone()
                         });
                     }
-                    let (group, next) =
-                        draw_block(&mut surface, fonts, &block, g.margin, y);
+                    let (group, next) = draw_block(&mut surface, fonts, &block, g.margin, y);
                     groups.push(group);
                     y = next;
                     placed += 1;
@@ -633,7 +639,15 @@ impl<'f> Writer<'f> {
 }
 
 /// A plain paragraph of `text` wrapped to `width`.
-fn paragraph(fonts: &Fonts, style: Style, size: f32, grey: u8, gap: f32, text: &str, width: f32) -> Block {
+fn paragraph(
+    fonts: &Fonts,
+    style: Style,
+    size: f32,
+    grey: u8,
+    gap: f32,
+    text: &str,
+    width: f32,
+) -> Block {
     Block {
         kind: BlockKind::Paragraph,
         style,
@@ -707,7 +721,11 @@ fn list_pages(
             .zip(&widths)
             .enumerate()
             .map(|(i, (v, cw))| {
-                let style = if i == 1 { Style::Italic } else { Style::Regular };
+                let style = if i == 1 {
+                    Style::Italic
+                } else {
+                    Style::Regular
+                };
                 fonts.wrap(style, size, v, cw - pad)
             })
             .collect()
@@ -770,14 +788,19 @@ fn list_pages(
         let mut on_page = 0;
         while row_index < rows.len() {
             let lines = cells(&rows[row_index]);
-            let height = lines.iter().map(Vec::len).max().unwrap_or(1).max(1) as f32 * leading + 4.0;
+            let height =
+                lines.iter().map(Vec::len).max().unwrap_or(1).max(1) as f32 * leading + 4.0;
             if y + height > bottom && on_page > 0 {
                 break;
             }
             let mut tr = TagGroup::new(Tag::TR);
             let mut x = g.margin;
             for (i, cell) in lines.iter().enumerate() {
-                let style = if i == 1 { Style::Italic } else { Style::Regular };
+                let style = if i == 1 {
+                    Style::Italic
+                } else {
+                    Style::Regular
+                };
                 let mut td = TagGroup::new(Tag::TD);
                 for (j, line) in cell.iter().enumerate() {
                     if line.is_empty() {
@@ -825,7 +848,10 @@ fn rule(surface: &mut Surface, x: f32, y: f32, width: f32) {
         pb.push_rect(rect);
     }
     if let Some(path) = pb.finish() {
-        surface.start_tagged(ContentTag::Artifact(Artifact::new(ArtifactType::Layout, None)));
+        surface.start_tagged(ContentTag::Artifact(Artifact::new(
+            ArtifactType::Layout,
+            None,
+        )));
         surface.set_fill(Some(fill(170)));
         surface.draw_path(&path);
         surface.end_tagged();
@@ -922,13 +948,9 @@ pub fn passthrough_jpeg(bytes: &[u8]) -> Option<Vec<u8>> {
             0xE2 if seg.starts_with(b"ICC_PROFILE\0") && seg.len() > 14 => {
                 icc_chunks.push((seg[12], &seg[14..]));
             }
-            0xEE if seg.starts_with(b"Adobe") && seg.len() >= 12 => {
-                // Transform 0 with three components means RGB-coded, which
-                // a reader would take for YCbCr once the marker is gone.
-                if seg[11] == 0 {
-                    return None;
-                }
-            }
+            // Adobe's transform 0 means RGB-coded, which a reader would
+            // take for YCbCr once the marker is gone.
+            0xEE if seg.starts_with(b"Adobe") && seg.get(11) == Some(&0) => return None,
             _ => {}
         }
         let keep = match marker {
@@ -940,7 +962,8 @@ pub fn passthrough_jpeg(bytes: &[u8]) -> Option<Vec<u8>> {
             // SOF0 baseline, SOF1 extended, SOF2 progressive (Huffman, 8-bit).
             let precision = *seg.first()?;
             let components = *seg.get(5)?;
-            frame_ok = matches!(marker, 0xC0..=0xC2) && precision == 8 && matches!(components, 1 | 3);
+            frame_ok =
+                matches!(marker, 0xC0..=0xC2) && precision == 8 && matches!(components, 1 | 3);
             if !frame_ok {
                 return None;
             }
@@ -958,7 +981,10 @@ pub fn passthrough_jpeg(bytes: &[u8]) -> Option<Vec<u8>> {
     }
     if !icc_chunks.is_empty() {
         icc_chunks.sort_by_key(|c| c.0);
-        let icc: Vec<u8> = icc_chunks.iter().flat_map(|c| c.1.iter().copied()).collect();
+        let icc: Vec<u8> = icc_chunks
+            .iter()
+            .flat_map(|c| c.1.iter().copied())
+            .collect();
         if !crate::core::media::colour::is_srgb_profile(&icc) {
             return None;
         }
@@ -990,8 +1016,8 @@ fn place(img_w: u32, img_h: u32, x: f32, y: f32, box_w: f32, box_h: f32, dpi: u3
     let scale = (box_w / iw).min(box_h / ih).min(native);
     let (w, h) = (iw * scale, ih * scale);
     let long_points = w.max(h);
-    let pixels = ((long_points / 72.0 * dpi as f32).round() as u32)
-        .clamp(1, img_w.max(img_h).max(1));
+    let pixels =
+        ((long_points / 72.0 * dpi as f32).round() as u32).clamp(1, img_w.max(img_h).max(1));
     Placement {
         x: x + (box_w - w) / 2.0,
         y,
@@ -1052,12 +1078,9 @@ pub fn export_pdf(
         None => vec![(opts.dpi, opts.quality)],
         Some(_) => {
             let mut steps = vec![(opts.dpi, opts.quality)];
-            steps.extend(
-                LADDER
-                    .iter()
-                    .copied()
-                    .filter(|&(d, q)| d <= opts.dpi && q <= opts.quality && (d, q) != (opts.dpi, opts.quality)),
-            );
+            steps.extend(LADDER.iter().copied().filter(|&(d, q)| {
+                d <= opts.dpi && q <= opts.quality && (d, q) != (opts.dpi, opts.quality)
+            }));
             steps
         }
     };
@@ -1103,15 +1126,16 @@ fn check_target(out: &Path) -> Result<()> {
     if out.is_dir() {
         return Err(Error::invalid(
             "PDF file",
-            format!("{} is a folder: give a file name ending in .pdf", out.display()),
+            format!(
+                "{} is a folder: give a file name ending in .pdf",
+                out.display()
+            ),
         ));
     }
     if out.exists() {
         let bytes = std::fs::read(out).at(out)?;
-        let ours = bytes.starts_with(b"%PDF")
-            && bytes
-                .windows(FOLIO_MARK.len())
-                .any(|w| w == FOLIO_MARK);
+        let ours =
+            bytes.starts_with(b"%PDF") && bytes.windows(FOLIO_MARK.len()).any(|w| w == FOLIO_MARK);
         if !ours {
             return Err(Error::invalid(
                 "PDF file",
@@ -1158,10 +1182,26 @@ fn build(
             let whose = || work.named();
             let mut caption = Vec::new();
             let title = notes.set(Style::Italic, work.title(), &whose);
-            caption.push(paragraph(fonts, Style::Italic, 13.0, 0, 10.0, &title, measure));
+            caption.push(paragraph(
+                fonts,
+                Style::Italic,
+                13.0,
+                0,
+                10.0,
+                &title,
+                measure,
+            ));
             for (_, fact) in work.facts() {
                 let fact = notes.set(Style::Regular, &fact, &whose);
-                caption.push(paragraph(fonts, Style::Regular, 9.5, 50, 1.0, &fact, measure));
+                caption.push(paragraph(
+                    fonts,
+                    Style::Regular,
+                    9.5,
+                    50,
+                    1.0,
+                    &fact,
+                    measure,
+                ));
             }
             if let Some(d) = work.description() {
                 let d = notes.set(Style::Regular, d, &whose);
@@ -1215,7 +1255,9 @@ fn build(
     let mut needed: HashMap<ImageId, u32> = HashMap::new();
     for p in &pages {
         let img = &p.work.image;
-        let at = place(img.width, img.height, geo.margin, p.box_top, cw, p.box_h, dpi);
+        let at = place(
+            img.width, img.height, geo.margin, p.box_top, cw, p.box_h, dpi,
+        );
         let e = needed.entry(img.id).or_insert(0);
         *e = (*e).max(at.pixels);
     }
@@ -1243,7 +1285,14 @@ fn build(
             progressive: false,
         },
     };
-    let rendered = render_all(lib, &to_render, &|w| vec![spec_of(w)], opts.workers, progress, cancel)?;
+    let rendered = render_all(
+        lib,
+        &to_render,
+        &|w| vec![spec_of(w)],
+        opts.workers,
+        progress,
+        cancel,
+    )?;
     for work in &to_render {
         if let Some(r) = rendered
             .by_image
@@ -1285,11 +1334,40 @@ fn build(
             let mut group = TagGroup::new(Tag::Section);
             let page_of_section = w.pages;
             if opts.dividers {
-                let mut blocks = vec![heading(fonts, 2, 24.0, 0.0, &notes.set(Style::Bold, &section.heading, &|| "a section's heading".into()), cw)];
-                blocks.push(paragraph(fonts, Style::Regular, 14.0, 40, 6.0, &notes.set(Style::Regular, &section.group_name, &|| "a group's name".into()), cw));
+                let mut blocks = vec![heading(
+                    fonts,
+                    2,
+                    24.0,
+                    0.0,
+                    &notes.set(Style::Bold, &section.heading, &|| {
+                        "a section's heading".into()
+                    }),
+                    cw,
+                )];
+                blocks.push(paragraph(
+                    fonts,
+                    Style::Regular,
+                    14.0,
+                    40,
+                    6.0,
+                    &notes.set(Style::Regular, &section.group_name, &|| {
+                        "a group's name".into()
+                    }),
+                    cw,
+                ));
                 if let Some(d) = &section.description {
-                    let d = notes.set(Style::Regular, d, &|| format!("the group \u{201c}{}\u{201d}", section.group_name));
-                    blocks.push(paragraph(fonts, Style::Regular, 10.5, 40, 14.0, &d, cw * 0.8));
+                    let d = notes.set(Style::Regular, d, &|| {
+                        format!("the group \u{201c}{}\u{201d}", section.group_name)
+                    });
+                    blocks.push(paragraph(
+                        fonts,
+                        Style::Regular,
+                        10.5,
+                        40,
+                        14.0,
+                        &d,
+                        cw * 0.8,
+                    ));
                 }
                 for g in w.text_pages(None, geo.height * 0.36, &blocks)? {
                     group.push(g);
@@ -1316,7 +1394,9 @@ fn build(
             }
         };
         let img = &p.work.image;
-        let at = place(img.width, img.height, geo.margin, p.box_top, cw, p.box_h, dpi);
+        let at = place(
+            img.width, img.height, geo.margin, p.box_top, cw, p.box_h, dpi,
+        );
         let page_index = w.pages;
         let mut work_group = TagGroup::new(Tag::Div);
         {
@@ -1339,7 +1419,10 @@ fn build(
                 (!real_heading).then_some(ArtifactType::Header),
             );
             if let Some(id) = id {
-                let mut h = TagGroup::new(Tag::Hn(NonZeroU16::MIN.saturating_add(1), Some(header.clone())));
+                let mut h = TagGroup::new(Tag::Hn(
+                    NonZeroU16::MIN.saturating_add(1),
+                    Some(header.clone()),
+                ));
                 h.push(id);
                 work_group.push(h);
             }
@@ -1372,7 +1455,15 @@ fn build(
                     &format!("{} (continued)", p.work.title()),
                     &|| p.work.named(),
                 );
-                let mut blocks = vec![paragraph(fonts, Style::Italic, 11.0, 80, 0.0, &continued, cw)];
+                let mut blocks = vec![paragraph(
+                    fonts,
+                    Style::Italic,
+                    11.0,
+                    80,
+                    0.0,
+                    &continued,
+                    cw,
+                )];
                 blocks.extend(p.overflow.iter().cloned());
                 for g in w.text_pages(Some(&header), geo.margin, &blocks)? {
                     caption.push(g);
@@ -1389,7 +1480,9 @@ fn build(
             number: p.number,
             where_: (page_index + 1).to_string(),
             title: notes.set(Style::Italic, p.work.title(), &|| p.work.named()),
-            year: notes.set(Style::Regular, p.work.year().unwrap_or(""), &|| p.work.named()),
+            year: notes.set(Style::Regular, p.work.year().unwrap_or(""), &|| {
+                p.work.named()
+            }),
             medium: notes.set(
                 Style::Regular,
                 d.and_then(|d| d.medium.as_deref()).unwrap_or(""),
@@ -1448,22 +1541,42 @@ fn cover(w: &mut Writer, plan: &Plan, notes: &mut Notes) -> Result<()> {
         let a = notes.set(Style::Bold, &artist, &|| "the artist's name".into());
         blocks.push(paragraph(fonts, Style::Bold, 26.0, 40, 0.0, &a, cw));
     }
-    let name = notes.set(Style::Regular, &plan.gallery.name, &|| "the gallery's name".into());
+    let name = notes.set(Style::Regular, &plan.gallery.name, &|| {
+        "the gallery's name".into()
+    });
     let mut h = heading(fonts, 1, 20.0, 8.0, &name, cw);
     h.style = Style::Regular;
     h.lines = fonts.wrap(Style::Regular, 20.0, &name, cw);
     blocks.push(h);
-    if let Some(d) = plan.gallery.description.as_deref().filter(|d| !d.trim().is_empty()) {
+    if let Some(d) = plan
+        .gallery
+        .description
+        .as_deref()
+        .filter(|d| !d.trim().is_empty())
+    {
         let d = notes.set(Style::Regular, d, &|| "the gallery's description".into());
-        blocks.push(paragraph(fonts, Style::Regular, 11.0, 50, 18.0, &d, cw * 0.8));
+        blocks.push(paragraph(
+            fonts,
+            Style::Regular,
+            11.0,
+            50,
+            18.0,
+            &d,
+            cw * 0.8,
+        ));
     }
-    let reach: Vec<&str> = [plan.profile.website.as_deref(), plan.profile.contact.as_deref()]
-        .into_iter()
-        .flatten()
-        .filter(|s| !s.trim().is_empty())
-        .collect();
+    let reach: Vec<&str> = [
+        plan.profile.website.as_deref(),
+        plan.profile.contact.as_deref(),
+    ]
+    .into_iter()
+    .flatten()
+    .filter(|s| !s.trim().is_empty())
+    .collect();
     if !reach.is_empty() {
-        let r = notes.set(Style::Regular, &reach.join("  \u{b7}  "), &|| "the profile's website or contact".into());
+        let r = notes.set(Style::Regular, &reach.join("  \u{b7}  "), &|| {
+            "the profile's website or contact".into()
+        });
         blocks.push(paragraph(fonts, Style::Regular, 10.0, 80, 36.0, &r, cw));
     }
     w.bookmark(&name, w.pages);
@@ -1491,7 +1604,10 @@ mod tests {
         assert_eq!(lines.join(" "), "one two three four five six");
         let long = fonts.wrap(Style::Regular, 10.0, &"x".repeat(80), 60.0);
         assert!(long.len() > 1 && long.concat() == "x".repeat(80));
-        assert_eq!(fonts.wrap(Style::Regular, 10.0, "a\n\nb", 60.0), vec!["a", "", "b"]);
+        assert_eq!(
+            fonts.wrap(Style::Regular, 10.0, "a\n\nb", 60.0),
+            vec!["a", "", "b"]
+        );
     }
 
     #[test]
@@ -1534,14 +1650,23 @@ mod tests {
         let xmp = b"http://ns.adobe.com/xap/1.0/\0<x:xmpmeta>SECRET-XMP</x:xmpmeta>".to_vec();
         let mut exif = b"Exif\0\0".to_vec();
         // Little-endian TIFF, one IFD entry: Make = "CAMERA-MAKE".
-        exif.extend(b"II*\0\x08\0\0\0\x01\0\x0f\x01\x02\0\x0c\0\0\0\x1a\0\0\0\0\0\0\0CAMERA-MAKE\0");
+        exif.extend(
+            b"II*\0\x08\0\0\0\x01\0\x0f\x01\x02\0\x0c\0\0\0\x1a\0\0\0\0\0\0\0CAMERA-MAKE\0",
+        );
         let srgb = moxcms::ColorProfile::new_srgb().encode().unwrap();
         let mut icc = b"ICC_PROFILE\0\x01\x01".to_vec();
         icc.extend(&srgb);
-        let bytes = jpeg_with(&[(0xE1, exif), (0xE1, xmp), (0xE2, icc), (0xFE, b"a comment".to_vec())]);
+        let bytes = jpeg_with(&[
+            (0xE1, exif),
+            (0xE1, xmp),
+            (0xE2, icc),
+            (0xFE, b"a comment".to_vec()),
+        ]);
         let out = passthrough_jpeg(&bytes).expect("upright, sRGB");
         let has = |hay: &[u8], needle: &[u8]| hay.windows(needle.len()).any(|w| w == needle);
-        assert!(!has(&out, b"CAMERA-MAKE") && !has(&out, b"SECRET-XMP") && !has(&out, b"a comment"));
+        assert!(
+            !has(&out, b"CAMERA-MAKE") && !has(&out, b"SECRET-XMP") && !has(&out, b"a comment")
+        );
         assert!(has(&out, b"ICC_PROFILE"));
         let a = image::load_from_memory(&bytes).unwrap().to_rgb8();
         let b = image::load_from_memory(&out).unwrap().to_rgb8();
@@ -1553,9 +1678,13 @@ mod tests {
         icc.extend(&p3);
         assert!(passthrough_jpeg(&jpeg_with(&[(0xE2, icc)])).is_none());
         // Sideways (orientation 6): not as it is.
-        let sideways = crate::core::sample::jpeg_with_orientation(&crate::core::sample::picture(32, 24, 1), 6).unwrap();
+        let sideways =
+            crate::core::sample::jpeg_with_orientation(&crate::core::sample::picture(32, 24, 1), 6)
+                .unwrap();
         assert!(passthrough_jpeg(&sideways).is_none());
-        let upright = crate::core::sample::jpeg_with_orientation(&crate::core::sample::picture(32, 24, 1), 1).unwrap();
+        let upright =
+            crate::core::sample::jpeg_with_orientation(&crate::core::sample::picture(32, 24, 1), 1)
+                .unwrap();
         assert!(passthrough_jpeg(&upright).is_some());
         assert!(passthrough_jpeg(b"not a jpeg").is_none());
         assert!(crate::core::media::colour::is_srgb_profile(&srgb));
