@@ -259,6 +259,19 @@ impl Fonts {
         (kept, missing)
     }
 
+    /// `text` on one line no wider than `width`: cut at a character, with
+    /// "…", if it is too long (a running header, a footer).
+    pub fn fit(&self, style: Style, size: f32, text: &str, width: f32) -> String {
+        if self.width(style, size, text) <= width {
+            return text.to_string();
+        }
+        let mut cut: String = text.to_string();
+        while !cut.is_empty() && self.width(style, size, &format!("{cut}\u{2026}")) > width {
+            cut.pop();
+        }
+        format!("{}\u{2026}", cut.trim_end())
+    }
+
     /// `text` broken into lines no wider than `width`: at spaces, a word
     /// too long for a line at its characters; `\n` starts a new line.
     pub fn wrap(&self, style: Style, size: f32, text: &str, width: f32) -> Vec<String> {
@@ -478,6 +491,7 @@ impl Geometry {
 /// The page number and the footer's words, as artifacts (not read aloud).
 fn footer(surface: &mut Surface, fonts: &Fonts, g: Geometry, words: &str, number: usize) {
     let top = g.footer_top();
+    let words = &fonts.fit(Style::Regular, 8.0, words, g.content_width() * 0.85);
     draw_line(
         surface,
         fonts,
@@ -698,9 +712,9 @@ fn list_pages(
     let cw = g.content_width();
     // No. | Title | Year | Medium | Dimensions | Page or File
     let fractions = if where_header == "Page" {
-        [0.05, 0.30, 0.09, 0.23, 0.26, 0.07]
+        [0.05, 0.29, 0.11, 0.22, 0.26, 0.07]
     } else {
-        [0.05, 0.22, 0.08, 0.16, 0.21, 0.28]
+        [0.05, 0.21, 0.11, 0.15, 0.21, 0.27]
     };
     let widths: Vec<f32> = fractions.iter().map(|f| f * cw).collect();
     let headers = ["No.", "Title", "Year", "Medium", "Dimensions", where_header];
@@ -1326,6 +1340,7 @@ fn build(
             &format!("{} \u{2014} {}", section.heading, section.group_name),
             &|| format!("the group \u{201c}{}\u{201d}", section.group_name),
         );
+        let header = fonts.fit(Style::Bold, 8.5, &header, cw);
         let starts = pi == 0 || pages[pi - 1].section != p.section;
         if starts {
             if let Some(g) = section_group.take() {
@@ -1608,6 +1623,17 @@ mod tests {
             fonts.wrap(Style::Regular, 10.0, "a\n\nb", 60.0),
             vec!["a", "", "b"]
         );
+        let cut = fonts.fit(
+            Style::Bold,
+            8.5,
+            &"Main exhibit \u{2014} ".repeat(20),
+            200.0,
+        );
+        assert!(
+            cut.ends_with('\u{2026}') && fonts.width(Style::Bold, 8.5, &cut) <= 200.0,
+            "{cut}"
+        );
+        assert_eq!(fonts.fit(Style::Bold, 8.5, "Short", 200.0), "Short");
     }
 
     #[test]
