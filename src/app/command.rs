@@ -542,7 +542,7 @@ mod tests {
         }
         assert_eq!(
             seen.len(),
-            52,
+            54,
             "every command is in a menu, CAPTIONS or KEYS_ONLY"
         );
     }

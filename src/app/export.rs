@@ -275,13 +275,13 @@ fn run(
             match pdf::export_pdf(lib, gallery, out, opts, progress, cancel) {
                 Ok(r) => Ended {
                     headline: format!(
-                        "Wrote {}: {} ({} of works), {}, images at {} dpi ({} as they are).",
+                        "Wrote {}: {} ({} of works), {}, images at {} dpi{}.",
                         r.out.display(),
                         crate::count(r.pages as u64, "page", "pages"),
                         r.work_pages,
                         megabytes(r.bytes),
                         r.dpi,
-                        r.passed_through
+                        r.passed_words()
                     ),
                     ok: r.left_out.is_empty(),
                     warnings: r.warnings,

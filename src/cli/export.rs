@@ -314,14 +314,14 @@ fn pdf_cmd(root: &Path, gallery: &str, file: &Path, opts: &PdfOptions) -> anyhow
     let code = findings(&mut out, &said, &report.warnings, &report.left_out)?;
     writeln!(
         out,
-        "Wrote {}: {} ({} of works), {}, images at {} dpi and JPEG quality {} ({} as they are).",
+        "Wrote {}: {} ({} of works), {}, images at {} dpi and JPEG quality {}{}.",
         report.out.display(),
         folio::count(report.pages as u64, "page", "pages"),
         report.work_pages,
         megabytes(report.bytes),
         report.dpi,
         report.quality,
-        report.passed_through
+        report.passed_words()
     )?;
     Ok(code)
 }

@@ -118,6 +118,7 @@ pub struct Export {
     // The PDF's choices.
     paper: Paper,
     landscape: bool,
+    dpi: u32,
     dividers: bool,
     limit: bool,
     max_mb: String,
@@ -174,6 +175,7 @@ impl Export {
             public_only: false,
             paper: Paper::A4,
             landscape: false,
+            dpi: crate::core::export::pdf::DEFAULT_DPI,
             dividers: false,
             limit: false,
             max_mb: "10".into(),
@@ -515,6 +517,14 @@ impl Export {
                 ui.radio_value(&mut self.landscape, false, "Portrait");
                 ui.radio_value(&mut self.landscape, true, "Landscape");
             });
+            ui.horizontal(|ui| {
+                ui.label("Images at:");
+                ui.radio_value(&mut self.dpi, 150, "150 dpi (screen)");
+                ui.radio_value(&mut self.dpi, 200, "200 dpi");
+                ui.radio_value(&mut self.dpi, 300, "300 dpi (print)");
+            })
+            .response
+            .on_hover_text("Never beyond a work's own pixels: a smaller image is shown at its own size.");
             ui.checkbox(&mut self.dividers, "A divider page before each section");
             ui.horizontal(|ui| {
                 ui.checkbox(&mut self.limit, "At most");
@@ -547,7 +557,11 @@ impl Export {
             };
             ui.strong("The call's rules");
             for (i, p) in presets.iter().enumerate() {
-                ui.radio_value(&mut self.preset, i, describe(p));
+                let mut text = describe(p);
+                if let Some(first) = text.get(..1) {
+                    text = first.to_uppercase() + &text[1..];
+                }
+                ui.radio_value(&mut self.preset, i, text);
             }
             ui.label(
                 egui::RichText::new("Another call's rules: folio export submission --preset custom (see folio export submission --help).")
@@ -757,6 +771,7 @@ impl Export {
                         Orientation::Portrait
                     },
                     dividers: self.dividers,
+                    dpi: self.dpi,
                     reach: self.reach(),
                     max_bytes: self
                         .limit

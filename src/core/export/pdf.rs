@@ -175,6 +175,18 @@ pub struct PdfReport {
     pub left_out: Vec<String>,
 }
 
+impl PdfReport {
+    /// "; 3 of them your JPEGs as they are (their metadata cut out)", for
+    /// the line that says what was written.
+    pub fn passed_words(&self) -> String {
+        match self.passed_through {
+            0 => String::new(),
+            1 => "; one of them your JPEG as it is (its metadata cut out)".into(),
+            n => format!("; {n} of them your JPEGs as they are (their metadata cut out)"),
+        }
+    }
+}
+
 // ---------------------------------------------------------------- text
 
 /// The three faces of the one font.
