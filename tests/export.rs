@@ -1004,10 +1004,16 @@ fn package(
 #[test]
 fn each_presets_package_passes_its_own_rules_and_never_enlarges_a_work() {
     let (dir, lib, id) = submission_library();
-    let gallery_works = Plan::read(&lib, id, Reach::Members)
-        .unwrap()
-        .distinct_works()
-        .len();
+    // The guest's feature is not the artist's work: never in a package.
+    let plan = Plan::read(&lib, id, Reach::Members).unwrap();
+    let guest: usize = plan
+        .sections
+        .iter()
+        .filter(|s| s.link_type == "guest_artist_feature")
+        .map(|s| s.works.len())
+        .sum();
+    assert_eq!(guest, 3);
+    let gallery_works = plan.distinct_works().len() - guest;
     for preset in submission::PRESETS {
         let out = dir.path().join(format!("package-{}", preset.name));
         let rules = submission::Rules::from(preset);
@@ -1023,6 +1029,14 @@ fn each_presets_package_passes_its_own_rules_and_never_enlarges_a_work() {
             written.keys()
         );
         assert_eq!(jpegs.len(), report.files.len(), "{}", preset.name);
+        assert!(
+            report
+                .warnings
+                .iter()
+                .any(|w| w.contains("Guest: Tomas Reyes") && w.contains("your own work")),
+            "{:?}",
+            report.warnings
+        );
         if let Some(max) = preset.max_count {
             assert!(jpegs.len() <= max);
         }
@@ -1061,9 +1075,8 @@ fn each_presets_package_passes_its_own_rules_and_never_enlarges_a_work() {
         ) {
             let mut at = 0;
             for f in &report.files {
-                let stem = f.file.trim_end_matches(".jpg");
-                // A long name wraps in its cell: its first 12 characters.
-                let probe: String = stem.chars().take(12).collect();
+                // Whole: a file name is never broken in its cell.
+                let probe = f.file.as_str();
                 at += text[at..]
                     .find(&probe)
                     .unwrap_or_else(|| panic!("{probe} after {at} in {text}"));
@@ -1154,27 +1167,26 @@ fn a_package_lowers_quality_to_fit_and_refuses_what_cannot_pass_before_writing()
     let f = &stepped.files[0];
     assert!(f.quality < submission::QUALITIES[0], "{f:?}");
     assert!(f.bytes <= full * 3 / 4, "{f:?}");
-    // A limit nothing meets: left out, named, with the quality tried.
-    let none = package(
+    // A limit nothing meets: each named, with the quality tried, and with
+    // nothing to send, nothing written.
+    let none_dir = dir.path().join("none");
+    let e = package(
         &lib,
         id,
-        &dir.path().join("none"),
+        &none_dir,
         custom(10_000),
         submission::Pick::Numbers(vec![camera[1], camera[0]]),
     )
-    .unwrap();
-    assert!(none.files.is_empty(), "{:?}", none.files);
-    assert_eq!(none.left_out.len(), 2);
+    .unwrap_err()
+    .to_string();
+    assert!(e.contains("nothing was written"), "{e}");
     assert!(
-        none.left_out[0].contains("DSC_001.jpg"),
-        "{:?}",
-        none.left_out
+        e.contains("DSC_001.jpg") && e.contains("DSC_000.jpg"),
+        "{e}"
     );
-    assert!(
-        none.left_out[0].contains("quality 50"),
-        "{:?}",
-        none.left_out
-    );
+    assert!(e.contains("quality 50") && e.contains("10 kB"), "{e}");
+    assert!(!none_dir.exists());
+
     // Too many for the call: refused, nothing written.
     let mut few = custom(5_000_000);
     few.max_count = Some(3);
@@ -1182,7 +1194,7 @@ fn a_package_lowers_quality_to_fit_and_refuses_what_cannot_pass_before_writing()
     let e = package(&lib, id, &out, few, submission::Pick::All)
         .unwrap_err()
         .to_string();
-    assert!(e.contains("at most 3") && e.contains("--first 3"), "{e}");
+    assert!(e.contains("at most 3") && e.contains("--first"), "{e}");
     assert!(!out.exists(), "nothing written");
     let e = package(
         &lib,
@@ -1359,11 +1371,9 @@ fn the_sample_portfolio_pdf_has_a_cover_a_page_per_work_per_link_and_the_image_l
     }
     // The structure tree, read from the file: a Figure per work page, each
     // with its work's alt text; the document's language.
-    let mut alts = figure_alts(&bytes);
-    let mut expected: Vec<String> = occurrences.iter().map(|w| w.alt.clone()).collect();
-    alts.sort();
-    expected.sort();
-    assert_eq!(alts, expected);
+    let alts = figure_alts(&bytes);
+    let expected: Vec<String> = occurrences.iter().map(|w| w.alt.clone()).collect();
+    assert_eq!(alts, expected, "in reading order");
     assert!(contains(&bytes, b"/Lang(en)") && contains(&bytes, b"pdfuaid:part>1"));
     // The small camera JPEG went in as it is (minus its metadata); the
     // 24 MP one as a rendition.
@@ -1527,7 +1537,10 @@ fn a_pdf_takes_its_paper_dividers_links_and_size_limit_and_names_what_it_cannot_
         small.bytes,
         full.bytes
     );
-    assert!((small.dpi, small.quality) < (full.dpi, full.quality) || small.quality < full.quality);
+    assert!(
+        (small.dpi, small.quality) < (full.dpi, full.quality),
+        "{small:?}"
+    );
     // A limit nothing meets: refused, nothing written.
     let none = dir.path().join("none.pdf");
     let opts = pdf::PdfOptions {
@@ -1566,8 +1579,48 @@ fn a_pdf_takes_its_paper_dividers_links_and_size_limit_and_names_what_it_cannot_
         note.contains("cannot be set in Noto Sans") && note.contains("left out"),
         "{note}"
     );
+    // Text pasted from elsewhere: a byte-order mark, a zero-width space, a
+    // gallery named wholly in a script the font lacks. Still a valid PDF/UA
+    // file; the names are in its headings.
+    let second = plan.sections[0].works[1].image.id;
+    lib.write(|tx| {
+        details::set_fields(
+            tx,
+            &[second],
+            &[(Field::Title, "\u{feff}Night\u{200b} Ferry".to_string())],
+        )?;
+        catalog::rename_gallery(tx, id, "作品集")
+    })
+    .unwrap();
+    let pasted = dir.path().join("pasted.pdf");
+    let opts = pdf::PdfOptions {
+        dividers: true,
+        ..pdf_options()
+    };
+    let report = make_pdf(&lib, id, &pasted, &opts).unwrap();
+    assert!(
+        report.warnings.iter().any(|w| w.contains("作品集")),
+        "{:?}",
+        report.warnings
+    );
+    let bytes = std::fs::read(&pasted).unwrap();
+    assert!(!contains(&bytes, "\u{feff}Night".as_bytes()));
     if let Some(text) = poppler("pdftotext", &["-enc", "UTF-8", cjk.to_str().unwrap(), "-"]) {
         assert!(text.contains("Harbour") && !text.contains('港'), "{text}");
+        let pasted = poppler(
+            "pdftotext",
+            &[
+                "-enc",
+                "UTF-8",
+                dir.path().join("pasted.pdf").to_str().unwrap(),
+                "-",
+            ],
+        )
+        .unwrap();
+        assert!(
+            pasted.contains("Night Ferry") && !pasted.contains('\u{feff}'),
+            "{pasted}"
+        );
         let a4 = poppler("pdfinfo", &[file.to_str().unwrap()]).unwrap();
         assert!(a4.contains("595.276 x 841.89"), "the default again: {a4}");
     }

@@ -524,7 +524,9 @@ impl Export {
                 ui.radio_value(&mut self.dpi, 300, "300 dpi (print)");
             })
             .response
-            .on_hover_text("Never beyond a work's own pixels: a smaller image is shown at its own size.");
+            .on_hover_text(
+                "Never beyond a work's own pixels: a smaller image is shown at its own size.",
+            );
             ui.checkbox(&mut self.dividers, "A divider page before each section");
             ui.horizontal(|ui| {
                 ui.checkbox(&mut self.limit, "At most");

@@ -258,7 +258,7 @@ impl Fonts {
                 if c == '\n' {
                     return true;
                 }
-                if c.is_control() {
+                if c.is_control() || default_ignorable(c) {
                     return false;
                 }
                 let ok = c == ' ' || face.glyph_index(c).is_some();
@@ -274,10 +274,11 @@ impl Fonts {
     /// `text` on one line no wider than `width`: cut at a character, with
     /// "…", if it is too long (a running header, a footer).
     pub fn fit(&self, style: Style, size: f32, text: &str, width: f32) -> String {
-        if self.width(style, size, text) <= width {
-            return text.to_string();
+        let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        if self.width(style, size, &text) <= width {
+            return text;
         }
-        let mut cut: String = text.to_string();
+        let mut cut: String = text;
         while !cut.is_empty() && self.width(style, size, &format!("{cut}\u{2026}")) > width {
             cut.pop();
         }
@@ -323,6 +324,32 @@ impl Fonts {
     }
 }
 
+/// Characters that are never drawn (a byte-order mark, zero-width spaces
+/// and joiners, soft hyphens, variation selectors): text pasted from
+/// elsewhere carries them, and a PDF/UA reader cannot map them.
+fn default_ignorable(c: char) -> bool {
+    matches!(
+        c,
+        '\u{AD}'
+            | '\u{34F}'
+            | '\u{61C}'
+            | '\u{115F}'..='\u{1160}'
+            | '\u{17B4}'..='\u{17B5}'
+            | '\u{180B}'..='\u{180F}'
+            | '\u{200B}'..='\u{200F}'
+            | '\u{202A}'..='\u{202E}'
+            | '\u{2060}'..='\u{206F}'
+            | '\u{3164}'
+            | '\u{FE00}'..='\u{FE0F}'
+            | '\u{FEFF}'
+            | '\u{FFA0}'
+            | '\u{FFF0}'..='\u{FFF8}'
+            | '\u{1BCA0}'..='\u{1BCA3}'
+            | '\u{1D173}'..='\u{1D17A}'
+            | '\u{E0000}'..='\u{E0FFF}'
+    )
+}
+
 /// Text for the page, with what the font cannot set left out and noted
 /// once per text ("“作品” (scan.jpg): its title …").
 struct Notes<'f> {
@@ -364,6 +391,10 @@ struct Block {
     lines: Vec<String>,
     /// Space above it, in points.
     gap: f32,
+    /// A heading's words for assistive technology: the whole text as the
+    /// artist wrote it, even where a line shows it cut or without the
+    /// characters the font lacks.
+    title: Option<String>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -434,7 +465,10 @@ fn draw_block(
         BlockKind::Paragraph => TagGroup::new(Tag::P),
         BlockKind::Heading(level) => TagGroup::new(Tag::Hn(
             NonZeroU16::new(level).unwrap_or(NonZeroU16::MIN),
-            Some(block.lines.join(" ")),
+            Some(heading_title(
+                block.title.as_deref(),
+                &block.lines.join(" "),
+            )),
         )),
     };
     let mut y = top + block.gap;
@@ -608,21 +642,25 @@ impl<'f> Writer<'f> {
                 }
                 let mut y = first_top;
                 for block in rest {
-                    // A block taller than a whole page is split at its lines.
+                    // A block that does not fit is split at its lines when
+                    // a few of them fit here (a long description goes on
+                    // from under its title); else it starts the next page.
                     let fits = y + block.height() <= bottom;
-                    if !fits && placed > 0 {
+                    let lines_here = ((bottom - y - block.gap) / block.leading()).floor();
+                    if !fits && placed > 0 && (lines_here < 3.0 || block.lines.len() < 6) {
                         break;
                     }
                     let mut block = block.clone();
-                    let room = ((bottom - y - block.gap) / block.leading())
-                        .floor()
-                        .max(1.0) as usize;
+                    let room = lines_here.max(1.0) as usize;
                     let mut carry = None;
                     if block.lines.len() > room {
                         let tail = block.lines.split_off(room);
                         carry = Some(Block {
                             lines: tail,
                             gap: 0.0,
+                            // A heading's rest is not a second heading.
+                            kind: BlockKind::Paragraph,
+                            title: None,
                             ..block.clone()
                         });
                     }
@@ -658,9 +696,20 @@ impl<'f> Writer<'f> {
         self.doc.set_outline(self.outline);
         self.doc.set_tag_tree(self.tree);
         self.doc.set_metadata(metadata);
-        self.doc
-            .finish()
-            .map_err(|e| Error::invalid("PDF", format!("it could not be written: {e}")))
+        self.doc.finish().map_err(|e| {
+            let why = match e {
+                krilla::error::KrillaError::Validation(errors) => format!(
+                    "it would not be a valid accessible PDF (PDF/UA-1): {}",
+                    errors
+                        .iter()
+                        .map(|(e, _)| format!("{e:?}"))
+                        .collect::<Vec<_>>()
+                        .join("; ")
+                ),
+                other => other.to_string(),
+            };
+            Error::invalid("PDF", format!("it could not be written: {why}"))
+        })
     }
 }
 
@@ -681,17 +730,48 @@ fn paragraph(
         grey,
         lines: fonts.wrap(style, size, text, width),
         gap,
+        title: None,
     }
 }
 
-fn heading(fonts: &Fonts, level: u16, size: f32, gap: f32, text: &str, width: f32) -> Block {
+/// A heading: `text` as it can be drawn, `title` as the artist wrote it.
+#[allow(clippy::too_many_arguments)]
+fn heading(
+    fonts: &Fonts,
+    level: u16,
+    style: Style,
+    size: f32,
+    gap: f32,
+    text: &str,
+    title: &str,
+    width: f32,
+) -> Block {
     Block {
         kind: BlockKind::Heading(level),
-        style: Style::Bold,
+        style,
         size,
         grey: 0,
-        lines: fonts.wrap(Style::Bold, size, text, width),
+        lines: fonts.wrap(style, size, text, width),
         gap,
+        title: Some(title.to_string()),
+    }
+}
+
+/// A heading's title (PDF/UA wants one, never empty): the artist's words,
+/// whitespace collapsed.
+fn heading_title(title: Option<&str>, shown: &str) -> String {
+    let words = title
+        .unwrap_or(shown)
+        .chars()
+        .filter(|c| !c.is_control() && !default_ignorable(*c))
+        .collect::<String>()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    if words.is_empty() {
+        "Untitled".to_string()
+    } else {
+        words
     }
 }
 
@@ -723,16 +803,29 @@ fn list_pages(
     let g = w.geo;
     let cw = g.content_width();
     // No. | Title | Year | Medium | Dimensions | Page or File
-    let fractions = if where_header == "Page" {
+    let size = 8.5;
+    let leading = size * 1.32;
+    let pad = 4.0;
+    let mut fractions = if where_header == "Page" {
         [0.05, 0.29, 0.11, 0.22, 0.26, 0.07]
     } else {
         [0.05, 0.21, 0.11, 0.15, 0.21, 0.27]
     };
+    if where_header != "Page" {
+        // A file name is found, copied and read whole: its column is as
+        // wide as the widest (up to 45%), the title and medium give way.
+        let widest = rows
+            .iter()
+            .map(|r| fonts.width(Style::Regular, size, &r.where_))
+            .fold(0.0_f32, f32::max);
+        let want = ((widest + pad + 2.0) / cw).clamp(0.12, 0.45);
+        let delta = want - fractions[5];
+        fractions[5] = want;
+        fractions[1] -= delta * 0.6;
+        fractions[3] -= delta * 0.4;
+    }
     let widths: Vec<f32> = fractions.iter().map(|f| f * cw).collect();
     let headers = ["No.", "Title", "Year", "Medium", "Dimensions", where_header];
-    let size = 8.5;
-    let leading = size * 1.32;
-    let pad = 4.0;
     let cells = |row: &ListRow| -> Vec<Vec<String>> {
         let values = [
             row.number.to_string(),
@@ -770,7 +863,7 @@ fn list_pages(
         let mut surface = page.surface();
         let mut y = g.margin;
         if first {
-            let h = heading(fonts, 2, 16.0, 0.0, title, cw);
+            let h = heading(fonts, 2, Style::Bold, 16.0, 0.0, title, title, cw);
             let (group, next) = draw_block(&mut surface, fonts, &h, g.margin, y);
             w.tree.push(group);
             y = next;
@@ -937,10 +1030,14 @@ pub fn image_list_pdf(
 // ---------------------------------------------------------------- images
 
 /// A JPEG's bytes ready to go into a PDF as they are, if it may: upright
-/// (no EXIF orientation but 1), 8-bit grey or YCbCr (not CMYK, not RGB-coded),
-/// baseline or progressive Huffman, sRGB or untagged. Every APPn segment
-/// but the ICC profile (EXIF, XMP, JFIF, IPTC, Adobe…) and every comment
-/// is cut out; the rest is copied byte for byte.
+/// (no EXIF orientation but 1), 8-bit grey or YCbCr (not CMYK, not
+/// RGB-coded), baseline or progressive Huffman, sRGB or untagged. Every
+/// APPn segment (EXIF, XMP, JFIF, IPTC, the ICC profile once it is known to
+/// be sRGB, Adobe…) and every comment is cut out, between the scans too, and
+/// so is everything after the end-of-image marker (a phone's second image,
+/// a gain map, a motion photo's video); frames, tables and scans are copied
+/// byte for byte. The PDF then takes it as plain RGB, which an sRGB or
+/// untagged JPEG is.
 pub fn passthrough_jpeg(bytes: &[u8]) -> Option<Vec<u8>> {
     if bytes.get(..2) != Some(&[0xFF, 0xD8]) {
         return None;
@@ -949,6 +1046,7 @@ pub fn passthrough_jpeg(bytes: &[u8]) -> Option<Vec<u8>> {
     out.extend_from_slice(&[0xFF, 0xD8]);
     let mut icc_chunks: Vec<(u8, &[u8])> = Vec::new();
     let mut frame_ok = false;
+    let mut scans = 0;
     let mut i = 2;
     loop {
         // Fill bytes before a marker are allowed.
@@ -960,10 +1058,17 @@ pub fn passthrough_jpeg(bytes: &[u8]) -> Option<Vec<u8>> {
             return None;
         }
         if marker == 0xD9 {
-            return None; // no scan
+            if scans == 0 {
+                return None; // no image
+            }
+            out.extend_from_slice(&[0xFF, 0xD9]);
+            break;
         }
         let len = usize::from(u16::from_be_bytes([*bytes.get(i + 2)?, *bytes.get(i + 3)?]));
-        let seg = bytes.get(i + 4..i + 2 + len)?;
+        let seg = bytes.get(i + 4..(i + 2 + len).max(i + 4))?;
+        if len < 2 {
+            return None;
+        }
         match marker {
             0xE1 if seg.starts_with(b"Exif\0\0") => {
                 let orientation = image::metadata::Orientation::from_exif_chunk(&seg[6..]);
@@ -977,33 +1082,44 @@ pub fn passthrough_jpeg(bytes: &[u8]) -> Option<Vec<u8>> {
             // Adobe's transform 0 means RGB-coded, which a reader would
             // take for YCbCr once the marker is gone.
             0xEE if seg.starts_with(b"Adobe") && seg.get(11) == Some(&0) => return None,
+            0xC0..=0xCF if !matches!(marker, 0xC4 | 0xC8 | 0xCC) => {
+                // SOF0 baseline, SOF1 extended, SOF2 progressive (Huffman,
+                // 8-bit, grey or YCbCr); any other frame is not passed.
+                let precision = *seg.first()?;
+                let components = *seg.get(5)?;
+                frame_ok =
+                    matches!(marker, 0xC0..=0xC2) && precision == 8 && matches!(components, 1 | 3);
+                if !frame_ok {
+                    return None;
+                }
+            }
             _ => {}
         }
-        let keep = match marker {
-            0xE2 => seg.starts_with(b"ICC_PROFILE\0"),
-            0xE0..=0xEF | 0xFE => false,
-            _ => true,
-        };
-        if matches!(marker, 0xC0..=0xCF) && !matches!(marker, 0xC4 | 0xC8 | 0xCC) {
-            // SOF0 baseline, SOF1 extended, SOF2 progressive (Huffman, 8-bit).
-            let precision = *seg.first()?;
-            let components = *seg.get(5)?;
-            frame_ok =
-                matches!(marker, 0xC0..=0xC2) && precision == 8 && matches!(components, 1 | 3);
-            if !frame_ok {
-                return None;
-            }
-        }
-        if keep {
+        // APPn and comments go; frames, tables and scans stay.
+        if !matches!(marker, 0xE0..=0xEF | 0xFE) {
             out.extend_from_slice(bytes.get(i..i + 2 + len)?);
         }
         i += 2 + len;
         if marker == 0xDA {
-            break;
+            if !frame_ok {
+                return None;
+            }
+            scans += 1;
+            // The entropy-coded data: up to the next marker that is not a
+            // stuffed byte (FF 00) or a restart (FF D0–D7).
+            let start = i;
+            loop {
+                let ff = start.max(i) + memchr::memchr(0xFF, bytes.get(i..)?)?;
+                match bytes.get(ff + 1)? {
+                    0x00 | 0xD0..=0xD7 | 0xFF => i = ff + 1,
+                    _ => {
+                        i = ff;
+                        break;
+                    }
+                }
+            }
+            out.extend_from_slice(bytes.get(start..i)?);
         }
-    }
-    if !frame_ok {
-        return None;
     }
     if !icc_chunks.is_empty() {
         icc_chunks.sort_by_key(|c| c.0);
@@ -1015,8 +1131,6 @@ pub fn passthrough_jpeg(bytes: &[u8]) -> Option<Vec<u8>> {
             return None;
         }
     }
-    // The entropy-coded data and everything after it, as it is.
-    out.extend_from_slice(bytes.get(i..)?);
     Some(out)
 }
 
@@ -1059,8 +1173,6 @@ fn place(img_w: u32, img_h: u32, x: f32, y: f32, box_w: f32, box_h: f32, dpi: u3
 struct WorkPage<'p> {
     section: usize,
     work: &'p Work,
-    /// Its number in the image list.
-    number: usize,
     caption: Vec<Block>,
     /// The caption's lines that do not fit under the image: a following
     /// text page.
@@ -1103,10 +1215,15 @@ pub fn export_pdf(
     let ladder: Vec<(u32, u8)> = match opts.max_bytes {
         None => vec![(opts.dpi, opts.quality)],
         Some(_) => {
+            // Never above what was asked: each step at most the artist's
+            // resolution and quality.
             let mut steps = vec![(opts.dpi, opts.quality)];
-            steps.extend(LADDER.iter().copied().filter(|&(d, q)| {
-                d <= opts.dpi && q <= opts.quality && (d, q) != (opts.dpi, opts.quality)
-            }));
+            for &(d, q) in &LADDER {
+                let step = (d.min(opts.dpi), q.min(opts.quality));
+                if !steps.contains(&step) {
+                    steps.push(step);
+                }
+            }
             steps
         }
     };
@@ -1208,13 +1325,16 @@ fn build(
             let whose = || work.named();
             let mut caption = Vec::new();
             let title = notes.set(Style::Italic, work.title(), &whose);
-            caption.push(paragraph(
+            // The work's title, a heading under its section's: a screen
+            // reader steps from work to work.
+            caption.push(heading(
                 fonts,
+                3,
                 Style::Italic,
                 13.0,
-                0,
                 10.0,
                 &title,
+                work.title(),
                 measure,
             ));
             for (_, fact) in work.facts() {
@@ -1230,8 +1350,25 @@ fn build(
                 ));
             }
             if let Some(d) = work.description() {
-                let d = notes.set(Style::Regular, d, &whose);
-                caption.push(paragraph(fonts, Style::Regular, 9.5, 30, 6.0, &d, measure));
+                // Its paragraphs (blank lines between them) each a paragraph.
+                let d = notes.set(Style::Regular, d, &whose).replace("\r\n", "\n");
+                for (i, para) in d
+                    .split("\n\n")
+                    .map(str::trim)
+                    .filter(|t| !t.is_empty())
+                    .enumerate()
+                {
+                    let gap = if i == 0 { 6.0 } else { 4.0 };
+                    caption.push(paragraph(
+                        fonts,
+                        Style::Regular,
+                        9.5,
+                        30,
+                        gap,
+                        para,
+                        measure,
+                    ));
+                }
             }
             // The image keeps at least 55% of the page; what of the
             // caption does not fit under it goes on a page of its own.
@@ -1254,6 +1391,8 @@ fn build(
                             overflow.push(Block {
                                 lines: tail,
                                 gap: 0.0,
+                                kind: BlockKind::Paragraph,
+                                title: None,
                                 ..block
                             });
                             continue;
@@ -1268,7 +1407,6 @@ fn build(
             pages.push(WorkPage {
                 section: si,
                 work,
-                number: pages.len() + 1,
                 caption: kept,
                 overflow,
                 box_top: content_top,
@@ -1341,22 +1479,31 @@ fn build(
     let mut list = Vec::new();
     let mut work_pages = 0;
     let mut section_group: Option<TagGroup> = None;
-    let total = pages.len();
-    for (pi, p) in pages.iter().enumerate() {
+    let mut section_node: Option<OutlineNode> = None;
+    // The pages of the works that made it (a work that could not be
+    // rendered is left out and named): a section starts at its first drawn.
+    let drawn: Vec<&WorkPage> = pages
+        .iter()
+        .filter(|p| sources.contains_key(&p.work.image.id))
+        .collect();
+    let total = drawn.len();
+    for (pi, &p) in drawn.iter().enumerate() {
         if cancel.load(Ordering::Relaxed) {
             return Err(Error::Cancelled);
         }
         let section = &plan.sections[p.section];
-        let header = notes.set(
-            Style::Bold,
-            &format!("{} \u{2014} {}", section.heading, section.group_name),
-            &|| format!("the group \u{201c}{}\u{201d}", section.group_name),
-        );
+        let header_words = format!("{} \u{2014} {}", section.heading, section.group_name);
+        let header = notes.set(Style::Bold, &header_words, &|| {
+            format!("the group \u{201c}{}\u{201d}", section.group_name)
+        });
         let header = fonts.fit(Style::Bold, 8.5, &header, cw);
-        let starts = pi == 0 || pages[pi - 1].section != p.section;
+        let starts = pi == 0 || drawn[pi - 1].section != p.section;
         if starts {
             if let Some(g) = section_group.take() {
                 w.tree.push(g);
+            }
+            if let Some(node) = section_node.take() {
+                w.outline.push_child(node);
             }
             let mut group = TagGroup::new(Tag::Section);
             let page_of_section = w.pages;
@@ -1364,11 +1511,13 @@ fn build(
                 let mut blocks = vec![heading(
                     fonts,
                     2,
+                    Style::Bold,
                     24.0,
                     0.0,
                     &notes.set(Style::Bold, &section.heading, &|| {
                         "a section's heading".into()
                     }),
+                    &section.heading,
                     cw,
                 )];
                 blocks.push(paragraph(
@@ -1400,7 +1549,10 @@ fn build(
                     group.push(g);
                 }
             }
-            w.bookmark(&header, page_of_section);
+            section_node = Some(OutlineNode::new(
+                header_words.clone(),
+                XyzDestination::new(page_of_section, Point::from_xy(0.0, 0.0)),
+            ));
             section_group = Some(group);
         }
         let Some(source) = sources.get(&p.work.image.id) else {
@@ -1425,6 +1577,12 @@ fn build(
             img.width, img.height, geo.margin, p.box_top, cw, p.box_h, dpi,
         );
         let page_index = w.pages;
+        if let Some(node) = section_node.as_mut() {
+            node.push_child(OutlineNode::new(
+                p.work.title().to_string(),
+                XyzDestination::new(page_index, Point::from_xy(0.0, 0.0)),
+            ));
+        }
         let mut work_group = TagGroup::new(Tag::Div);
         {
             let settings = geo.settings()?;
@@ -1447,8 +1605,8 @@ fn build(
             );
             if let Some(id) = id {
                 let mut h = TagGroup::new(Tag::Hn(
-                    NonZeroU16::MIN.saturating_add(1),
-                    Some(header.clone()),
+                    NonZeroU16::new(2).unwrap_or(NonZeroU16::MIN),
+                    Some(heading_title(Some(&header_words), &header)),
                 ));
                 h.push(id);
                 work_group.push(h);
@@ -1504,7 +1662,7 @@ fn build(
         work_pages += 1;
         let d = img.details.as_deref();
         list.push(ListRow {
-            number: p.number,
+            number: list.len() + 1,
             where_: (page_index + 1).to_string(),
             title: notes.set(Style::Italic, p.work.title(), &|| p.work.named()),
             year: notes.set(Style::Regular, p.work.year().unwrap_or(""), &|| {
@@ -1527,12 +1685,11 @@ fn build(
             stage: "Laying out pages",
         });
     }
+    if let Some(node) = section_node.take() {
+        w.outline.push_child(node);
+    }
     if let Some(g) = section_group.take() {
         w.tree.push(g);
-    }
-    // Numbered as the pages that made it in.
-    for (i, row) in list.iter_mut().enumerate() {
-        row.number = i + 1;
     }
     list_pages(&mut w, "Image list", None, "Page", &list)?;
     let pages_made = w.pages;
@@ -1571,9 +1728,16 @@ fn cover(w: &mut Writer, plan: &Plan, notes: &mut Notes) -> Result<()> {
     let name = notes.set(Style::Regular, &plan.gallery.name, &|| {
         "the gallery's name".into()
     });
-    let mut h = heading(fonts, 1, 20.0, 8.0, &name, cw);
-    h.style = Style::Regular;
-    h.lines = fonts.wrap(Style::Regular, 20.0, &name, cw);
+    let h = heading(
+        fonts,
+        1,
+        Style::Regular,
+        20.0,
+        8.0,
+        &name,
+        &plan.gallery.name,
+        cw,
+    );
     blocks.push(h);
     if let Some(d) = plan
         .gallery
@@ -1683,6 +1847,18 @@ mod tests {
         out
     }
 
+    /// A progressive JPEG with restart markers (several scans, FF Dn and
+    /// stuffed FF 00 in the entropy data).
+    fn mozjpeg_progressive(img: &image::RgbImage) -> Vec<u8> {
+        let mut c = mozjpeg::Compress::new(mozjpeg::ColorSpace::JCS_RGB);
+        c.set_size(img.width() as usize, img.height() as usize);
+        c.set_progressive_mode();
+        c.set_restart_interval(2);
+        let mut c = c.start_compress(Vec::new()).unwrap();
+        c.write_scanlines(img.as_raw()).unwrap();
+        c.finish().unwrap()
+    }
+
     #[test]
     fn a_jpeg_goes_in_without_its_metadata_and_only_if_upright_and_srgb() {
         let xmp = b"http://ns.adobe.com/xap/1.0/\0<x:xmpmeta>SECRET-XMP</x:xmpmeta>".to_vec();
@@ -1705,7 +1881,30 @@ mod tests {
         assert!(
             !has(&out, b"CAMERA-MAKE") && !has(&out, b"SECRET-XMP") && !has(&out, b"a comment")
         );
-        assert!(has(&out, b"ICC_PROFILE"));
+        assert!(
+            !has(&out, b"ICC_PROFILE"),
+            "sRGB: the PDF takes it as RGB, the profile's words stay out"
+        );
+        // A phone's second image after the end marker, with its own EXIF.
+        let mut trailing = bytes.clone();
+        trailing.extend(jpeg_with(&[(0xE1, b"Exif\0\0SECOND-IMAGE-GPS".to_vec())]));
+        let cut = passthrough_jpeg(&trailing).expect("the first image");
+        assert!(!has(&cut, b"SECOND-IMAGE-GPS"));
+        assert_eq!(cut, out, "the first image, ending at its end marker");
+        assert!(cut.ends_with(&[0xFF, 0xD9]));
+        // Progressive, with restart markers: every scan kept.
+        let img = crate::core::sample::picture(64, 48, 5);
+        let progressive = {
+            let mut c = mozjpeg_progressive(&img);
+            c.splice(2..2, [0xFF, 0xFE, 0, 6, b'h', b'i', b'!', b'!']);
+            c
+        };
+        let kept = passthrough_jpeg(&progressive).expect("progressive is fine");
+        assert_eq!(
+            image::load_from_memory(&kept).unwrap().to_rgb8(),
+            image::load_from_memory(&progressive).unwrap().to_rgb8()
+        );
+        assert_eq!(kept.len(), progressive.len() - 8, "only the comment went");
         let a = image::load_from_memory(&bytes).unwrap().to_rgb8();
         let b = image::load_from_memory(&out).unwrap().to_rgb8();
         assert_eq!(a, b, "the pixels are the same bytes");

@@ -41,6 +41,9 @@ pub struct Preset {
 
 const MB: u64 = 1_000_000;
 
+/// The link type of another artist's work shown in a gallery.
+const GUEST: &str = "guest_artist_feature";
+
 /// The calls Folio knows. CaFÉ: JPEG, long side at least 1200 (1920 asked
 /// by most calls), under 5 MB, baseline, named after the work. SlideRoom:
 /// at most 20 items, shown at most 1280×1280, under 5 MB. Guggenheim
@@ -252,6 +255,29 @@ fn check_pattern(pattern: &str) -> Result<()> {
 /// A value put into a file name: letters and digits kept (accents dropped,
 /// as forms' upload scripts expect), words joined by `_`, at most 60
 /// characters; `empty` when nothing is left.
+/// The ASCII spelling of a Latin letter that NFD leaves whole.
+fn ascii_letter(c: char) -> Option<&'static str> {
+    Some(match c {
+        'ø' => "o",
+        'Ø' => "O",
+        'ł' => "l",
+        'Ł' => "L",
+        'ß' => "ss",
+        'æ' => "ae",
+        'Æ' => "AE",
+        'œ' => "oe",
+        'Œ' => "OE",
+        'đ' => "d",
+        'Đ' => "D",
+        'ð' => "d",
+        'Ð' => "D",
+        'þ' => "th",
+        'Þ' => "Th",
+        'ı' => "i",
+        _ => return None,
+    })
+}
+
 fn name_part(text: &str, empty: &str) -> String {
     use unicode_normalization::UnicodeNormalization;
     let mut out = String::new();
@@ -259,9 +285,13 @@ fn name_part(text: &str, empty: &str) -> String {
     for c in decomposed.chars() {
         if c.is_ascii_alphanumeric() {
             out.push(c);
-        } else if c.is_alphanumeric() && !c.is_ascii() {
-            // A letter with no ASCII form (ø, ł, ß, 日): kept, composed.
-            out.push(c);
+        } else if let Some(ascii) = ascii_letter(c) {
+            // A letter with no accent to drop (ø, ł, ß, æ): its usual
+            // spelling. Other scripts are left out: upload forms refuse
+            // file names outside ASCII.
+            out.push_str(ascii);
+        } else if c.is_alphanumeric() {
+            // A letter of another script: left out.
         } else if unicode_normalization::char::is_combining_mark(c) {
             // The accent of a letter already written.
         } else if !out.is_empty() && !out.ends_with('_') {
@@ -372,12 +402,16 @@ fn judged(
 
 /// "5 MB", "1.8 MB".
 pub fn megabytes(bytes: u64) -> String {
-    let mb = bytes as f64 / MB as f64;
-    if (mb - mb.round()).abs() < 0.05 {
-        format!("{mb:.0} MB")
-    } else {
-        format!("{mb:.1} MB")
+    if bytes < MB {
+        // Rounded up: a limit is never shown below what it is.
+        return format!("{} kB", bytes.div_ceil(1000));
     }
+    if bytes % MB == 0 {
+        return format!("{} MB", bytes / MB);
+    }
+    // Two decimals, so that a size just over a limit does not read as it.
+    let text = format!("{:.2}", bytes as f64 / MB as f64);
+    format!("{} MB", text.trim_end_matches('0').trim_end_matches('.'))
 }
 
 /// The works of the plan the pick takes, with their numbers in the gallery.
@@ -412,6 +446,18 @@ fn picked<'p>(plan: &'p Plan, pick: &Pick) -> Result<Vec<&'p Work>> {
     })
 }
 
+/// No chosen work can pass: nothing is written, and each is named.
+fn none_pass(rules: &Rules, left_out: &[String]) -> Error {
+    Error::invalid(
+        "submission",
+        format!(
+            "none of the chosen works passes {}'s rules, so nothing was written: {}",
+            rules.call,
+            left_out.join("; ")
+        ),
+    )
+}
+
 /// Makes the package into the folder `out` (a new or empty folder, or one
 /// Folio made a package of this gallery in before).
 pub fn export_submission(
@@ -424,13 +470,28 @@ pub fn export_submission(
 ) -> Result<SubmissionReport> {
     let rules = &opts.rules;
     rules.check()?;
-    let plan = Plan::read(lib, gallery, opts.reach)?;
+    let mut plan = Plan::read(lib, gallery, opts.reach)?;
+    // A submission is the artist's own work: a guest's feature is not
+    // sent out under their name.
+    let mut warnings = Vec::new();
+    plan.sections.retain(|s| {
+        let guest = s.link_type == GUEST;
+        if guest {
+            warnings.push(format!(
+                "{}: \u{201c}{}\u{201d} ({}) is left out: a submission is your own work",
+                s.heading,
+                s.group_name,
+                crate::count(s.works.len() as u64, "work", "works")
+            ));
+        }
+        !guest
+    });
     let works = picked(&plan, &opts.pick)?;
     if works.is_empty() {
         return Err(Error::invalid(
             "submission",
             format!(
-                "\u{201c}{}\u{201d} has no works to submit (its exported links are empty)",
+                "\u{201c}{}\u{201d} has no works of yours to submit: its groups are empty, private, or a guest's",
                 plan.gallery.name
             ),
         ));
@@ -441,7 +502,7 @@ pub fn export_submission(
         return Err(Error::invalid(
             "submission",
             format!(
-                "{} takes at most {max} works and {} are chosen: choose with --first {max} or --works (nothing was written)",
+                "{} takes at most {max} works and {} are chosen: choose at most {max} (\u{201c}Only the first\u{201d}, or --first or --works on the command line; nothing was written)",
                 rules.call,
                 works.len()
             ),
@@ -457,15 +518,12 @@ pub fn export_submission(
             return Err(Error::invalid(
                 "pattern",
                 format!(
-                    "\u{201c}{}\u{201d} names files by your {field} name, and the profile has none: set it (`folio profile --{field} …`, or File > Artist profile…), or give another --pattern",
+                    "\u{201c}{}\u{201d} names files by your {field} name, and the profile has none: set it (`folio profile --{field} …`, or File > Artist profile…), or name the files by another pattern (--pattern)",
                     rules.pattern
                 ),
             ));
         }
     }
-    // Checked before any work: where it goes.
-    let mut written = Written::open(out, "submission", gallery)?;
-
     // Too small: known from the library, before any pixel is made.
     let mut left_out = Vec::new();
     let mut fit: Vec<&Work> = Vec::new();
@@ -479,6 +537,9 @@ pub fn export_submission(
             )),
             _ => fit.push(work),
         }
+    }
+    if fit.is_empty() {
+        return Err(none_pass(rules, &left_out));
     }
 
     // The best quality that fits: the first try for every work, then the
@@ -498,7 +559,7 @@ pub fn export_submission(
         progress,
         cancel,
     )?;
-    let mut warnings = plan.alt_warnings();
+    // Alt text is not asked here: JPEGs for a form carry none.
     warnings.extend(first.warnings);
     left_out.extend(first.problems);
     let mut chosen: HashMap<crate::core::ImageId, (crate::core::media::render::Rendition, u8)> =
@@ -551,6 +612,12 @@ pub fn export_submission(
             }
         }
     }
+
+    if chosen.is_empty() {
+        return Err(none_pass(rules, &left_out));
+    }
+    // Where it goes: a new or empty folder, or this package's own.
+    let mut written = Written::open(out, "submission", gallery)?;
 
     // Named and listed, in the order asked for.
     let mut report = SubmissionReport {
@@ -638,7 +705,7 @@ pub fn export_submission(
             }
         })
         .collect();
-    let (list_pdf, unset) = super::pdf::image_list_pdf(
+    let list_pdf = match super::pdf::image_list_pdf(
         &format!("Image list \u{2014} {}", plan.title()),
         plan.profile.name(),
         &format!(
@@ -648,8 +715,19 @@ pub fn export_submission(
         ),
         &rows,
         super::pdf::Paper::A4,
-    )?;
-    report.warnings.extend(unset);
+    ) {
+        Ok((pdf, unset)) => {
+            report.warnings.extend(unset);
+            Some(pdf)
+        }
+        // The CSV holds the same list: the package is not lost for it.
+        Err(e) => {
+            report.warnings.push(format!(
+                "image-list.pdf could not be made ({e}); image-list.csv holds the same list"
+            ));
+            None
+        }
+    };
     let total = files.len() + 1;
     for (i, (rel, from)) in files.iter().enumerate() {
         if cancel.load(std::sync::atomic::Ordering::Relaxed) {
@@ -663,7 +741,9 @@ pub fn export_submission(
         });
     }
     written.put("image-list.csv", &csv_bytes)?;
-    written.put("image-list.pdf", &list_pdf)?;
+    if let Some(pdf) = &list_pdf {
+        written.put("image-list.pdf", pdf)?;
+    }
     let written = written.finish()?;
     report.left_out.extend(left_out);
     report.left_out.extend(written.removal_problems());
@@ -681,7 +761,13 @@ mod tests {
             name_part("Île de la Cité, no. 3", "x"),
             "Ile_de_la_Cite_no_3"
         );
-        assert_eq!(name_part("Søren Łukasz", "x"), "Søren_Łukasz");
+        assert_eq!(name_part("Søren Łukasz", "x"), "Soren_Lukasz");
+        assert_eq!(name_part("夜の港 Night Harbour", "x"), "Night_Harbour");
+        assert_eq!(name_part("静物", "Untitled"), "Untitled");
+        assert_eq!(megabytes(40_000), "40 kB");
+        assert_eq!(megabytes(5_000_000), "5 MB");
+        assert_eq!(megabytes(10_040_000), "10.04 MB");
+        assert_eq!(megabytes(1_800_000), "1.8 MB");
         assert_eq!(name_part("  ?? ", "Untitled"), "Untitled");
     }
 
