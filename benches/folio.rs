@@ -1079,9 +1079,9 @@ fn export_bench() {
 
 /// What an application asks for, from 20 camera-size JPEGs (6000×4000)
 /// with titles and details: the portfolio PDF (renditions made, then found
-/// in the cache, then fitted to 5 MB) and each preset's submission package;
-/// ImageMagick making a PDF of the same files at the same size, when
-/// `convert` is installed.
+/// in the cache, then fitted to half its size) and each preset's submission
+/// package; ImageMagick making CaFÉ's JPEGs file by file, as an artist
+/// would by hand, when `convert` is installed.
 fn apply_bench() {
     use folio::core::export::Reach;
     use folio::core::export::pdf::{self, PdfOptions};
@@ -1222,6 +1222,8 @@ fn apply_bench() {
             for (i, f) in set.files.iter().enumerate() {
                 let ok = Command::new("convert")
                     .arg(f)
+                    // Decoded already scaled, as Folio's libjpeg does.
+                    .args(["-define", "jpeg:size=3840x3840"])
                     .args(["-resize", "1920x1920>", "-strip", "-interlace", "none"])
                     .args(["-quality", "92"])
                     .arg(magick_dir.join(format!("{i:02}.jpg")))
@@ -1237,7 +1239,7 @@ fn apply_bench() {
     match (magick, cafe) {
         (Some(t), Some(c)) => {
             println!(
-                "| ImageMagick 6 `convert -resize 1920x1920> -strip -interlace none -quality 92`, file by file (CaFÉ by hand) | {} | {} | |",
+                "| ImageMagick 6 `convert -define jpeg:size=3840x3840 -resize 1920x1920> -strip -interlace none -quality 92`, file by file (CaFÉ by hand) | {} | {} | |",
                 s(t),
                 per(t)
             );

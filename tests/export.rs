@@ -1078,7 +1078,7 @@ fn each_presets_package_passes_its_own_rules_and_never_enlarges_a_work() {
                 // Whole: a file name is never broken in its cell.
                 let probe = f.file.as_str();
                 at += text[at..]
-                    .find(&probe)
+                    .find(probe)
                     .unwrap_or_else(|| panic!("{probe} after {at} in {text}"));
             }
         }

@@ -185,13 +185,8 @@ impl Running {
     }
 }
 
-/// "2.4 MB"; "34 kB" below a megabyte.
 fn megabytes(bytes: u64) -> String {
-    if bytes < 1_000_000 {
-        format!("{} kB", bytes.div_ceil(1000))
-    } else {
-        format!("{:.1} MB", bytes as f64 / 1_000_000.0)
-    }
+    submission::megabytes(bytes)
 }
 
 fn run(
@@ -309,8 +304,9 @@ fn run(
                                 .map(|(rule, _)| rule.as_str())
                                 .collect();
                             format!(
-                                "{}: {}\u{d7}{} px, {}, quality {}: {}",
+                                "{} ({}): {}\u{d7}{} px, {}, quality {}: {}",
                                 f.file,
+                                f.work,
                                 f.width,
                                 f.height,
                                 megabytes(f.bytes),
@@ -327,10 +323,18 @@ fn run(
                     lines.extend(r.warnings);
                     Ended {
                         headline: format!(
-                            "Wrote the package into {}: {} with image-list.csv and image-list.pdf, {}.",
+                            "Wrote the package into {}: {} with image-list.csv and image-list.pdf, {}.{}",
                             r.out.display(),
                             crate::count(r.files.len() as u64, "image", "images"),
-                            megabytes(r.bytes)
+                            megabytes(r.bytes),
+                            if r.left_out.is_empty() {
+                                String::new()
+                            } else {
+                                format!(
+                                    " {} left out, each named below.",
+                                    crate::count(r.left_out.len() as u64, "work", "works")
+                                )
+                            }
                         ),
                         ok: r.left_out.is_empty() && all_pass,
                         warnings: lines,
@@ -338,9 +342,10 @@ fn run(
                         open: Some(r.out),
                     }
                 }
-                Err(crate::core::Error::Cancelled) => {
-                    failed("Cancelled. The files it had written are whole.".into())
-                }
+                Err(crate::core::Error::Cancelled) => failed(
+                    "Cancelled: the package is not complete (its image list may be an earlier one). Export again to finish it."
+                        .into(),
+                ),
                 Err(e) => failed(format!("The package could not be made: {e}")),
             }
         }

@@ -235,6 +235,19 @@ fn submission_cmd(
         },
         rules.pattern
     )?;
+    // The works as --works numbers them.
+    let (plan, _) = submission::plan_for_package(&lib, id, reach)?;
+    writeln!(out, "The gallery's works, as --works numbers them:")?;
+    for (i, work) in plan.distinct_works().iter().enumerate() {
+        writeln!(
+            out,
+            "  {:>3}. {}  {}\u{d7}{} px",
+            i + 1,
+            work.named(),
+            work.image.width,
+            work.image.height
+        )?;
+    }
     let opts = SubmissionOptions {
         rules,
         pick,
@@ -422,13 +435,8 @@ fn progress_line() -> impl FnMut(Progress) {
     }
 }
 
-/// "2.4 MB"; "34 kB" below a megabyte.
 fn megabytes(bytes: u64) -> String {
-    if bytes < 1_000_000 {
-        format!("{} kB", bytes.div_ceil(1000))
-    } else {
-        format!("{:.1} MB", bytes as f64 / 1_000_000.0)
-    }
+    submission::megabytes(bytes)
 }
 
 fn site_cmd(

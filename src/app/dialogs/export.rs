@@ -448,11 +448,25 @@ impl Export {
         ui.add_space(6.0);
         ui.strong("What it shows");
         if self.links.is_empty() {
-            ui.label("The gallery has no groups yet: the export would show only its name.");
+            ui.label(match self.kind {
+                Kind::Site => "The gallery has no groups yet: the export would show only its name.",
+                _ => "The gallery has no groups yet: there is nothing to export.",
+            });
         }
         for line in &self.links {
-            let text = line.describe(self.kind == Kind::Site);
-            if line.exported {
+            // A package is the artist's own work: a guest's feature stays out.
+            let guest = self.kind == Kind::Submission && line.link_type == "guest_artist_feature";
+            let text = if guest {
+                format!(
+                    "{}: \u{201c}{}\u{201d}, {}, left out: a submission is your own work",
+                    crate::core::export::type_words(&line.link_type),
+                    line.group_name,
+                    crate::count(line.works, "work", "works")
+                )
+            } else {
+                line.describe(self.kind == Kind::Site)
+            };
+            if line.exported && !guest {
                 ui.label(text);
             } else {
                 ui.weak(text);
@@ -875,7 +889,7 @@ impl Export {
         }
         if !ended.problems.is_empty() || !ended.warnings.is_empty() {
             egui::ScrollArea::vertical()
-                .max_height(160.0)
+                .max_height(280.0)
                 .id_salt("export-ended")
                 .show(ui, |ui| {
                     for p in &ended.problems {

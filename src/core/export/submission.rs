@@ -406,7 +406,7 @@ pub fn megabytes(bytes: u64) -> String {
         // Rounded up: a limit is never shown below what it is.
         return format!("{} kB", bytes.div_ceil(1000));
     }
-    if bytes % MB == 0 {
+    if bytes.is_multiple_of(MB) {
         return format!("{} MB", bytes / MB);
     }
     // Two decimals, so that a size just over a limit does not read as it.
@@ -446,6 +446,32 @@ fn picked<'p>(plan: &'p Plan, pick: &Pick) -> Result<Vec<&'p Work>> {
     })
 }
 
+/// The gallery as a package takes it, and what was left out of it: a
+/// submission is the artist's own work, so a guest's feature is not sent
+/// out under their name. Its distinct works, in order, are what `--works`
+/// numbers.
+pub fn plan_for_package(
+    lib: &Library,
+    gallery: GalleryId,
+    reach: Reach,
+) -> Result<(Plan, Vec<String>)> {
+    let mut plan = Plan::read(lib, gallery, reach)?;
+    let mut warnings = Vec::new();
+    plan.sections.retain(|s| {
+        let guest = s.link_type == GUEST;
+        if guest {
+            warnings.push(format!(
+                "{}: \u{201c}{}\u{201d} ({}) is left out: a submission is your own work",
+                s.heading,
+                s.group_name,
+                crate::count(s.works.len() as u64, "work", "works")
+            ));
+        }
+        !guest
+    });
+    Ok((plan, warnings))
+}
+
 /// No chosen work can pass: nothing is written, and each is named.
 fn none_pass(rules: &Rules, left_out: &[String]) -> Error {
     Error::invalid(
@@ -470,22 +496,7 @@ pub fn export_submission(
 ) -> Result<SubmissionReport> {
     let rules = &opts.rules;
     rules.check()?;
-    let mut plan = Plan::read(lib, gallery, opts.reach)?;
-    // A submission is the artist's own work: a guest's feature is not
-    // sent out under their name.
-    let mut warnings = Vec::new();
-    plan.sections.retain(|s| {
-        let guest = s.link_type == GUEST;
-        if guest {
-            warnings.push(format!(
-                "{}: \u{201c}{}\u{201d} ({}) is left out: a submission is your own work",
-                s.heading,
-                s.group_name,
-                crate::count(s.works.len() as u64, "work", "works")
-            ));
-        }
-        !guest
-    });
+    let (plan, mut warnings) = plan_for_package(lib, gallery, opts.reach)?;
     let works = picked(&plan, &opts.pick)?;
     if works.is_empty() {
         return Err(Error::invalid(
