@@ -297,12 +297,6 @@ fn run(
                         .files
                         .iter()
                         .map(|f| {
-                            let failed: Vec<&str> = f
-                                .rules
-                                .iter()
-                                .filter(|(_, ok)| !ok)
-                                .map(|(rule, _)| rule.as_str())
-                                .collect();
                             format!(
                                 "{} ({}): {}\u{d7}{} px, {}, quality {}: {}",
                                 f.file,
@@ -311,15 +305,11 @@ fn run(
                                 f.height,
                                 megabytes(f.bytes),
                                 f.quality,
-                                if failed.is_empty() {
-                                    "passes every rule".to_string()
-                                } else {
-                                    format!("FAILS {}", failed.join(", "))
-                                }
+                                f.verdict()
                             )
                         })
                         .collect();
-                    let all_pass = r.files.iter().all(|f| f.rules.iter().all(|(_, ok)| *ok));
+                    let all_pass = r.files.iter().all(submission::FileReport::passes);
                     lines.extend(r.warnings);
                     Ended {
                         headline: format!(

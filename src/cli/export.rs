@@ -258,12 +258,6 @@ fn submission_cmd(
     let report =
         submission::export_submission(&lib, id, out_dir, &opts, &mut progress_line(), &cancel)?;
     for f in &report.files {
-        let failed: Vec<&str> = f
-            .rules
-            .iter()
-            .filter(|(_, ok)| !ok)
-            .map(|(r, _)| r.as_str())
-            .collect();
         writeln!(
             out,
             "{:>3}. {}  {}×{} px, {}, quality {}: {}  ({})",
@@ -273,20 +267,12 @@ fn submission_cmd(
             f.height,
             megabytes(f.bytes),
             f.quality,
-            if failed.is_empty() {
-                "passes every rule".to_string()
-            } else {
-                format!("FAILS {}", failed.join(", "))
-            },
+            f.verdict(),
             f.work
         )?;
     }
     let mut code = findings(&mut out, &[], &report.warnings, &report.left_out)?;
-    if report
-        .files
-        .iter()
-        .any(|f| f.rules.iter().any(|(_, ok)| !ok))
-    {
+    if !report.files.iter().all(submission::FileReport::passes) {
         code = ExitCode::from(1);
     }
     writeln!(

@@ -695,25 +695,22 @@ impl Export {
                     Some(p) if p.is_dir() => dialog.set_directory(p),
                     _ => dialog,
                 };
+                // A file to save (named as proposed), or a folder.
+                let save_as = |name: &str, ext: &str| {
+                    dialog
+                        .clone()
+                        .add_filter(name, &[ext])
+                        .set_file_name(
+                            start
+                                .file_name()
+                                .map(|n| n.to_string_lossy().into_owned())
+                                .unwrap_or_default(),
+                        )
+                        .save_file()
+                };
                 let picked = match kind {
-                    Kind::Pdf => dialog
-                        .add_filter("PDF", &["pdf"])
-                        .set_file_name(
-                            start
-                                .file_name()
-                                .map(|n| n.to_string_lossy().into_owned())
-                                .unwrap_or_default(),
-                        )
-                        .save_file(),
-                    Kind::Zip => dialog
-                        .add_filter("ZIP", &["zip"])
-                        .set_file_name(
-                            start
-                                .file_name()
-                                .map(|n| n.to_string_lossy().into_owned())
-                                .unwrap_or_default(),
-                        )
-                        .save_file(),
+                    Kind::Pdf => save_as("PDF", "pdf"),
+                    Kind::Zip => save_as("ZIP", "zip"),
                     Kind::Site | Kind::Folder | Kind::Submission => dialog.pick_folder(),
                 };
                 let _ = tx.send(picked);

@@ -191,6 +191,27 @@ pub struct FileReport {
     pub rules: Vec<(String, bool)>,
 }
 
+impl FileReport {
+    /// "passes every rule", or "FAILS at most 5 MB, baseline".
+    pub fn verdict(&self) -> String {
+        let failed: Vec<&str> = self
+            .rules
+            .iter()
+            .filter(|(_, ok)| !ok)
+            .map(|(rule, _)| rule.as_str())
+            .collect();
+        if failed.is_empty() {
+            "passes every rule".to_string()
+        } else {
+            format!("FAILS {}", failed.join(", "))
+        }
+    }
+
+    pub fn passes(&self) -> bool {
+        self.rules.iter().all(|(_, ok)| *ok)
+    }
+}
+
 /// What a package export did.
 #[derive(Debug, Default)]
 pub struct SubmissionReport {
