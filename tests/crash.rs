@@ -231,15 +231,28 @@ fn killing_a_batch_of_moves_leaves_the_old_order_or_the_new_one() {
         c.args(["sort", "--group", "Big", "--by", "reverse"]);
         c
     };
-    let started = Instant::now();
-    assert!(sort().status().unwrap().success());
-    let full = started.elapsed().as_micros() as u64;
+    // The whole run's time: the middle of three (a loaded machine makes
+    // one run a poor measure), each flipping the order.
+    let mut times: Vec<u64> = (0..3)
+        .map(|_| {
+            let started = Instant::now();
+            assert!(sort().status().unwrap().success());
+            started.elapsed().as_micros() as u64
+        })
+        .collect();
+    times.sort_unstable();
+    let full = times[1];
 
     let (mut killed, mut old, mut new) = (0, 0, 0);
     let mut current = reversed.clone();
     for round in 0..n_rounds {
-        // A little past the whole run too, so some rounds finish and flip it.
-        let after = Duration::from_micros(rng.below(full + full / 3));
+        // Mostly inside the run; every fifth a little past its end, so some
+        // rounds finish and flip it.
+        let after = if round % 5 == 4 {
+            Duration::from_micros(full + rng.below(full / 3 + 1))
+        } else {
+            Duration::from_micros(rng.below(full * 9 / 10 + 1))
+        };
         if run_and_kill(sort(), after) {
             killed += 1;
         }
@@ -266,9 +279,11 @@ fn killing_a_batch_of_moves_leaves_the_old_order_or_the_new_one() {
     eprintln!(
         "moves: {n_rounds} rounds, {killed} killed mid-sort ({old} kept the old order, {new} the new), seed {seed}, whole sort {full} µs"
     );
+    // A kill that lands after the end tests nothing: enough must land
+    // inside (timing on a loaded machine varies, hence a third, not most).
     assert!(
-        killed * 2 >= n_rounds,
-        "most rounds must really kill a running sort ({killed} of {n_rounds})"
+        killed * 3 >= n_rounds,
+        "at least a third of the rounds must really kill a running sort ({killed} of {n_rounds})"
     );
     assert_ne!(original, reversed);
 }
