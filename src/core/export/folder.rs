@@ -349,7 +349,9 @@ fn write_zip(
         use std::os::unix::fs::PermissionsExt;
         builder.permissions(std::fs::Permissions::from_mode(0o644));
     }
-    let tmp = builder.tempfile_in(&dir).at(&dir)?;
+    let tmp = builder
+        .tempfile_in(&dir)
+        .map_err(|e| super::temp_error(&dir, e))?;
     let zip_error =
         |e: zip::result::ZipError| Error::invalid("ZIP", format!("{}: {e}", path.display()));
     let base = SimpleFileOptions::default()

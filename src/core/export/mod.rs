@@ -811,10 +811,17 @@ pub fn write_shared(path: &Path, bytes: &[u8]) -> Result<()> {
         use std::os::unix::fs::PermissionsExt;
         builder.permissions(std::fs::Permissions::from_mode(0o644));
     }
-    let mut tmp = builder.tempfile_in(dir).at(dir)?;
+    let mut tmp = builder.tempfile_in(dir).map_err(|e| temp_error(dir, e))?;
     tmp.write_all(bytes).at(path)?;
     tmp.persist(path).map_err(|e| Error::io(path, e.error))?;
     Ok(())
+}
+
+/// A temp file that could not be made in `dir`: said of the folder the
+/// artist chose, not of the temp file's random name (which tempfile's error
+/// carries).
+pub(crate) fn temp_error(dir: &Path, e: std::io::Error) -> Error {
+    Error::io(dir, std::io::Error::from(e.kind()))
 }
 
 /// A '/'-separated path of plain names: no root, no drive, no `..`, no
