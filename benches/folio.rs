@@ -987,6 +987,32 @@ fn works_bench() {
     }
 }
 
+/// `n` generated camera-size JPEGs (6000×4000) imported into the group
+/// `group`, the `main_exhibit` of the gallery `gallery`, in a new library
+/// under `dir`.
+fn camera_gallery(
+    dir: &Path,
+    n: usize,
+    gallery: &str,
+    group: &str,
+) -> (Set, Library, folio::core::GalleryId, folio::core::GroupId) {
+    eprintln!("generating {n} camera-size JPEGs in {} …", dir.display());
+    let set = make_set(dir, "24 MP JPEG", Format::Jpeg, n, 6000, 4000);
+    let mut lib = Library::open(dir.join("lib")).unwrap();
+    let (gallery, group) = lib
+        .write(|tx| {
+            let gallery = catalog::create_gallery(tx, gallery, None)?;
+            let group = catalog::create_group(tx, group, None)?;
+            catalog::attach(tx, gallery, group, "main_exhibit")?;
+            Ok((gallery, group))
+        })
+        .unwrap();
+    let never = AtomicBool::new(false);
+    let summary = import::import_paths(&mut lib, &set.files, group, |_| {}, &never);
+    assert_eq!(summary.imported(), n);
+    (set, lib, gallery, group)
+}
+
 /// A gallery of 16 camera-size JPEGs (6000×4000) exported as a website:
 /// Folio asked for sigal's sizes (480 and 1600 px, JPEG only), Folio's full
 /// default (four widths, WebP and JPEG), a re-export with nothing changed,
@@ -996,23 +1022,8 @@ fn export_bench() {
     use folio::core::export::site::{self, SiteOptions, WebFormat};
     let n = 16 * scale();
     let dir = tempfile::tempdir().unwrap();
-    eprintln!(
-        "generating {n} camera-size JPEGs in {} …",
-        dir.path().display()
-    );
-    let set = make_set(dir.path(), "24 MP JPEG", Format::Jpeg, n, 6000, 4000);
-    let mut lib = Library::open(dir.path().join("lib")).unwrap();
-    let (gallery, group) = lib
-        .write(|tx| {
-            let gallery = catalog::create_gallery(tx, "Bench", None)?;
-            let group = catalog::create_group(tx, "Prints", None)?;
-            catalog::attach(tx, gallery, group, "main_exhibit")?;
-            Ok((gallery, group))
-        })
-        .unwrap();
+    let (set, mut lib, gallery, _) = camera_gallery(dir.path(), n, "Bench", "Prints");
     let never = AtomicBool::new(false);
-    let summary = import::import_paths(&mut lib, &set.files, group, |_| {}, &never);
-    assert_eq!(summary.imported(), n);
     let renditions = lib.store_root().join("renditions");
     let mut run = |opts: &SiteOptions, out: &Path, cold: bool| -> (Duration, site::SiteReport) {
         if cold {
@@ -1089,23 +1100,9 @@ fn apply_bench() {
     use folio::core::model::details::{self, Field};
     let n = 20 * scale();
     let dir = tempfile::tempdir().unwrap();
-    eprintln!(
-        "generating {n} camera-size JPEGs in {} …",
-        dir.path().display()
-    );
-    let set = make_set(dir.path(), "24 MP JPEG", Format::Jpeg, n, 6000, 4000);
-    let mut lib = Library::open(dir.path().join("lib")).unwrap();
-    let (gallery, group) = lib
-        .write(|tx| {
-            let gallery = catalog::create_gallery(tx, "Application", None)?;
-            let group = catalog::create_group(tx, "Recent work", None)?;
-            catalog::attach(tx, gallery, group, "main_exhibit")?;
-            Ok((gallery, group))
-        })
-        .unwrap();
+    let (set, mut lib, gallery, group) =
+        camera_gallery(dir.path(), n, "Application", "Recent work");
     let never = AtomicBool::new(false);
-    let summary = import::import_paths(&mut lib, &set.files, group, |_| {}, &never);
-    assert_eq!(summary.imported(), n);
     let ids: Vec<_> = folio::core::model::images::group_image_ids(lib.conn(), group).unwrap();
     lib.write(|tx| {
         folio::core::model::profile::write(tx, sample::sample_profile())?;

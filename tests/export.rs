@@ -943,7 +943,18 @@ fn a_deleted_works_renditions_go_with_it_and_a_shared_work_is_named_before_expor
 /// The sample portfolio at 900 px (below CaFÉ's minimum) and two camera-size
 /// works (6000×4000, 24 MP) added to the front of "Harbour Lights".
 fn submission_library() -> (tempfile::TempDir, Library, GalleryId) {
-    use folio::core::format::Format;
+    let files: Vec<(String, Vec<u8>)> = (0..2)
+        .map(|i| {
+            let bytes = sample::image_bytes(folio::core::format::Format::Jpeg, 6000, 4000, 40 + i);
+            (format!("DSC_00{i}.jpg"), bytes.unwrap())
+        })
+        .collect();
+    sample_with(&files)
+}
+
+/// The sample portfolio (900 px) with `files` imported into the
+/// exhibition's main exhibit, after its own works.
+fn sample_with(files: &[(String, Vec<u8>)]) -> (tempfile::TempDir, Library, GalleryId) {
     use folio::core::media::import;
     let (dir, mut lib) = sample_library(900);
     let group = catalog::group_by_name(lib.conn(), "Harbour Lights")
@@ -951,19 +962,16 @@ fn submission_library() -> (tempfile::TempDir, Library, GalleryId) {
         .unwrap();
     let src = dir.path().join("camera");
     std::fs::create_dir_all(&src).unwrap();
-    let paths: Vec<PathBuf> = (0..2)
-        .map(|i| {
-            let p = src.join(format!("DSC_00{i}.jpg"));
-            std::fs::write(
-                &p,
-                sample::image_bytes(Format::Jpeg, 6000, 4000, 40 + i).unwrap(),
-            )
-            .unwrap();
+    let paths: Vec<PathBuf> = files
+        .iter()
+        .map(|(name, bytes)| {
+            let p = src.join(name);
+            std::fs::write(&p, bytes).unwrap();
             p
         })
         .collect();
     let s = import::import_paths(&mut lib, &paths, group, |_| {}, &AtomicBool::new(false));
-    assert_eq!(s.imported(), 2, "{:?}", s.files);
+    assert_eq!(s.imported(), files.len(), "{:?}", s.files);
     let id = gallery(&lib, HARBOUR);
     (dir, lib, id)
 }
@@ -1271,27 +1279,10 @@ fn camera_jpeg(width: u32, height: u32, seed: u64) -> Vec<u8> {
 /// The sample's exhibition with camera files in its main exhibit: a small
 /// one that goes in as it is, and a 24 MP one, both with EXIF and XMP.
 fn pdf_library() -> (tempfile::TempDir, Library, GalleryId) {
-    use folio::core::media::import;
-    let (dir, mut lib) = sample_library(900);
-    let group = catalog::group_by_name(lib.conn(), "Harbour Lights")
-        .unwrap()
-        .unwrap();
-    let src = dir.path().join("camera");
-    std::fs::create_dir_all(&src).unwrap();
-    let small = src.join("IMG_small.jpg");
-    std::fs::write(&small, camera_jpeg(800, 600, 7)).unwrap();
-    let large = src.join("DSC_large.jpg");
-    std::fs::write(&large, camera_jpeg(6000, 4000, 8)).unwrap();
-    let s = import::import_paths(
-        &mut lib,
-        &[small, large],
-        group,
-        |_| {},
-        &AtomicBool::new(false),
-    );
-    assert_eq!(s.imported(), 2, "{:?}", s.files);
-    let id = gallery(&lib, HARBOUR);
-    (dir, lib, id)
+    sample_with(&[
+        ("IMG_small.jpg".into(), camera_jpeg(800, 600, 7)),
+        ("DSC_large.jpg".into(), camera_jpeg(6000, 4000, 8)),
+    ])
 }
 
 fn contains(hay: &[u8], needle: &[u8]) -> bool {

@@ -269,15 +269,7 @@ fn run(
         Job::Pdf { out, opts } => {
             match pdf::export_pdf(lib, gallery, out, opts, progress, cancel) {
                 Ok(r) => Ended {
-                    headline: format!(
-                        "Wrote {}: {} ({} of works), {}, images at {} dpi{}.",
-                        r.out.display(),
-                        crate::count(r.pages as u64, "page", "pages"),
-                        r.work_pages,
-                        megabytes(r.bytes),
-                        r.dpi,
-                        r.passed_words()
-                    ),
+                    headline: r.summary(),
                     ok: r.left_out.is_empty(),
                     warnings: r.warnings,
                     problems: r.left_out,

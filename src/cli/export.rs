@@ -311,17 +311,7 @@ fn pdf_cmd(root: &Path, gallery: &str, file: &Path, opts: &PdfOptions) -> anyhow
     let cancel = AtomicBool::new(false);
     let report = pdf::export_pdf(&lib, id, file, opts, &mut progress_line(), &cancel)?;
     let code = findings(&mut out, &said, &report.warnings, &report.left_out)?;
-    writeln!(
-        out,
-        "Wrote {}: {} ({} of works), {}, images at {} dpi and JPEG quality {}{}.",
-        report.out.display(),
-        folio::count(report.pages as u64, "page", "pages"),
-        report.work_pages,
-        megabytes(report.bytes),
-        report.dpi,
-        report.quality,
-        report.passed_words()
-    )?;
+    writeln!(out, "{}", report.summary())?;
     Ok(code)
 }
 

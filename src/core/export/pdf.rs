@@ -176,9 +176,23 @@ pub struct PdfReport {
 }
 
 impl PdfReport {
+    /// What was written, in one line (the app's and the command line's).
+    pub fn summary(&self) -> String {
+        format!(
+            "Wrote {}: {} ({} of works), {}, images at {} dpi and JPEG quality {}{}.",
+            self.out.display(),
+            crate::count(self.pages as u64, "page", "pages"),
+            self.work_pages,
+            super::submission::megabytes(self.bytes),
+            self.dpi,
+            self.quality,
+            self.passed_words()
+        )
+    }
+
     /// "; 3 of them your JPEGs as they are (their metadata cut out)", for
     /// the line that says what was written.
-    pub fn passed_words(&self) -> String {
+    fn passed_words(&self) -> String {
         match self.passed_through {
             0 => String::new(),
             1 => "; one of them your JPEG as it is (its metadata cut out)".into(),
