@@ -37,7 +37,8 @@ use rusqlite::Connection;
 
 /// Folio: organise your portfolio into galleries of typed, hand-ordered image groups.
 ///
-/// Without a command, opens the desktop app.
+/// Without a command, opens the desktop app; given image files or folders
+/// (as "Open with Folio" does), opens it and offers to import them.
 #[derive(Debug, Parser)]
 #[command(name = "folio", version, about)]
 pub struct Args {
@@ -45,6 +46,11 @@ pub struct Args {
     /// data folder, e.g. ~/.local/share/folio on Linux.
     #[arg(long, global = true, env = "FOLIO_LIBRARY", value_name = "DIR")]
     library: Option<PathBuf>,
+
+    /// Image files or folders to import: the app opens and offers to import
+    /// them into the selected group or a new one.
+    #[arg(value_name = "FILE")]
+    files: Vec<PathBuf>,
 
     #[command(subcommand)]
     command: Option<Command>,
@@ -138,6 +144,19 @@ enum Command {
     },
     /// Make a backup of the database now (kept in DIR/backups/, checked).
     Backup,
+    /// Put Folio in your applications menu, with its icon, and make it an
+    /// "Open with" choice for images: for a Folio installed with `cargo
+    /// install`. Writes a menu entry that starts this program, and the icons,
+    /// under your XDG data folder (~/.local/share).
+    InstallDesktop {
+        /// Take the menu entry and the icons out again (only the files
+        /// `install-desktop` wrote).
+        #[arg(long)]
+        uninstall: bool,
+    },
+    /// Print the manual page (roff), as the Debian package installs it.
+    #[command(hide = true)]
+    Man,
     /// Put a backup back as the database. The current database is moved aside,
     /// not deleted. Refused while the library is open in another Folio.
     Restore {
@@ -390,7 +409,13 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     };
     match args.command {
         None => {
-            folio::app::run(root)?;
+            folio::app::run(root, args.files)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(Command::InstallDesktop { uninstall }) => install_desktop_cmd(uninstall),
+        Some(Command::Man) => {
+            let man = clap_mangen::Man::new(<Args as clap::CommandFactory>::command());
+            man.render(&mut std::io::stdout().lock())?;
             Ok(ExitCode::SUCCESS)
         }
         Some(Command::Import {
@@ -559,6 +584,54 @@ fn restore_cmd(root: PathBuf, file: Option<PathBuf>) -> anyhow::Result<ExitCode>
         println!("The database it replaced is kept as {}.", aside.display());
     }
     println!("Images imported after that backup are re-registered by `folio check --repair`.");
+    Ok(ExitCode::SUCCESS)
+}
+
+fn install_desktop_cmd(uninstall: bool) -> anyhow::Result<ExitCode> {
+    use folio::desktop;
+    let home = desktop::data_home()?;
+    let shown = |p: &std::path::Path| {
+        p.strip_prefix(&home)
+            .map_or_else(|_| p.display().to_string(), |r| r.display().to_string())
+    };
+    if uninstall {
+        let done = desktop::uninstall(&home)?;
+        if done.removed.is_empty() && done.left.is_empty() {
+            println!(
+                "Folio's menu entry is not installed in {}: nothing to remove.",
+                home.display()
+            );
+        } else if !done.removed.is_empty() {
+            println!(
+                "Removed {} from {}:",
+                count(done.removed.len() as u64, "file", "files"),
+                home.display()
+            );
+            for p in &done.removed {
+                println!("  {}", shown(p));
+            }
+        }
+        for (p, why) in &done.left {
+            println!("Left {}: {why}.", p.display());
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
+    let program = std::env::current_exe()
+        .and_then(std::fs::canonicalize)
+        .context("could not tell where this program is")?;
+    let written = desktop::install(&home, &program)?;
+    println!(
+        "Installed Folio's menu entry and icons in {}:",
+        home.display()
+    );
+    for p in &written {
+        println!("  {}", shown(p));
+    }
+    println!(
+        "The entry starts {}. Folio is in your applications menu under Graphics, and \"Open with\" offers it for images (a desktop that was running may need you to log in again to see it).",
+        program.display()
+    );
+    println!("To take them out again: folio install-desktop --uninstall");
     Ok(ExitCode::SUCCESS)
 }
 

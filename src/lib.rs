@@ -6,10 +6,13 @@
 //!
 //! - [`core`]: the model over SQLite, the managed library folder, import, checks
 //!   (no egui types);
-//! - [`app`]: the egui desktop application, a client of the core.
+//! - [`app`]: the egui desktop application, a client of the core;
+//! - [`desktop`]: the icon, the menu entry and its install, "Show in file
+//!   manager".
 
 pub mod app;
 pub mod core;
+pub mod desktop;
 
 /// "1 gallery", "3 galleries", "100,000 images": a count with its noun, for
 /// messages, its digits grouped by thousands.

@@ -155,6 +155,14 @@ fn context_menu(h: &mut Harness<'static, FolioApp>, label: &str, item: &str) {
     click(h, item);
 }
 
+/// Right-clicks an image of the grid and clicks `item` in its menu.
+fn context_menu_image(h: &mut Harness<'static, FolioApp>, label: &str, item: &str) {
+    h.get_by_role_and_label(egui::Role::Image, label)
+        .click_secondary();
+    h.run_steps(4);
+    click(h, item);
+}
+
 /// The centre of an image's thumbnail, found by its label.
 fn cell(h: &Harness<'static, FolioApp>, label: &str) -> egui::Rect {
     h.get_by_role_and_label(egui::Role::Image, label).rect()
@@ -2548,4 +2556,181 @@ fn a_gallery_exports_as_a_portfolio_pdf_and_as_a_submission_package_from_the_fil
         3,
         "{names:?}"
     );
+}
+
+// ------------------------------------------------------------ the desktop
+
+fn open_with(root: &Path, files: Vec<PathBuf>) -> Harness<'static, FolioApp> {
+    let root = root.to_path_buf();
+    Harness::builder()
+        .with_size([1280.0, 800.0])
+        .with_max_steps(64)
+        .build_eframe(move |cc| FolioApp::opened_with(&cc.egui_ctx, root, None, files))
+}
+
+#[test]
+fn files_opened_with_folio_are_offered_for_import_into_a_new_or_the_shown_group() {
+    let dir = tempfile::tempdir().unwrap();
+    let files = tempfile::tempdir().unwrap();
+    let root = dir.path().join("lib");
+    let studio = pictures(&files.path().join("Studio May"), "studio", 3);
+    // `folio FILE…`: a new library, so nothing is shown, and a new group
+    // named after their folder is proposed.
+    let mut h = open_with(&root, studio.clone());
+    h.run_steps(4);
+    h.get_by_label("Import into Folio?");
+    h.get_by_label("studio-01.jpg");
+    h.get_by_label_contains("3 items were opened with Folio");
+    click(&mut h, "Import");
+    settle(&mut h);
+    assert!(h.state().dialog().is_none());
+    assert_eq!(order(&h, "Studio May"), names(&studio));
+
+    // Started again with the group shown: the offer is that group first.
+    let mut storage = Memory::default();
+    eframe::App::save(h.state_mut(), &mut storage);
+    drop(h);
+    let more = pictures(&files.path().join("later"), "later", 2);
+    let root2 = root.clone();
+    let more2 = more.clone();
+    let mut h = Harness::builder()
+        .with_size([1280.0, 800.0])
+        .with_max_steps(64)
+        .build_eframe(move |cc| FolioApp::opened_with(&cc.egui_ctx, root2, Some(&storage), more2));
+    h.run_steps(4);
+    h.get_by_label_contains("Into \u{201c}Studio May\u{201d}, the group shown");
+    click(&mut h, "Import");
+    settle(&mut h);
+    let mut want = names(&studio);
+    want.extend(names(&more));
+    assert_eq!(order(&h, "Studio May"), want);
+}
+
+#[test]
+fn a_second_folio_started_with_files_says_where_to_drop_them_and_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let files = tempfile::tempdir().unwrap();
+    let photos = pictures(files.path(), "photo", 2);
+    let holder = Library::open(dir.path()).unwrap();
+    let before = support::files_under(dir.path());
+    let mut h = open_with(dir.path(), photos.clone());
+    h.run_steps(4);
+    h.get_by_label("Folio is already open on this library");
+    h.get_by_label_contains("drop them on the Folio window that is open");
+    h.get_by_label(&photos[0].display().to_string());
+    assert_eq!(support::files_under(dir.path()), before, "nothing written");
+    assert_eq!(
+        images::all_images(holder.conn()).unwrap().len(),
+        0,
+        "nothing imported"
+    );
+    // Closed there: Try again opens the library and makes the offer.
+    drop(holder);
+    click(&mut h, "Try again");
+    h.get_by_label("Import into Folio?");
+}
+
+#[test]
+fn the_theme_is_chosen_in_the_view_menu_and_remembered() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("lib");
+    let mut h = open(&root, None);
+    h.run_steps(4);
+    assert_eq!(h.state().theme(), folio::app::Theme::System);
+    click(&mut h, "View");
+    click(&mut h, "Theme");
+    click(&mut h, "Light");
+    assert_eq!(h.state().theme(), folio::app::Theme::Light);
+    assert_eq!(h.ctx.theme(), egui::Theme::Light, "light panels");
+    let mut storage = Memory::default();
+    eframe::App::save(h.state_mut(), &mut storage);
+    drop(h);
+    let mut h = open(&root, Some(storage));
+    h.run_steps(4);
+    assert_eq!(h.state().theme(), folio::app::Theme::Light);
+    assert_eq!(h.ctx.theme(), egui::Theme::Light);
+    click(&mut h, "View");
+    click(&mut h, "Theme");
+    click(&mut h, "Dark");
+    assert_eq!(h.ctx.theme(), egui::Theme::Dark);
+}
+
+#[test]
+fn an_original_is_exported_byte_for_byte_and_shown_in_the_file_manager() {
+    let dir = tempfile::tempdir().unwrap();
+    let files = tempfile::tempdir().unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let root = dir.path().join("lib");
+    let mut h = open(&root, None);
+    h.run_steps(4);
+    let photos = pictures(files.path(), "harbour", 2);
+    drop_files(&mut h, &photos);
+    type_into(&mut h, "Group name", "Harbour");
+    click(&mut h, "Create group");
+    settle(&mut h);
+    // The inspector's button: a copy under the artist's own name.
+    click_image(&mut h, "harbour-02.jpg", Modifiers::NONE);
+    click(&mut h, "Export original…");
+    h.get_by_label("Export original");
+    let target = out.path().join("harbour-02.jpg");
+    type_into(&mut h, "Save as", &target.display().to_string());
+    click(&mut h, "Export");
+    h.state_mut().finish_original_export();
+    h.run_steps(4);
+    h.get_by_label_contains("Saved");
+    assert_eq!(
+        std::fs::read(&target).unwrap(),
+        std::fs::read(&photos[1]).unwrap()
+    );
+    click(&mut h, "Close");
+    // Again: the file is there, so the button says it replaces it.
+    click(&mut h, "Export original…");
+    type_into(&mut h, "Save as", &target.display().to_string());
+    h.get_by_label_contains("exporting replaces it");
+    h.get_by_label("Replace");
+    click(&mut h, "Cancel");
+
+    // The thumbnail's menu (the inspector hidden, so that its button of
+    // the same name is not there): a notice says where the original is,
+    // whether or not a file manager answered (none does in a test).
+    h.key_press_modifiers(Modifiers::COMMAND, Key::I);
+    h.run_steps(4);
+    assert!(!h.state().view().inspector);
+    context_menu_image(&mut h, "harbour-02.jpg", "Show in file manager");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while !h.state().notices().iter().any(|n| {
+        n.text
+            .contains("original of \u{201c}harbour-02.jpg\u{201d}")
+    }) {
+        assert!(std::time::Instant::now() < deadline, "no notice came");
+        std::thread::sleep(std::time::Duration::from_millis(50));
+        h.run_steps(1);
+    }
+    let lib_file = support::files_under(&root.join("library/originals"))
+        .into_iter()
+        .find(|p| std::fs::read(p).unwrap() == std::fs::read(&photos[1]).unwrap())
+        .unwrap();
+    let said = h.state().notices().last().unwrap().text.clone();
+    assert!(said.contains(&lib_file.display().to_string()), "{said}");
+}
+
+#[test]
+fn about_folio_shows_the_version_the_library_and_the_licences() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("lib");
+    let mut h = open(&root, None);
+    h.run_steps(4);
+    click(&mut h, "Help");
+    click(&mut h, "About Folio");
+    h.state_mut().finish_about();
+    h.run_steps(4);
+    h.get_by_label(&format!("Version {}", env!("CARGO_PKG_VERSION")));
+    h.get_by_label(&root.display().to_string());
+    h.get_by_label_contains("of it the originals of 0 images");
+    h.get_by_label("Noto Sans (Regular, Italic, Bold)");
+    assert!(h.query_all_by_label("SIL Open Font License 1.1").count() >= 2);
+    h.get_by_label_contains("krilla 0.8");
+    h.get_by_label("SQLite");
+    click(&mut h, "Close");
+    assert!(h.state().dialog().is_none());
 }

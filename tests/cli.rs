@@ -1401,3 +1401,136 @@ fn a_spreadsheet_with_an_unmatched_or_invalid_row_changes_nothing_and_names_each
     assert!(err.contains("line 3: no image has the id 999"), "{err}");
     assert!(err.contains("line 4: width:"), "{err}");
 }
+
+// ------------------------------------------------------------ the desktop
+
+/// `folio install-desktop` with `data` as the XDG data folder (and home).
+fn install_desktop(data: &Path, home: &Path, uninstall: bool) -> Output {
+    let mut c = support::folio(None);
+    c.arg("install-desktop")
+        .env("XDG_DATA_HOME", data)
+        .env("HOME", home);
+    if uninstall {
+        c.arg("--uninstall");
+    }
+    c.output().expect("run folio")
+}
+
+#[test]
+fn install_desktop_writes_the_entry_and_icons_and_uninstall_removes_exactly_them() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    // Someone else's files in the same folders are never touched.
+    let theirs = write(data.join("applications/gimp.desktop"), b"[Desktop Entry]\n");
+    let their_icon = write(data.join("icons/hicolor/48x48/apps/gimp.png"), b"png");
+    let out = ok(install_desktop(&data, tmp.path(), false));
+    let entry = data.join("applications/folio.desktop");
+    let mut expected: Vec<PathBuf> = folio::desktop::installed_files(&data);
+    assert!(out.contains("Installed Folio's menu entry"), "{out}");
+    for p in &expected {
+        assert!(p.is_file(), "{} missing", p.display());
+    }
+    expected.extend([theirs.clone(), their_icon.clone()]);
+    expected.sort();
+    assert_eq!(walk(&data), expected, "exactly its files, and nothing else");
+
+    // The entry starts this very program with the opened files, and passes
+    // the freedesktop validator.
+    let text = std::fs::read_to_string(&entry).unwrap();
+    let program = std::fs::canonicalize(env!("CARGO_BIN_EXE_folio")).unwrap();
+    assert!(
+        text.contains(&format!("Exec={} %F\n", program.display())),
+        "{text}"
+    );
+    assert!(text.contains("MimeType=image/jpeg;"), "{text}");
+    assert!(text.contains("Icon=folio\n"), "{text}");
+    match std::process::Command::new("desktop-file-validate")
+        .arg(&entry)
+        .output()
+    {
+        Ok(v) => assert!(
+            v.status.success() && v.stdout.is_empty(),
+            "{}",
+            String::from_utf8_lossy(&v.stdout)
+        ),
+        Err(_) if std::env::var_os("CI").is_none() => {
+            eprintln!("desktop-file-validate is not installed: the entry was not validated")
+        }
+        Err(e) => panic!("desktop-file-validate: {e}"),
+    }
+    // The icon it installed is Folio's own, the size its folder says.
+    let icon = image::open(data.join("icons/hicolor/256x256/apps/folio.png")).unwrap();
+    assert_eq!((icon.width(), icon.height()), (256, 256));
+
+    // Installing again replaces its own files; nothing doubles.
+    ok(install_desktop(&data, tmp.path(), false));
+    assert_eq!(walk(&data), expected);
+
+    let out = ok(install_desktop(&data, tmp.path(), true));
+    assert!(out.contains("Removed 11 files"), "{out}");
+    assert_eq!(walk(&data), vec![theirs.clone(), their_icon.clone()]);
+    let out = ok(install_desktop(&data, tmp.path(), true));
+    assert!(out.contains("nothing to remove"), "{out}");
+}
+
+#[test]
+fn install_desktop_leaves_a_menu_entry_it_did_not_write() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    let packaged = include_str!("../assets/folio.desktop");
+    let entry = write(data.join("applications/folio.desktop"), packaged.as_bytes());
+    let err = refused(install_desktop(&data, tmp.path(), false));
+    assert!(err.contains("did not write"), "{err}");
+    assert_eq!(walk(&data), vec![entry.clone()], "nothing was installed");
+    let out = ok(install_desktop(&data, tmp.path(), true));
+    assert!(
+        out.contains("Left") && out.contains("not written by"),
+        "{out}"
+    );
+    assert_eq!(std::fs::read_to_string(&entry).unwrap(), packaged);
+}
+
+#[test]
+fn the_manual_page_is_made_from_the_commands_help() {
+    let out = ok(support::folio(None).arg("man").output().unwrap());
+    assert!(
+        out.starts_with(".ie") || out.contains(".TH folio 1"),
+        "{out}"
+    );
+    for sub in ["install\\-desktop", "import", "export", "check"] {
+        assert!(out.contains(sub), "{sub} is not in the manual page");
+    }
+}
+
+#[test]
+fn originals_are_stored_read_only_and_check_restores_that() {
+    use std::os::unix::fs::PermissionsExt;
+    let tmp = tempfile::tempdir().unwrap();
+    let lib = tmp.path().join("library");
+    let a = write(
+        tmp.path().join("a.png"),
+        &sample::image_bytes(Format::Png, 8, 8, 1).unwrap(),
+    );
+    ok(folio(
+        &lib,
+        &["import", "--group", "G", a.to_str().unwrap()],
+    ));
+    let originals = walk(&lib.join("library/originals"));
+    assert_eq!(originals.len(), 1);
+    let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode(&originals[0]) & 0o222, 0, "{:o}", mode(&originals[0]));
+    // The source is the artist's and stays as it was.
+    assert_ne!(mode(&a) & 0o200, 0);
+    std::fs::set_permissions(&originals[0], std::fs::Permissions::from_mode(0o644)).unwrap();
+    let out = folio(&lib, &["check"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
+    assert!(
+        stdout(&out).contains("can be written to"),
+        "{}",
+        stdout(&out)
+    );
+    let out = ok(folio(&lib, &["check", "--repair"]));
+    assert!(out.contains("read-only again"), "{out}");
+    assert_eq!(mode(&originals[0]) & 0o222, 0);
+    ok(folio(&lib, &["check"]));
+}

@@ -117,6 +117,18 @@ pub enum Command {
     Quit,
     /// Make a checked backup of the database now.
     BackupNow,
+    /// Save a copy of the selected image's original file, under its own name.
+    ExportOriginal,
+    /// Show the selected image's original in the file manager.
+    ShowInFileManager,
+    /// Follow the desktop's light or dark setting.
+    ThemeSystem,
+    /// Always light.
+    ThemeLight,
+    /// Always dark.
+    ThemeDark,
+    /// The version, the library, and the licences of what Folio ships.
+    About,
 }
 
 const fn sc(modifiers: Modifiers, key: Key) -> KeyboardShortcut {
@@ -145,6 +157,7 @@ impl Command {
                     Command::ImportFolder,
                     Command::AddSamplePortfolio,
                 ],
+                &[Command::ExportOriginal, Command::ShowInFileManager],
                 &[
                     Command::ExportSite,
                     Command::ExportFolder,
@@ -207,7 +220,7 @@ impl Command {
                 ],
             ],
         ),
-        ("Help", &[&[Command::Help]]),
+        ("Help", &[&[Command::Help, Command::About]]),
     ];
 
     /// The View menu's Captions submenu (drawn as choices by `menu_bar_ui`).
@@ -215,6 +228,13 @@ impl Command {
         Command::CaptionsTitle,
         Command::CaptionsFileName,
         Command::CaptionsNone,
+    ];
+
+    /// The View menu's Theme submenu (drawn as choices by `menu_bar_ui`).
+    pub const THEMES: [Command; 3] = [
+        Command::ThemeSystem,
+        Command::ThemeLight,
+        Command::ThemeDark,
     ];
 
     /// Commands given only by key or button, in no menu.
@@ -236,6 +256,7 @@ impl Command {
             .iter()
             .flat_map(|(_, sections)| sections.iter().flat_map(|s| s.iter().copied()))
             .chain(Self::CAPTIONS)
+            .chain(Self::THEMES)
             .chain(Self::KEYS_ONLY)
     }
 
@@ -296,6 +317,12 @@ impl Command {
             Command::ExportPdf => "Export portfolio PDF\u{2026}",
             Command::ExportSubmission => "Export submission package\u{2026}",
             Command::ArtistProfile => "Artist profile\u{2026}",
+            Command::ExportOriginal => "Export original\u{2026}",
+            Command::ShowInFileManager => "Show in file manager",
+            Command::ThemeSystem => "System",
+            Command::ThemeLight => "Light",
+            Command::ThemeDark => "Dark",
+            Command::About => "About Folio",
         }
     }
 
@@ -410,6 +437,18 @@ impl Command {
             Command::BackupNow => {
                 "Copy the database into the library's backups folder and check the copy (one is also made every day)."
             }
+            Command::ExportOriginal => {
+                "Save a copy of the selected image's original file, byte for byte as it was imported, under its own file name."
+            }
+            Command::ShowInFileManager => {
+                "Open the library's folder of the selected image's original in the file manager, with the file selected. Originals are read-only: export a copy to edit it."
+            }
+            Command::ThemeSystem => "Light or dark as the desktop is set.",
+            Command::ThemeLight => "Dark text on light panels.",
+            Command::ThemeDark => "Light text on dark panels.",
+            Command::About => {
+                "Folio's version, where the library is and how large it is, and the licences of the fonts and libraries Folio ships."
+            }
         }
     }
 
@@ -475,7 +514,13 @@ impl Command {
             | Command::ExportZip
             | Command::ExportPdf
             | Command::ExportSubmission
-            | Command::ArtistProfile => &[],
+            | Command::ArtistProfile
+            | Command::ExportOriginal
+            | Command::ShowInFileManager
+            | Command::ThemeSystem
+            | Command::ThemeLight
+            | Command::ThemeDark
+            | Command::About => &[],
         }
     }
 
@@ -542,8 +587,8 @@ mod tests {
         }
         assert_eq!(
             seen.len(),
-            54,
-            "every command is in a menu, CAPTIONS or KEYS_ONLY"
+            60,
+            "every command is in a menu, CAPTIONS, THEMES or KEYS_ONLY"
         );
     }
 

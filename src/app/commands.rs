@@ -8,12 +8,14 @@ use super::FolioApp;
 use super::action::Action;
 use super::command::Command;
 use super::data::Pool;
-use super::dialogs::{self, Dialog, ExportKind};
+use super::dialogs::{self, About, Dialog, ExportKind, ExportOriginal};
 use super::jobs::{Pick, Work};
 use super::session::{Captions, THUMB_SIZES};
 use super::state::{Clip, Notice, Outbox, Selection};
+use super::theme::Theme;
 use crate::core::ImageId;
 use crate::core::model::images::{self, LibraryOrder, SortBy};
+use crate::core::storage::layout::ORIGINALS_DIR;
 
 /// The frame's shortcuts as commands (none while a dialog has the keyboard).
 pub fn collect_shortcuts(ctx: &egui::Context, out: &mut Outbox) {
@@ -116,7 +118,18 @@ impl FolioApp {
             | Command::ExportPdf
             | Command::ExportSubmission
             | Command::ArtistProfile
-            | Command::Help => self.dialog_command(c),
+            | Command::ExportOriginal
+            | Command::About
+            | Command::Help => self.dialog_command(c, ctx),
+            Command::ShowInFileManager => self.reveal_focused(ctx),
+            Command::ThemeSystem | Command::ThemeLight | Command::ThemeDark => {
+                self.theme = match c {
+                    Command::ThemeLight => Theme::Light,
+                    Command::ThemeDark => Theme::Dark,
+                    _ => Theme::System,
+                };
+                ctx.set_theme(self.theme.preference());
+            }
             Command::SelectAll
             | Command::SelectNone
             | Command::SelectPrevious
@@ -195,7 +208,7 @@ impl FolioApp {
     }
 
     /// Commands that open a dialog (or say why they cannot).
-    fn dialog_command(&mut self, c: Command) {
+    fn dialog_command(&mut self, c: Command, ctx: &egui::Context) {
         let gallery = self.session.view.gallery();
         let group = self.session.view.group();
         let dialog = match c {
@@ -250,6 +263,17 @@ impl FolioApp {
                 }
             }
             Command::ArtistProfile => Dialog::profile(),
+            Command::About => Dialog::About(About::new(
+                self.session.root(),
+                self.session.files().store_root().join(ORIGINALS_DIR),
+                ctx,
+            )),
+            Command::ExportOriginal => {
+                let Some((img, path)) = self.focused_original() else {
+                    return;
+                };
+                Dialog::ExportOriginal(ExportOriginal::new(img, path))
+            }
             Command::RenameGroup => match group.and_then(|g| self.session.data.group(g)) {
                 Some(g) => Dialog::rename_group(g.id, &g.name, g.description.as_deref()),
                 None => return,
@@ -469,6 +493,67 @@ impl FolioApp {
                 ids,
                 before,
             }),
+        }
+    }
+
+    /// The focused image and its original's path in the library (or a
+    /// notice saying why there is none).
+    fn focused_original(
+        &mut self,
+    ) -> Option<(&crate::core::model::images::Image, std::path::PathBuf)> {
+        let Some(img) = self
+            .ui
+            .selection
+            .focus
+            .and_then(|id| self.session.data.image(id))
+        else {
+            self.ui.notices.push(Notice::info("Select an image first."));
+            return None;
+        };
+        match self.session.files().original(&img.filename) {
+            Ok(path) => Some((img, path)),
+            Err(e) => {
+                self.ui.notices.push(Notice::error(e.to_string()));
+                None
+            }
+        }
+    }
+
+    /// "Show in file manager": asked on a thread of its own (a file manager
+    /// being started can take a while to answer); its notice comes back
+    /// through `revealing`.
+    fn reveal_focused(&mut self, ctx: &egui::Context) {
+        let Some((img, path)) = self.focused_original() else {
+            return;
+        };
+        let name = img.original_name.clone();
+        let (tx, rx) = std::sync::mpsc::channel();
+        let ctx = ctx.clone();
+        let spawned = std::thread::Builder::new()
+            .name("folio-reveal".into())
+            .spawn(move || {
+                let notice = match crate::desktop::reveal(&path) {
+                    Ok(crate::desktop::Revealed::Selected) => Notice::info(format!(
+                        "Shown in the file manager: the original of \u{201c}{name}\u{201d} ({}). It is read-only: use Export original\u{2026} for a copy to edit.",
+                        path.display()
+                    )),
+                    Ok(crate::desktop::Revealed::FolderOpened) => Notice::info(format!(
+                        "Opened the folder of the original of \u{201c}{name}\u{201d}: it is {}.",
+                        path.display()
+                    )),
+                    Err(why) => Notice::error(format!(
+                        "Could not show it in a file manager: {why}. The original of \u{201c}{name}\u{201d} is {}.",
+                        path.display()
+                    )),
+                };
+                let _ = tx.send(notice);
+                ctx.request_repaint();
+            });
+        match spawned {
+            Ok(_) => self.ui.revealing.push(rx),
+            Err(e) => self.ui.notices.push(Notice::error(format!(
+                "Could not ask the file manager: {e}"
+            ))),
         }
     }
 

@@ -12,7 +12,10 @@ impl FolioApp {
         let why = self.session.library().err().unwrap_or_default().to_string();
         let mut retry = false;
         let mut restore = None;
-        egui::CentralPanel::default().show(ui, |ui| {
+        if self.session.locked() && !self.opened.is_empty() {
+            retry = self.already_open_ui(ui);
+        } else {
+            egui::CentralPanel::default().show(ui, |ui| {
             ui.vertical_centered(|ui| {
                 ui.add_space(ui.available_height() * 0.25);
                 ui.heading("The library could not be opened");
@@ -40,6 +43,7 @@ impl FolioApp {
                 }
             });
         });
+        }
         if let Some(backup) = restore {
             let root = self.session.root().to_path_buf();
             let restored = Lock::take(&root).and_then(|lock| {
@@ -67,6 +71,48 @@ impl FolioApp {
         if retry {
             self.session.reopen();
             self.reload();
+            self.offer_opened();
         }
+    }
+
+    /// Started with files while another Folio has the library: says so, and
+    /// where to drop them. Nothing is written here. Returns whether Try
+    /// again was pressed (after the other Folio was closed).
+    fn already_open_ui(&mut self, ui: &mut egui::Ui) -> bool {
+        let mut retry = false;
+        egui::CentralPanel::default().show(ui, |ui| {
+            ui.vertical_centered(|ui| {
+                ui.add_space(ui.available_height() * 0.2);
+                ui.heading("Folio is already open on this library");
+                ui.add_space(8.0);
+                ui.label(format!(
+                    "To import {}, drop them on the Folio window that is open. Nothing was imported from this window.",
+                    crate::count(self.opened.len() as u64, "this item", "these items")
+                ));
+                ui.add_space(6.0);
+                for p in self.opened.iter().take(8) {
+                    ui.label(egui::RichText::new(p.display().to_string()).weak());
+                }
+                if self.opened.len() > 8 {
+                    ui.label(
+                        egui::RichText::new(format!("and {} more", self.opened.len() - 8)).weak(),
+                    );
+                }
+                ui.add_space(6.0);
+                ui.label(format!("Library folder: {}", self.session.root().display()));
+                ui.add_space(12.0);
+                ui.horizontal(|ui| {
+                    ui.add_space((ui.available_width() - 200.0).max(0.0) / 2.0);
+                    retry = ui
+                        .button("Try again")
+                        .on_hover_text("After closing the other Folio: then this window offers to import them")
+                        .clicked();
+                    if ui.button("Close").clicked() {
+                        ui.ctx().send_viewport_cmd(egui::ViewportCommand::Close);
+                    }
+                });
+            });
+        });
+        retry
     }
 }

@@ -481,6 +481,8 @@ impl Centre<'_> {
                 }
             };
             item(ui, events, Command::OpenViewer);
+            item(ui, events, Command::ShowInFileManager);
+            item(ui, events, Command::ExportOriginal);
             ui.separator();
             let moves: &[bool] = if group.is_some() {
                 &[false, true]

@@ -53,6 +53,13 @@ impl Inspector<'_> {
                 ui.add_space(6.0);
                 self.several_ui(ui);
                 self.preview_ui(ui, img);
+                // The original itself: read-only in the library, so a copy
+                // is what an editor gets.
+                ui.horizontal_wrapped(|ui| {
+                    for c in [Command::ShowInFileManager, Command::ExportOriginal] {
+                        command_button_ui(ui, c, self.out);
+                    }
+                });
                 ui.add_space(8.0);
                 self.details_ui(ui);
                 ui.add_space(8.0);

@@ -6,10 +6,12 @@ use eframe::egui;
 use super::command::Command;
 use super::session::Captions;
 use super::state::Outbox;
+use super::theme::Theme;
 
 /// File, Edit, Arrange, View and Help, as [`Command::MENUS`] lists them;
-/// View ends with the Captions choice (`captions`: the one made).
-pub fn menu_bar_ui(ui: &mut egui::Ui, captions: Captions, out: &mut Outbox) {
+/// View ends with the Captions and Theme choices (`captions`, `theme`: the
+/// ones made).
+pub fn menu_bar_ui(ui: &mut egui::Ui, captions: Captions, theme: Theme, out: &mut Outbox) {
     egui::MenuBar::new().ui(ui, |ui| {
         for (name, sections) in Command::MENUS {
             ui.menu_button(name, |ui| {
@@ -31,6 +33,22 @@ pub fn menu_bar_ui(ui: &mut egui::Ui, captions: Captions, out: &mut Outbox) {
                         ]) {
                             if ui
                                 .radio(captions == value, c.label())
+                                .on_hover_text(c.description())
+                                .clicked()
+                            {
+                                out.command(c);
+                                ui.close();
+                            }
+                        }
+                    });
+                    ui.menu_button("Theme", |ui| {
+                        for (c, value) in Command::THEMES.into_iter().zip([
+                            Theme::System,
+                            Theme::Light,
+                            Theme::Dark,
+                        ]) {
+                            if ui
+                                .radio(theme == value, c.label())
                                 .on_hover_text(c.description())
                                 .clicked()
                             {

@@ -28,6 +28,7 @@ mod sidebar;
 mod state;
 mod status;
 mod textures;
+mod theme;
 mod work;
 
 use std::path::PathBuf;
@@ -41,6 +42,7 @@ pub use dialogs::Dialog;
 pub use jobs::{Pick, Report, Work};
 pub use session::{Captions, THUMB_SIZES, View};
 pub use state::{Notice, Selection};
+pub use theme::{THEME_KEY, Theme};
 
 use history::History;
 use session::Session;
@@ -56,14 +58,19 @@ pub const STORAGE_KEY: &str = "folio-view";
 /// Opens the desktop window on the library at `root`. On Linux it always runs
 /// through X11 (XWayland on a Wayland desktop): winit delivers files dropped
 /// from other applications only there.
-pub fn run(root: PathBuf) -> anyhow::Result<()> {
+pub fn run(root: PathBuf, files: Vec<PathBuf>) -> anyhow::Result<()> {
+    let mut viewport = egui::ViewportBuilder::default()
+        .with_title("Folio")
+        .with_app_id(crate::desktop::APP_ID)
+        .with_inner_size([1280.0, 800.0])
+        .with_min_inner_size([640.0, 400.0])
+        .with_drag_and_drop(true);
+    match window_icon() {
+        Ok(icon) => viewport = viewport.with_icon(std::sync::Arc::new(icon)),
+        Err(e) => log::warn!("the window has no icon: {e}"),
+    }
     let mut options = eframe::NativeOptions {
-        viewport: egui::ViewportBuilder::default()
-            .with_title("Folio")
-            .with_app_id("folio")
-            .with_inner_size([1280.0, 800.0])
-            .with_min_inner_size([640.0, 400.0])
-            .with_drag_and_drop(true),
+        viewport,
         // Window and panel state is not the artist's data: keep it out of the
         // library folder (eframe's default would be ~/.local/share/folio too).
         // eframe takes this as the file's path, whatever its docs say.
@@ -81,9 +88,30 @@ pub fn run(root: PathBuf) -> anyhow::Result<()> {
     eframe::run_native(
         "Folio",
         options,
-        Box::new(move |cc| Ok(Box::new(FolioApp::new(&cc.egui_ctx, root, cc.storage)))),
+        Box::new(move |cc| {
+            Ok(Box::new(FolioApp::opened_with(
+                &cc.egui_ctx,
+                root,
+                cc.storage,
+                files,
+            )))
+        }),
     )
     .map_err(|e| anyhow::anyhow!("could not open the window: {e}"))
+}
+
+/// The window's icon: Folio's own, at 256 px (the window manager scales it).
+fn window_icon() -> Result<egui::IconData, image::ImageError> {
+    let png = crate::desktop::ICONS
+        .iter()
+        .find(|(n, _)| *n == 256)
+        .map_or(crate::desktop::ICONS[0].1, |(_, bytes)| *bytes);
+    let rgba = image::load_from_memory_with_format(png, image::ImageFormat::Png)?.into_rgba8();
+    Ok(egui::IconData {
+        width: rgba.width(),
+        height: rgba.height(),
+        rgba: rgba.into_raw(),
+    })
 }
 
 /// The application.
@@ -95,13 +123,35 @@ pub struct FolioApp {
     textures: Textures,
     /// What this frame's panels asked for.
     out: Outbox,
+    /// Light, dark or as the desktop is.
+    theme: Theme,
+    /// Files Folio was started with, until the library opens and the offer
+    /// to import them is shown.
+    opened: Vec<PathBuf>,
 }
 
 impl FolioApp {
     /// Opens the library at `root` (showing why, if it cannot be opened) and
     /// restores the view saved in `storage` for that library.
     pub fn new(ctx: &egui::Context, root: PathBuf, storage: Option<&dyn eframe::Storage>) -> Self {
+        Self::opened_with(ctx, root, storage, Vec::new())
+    }
+
+    /// As [`FolioApp::new`], started with `files` (`folio FILE…`, "Open
+    /// with Folio"): it offers to import them. When another Folio has the
+    /// library, it says so and imports nothing: the files are for that
+    /// Folio's window.
+    pub fn opened_with(
+        ctx: &egui::Context,
+        root: PathBuf,
+        storage: Option<&dyn eframe::Storage>,
+        files: Vec<PathBuf>,
+    ) -> Self {
         let saved: Option<View> = storage.and_then(|s| eframe::get_value(s, STORAGE_KEY));
+        let theme: Theme = storage
+            .and_then(|s| eframe::get_value(s, THEME_KEY))
+            .unwrap_or_default();
+        ctx.set_theme(theme.preference());
         let view = View::restored(saved, &root);
         add_fallback_font(ctx);
         let mut app = FolioApp {
@@ -111,9 +161,34 @@ impl FolioApp {
             history: History::default(),
             textures: Textures::new(ctx),
             out: Outbox::default(),
+            theme,
+            opened: files,
         };
         app.reload();
+        if app.session.locked() && !app.opened.is_empty() {
+            eprintln!(
+                "folio: Folio is already open on {}: drop the files on its window to import them. Nothing was imported here.",
+                app.session.root().display()
+            );
+        }
+        app.offer_opened();
         app
+    }
+
+    /// The offer to import the files Folio was started with, once the
+    /// library is open.
+    fn offer_opened(&mut self) {
+        if self.opened.is_empty() || self.session.library().is_err() {
+            return;
+        }
+        let files = std::mem::take(&mut self.opened);
+        let group = self.session.view.group();
+        self.open_dialog(Dialog::OpenFiles(dialogs::OpenFiles::new(files, group)));
+    }
+
+    /// The theme chosen (View → Theme).
+    pub fn theme(&self) -> Theme {
+        self.theme
     }
 
     // ------------------------------------------------------------ for tests
@@ -192,6 +267,20 @@ impl FolioApp {
     pub fn settle_export_dialog(&mut self) {
         if let Some(Dialog::Export(d)) = self.ui.dialog.as_mut() {
             d.settle();
+        }
+    }
+
+    /// Waits for the copy "Export original…" is writing (tests).
+    pub fn finish_original_export(&mut self) {
+        if let Some(Dialog::ExportOriginal(d)) = self.ui.dialog.as_mut() {
+            d.wait();
+        }
+    }
+
+    /// Waits for About's count of the library's size (tests).
+    pub fn finish_about(&mut self) {
+        if let Some(Dialog::About(d)) = self.ui.dialog.as_mut() {
+            d.wait();
         }
     }
 
@@ -433,6 +522,18 @@ impl FolioApp {
     }
 
     fn poll_work(&mut self) {
+        let mut said = Vec::new();
+        self.ui.revealing.retain(|rx| match rx.try_recv() {
+            Ok(notice) => {
+                said.push(notice);
+                false
+            }
+            Err(std::sync::mpsc::TryRecvError::Empty) => true,
+            Err(std::sync::mpsc::TryRecvError::Disconnected) => false,
+        });
+        for notice in said {
+            self.ui.notices.push(notice);
+        }
         for arrived in self.work.poll() {
             match arrived {
                 Arrived::Loaded(read) => self.loaded(read),
@@ -568,10 +669,11 @@ impl FolioApp {
             history,
             textures,
             out,
+            theme,
             ..
         } = self;
-        let captions = session.view.captions;
-        egui::Panel::top("menu").show(ui, |ui| menu::menu_bar_ui(ui, captions, out));
+        let (captions, theme) = (session.view.captions, *theme);
+        egui::Panel::top("menu").show(ui, |ui| menu::menu_bar_ui(ui, captions, theme, out));
         if work.job().is_some() || !state.notices.is_empty() {
             egui::Panel::bottom("status").show(ui, |ui| {
                 status::status_ui(ui, work, &mut state.notices, history, out);
@@ -670,6 +772,11 @@ fn add_fallback_font(ctx: &egui::Context) {
 impl eframe::App for FolioApp {
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
         let ctx = ui.ctx().clone();
+        // The artist's choice holds, whatever restored egui's own options.
+        let theme = self.theme.preference();
+        if ctx.options(|o| o.theme_preference) != theme {
+            ctx.set_theme(theme);
+        }
         if self.session.library().is_err() {
             self.open_failed_ui(ui);
             return;
@@ -733,5 +840,6 @@ impl eframe::App for FolioApp {
             self.apply();
         }
         eframe::set_value(storage, STORAGE_KEY, &self.session.view);
+        eframe::set_value(storage, THEME_KEY, &self.theme);
     }
 }

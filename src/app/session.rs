@@ -148,6 +148,8 @@ pub struct Session {
     lib: Result<Library, String>,
     /// When the library was refused and a backup exists: that backup.
     restorable: Option<PathBuf>,
+    /// The library could not be opened because another Folio has it.
+    locked: bool,
     files: Files,
     /// What the panels draw from.
     pub data: Data,
@@ -169,6 +171,7 @@ impl Session {
         let mut session = Session {
             lib: Err(String::new()),
             restorable: None,
+            locked: false,
             files: Files::default(),
             data: Data::default(),
             view,
@@ -195,6 +198,7 @@ impl Session {
                 self.lib = Ok(lib);
             }
             Err(e) => {
+                self.locked = matches!(e, crate::core::Error::Locked { .. });
                 self.restorable = match &e {
                     crate::core::Error::RefusedWithBackup { backup, .. }
                     | crate::core::Error::DatabaseMissing {
@@ -206,6 +210,11 @@ impl Session {
                 self.lib = Err(e.to_string());
             }
         }
+    }
+
+    /// Whether the library was refused because another Folio has it open.
+    pub fn locked(&self) -> bool {
+        self.locked && self.lib.is_err()
     }
 
     /// The library's root folder.

@@ -3,7 +3,7 @@
 //! reorder), and every group of the library (drag one onto a gallery to
 //! attach it). Every group row takes images dragged from the grid.
 
-use eframe::egui::{self, Color32, Response, Role, Sense, Stroke, WidgetInfo};
+use eframe::egui::{self, Response, Role, Sense, Stroke, WidgetInfo};
 
 use super::action::Action;
 use super::command::Command;
@@ -37,7 +37,6 @@ struct LinkDrag {
 }
 
 /// Colour of link types in the sidebar.
-const TYPE_COLOUR: Color32 = Color32::from_rgb(110, 160, 240);
 
 /// The left panel: the library's pools, galleries (the selected one with its
 /// typed groups), then every group of the library. `drag` is a drag of grid
@@ -288,7 +287,7 @@ fn gallery_ui(
         ui.painter().rect_stroke(
             resp.rect,
             4.0,
-            Stroke::new(2.0, TYPE_COLOUR),
+            Stroke::new(2.0, super::theme::TYPE.on(ui.visuals())),
             egui::StrokeKind::Inside,
         );
     }
@@ -475,8 +474,8 @@ fn visibility_badge_ui(
         // On a selected row's colour the weak grey would not read.
         Visibility::Public if selected => ui.visuals().strong_text_color(),
         Visibility::Public => ui.visuals().weak_text_color(),
-        Visibility::Members => Color32::from_rgb(230, 170, 60),
-        Visibility::Private => Color32::from_rgb(225, 120, 120),
+        Visibility::Members => super::theme::MEMBERS.on(ui.visuals()),
+        Visibility::Private => super::theme::PRIVATE.on(ui.visuals()),
     };
     let text = link.visibility.label().to_uppercase();
     let galley = ui.painter().layout_no_wrap(text, font, colour);
@@ -558,8 +557,11 @@ fn reorder_ui<P: std::any::Any + Send + Sync>(
         } else {
             resp.rect.bottom()
         };
-        ui.painter()
-            .hline(resp.rect.x_range(), y, Stroke::new(2.0, TYPE_COLOUR));
+        ui.painter().hline(
+            resp.rect.x_range(),
+            y,
+            Stroke::new(2.0, super::theme::TYPE.on(ui.visuals())),
+        );
     }
     let drag = egui::DragAndDrop::payload::<P>(ui.ctx())?;
     let from = index_of(&drag)?;
@@ -593,8 +595,11 @@ fn row_ui(
         wrap,
     );
     let kind_galley = kind.map(|k| {
-        ui.painter()
-            .layout_no_wrap(k.to_uppercase(), small_font.clone(), TYPE_COLOUR)
+        ui.painter().layout_no_wrap(
+            k.to_uppercase(),
+            small_font.clone(),
+            super::theme::TYPE.on(ui.visuals()),
+        )
     });
     let sub_galley = (!subtitle.is_empty()).then(|| {
         ui.painter().layout(
@@ -619,7 +624,8 @@ fn row_ui(
         let x = rect.left() + 6.0;
         if let Some(g) = kind_galley {
             let h = g.size().y;
-            ui.painter().galley(egui::pos2(x, y), g, TYPE_COLOUR);
+            ui.painter()
+                .galley(egui::pos2(x, y), g, super::theme::TYPE.on(ui.visuals()));
             y += h + 2.0;
         }
         let h = title_galley.size().y;

@@ -410,6 +410,8 @@ pub struct UiState {
     pub clip: Option<Clip>,
     pub geometry: Geometry,
     pub find: super::find::FindState,
+    /// What "Show in file manager" calls, still running, will say.
+    pub revealing: Vec<std::sync::mpsc::Receiver<Notice>>,
 }
 
 impl UiState {

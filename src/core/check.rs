@@ -13,9 +13,9 @@ use super::error::{IoContext, Result};
 use super::ids::{GroupId, ImageId};
 use super::media::import;
 use super::model::{catalog, images, order};
-use super::storage::Library;
 use super::storage::layout::{self, ORIGINALS_DIR, TEMP_PREFIX};
 use super::storage::tree::files_under;
+use super::storage::{Library, atomic};
 
 /// The group that re-registered originals go into.
 pub const RECOVERED_GROUP: &str = "Recovered";
@@ -42,6 +42,9 @@ pub enum Problem {
         path: PathBuf,
         reason: String,
     },
+    /// An original whose write bit came back (it is stored read-only, so
+    /// that an editor opened on it cannot change the bytes its hash promises).
+    Writable { image: ImageId, path: PathBuf },
     /// A file under `originals/` that no row refers to.
     Orphan { path: PathBuf },
     /// A file of Folio's own that a crash left behind (temp or trash).
@@ -78,6 +81,11 @@ impl std::fmt::Display for Problem {
             } => {
                 write!(f, "{image}: file damaged: {}: {reason}", path.display())
             }
+            Problem::Writable { image, path } => write!(
+                f,
+                "{image}: its original can be written to: {} (originals are kept read-only, so that no editor changes them)",
+                path.display()
+            ),
             Problem::Orphan { path } => {
                 write!(f, "file without a database row: {}", path.display())
             }
@@ -198,14 +206,22 @@ fn inspect_rows(lib: &Library, report: &mut Report) -> Result<std::collections::
         "folio-check",
         &rows,
         super::pool::default_workers(),
-        |img| hash_file(&store_root.join(&img.filename)),
+        |img| {
+            let path = store_root.join(&img.filename);
+            let writable = std::fs::metadata(&path).is_ok_and(|m| atomic::is_writable(&m));
+            hash_file(&path).map(|hash| (hash, writable))
+        },
         |_, img, hashed| {
             let path = store_root.join(&img.filename);
             known.insert(path.clone());
             report.images_checked += 1;
             let problem = match hashed {
-                Ok(Ok(hash)) if hash == img.content_hash => None,
-                Ok(Ok(hash)) => Some(Problem::WrongContent {
+                Ok(Ok((hash, false))) if hash == img.content_hash => None,
+                Ok(Ok((hash, true))) if hash == img.content_hash => Some(Problem::Writable {
+                    image: img.id,
+                    path,
+                }),
+                Ok(Ok((hash, _))) => Some(Problem::WrongContent {
                     image: img.id,
                     path,
                     reason: format!("its hash is {hash}, not {}", img.content_hash),
@@ -283,6 +299,12 @@ fn mend(lib: &mut Library, report: &mut Report) -> Result<()> {
                 Ok(()) => report
                     .repaired
                     .push(format!("removed temp file {}", path.display())),
+                Err(e) => report.unrepaired.push(format!("{}: {e}", path.display())),
+            },
+            Problem::Writable { path, .. } => match atomic::set_read_only(path) {
+                Ok(()) => report
+                    .repaired
+                    .push(format!("made {} read-only again", path.display())),
                 Err(e) => report.unrepaired.push(format!("{}: {e}", path.display())),
             },
             Problem::Orphan { path } => recover(lib, path, report)?,
@@ -404,6 +426,12 @@ fn recover(lib: &mut Library, path: &Path, report: &mut Report) -> Result<()> {
         images::add_images(tx, group, &[id], None)?;
         Ok(id)
     })?;
+    if let Err(e) = atomic::set_read_only(path) {
+        report.unrepaired.push(format!(
+            "{}: could not be made read-only: {e}",
+            path.display()
+        ));
+    }
     report.repaired.push(format!(
         "re-registered {} as {id} in group \u{201c}{RECOVERED_GROUP}\u{201d}",
         path.display()
@@ -566,6 +594,51 @@ mod tests {
         crate::core::storage::trash::delete_images(&mut lib, &[img.id]).unwrap();
         assert!(!lib.file_path(&img.filename).unwrap().exists());
         assert_eq!(images::group_image_ids(lib.conn(), group).unwrap().len(), 1);
+        assert!(check(&mut lib, false).unwrap().is_clean());
+    }
+
+    #[test]
+    fn originals_are_read_only_and_a_write_bit_that_came_back_is_reported_and_removed() {
+        let (_dir, mut lib, _) = library_with(2);
+        let files = crate::core::storage::tree::files_under(&lib.originals_dir()).unwrap();
+        assert_eq!(files.len(), 2);
+        for f in &files {
+            let meta = std::fs::metadata(f).unwrap();
+            assert!(!atomic::is_writable(&meta), "{} is writable", f.display());
+        }
+        // An editor (or `chmod u+w`) gives one its write bit back.
+        let mut perms = std::fs::metadata(&files[0]).unwrap().permissions();
+        #[allow(clippy::permissions_set_readonly_false)]
+        perms.set_readonly(false);
+        std::fs::set_permissions(&files[0], perms).unwrap();
+        let r = check(&mut lib, false).unwrap();
+        assert!(
+            matches!(&r.problems[..], [Problem::Writable { path, .. }] if *path == files[0]),
+            "{r:?}"
+        );
+        assert!(r.problems[0].to_string().contains("can be written to"));
+        let r = check(&mut lib, true).unwrap();
+        assert_eq!(r.repaired.len(), 1, "{r:?}");
+        assert!(r.repaired[0].contains("read-only again"), "{r:?}");
+        assert!(check(&mut lib, false).unwrap().is_clean());
+    }
+
+    #[test]
+    fn a_library_from_before_read_only_originals_is_brought_up_to_it_once() {
+        let (dir, lib, _) = library_with(2);
+        let files = crate::core::storage::tree::files_under(&lib.originals_dir()).unwrap();
+        let marker = lib.store_root().join(layout::READ_ONLY_MARKER);
+        drop(lib);
+        // As an older Folio left it: writable originals, no marker.
+        std::fs::remove_file(&marker).unwrap();
+        for f in &files {
+            let mut perms = std::fs::metadata(f).unwrap().permissions();
+            #[allow(clippy::permissions_set_readonly_false)]
+            perms.set_readonly(false);
+            std::fs::set_permissions(f, perms).unwrap();
+        }
+        let mut lib = Library::open(dir.path().join("lib")).unwrap();
+        assert!(marker.exists());
         assert!(check(&mut lib, false).unwrap().is_clean());
     }
 

@@ -53,6 +53,21 @@ impl Format {
         }
     }
 
+    /// Its MIME types, for the menu entry's "Open with" (the registered
+    /// one first; HEIC also under its common alias).
+    pub fn mime_types(self) -> &'static [&'static str] {
+        match self {
+            Format::Jpeg => &["image/jpeg"],
+            Format::Png => &["image/png"],
+            Format::WebP => &["image/webp"],
+            Format::Gif => &["image/gif"],
+            Format::Tiff => &["image/tiff"],
+            Format::Psd => &["image/vnd.adobe.photoshop"],
+            Format::Avif => &["image/avif"],
+            Format::Heic => &["image/heif", "image/heic"],
+        }
+    }
+
     /// The name to show ("JPEG").
     pub fn label(self) -> &'static str {
         match self {

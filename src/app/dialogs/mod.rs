@@ -5,21 +5,27 @@
 //! already uses) reads it in [`Dialog::prepare`], after the frame that opened
 //! it, never while it draws.
 
+mod about;
 mod attach;
 mod confirm;
 mod export;
 mod info;
 mod names;
+mod open;
+mod original;
 
 use std::path::PathBuf;
 
 use eframe::egui::{self, Key};
 
+pub use about::About;
 pub use attach::{Attach, ChangeType};
 pub use confirm::{ConfirmDeleteGallery, ConfirmDeleteGroup, ConfirmDeleteImages};
 pub use export::{Export, Kind as ExportKind, ProfileDialog};
 pub use info::{Help, ImportReport};
 pub use names::{NameGallery, NewGroup, RenameGroup};
+pub use open::OpenFiles;
+pub use original::ExportOriginal;
 
 use super::action::Action;
 use super::data::Data;
@@ -45,6 +51,11 @@ pub enum Dialog {
     /// Export a gallery as a website, a folder or a ZIP.
     Export(Box<Export>),
     Profile(ProfileDialog),
+    /// Files opened with Folio: import them?
+    OpenFiles(OpenFiles),
+    /// A copy of an image's original.
+    ExportOriginal(ExportOriginal),
+    About(About),
 }
 
 /// What a dialog's frame ended with.
@@ -125,6 +136,7 @@ impl Dialog {
     pub fn closable(&self) -> bool {
         match self {
             Dialog::Export(d) => d.closable(),
+            Dialog::ExportOriginal(d) => d.closable(),
             _ => true,
         }
     }
@@ -159,6 +171,9 @@ impl Dialog {
             Dialog::Help => Help::ui(ui),
             Dialog::Export(d) => d.ui(ui),
             Dialog::Profile(d) => d.ui(ui),
+            Dialog::OpenFiles(d) => d.ui(ui, data),
+            Dialog::ExportOriginal(d) => d.ui(ui),
+            Dialog::About(d) => d.ui(ui),
         }
     }
 }

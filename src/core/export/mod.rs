@@ -15,6 +15,7 @@
 
 pub mod folder;
 pub mod members;
+pub mod original;
 pub mod pdf;
 pub mod site;
 pub mod submission;

@@ -353,7 +353,7 @@ pub fn store_with(
     if existing.is_none() {
         let path = lib.file_path(&prepared.filename())?;
         if !file_holds(&path, &prepared) {
-            atomic::write_with(&path, &prepared.bytes, Durability::Durable, write)
+            atomic::write_with(&path, &prepared.bytes, Durability::Original, write)
                 .map_err(store_failed)?;
             written.push(path);
         }
@@ -372,7 +372,7 @@ pub fn store_with(
             .map_or(new_filename.as_str(), |e| e.filename.as_str());
         let path = file_in_store(&store_root, filename)?;
         if !file_holds(&path, &prepared) {
-            atomic::write_with(&path, &prepared.bytes, Durability::Durable, write)
+            atomic::write_with(&path, &prepared.bytes, Durability::Original, write)
                 .map_err(store_failed)?;
             written.push(path);
         }

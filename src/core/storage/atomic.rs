@@ -63,6 +63,10 @@ pub enum Durability {
     /// A power cut too: the file and its folder are fsynced (originals,
     /// remembered failures).
     Durable,
+    /// As [`Durability::Durable`], and the file left read-only: an original
+    /// in the library, so that an editor opened on it cannot change the
+    /// bytes its hash promises (`check` reports a write bit that came back).
+    Original,
     /// A crash of Folio, not a power cut: no fsync. For caches, where a
     /// damaged file fails to decode and is simply made again, and three fsyncs
     /// per imported image would cost more than the import.
@@ -101,14 +105,40 @@ pub fn write_with(
         .at(dir)?;
     // On error `tmp` is dropped, which removes the partial file.
     write(tmp.as_file_mut(), bytes).at(path)?;
-    if durability == Durability::Durable {
+    if durability != Durability::Cache {
         tmp.as_file().sync_all().at(path)?;
     }
+    if durability == Durability::Original {
+        set_read_only(tmp.path()).at(path)?;
+    }
     tmp.persist(path).map_err(|e| Error::io(path, e.error))?;
-    if durability == Durability::Durable {
+    if durability != Durability::Cache {
         sync_dir(dir);
     }
     Ok(())
+}
+
+/// Takes every write permission off the file at `path` (its owner's too).
+pub fn set_read_only(path: &Path) -> std::io::Result<()> {
+    let mut perms = std::fs::metadata(path)?.permissions();
+    if !perms.readonly() {
+        perms.set_readonly(true);
+        std::fs::set_permissions(path, perms)?;
+    }
+    Ok(())
+}
+
+/// Whether the file of `meta` may be written to (on Unix: it has any write bit).
+pub fn is_writable(meta: &std::fs::Metadata) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        meta.permissions().mode() & 0o222 != 0
+    }
+    #[cfg(not(unix))]
+    {
+        !meta.permissions().readonly()
+    }
 }
 
 /// Makes a file that something else wrote at `tmp` (SQLite's `VACUUM INTO`, a

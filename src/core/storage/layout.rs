@@ -7,6 +7,7 @@
 //!     backups/folio-<UTC time>-<why>.db   checked copies of folio.db
 //!     library/               the default store (stores.root = 'library')
 //!         originals/ab/<blake3 hex>.jpg   imported files, content-addressed
+//!         originals-read-only   says every original there is read-only
 //!         trash/             files of images being deleted (emptied at once)
 //!         thumbs/v1/<size>/ab/<blake3 hex>.jpg|png   the thumbnail cache
 //!         thumbs/v1/failed/<blake3 hex>.txt          why one could not be made
@@ -35,6 +36,10 @@ pub const THUMBS_DIR: &str = "thumbs/v1";
 /// Inside a store: exports' renditions, by content hash and size (a cache:
 /// anything in it can be deleted, and is made again when needed).
 pub const RENDITIONS_DIR: &str = "renditions/v1";
+/// Inside a store: written once every original there has been made
+/// read-only (libraries from before originals were stored read-only are
+/// brought up to that once, as they open).
+pub const READ_ONLY_MARKER: &str = "originals-read-only";
 /// The folder of backups inside the library root.
 pub const BACKUP_DIR: &str = "backups";
 /// Prefix of Folio's own temporary files, wherever they are.

@@ -201,6 +201,7 @@ impl Library {
         };
         let lib = Self::with_connection(root, conn, Some(lock))?;
         lib.remove_leftovers();
+        lib.protect_originals_once();
         // A new database (a new library, or one started by `check --repair`
         // where the old one is missing) has nothing to keep yet: a backup of
         // it would only push a real one out of the seven kept, and become
@@ -311,6 +312,37 @@ impl Library {
             lock,
             checkpointer: None,
         })
+    }
+
+    /// Makes every original read-only, once: a library from before Folio
+    /// stored them so is brought up to it as it first opens (new originals
+    /// are written read-only). Not fatal: what fails is logged, and tried
+    /// again at the next open; `check` reports any original left writable.
+    fn protect_originals_once(&self) {
+        let marker = self.store_root.join(layout::READ_ONLY_MARKER);
+        if marker.exists() {
+            return;
+        }
+        let files = match super::tree::files_under(&self.originals_dir()) {
+            Ok(files) => files,
+            Err(e) => {
+                log::warn!("could not list the originals to make them read-only: {e}");
+                return;
+            }
+        };
+        let mut failed = 0usize;
+        for path in &files {
+            if let Err(e) = super::atomic::set_read_only(path) {
+                log::warn!("could not make {} read-only: {e}", path.display());
+                failed += 1;
+            }
+        }
+        if failed == 0 {
+            let note = b"Every original in originals/ is stored read-only.\n";
+            if let Err(e) = super::atomic::write(&marker, note) {
+                log::warn!("{e}");
+            }
+        }
     }
 
     /// Removes Folio's own temp files that a killed process left in
