@@ -403,21 +403,39 @@ enum DetailsCommand {
 
 /// Runs the parsed command.
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    // These two need no library.
+    match args.command {
+        Some(Command::InstallDesktop { uninstall }) => return install_desktop_cmd(uninstall),
+        Some(Command::Man) => {
+            let man = clap_mangen::Man::new(<Args as clap::CommandFactory>::command());
+            man.render(&mut std::io::stdout().lock())?;
+            return Ok(ExitCode::SUCCESS);
+        }
+        _ => {}
+    }
     let root = match args.library {
         Some(dir) => dir,
         None => library::default_root()?,
     };
     match args.command {
         None => {
-            folio::app::run(root, args.files)?;
+            // Said here, before a window opens on a mistyped name (or a
+            // command given after a file: `folio a.jpg check`).
+            if let Some(missing) = args.files.iter().find(|p| !p.exists()) {
+                anyhow::bail!(
+                    "{}: there is no such file or folder (nothing was opened)",
+                    missing.display()
+                );
+            }
+            let files = args
+                .files
+                .iter()
+                .map(|p| std::path::absolute(p).unwrap_or_else(|_| p.clone()))
+                .collect();
+            folio::app::run(root, files)?;
             Ok(ExitCode::SUCCESS)
         }
-        Some(Command::InstallDesktop { uninstall }) => install_desktop_cmd(uninstall),
-        Some(Command::Man) => {
-            let man = clap_mangen::Man::new(<Args as clap::CommandFactory>::command());
-            man.render(&mut std::io::stdout().lock())?;
-            Ok(ExitCode::SUCCESS)
-        }
+        Some(Command::InstallDesktop { .. } | Command::Man) => Ok(ExitCode::SUCCESS),
         Some(Command::Import {
             group,
             gallery,
@@ -631,7 +649,10 @@ fn install_desktop_cmd(uninstall: bool) -> anyhow::Result<ExitCode> {
         "The entry starts {}. Folio is in your applications menu under Graphics, and \"Open with\" offers it for images (a desktop that was running may need you to log in again to see it).",
         program.display()
     );
-    println!("To take them out again: folio install-desktop --uninstall");
+    println!(
+        "To take them out again: {} install-desktop --uninstall",
+        program.display()
+    );
     Ok(ExitCode::SUCCESS)
 }
 

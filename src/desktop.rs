@@ -14,8 +14,9 @@ use crate::core::error::{Error, IoContext, Result};
 use crate::core::format::Format;
 use crate::core::storage::atomic;
 
-/// The name of the entry and the icon (`folio.desktop`, `folio.png`), and the
-/// window's class, which the entry's `StartupWMClass` matches.
+/// The name of the entry and the icon (`folio.desktop`, `folio.png`). On X11
+/// the window's class is the program's name (`folio`), which the entry's
+/// `StartupWMClass` matches; `with_app_id` names it only on Wayland.
 pub const APP_ID: &str = "folio";
 
 /// The icon's source, drawn for the project.
@@ -90,6 +91,15 @@ pub fn exec_value(program: &Path) -> Result<String> {
             ),
         )
     })?;
+    if s.chars().any(char::is_control) {
+        return Err(Error::invalid(
+            "program path",
+            format!(
+                "{}: a menu entry cannot name a path with a line break or tab in it",
+                program.display()
+            ),
+        ));
+    }
     let plain = !s.is_empty()
         && s.chars()
             .all(|c| c.is_ascii_alphanumeric() || "/._-+,:@".contains(c));
@@ -174,24 +184,43 @@ pub struct Removed {
     pub left: Vec<(PathBuf, String)>,
 }
 
-/// Removes what [`install`] wrote under `data_home`: the entry only if it is
-/// one `install-desktop` wrote, the icons at Folio's own paths. Files not
-/// there are skipped without a word; folders are left (other programs' files
+/// Removes what [`install`] wrote under `data_home`. An entry that
+/// `install-desktop` did not write is left, and with it every icon (it
+/// shows them). With its own entry, the icons at Folio's paths go too; with
+/// no entry, only icons that are this Folio's own bytes. Files not there
+/// are skipped without a word; folders are left (other programs' files
 /// share them).
 pub fn uninstall(data_home: &Path) -> Result<Removed> {
     let mut out = Removed::default();
     let files = installed_files(data_home);
     let entry_path = &files[0];
-    match read_if_present(entry_path)? {
-        Some(text) if !is_ours(&text) => out.left.push((
-            entry_path.clone(),
-            "not written by `folio install-desktop` (a package's, or your own)".to_string(),
-        )),
-        Some(_) => remove(entry_path, &mut out)?,
-        None => {}
-    }
-    for path in &files[1..] {
-        remove(path, &mut out)?;
+    let ours = match read_if_present(entry_path)? {
+        Some(text) if !is_ours(&text) => {
+            out.left.push((
+                entry_path.clone(),
+                "not written by `folio install-desktop` (a package's, or your own); its icons were left too".to_string(),
+            ));
+            return Ok(out);
+        }
+        Some(_) => {
+            remove(entry_path, &mut out)?;
+            true
+        }
+        None => false,
+    };
+    let mut contents: Vec<&[u8]> = vec![ICON_SVG];
+    contents.extend(ICONS.iter().map(|(_, bytes)| *bytes));
+    for (path, bytes) in files[1..].iter().zip(contents) {
+        match std::fs::read(path) {
+            Ok(found) if ours || found == bytes => remove(path, &mut out)?,
+            Ok(_) => out.left.push((
+                path.clone(),
+                "not this Folio's icon, and no menu entry of `install-desktop` beside it"
+                    .to_string(),
+            )),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => return Err(Error::io(path, e)),
+        }
     }
     Ok(out)
 }
@@ -277,14 +306,33 @@ pub fn reveal(path: &Path) -> std::result::Result<Revealed, String> {
         .stderr(std::process::Stdio::null())
         .spawn()
     {
-        Ok(mut child) => match child.wait() {
-            Ok(status) if status.success() => Ok(Revealed::FolderOpened),
-            Ok(status) => Err(format!(
-                "no file manager answered ({dbus_error}), and xdg-open could not open {} ({status})",
-                folder.display()
-            )),
-            Err(e) => Err(format!("xdg-open: {e}")),
-        },
+        Ok(mut child) => {
+            // xdg-open may stay until the file manager it started ends: a
+            // few seconds to hear of a failure, then it is taken as shown
+            // (and reaped by the thread that waits for it).
+            let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+            loop {
+                match child.try_wait() {
+                    Ok(Some(status)) if status.success() => return Ok(Revealed::FolderOpened),
+                    Ok(Some(status)) => {
+                        return Err(format!(
+                            "no file manager answered ({dbus_error}), and xdg-open could not open {} ({status})",
+                            folder.display()
+                        ));
+                    }
+                    Ok(None) if std::time::Instant::now() < deadline => {
+                        std::thread::sleep(std::time::Duration::from_millis(50));
+                    }
+                    Ok(None) => {
+                        let _ = std::thread::Builder::new()
+                            .name("folio-xdg-open".into())
+                            .spawn(move || child.wait());
+                        return Ok(Revealed::FolderOpened);
+                    }
+                    Err(e) => return Err(format!("xdg-open: {e}")),
+                }
+            }
+        }
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Err(format!(
             "no file manager answered ({dbus_error}), and xdg-open is not installed"
         )),
@@ -305,6 +353,35 @@ fn show_items(path: &Path) -> std::result::Result<(), String> {
     )
     .map(drop)
     .map_err(|e| e.to_string())
+}
+
+/// Whether the desktop prefers dark (`Some(true)`) or light, as the
+/// freedesktop settings portal's `org.freedesktop.appearance color-scheme`
+/// says (GNOME, KDE, and others with xdg-desktop-portal); `None` where no
+/// portal answers. winit reports no theme on X11, where Folio runs. Blocks
+/// until the portal answered: call it off the UI thread.
+#[cfg(target_os = "linux")]
+pub fn prefers_dark() -> Option<bool> {
+    let bus = zbus::blocking::Connection::session().ok()?;
+    let reply = bus
+        .call_method(
+            Some("org.freedesktop.portal.Desktop"),
+            "/org/freedesktop/portal/desktop",
+            Some("org.freedesktop.portal.Settings"),
+            "Read",
+            &("org.freedesktop.appearance", "color-scheme"),
+        )
+        .ok()?;
+    let value: zbus::zvariant::OwnedValue = reply.body().deserialize().ok()?;
+    // `Read` wraps the value in a variant (some portals twice);
+    // `downcast_ref` looks through them. 1: dark; 2: light; 0: no preference.
+    let scheme: u32 = value.downcast_ref().ok()?;
+    Some(scheme == 1)
+}
+
+#[cfg(not(target_os = "linux"))]
+pub fn prefers_dark() -> Option<bool> {
+    None
 }
 
 #[cfg(not(target_os = "linux"))]

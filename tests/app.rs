@@ -729,7 +729,7 @@ fn an_image_whose_file_went_bad_shows_why_instead_of_crashing() {
     drop_files(&mut h, &paths);
     // Damage the library's copy of the first image behind Folio's back.
     let img = &images::group_images(lib(&h).conn(), group_id(&h, "Damaged")).unwrap()[0];
-    std::fs::write(lib(&h).file_path(&img.filename).unwrap(), b"garbage").unwrap();
+    support::damage(&lib(&h).file_path(&img.filename).unwrap(), b"garbage");
     // …and lose its thumbnails, made at import, so they must be made again.
     // (File by file: the workers may be writing other thumbnails meanwhile.)
     for size in [thumbs::SMALL, thumbs::LARGE] {
@@ -2611,14 +2611,31 @@ fn a_second_folio_started_with_files_says_where_to_drop_them_and_writes_nothing(
     let dir = tempfile::tempdir().unwrap();
     let files = tempfile::tempdir().unwrap();
     let photos = pictures(files.path(), "photo", 2);
+    // Held by a command (as this test process is, for the lock file).
     let holder = Library::open(dir.path()).unwrap();
-    let before = support::files_under(dir.path());
+    let snapshot = |dir: &Path| {
+        support::files_under(dir)
+            .into_iter()
+            .map(|p| {
+                let m = std::fs::metadata(&p).unwrap();
+                (p, m.len(), m.modified().unwrap())
+            })
+            .collect::<Vec<_>>()
+    };
     let mut h = open_with(dir.path(), photos.clone());
     h.run_steps(4);
+    h.get_by_label("A folio command is using this library");
+    h.get_by_label_contains("When it has finished, press Try again to import these 2 items");
+    // Held by the app's window: where to drop them.
+    let lock = dir.path().join("folio.lock");
+    std::fs::write(&lock, "the Folio window, process 4242").unwrap();
+    let before = snapshot(dir.path());
+    click(&mut h, "Try again");
     h.get_by_label("Folio is already open on this library");
-    h.get_by_label_contains("drop them on the Folio window that is open");
+    h.get_by_label_contains("To import these 2 items, drop them on the Folio window that is open");
+    h.get_by_label_contains("still open in the other Folio");
     h.get_by_label(&photos[0].display().to_string());
-    assert_eq!(support::files_under(dir.path()), before, "nothing written");
+    assert_eq!(snapshot(dir.path()), before, "nothing written");
     assert_eq!(
         images::all_images(holder.conn()).unwrap().len(),
         0,
@@ -2683,35 +2700,62 @@ fn an_original_is_exported_byte_for_byte_and_shown_in_the_file_manager() {
         std::fs::read(&photos[1]).unwrap()
     );
     click(&mut h, "Close");
-    // Again: the file is there, so the button says it replaces it.
+    // Again: the folder is remembered, and the name proposed is free.
     click(&mut h, "Export original…");
+    let proposed = out.path().join("harbour-02 (2).jpg");
+    assert_eq!(
+        h.get_by_label("Save as").value().as_deref(),
+        Some(proposed.display().to_string().as_str())
+    );
+    // The file typed is there: the button says it replaces it, and Enter
+    // does not.
     type_into(&mut h, "Save as", &target.display().to_string());
     h.get_by_label_contains("exporting replaces it");
     h.get_by_label("Replace");
+    h.key_press(Key::Enter);
+    h.run_steps(4);
+    assert!(h.query_by_label_contains("Saved").is_none());
     click(&mut h, "Cancel");
 
     // The thumbnail's menu (the inspector hidden, so that its button of
-    // the same name is not there): a notice says where the original is,
-    // whether or not a file manager answered (none does in a test).
-    h.key_press_modifiers(Modifiers::COMMAND, Key::I);
-    h.run_steps(4);
-    assert!(!h.state().view().inspector);
-    context_menu_image(&mut h, "harbour-02.jpg", "Show in file manager");
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
-    while !h.state().notices().iter().any(|n| {
-        n.text
-            .contains("original of \u{201c}harbour-02.jpg\u{201d}")
-    }) {
-        assert!(std::time::Instant::now() < deadline, "no notice came");
-        std::thread::sleep(std::time::Duration::from_millis(50));
-        h.run_steps(1);
-    }
+    // the same name is not there): the file manager is asked to show the
+    // library's file of that work.
     let lib_file = support::files_under(&root.join("library/originals"))
         .into_iter()
         .find(|p| std::fs::read(p).unwrap() == std::fs::read(&photos[1]).unwrap())
         .unwrap();
-    let said = h.state().notices().last().unwrap().text.clone();
-    assert!(said.contains(&lib_file.display().to_string()), "{said}");
+    let asked = Arc::new(std::sync::Mutex::new(Vec::new()));
+    let record = asked.clone();
+    h.state_mut().set_revealer(Arc::new(move |p: &Path| {
+        record.lock().unwrap().push(p.to_path_buf());
+        Ok(folio::desktop::Revealed::Selected)
+    }));
+    h.key_press_modifiers(Modifiers::COMMAND, Key::I);
+    h.run_steps(4);
+    assert!(!h.state().view().inspector);
+    context_menu_image(&mut h, "harbour-02.jpg", "Show in file manager");
+    h.state_mut().finish_reveals();
+    h.run_steps(4);
+    assert_eq!(*asked.lock().unwrap(), vec![lib_file.clone()]);
+    h.get_by_label_contains(
+        "Shown in the file manager: the original of \u{201c}harbour-02.jpg\u{201d}",
+    );
+    // A desktop where no file manager answers: where the file is, to copy.
+    h.state_mut().set_revealer(Arc::new(|_: &Path| {
+        Err("no file manager answered".to_string())
+    }));
+    context_menu_image(&mut h, "harbour-02.jpg", "Show in file manager");
+    h.state_mut().finish_reveals();
+    h.run_steps(4);
+    h.get_by_label("Where the original is");
+    h.get_by_label("Copy path");
+    assert!(
+        h.query_all_by_value(&lib_file.display().to_string())
+            .count()
+            >= 1,
+        "the path is shown, to copy"
+    );
+    click(&mut h, "Close");
 }
 
 #[test]

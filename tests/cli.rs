@@ -1479,15 +1479,49 @@ fn install_desktop_leaves_a_menu_entry_it_did_not_write() {
     let data = tmp.path().join("data");
     let packaged = include_str!("../assets/folio.desktop");
     let entry = write(data.join("applications/folio.desktop"), packaged.as_bytes());
+    // The icon that entry shows, put there with it.
+    let icon = write(
+        data.join("icons/hicolor/256x256/apps/folio.png"),
+        folio::desktop::ICONS[7].1,
+    );
     let err = refused(install_desktop(&data, tmp.path(), false));
     assert!(err.contains("did not write"), "{err}");
-    assert_eq!(walk(&data), vec![entry.clone()], "nothing was installed");
+    assert_eq!(
+        walk(&data),
+        vec![entry.clone(), icon.clone()],
+        "nothing was installed"
+    );
     let out = ok(install_desktop(&data, tmp.path(), true));
     assert!(
         out.contains("Left") && out.contains("not written by"),
         "{out}"
     );
+    assert_eq!(
+        walk(&data),
+        vec![entry.clone(), icon.clone()],
+        "nothing was removed"
+    );
     assert_eq!(std::fs::read_to_string(&entry).unwrap(), packaged);
+
+    // Without any entry: only icons that are Folio's own bytes go.
+    std::fs::remove_file(&entry).unwrap();
+    let other = write(
+        data.join("icons/hicolor/48x48/apps/folio.png"),
+        b"someone's",
+    );
+    let out = ok(install_desktop(&data, tmp.path(), true));
+    assert!(out.contains("Removed 1 file"), "{out}");
+    assert_eq!(walk(&data), vec![other]);
+}
+
+#[test]
+fn a_file_to_open_that_is_not_there_is_said_before_any_window() {
+    let tmp = tempfile::tempdir().unwrap();
+    let lib = tmp.path().join("library");
+    let missing = tmp.path().join("nope.jpg");
+    let err = refused(folio(&lib, &[missing.to_str().unwrap()]));
+    assert!(err.contains("nope.jpg: there is no such file"), "{err}");
+    assert!(!lib.exists(), "nothing was made");
 }
 
 #[test]

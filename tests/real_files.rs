@@ -633,7 +633,7 @@ fn reimporting_replaces_a_damaged_original_of_the_same_size() {
     let mut damaged = bytes.clone();
     let middle = damaged.len() / 2;
     damaged[middle] ^= 0xFF;
-    std::fs::write(&stored, &damaged).unwrap();
+    support::damage(&stored, &damaged);
     let report = check::check(&mut f.lib, false).unwrap();
     assert!(
         report
@@ -663,7 +663,7 @@ fn a_preview_that_failed_is_made_once_the_original_is_back() {
     let img = images::all_images(f.lib.conn()).unwrap().remove(0);
     let stored = f.lib.file_path(&img.filename).unwrap();
     // The original is damaged on disk: the preview fails, and that is remembered.
-    std::fs::write(&stored, &bytes[..bytes.len() / 3]).unwrap();
+    support::damage(&stored, &bytes[..bytes.len() / 3]);
     let preview = || {
         load_or_make(
             f.lib.store_root(),

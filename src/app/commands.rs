@@ -529,24 +529,24 @@ impl FolioApp {
         let name = img.original_name.clone();
         let (tx, rx) = std::sync::mpsc::channel();
         let ctx = ctx.clone();
+        let reveal = self.work.reveal.clone();
         let spawned = std::thread::Builder::new()
             .name("folio-reveal".into())
             .spawn(move || {
-                let notice = match crate::desktop::reveal(&path) {
-                    Ok(crate::desktop::Revealed::Selected) => Notice::info(format!(
-                        "Shown in the file manager: the original of \u{201c}{name}\u{201d} ({}). It is read-only: use Export original\u{2026} for a copy to edit.",
-                        path.display()
-                    )),
-                    Ok(crate::desktop::Revealed::FolderOpened) => Notice::info(format!(
-                        "Opened the folder of the original of \u{201c}{name}\u{201d}: it is {}.",
-                        path.display()
-                    )),
-                    Err(why) => Notice::error(format!(
-                        "Could not show it in a file manager: {why}. The original of \u{201c}{name}\u{201d} is {}.",
-                        path.display()
-                    )),
+                let answer = match reveal(&path) {
+                    Ok(crate::desktop::Revealed::Selected) => Ok(Notice::info(format!(
+                        "Shown in the file manager: the original of \u{201c}{name}\u{201d}. It is read-only: Export original\u{2026} makes a copy to edit."
+                    ))),
+                    Ok(crate::desktop::Revealed::FolderOpened) => Ok(Notice::info(format!(
+                        "Opened the folder of the original of \u{201c}{name}\u{201d}, {}.",
+                        path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default()
+                    ))),
+                    Err(why) => {
+                        log::warn!("no file manager showed {}: {why}", path.display());
+                        Err(dialogs::OriginalPath::new(name, &path))
+                    }
                 };
-                let _ = tx.send(notice);
+                let _ = tx.send(answer);
                 ctx.request_repaint();
             });
         match spawned {

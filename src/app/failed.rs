@@ -7,6 +7,9 @@ use super::FolioApp;
 use super::state::Notice;
 use crate::core::storage::{backup, library::Lock};
 
+/// Said after Try again while the other Folio still has the library.
+const STILL_OPEN: &str = "The library is still open in the other Folio (checked just now).";
+
 impl FolioApp {
     pub(super) fn open_failed_ui(&mut self, ui: &mut egui::Ui) {
         let why = self.session.library().err().unwrap_or_default().to_string();
@@ -72,6 +75,9 @@ impl FolioApp {
             self.session.reopen();
             self.reload();
             self.offer_opened();
+            if self.session.locked() && !self.opened.is_empty() {
+                self.ui.notices.push(Notice::info(STILL_OPEN));
+            }
         }
     }
 
@@ -83,12 +89,23 @@ impl FolioApp {
         egui::CentralPanel::default().show(ui, |ui| {
             ui.vertical_centered(|ui| {
                 ui.add_space(ui.available_height() * 0.2);
-                ui.heading("Folio is already open on this library");
-                ui.add_space(8.0);
-                ui.label(format!(
-                    "To import {}, drop them on the Folio window that is open. Nothing was imported from this window.",
-                    crate::count(self.opened.len() as u64, "this item", "these items")
-                ));
+                let (what, it) = match self.opened.len() {
+                    1 => ("this item".to_string(), "it"),
+                    n => (format!("these {n} items"), "them"),
+                };
+                if self.session.locked_by_window() {
+                    ui.heading("Folio is already open on this library");
+                    ui.add_space(8.0);
+                    ui.label(format!(
+                        "To import {what}, drop {it} on the Folio window that is open. Nothing was imported from this window."
+                    ));
+                } else {
+                    ui.heading("A folio command is using this library");
+                    ui.add_space(8.0);
+                    ui.label(format!(
+                        "An import, a check or a backup is running in a terminal. When it has finished, press Try again to import {what}. Nothing was imported yet."
+                    ));
+                }
                 ui.add_space(6.0);
                 for p in self.opened.iter().take(8) {
                     ui.label(egui::RichText::new(p.display().to_string()).weak());
@@ -100,6 +117,11 @@ impl FolioApp {
                 }
                 ui.add_space(6.0);
                 ui.label(format!("Library folder: {}", self.session.root().display()));
+                ui.add_space(6.0);
+                ui.label("Or close the other Folio and press Try again: this window then offers to import them.");
+                if self.ui.notices.all().iter().any(|n| n.text == STILL_OPEN) {
+                    ui.colored_label(ui.visuals().warn_fg_color, STILL_OPEN);
+                }
                 ui.add_space(12.0);
                 ui.horizontal(|ui| {
                     ui.add_space((ui.available_width() - 200.0).max(0.0) / 2.0);

@@ -43,6 +43,7 @@ pub use jobs::{Pick, Report, Work};
 pub use session::{Captions, THUMB_SIZES, View};
 pub use state::{Notice, Selection};
 pub use theme::{THEME_KEY, Theme};
+pub use work::Revealer;
 
 use history::History;
 use session::Session;
@@ -59,6 +60,7 @@ pub const STORAGE_KEY: &str = "folio-view";
 /// through X11 (XWayland on a Wayland desktop): winit delivers files dropped
 /// from other applications only there.
 pub fn run(root: PathBuf, files: Vec<PathBuf>) -> anyhow::Result<()> {
+    crate::core::storage::library::set_holder(crate::core::storage::library::WINDOW_HOLDER);
     let mut viewport = egui::ViewportBuilder::default()
         .with_title("Folio")
         .with_app_id(crate::desktop::APP_ID)
@@ -151,7 +153,9 @@ impl FolioApp {
         let theme: Theme = storage
             .and_then(|s| eframe::get_value(s, THEME_KEY))
             .unwrap_or_default();
+        theme::tune(ctx);
         ctx.set_theme(theme.preference());
+        theme::follow_desktop(ctx);
         let view = View::restored(saved, &root);
         add_fallback_font(ctx);
         let mut app = FolioApp {
@@ -166,10 +170,17 @@ impl FolioApp {
         };
         app.reload();
         if app.session.locked() && !app.opened.is_empty() {
-            eprintln!(
-                "folio: Folio is already open on {}: drop the files on its window to import them. Nothing was imported here.",
-                app.session.root().display()
-            );
+            if app.session.locked_by_window() {
+                eprintln!(
+                    "folio: Folio is already open on {}: drop the files on its window to import them. Nothing was imported here.",
+                    app.session.root().display()
+                );
+            } else {
+                eprintln!(
+                    "folio: a folio command is using {}: when it has finished, press Try again in this window to import the files. Nothing was imported yet.",
+                    app.session.root().display()
+                );
+            }
         }
         app.offer_opened();
         app
@@ -231,6 +242,23 @@ impl FolioApp {
     /// The status bar's messages, oldest first.
     pub fn notices(&self) -> &[Notice] {
         self.ui.notices.all()
+    }
+
+    /// Makes "Show in file manager" call `reveal` (tests: one that records
+    /// what it was asked, or fails as a desktop without a file manager does).
+    pub fn set_revealer(&mut self, reveal: std::sync::Arc<Revealer>) {
+        self.work.reveal = reveal;
+    }
+
+    /// Waits for the "Show in file manager" calls still running (tests).
+    pub fn finish_reveals(&mut self) {
+        for rx in std::mem::take(&mut self.ui.revealing) {
+            match rx.recv() {
+                Ok(Ok(notice)) => self.ui.notices.push(notice),
+                Ok(Err(where_it_is)) => self.open_dialog(Dialog::OriginalPath(where_it_is)),
+                Err(_) => {}
+            }
+        }
     }
 
     /// Makes imports write files through `write` (tests: a disk that fills up).
@@ -524,15 +552,18 @@ impl FolioApp {
     fn poll_work(&mut self) {
         let mut said = Vec::new();
         self.ui.revealing.retain(|rx| match rx.try_recv() {
-            Ok(notice) => {
-                said.push(notice);
+            Ok(answer) => {
+                said.push(answer);
                 false
             }
             Err(std::sync::mpsc::TryRecvError::Empty) => true,
             Err(std::sync::mpsc::TryRecvError::Disconnected) => false,
         });
-        for notice in said {
-            self.ui.notices.push(notice);
+        for answer in said {
+            match answer {
+                Ok(notice) => self.ui.notices.push(notice),
+                Err(where_it_is) => self.out.open(Dialog::OriginalPath(where_it_is)),
+            }
         }
         for arrived in self.work.poll() {
             match arrived {

@@ -148,8 +148,9 @@ pub struct Session {
     lib: Result<Library, String>,
     /// When the library was refused and a backup exists: that backup.
     restorable: Option<PathBuf>,
-    /// The library could not be opened because another Folio has it.
-    locked: bool,
+    /// The library could not be opened because another Folio has it: who
+    /// (as its lock file says; empty if it says nothing).
+    locked: Option<String>,
     files: Files,
     /// What the panels draw from.
     pub data: Data,
@@ -171,7 +172,7 @@ impl Session {
         let mut session = Session {
             lib: Err(String::new()),
             restorable: None,
-            locked: false,
+            locked: None,
             files: Files::default(),
             data: Data::default(),
             view,
@@ -198,7 +199,12 @@ impl Session {
                 self.lib = Ok(lib);
             }
             Err(e) => {
-                self.locked = matches!(e, crate::core::Error::Locked { .. });
+                self.locked = match &e {
+                    crate::core::Error::Locked { holder, .. } => {
+                        Some(holder.clone().unwrap_or_default())
+                    }
+                    _ => None,
+                };
                 self.restorable = match &e {
                     crate::core::Error::RefusedWithBackup { backup, .. }
                     | crate::core::Error::DatabaseMissing {
@@ -214,7 +220,16 @@ impl Session {
 
     /// Whether the library was refused because another Folio has it open.
     pub fn locked(&self) -> bool {
-        self.locked && self.lib.is_err()
+        self.locked.is_some() && self.lib.is_err()
+    }
+
+    /// Whether the Folio that has the library is the app (not a command).
+    pub fn locked_by_window(&self) -> bool {
+        self.locked().then_some(()).is_some()
+            && self
+                .locked
+                .as_deref()
+                .is_some_and(|h| h.starts_with(crate::core::storage::library::WINDOW_HOLDER))
     }
 
     /// The library's root folder.

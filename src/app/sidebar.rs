@@ -36,8 +36,6 @@ struct LinkDrag {
     index: usize,
 }
 
-/// Colour of link types in the sidebar.
-
 /// The left panel: the library's pools, galleries (the selected one with its
 /// typed groups), then every group of the library. `drag` is a drag of grid
 /// images, which any group row takes.
@@ -472,7 +470,8 @@ fn visibility_badge_ui(
     let font = egui::TextStyle::Small.resolve(ui.style());
     let colour = match link.visibility {
         // On a selected row's colour the weak grey would not read.
-        Visibility::Public if selected => ui.visuals().strong_text_color(),
+        // On a selected row's fill the accents would not read: the word says it.
+        _ if selected => ui.visuals().strong_text_color(),
         Visibility::Public => ui.visuals().weak_text_color(),
         Visibility::Members => super::theme::MEMBERS.on(ui.visuals()),
         Visibility::Private => super::theme::PRIVATE.on(ui.visuals()),
@@ -598,14 +597,14 @@ fn row_ui(
         ui.painter().layout_no_wrap(
             k.to_uppercase(),
             small_font.clone(),
-            super::theme::TYPE.on(ui.visuals()),
+            egui::Color32::PLACEHOLDER,
         )
     });
     let sub_galley = (!subtitle.is_empty()).then(|| {
         ui.painter().layout(
             subtitle.to_string(),
             small_font,
-            ui.visuals().weak_text_color(),
+            egui::Color32::PLACEHOLDER,
             wrap,
         )
     });
@@ -622,10 +621,19 @@ fn row_ui(
         }
         let mut y = rect.top() + 4.0;
         let x = rect.left() + 6.0;
+        // On the selection's fill the accent and the weak grey would not
+        // read: there, the selected row's own text colour.
+        let (kind_colour, sub_colour) = if selected {
+            (visuals.text_color(), visuals.text_color())
+        } else {
+            (
+                super::theme::TYPE.on(ui.visuals()),
+                ui.visuals().weak_text_color(),
+            )
+        };
         if let Some(g) = kind_galley {
             let h = g.size().y;
-            ui.painter()
-                .galley(egui::pos2(x, y), g, super::theme::TYPE.on(ui.visuals()));
+            ui.painter().galley(egui::pos2(x, y), g, kind_colour);
             y += h + 2.0;
         }
         let h = title_galley.size().y;
@@ -637,8 +645,7 @@ fn row_ui(
         ui.painter().galley(egui::pos2(x, y), title_galley, colour);
         y += h + 1.0;
         if let Some(g) = sub_galley {
-            ui.painter()
-                .galley(egui::pos2(x, y), g, ui.visuals().weak_text_color());
+            ui.painter().galley(egui::pos2(x, y), g, sub_colour);
         }
     }
     resp

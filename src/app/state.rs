@@ -410,8 +410,9 @@ pub struct UiState {
     pub clip: Option<Clip>,
     pub geometry: Geometry,
     pub find: super::find::FindState,
-    /// What "Show in file manager" calls, still running, will say.
-    pub revealing: Vec<std::sync::mpsc::Receiver<Notice>>,
+    /// What "Show in file manager" calls, still running, will say: a
+    /// notice, or where the original is (no file manager answered).
+    pub revealing: Vec<std::sync::mpsc::Receiver<Result<Notice, super::dialogs::OriginalPath>>>,
 }
 
 impl UiState {

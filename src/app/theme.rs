@@ -65,6 +65,48 @@ pub const PRIVATE: Pair = Pair {
     light: Color32::from_rgb(175, 35, 35),
 };
 
+/// What System means: the desktop's light or dark, asked of the settings
+/// portal on a thread of its own (winit reports no theme on X11); dark
+/// where no portal answers.
+pub fn follow_desktop(ctx: &egui::Context) {
+    let ctx = ctx.clone();
+    let spawned = std::thread::Builder::new()
+        .name("folio-theme".into())
+        .spawn(move || {
+            if let Some(dark) = crate::desktop::prefers_dark() {
+                let theme = if dark {
+                    egui::Theme::Dark
+                } else {
+                    egui::Theme::Light
+                };
+                ctx.options_mut(|o| o.fallback_theme = theme);
+                ctx.request_repaint();
+            }
+        });
+    if let Err(e) = spawned {
+        log::warn!("could not ask the desktop for its theme: {e}");
+    }
+}
+
+/// egui's two themes with the colours that fell short of WCAG AA (4.5:1 for
+/// text) on their panels made darker or lighter: weak text (counts, hints,
+/// captions), and the light theme's error and warning text.
+pub fn tune(ctx: &egui::Context) {
+    ctx.style_mut_of(egui::Theme::Dark, |s| tune_visuals(&mut s.visuals));
+    ctx.style_mut_of(egui::Theme::Light, |s| tune_visuals(&mut s.visuals));
+}
+
+fn tune_visuals(v: &mut Visuals) {
+    if v.dark_mode {
+        v.weak_text_color = Some(Color32::from_gray(150));
+        v.error_fg_color = Color32::from_rgb(255, 110, 110);
+    } else {
+        v.weak_text_color = Some(Color32::from_gray(96));
+        v.error_fg_color = Color32::from_rgb(180, 0, 0);
+        v.warn_fg_color = Color32::from_rgb(150, 85, 0);
+    }
+}
+
 /// WCAG 2 contrast ratio of two opaque colours (1 to 21).
 #[cfg(test)]
 fn contrast(a: Color32, b: Color32) -> f32 {
@@ -89,8 +131,22 @@ mod tests {
 
     #[test]
     fn folios_own_colours_read_on_both_themes_panels() {
-        for visuals in [Visuals::dark(), Visuals::light()] {
+        for mut visuals in [Visuals::dark(), Visuals::light()] {
+            tune_visuals(&mut visuals);
             let panel = visuals.panel_fill;
+            for (name, c) in [
+                ("text", visuals.text_color()),
+                ("weak text", visuals.weak_text_color()),
+                ("error", visuals.error_fg_color),
+                ("warning", visuals.warn_fg_color),
+            ] {
+                let ratio = contrast(c, panel);
+                assert!(ratio >= 4.5, "{name}: contrast {ratio:.2} on {panel:?}");
+            }
+            // A selected row's text (what Folio draws its type and badge in there).
+            let selected = visuals.selection.stroke.color;
+            let ratio = contrast(selected, visuals.selection.bg_fill);
+            assert!(ratio >= 4.5, "selected row: contrast {ratio:.2}");
             for (name, pair) in [("type", TYPE), ("members", MEMBERS), ("private", PRIVATE)] {
                 let c = contrast(pair.on(&visuals), panel);
                 assert!(

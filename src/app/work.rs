@@ -39,6 +39,10 @@ pub enum Arrived {
 }
 
 /// Background work of the app.
+/// Shows a file in the file manager (see [`crate::desktop::reveal`]).
+pub type Revealer =
+    dyn Fn(&std::path::Path) -> Result<crate::desktop::Revealed, String> + Send + Sync;
+
 pub struct Background {
     ctx: egui::Context,
     job: Option<Job>,
@@ -53,6 +57,8 @@ pub struct Background {
     pub hold_reads: bool,
     /// How imports write files (the real writer, or a failing one for tests).
     pub write: Arc<WriteFn>,
+    /// How "Show in file manager" shows a file (tests: one that records it).
+    pub reveal: Arc<Revealer>,
     /// Files done when the snapshot was last reloaded during the sample job.
     reloaded_at: usize,
 }
@@ -69,6 +75,7 @@ impl Background {
             defer_rows_above: DEFER_ROWS_ABOVE,
             hold_reads: false,
             write: writer_from_env(),
+            reveal: Arc::new(crate::desktop::reveal),
             reloaded_at: 0,
         }
     }

@@ -202,13 +202,17 @@ fn inspect_rows(lib: &Library, report: &mut Report) -> Result<std::collections::
     let mut known: std::collections::HashSet<PathBuf> =
         std::collections::HashSet::with_capacity(rows.len());
     let store_root = lib.store_root();
+    // Where the file system keeps no permission bits, every file reads as
+    // writable and nothing can change that: not a problem of the library.
+    let bits_kept = crate::core::storage::library::originals_kept_read_only(store_root);
     super::pool::map_ordered(
         "folio-check",
         &rows,
         super::pool::default_workers(),
         |img| {
             let path = store_root.join(&img.filename);
-            let writable = std::fs::metadata(&path).is_ok_and(|m| atomic::is_writable(&m));
+            let writable =
+                bits_kept && std::fs::metadata(&path).is_ok_and(|m| atomic::is_writable(&m));
             hash_file(&path).map(|hash| (hash, writable))
         },
         |_, img, hashed| {
@@ -541,7 +545,7 @@ mod tests {
         let (_d, mut lib, group) = library_with(2);
         let imgs = images::group_images(lib.conn(), group).unwrap();
         std::fs::remove_file(lib.file_path(&imgs[0].filename).unwrap()).unwrap();
-        std::fs::write(lib.file_path(&imgs[1].filename).unwrap(), b"overwritten").unwrap();
+        crate::core::testing::damage(&lib.file_path(&imgs[1].filename).unwrap(), b"overwritten");
         let r = check(&mut lib, true).unwrap();
         assert!(
             matches!(r.problems[0], Problem::MissingFile { image, .. } if image == imgs[0].id),

@@ -54,7 +54,7 @@ pub enum Error {
     #[error("{}: this library is open in another Folio{}; close it there first. Nothing was changed", path.display(), holder.as_deref().map(|h| format!(" ({h})")).unwrap_or_default())]
     Locked {
         path: PathBuf,
-        /// Who holds it, as the holder wrote it ("process 1234").
+        /// Who holds it, as the holder wrote it ("the Folio window, process 1234").
         holder: Option<String>,
     },
 

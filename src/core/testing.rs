@@ -34,3 +34,13 @@ pub fn fake_image(conn: &Connection, n: u64) -> ImageId {
     )
     .unwrap() // ok: test support
 }
+
+/// Writes `bytes` over an original behind Folio's back: its write bit given
+/// back first (originals are stored read-only; root would not need it).
+pub fn damage(path: &std::path::Path, bytes: &[u8]) {
+    let mut perms = std::fs::metadata(path).unwrap().permissions(); // ok: test support
+    #[allow(clippy::permissions_set_readonly_false)] // ok: the damage is the point
+    perms.set_readonly(false);
+    std::fs::set_permissions(path, perms).unwrap(); // ok: test support
+    std::fs::write(path, bytes).unwrap(); // ok: test support
+}

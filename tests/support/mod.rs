@@ -68,3 +68,14 @@ impl eframe::Storage for Memory {
     }
     fn flush(&mut self) {}
 }
+
+/// Writes `bytes` over a library's original behind Folio's back (damage a
+/// test needs): originals are stored read-only, so its write bit is given
+/// back first, as an editor or `chmod` would (root would not need it).
+pub fn damage(path: &Path, bytes: &[u8]) {
+    let mut perms = std::fs::metadata(path).unwrap().permissions();
+    #[allow(clippy::permissions_set_readonly_false)] // ok: the damage is the point
+    perms.set_readonly(false);
+    std::fs::set_permissions(path, perms).unwrap();
+    std::fs::write(path, bytes).unwrap();
+}

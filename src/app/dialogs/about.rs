@@ -26,19 +26,30 @@ pub const FONTS: [(&str, &str, &str); 5] = [
         "the app's text (egui)",
         "Ubuntu Font Licence 1.0",
     ),
-    ("Hack", "the app's monospaced text (egui)", "MIT"),
+    (
+        "Hack",
+        "the app's monospaced text (egui)",
+        "MIT and the Bitstream Vera License",
+    ),
     (
         "Noto Emoji",
         "symbols in the app (egui)",
         "SIL Open Font License 1.1",
     ),
-    ("emoji-icon-font", "icons in the app (egui)", "MIT"),
+    (
+        "emoji-icon-font and its egui-icons subset",
+        "icons in the app (egui)",
+        "MIT",
+    ),
 ];
 
 /// C libraries built into the program from their sources.
 pub const C_LIBRARIES: [(&str, &str); 3] = [
     ("SQLite", "public domain"),
-    ("libjpeg-turbo", "IJG, BSD-3-Clause and zlib licences"),
+    (
+        "libjpeg-turbo (as mozjpeg-sys builds it)",
+        "IJG, BSD-3-Clause and zlib licences",
+    ),
     ("libwebp", "BSD-3-Clause"),
 ];
 
@@ -162,6 +173,16 @@ impl About {
                             ui.end_row();
                         }
                     });
+                ui.add_space(4.0);
+                ui.add(
+                    egui::Label::new(
+                        egui::RichText::new(
+                            "Every licence's full text: /usr/share/doc/folio/third-party-licences.txt.gz where Folio was installed from its package; scripts/licence-texts in Folio's source writes it.",
+                        )
+                        .small(),
+                    )
+                    .wrap(),
+                );
                 ui.collapsing("The SIL Open Font License 1.1 (Noto Sans)", |ui| {
                     ui.label(egui::RichText::new(OFL).small());
                 });
@@ -188,7 +209,13 @@ fn library_size(root: &Path, originals: &Path) -> Result<Size, String> {
     let mut size = Size::default();
     let mut stack = vec![root.to_path_buf()];
     while let Some(dir) = stack.pop() {
-        let entries = std::fs::read_dir(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+        // A folder that cannot be read is passed over (only the root's
+        // failure is said).
+        let entries = match std::fs::read_dir(&dir) {
+            Ok(entries) => entries,
+            Err(e) if dir == root => return Err(format!("{}: {e}", dir.display())),
+            Err(_) => continue,
+        };
         for entry in entries.flatten() {
             let Ok(kind) = entry.file_type() else {
                 continue;

@@ -93,6 +93,49 @@ impl Help {
     }
 }
 
+/// Where an original is, when no file manager could show it: the path to
+/// select or copy.
+#[derive(Clone, Debug)]
+pub struct OriginalPath {
+    name: String,
+    path: String,
+}
+
+impl OriginalPath {
+    pub fn new(name: String, path: &std::path::Path) -> Self {
+        OriginalPath {
+            name,
+            path: path.display().to_string(),
+        }
+    }
+
+    pub fn ui(&mut self, ui: &mut egui::Ui) -> Outcome {
+        ui.heading("Where the original is");
+        ui.add(
+            egui::Label::new(format!(
+                "No file manager opened here. The original of \u{201c}{}\u{201d} is this file in the library (read-only: Export original\u{2026} makes a copy to edit):",
+                self.name
+            ))
+            .wrap(),
+        );
+        ui.add_space(4.0);
+        // Selectable, to copy from; what is typed changes nothing.
+        let mut shown = self.path.clone();
+        ui.add(egui::TextEdit::singleline(&mut shown).desired_width(f32::INFINITY));
+        ui.add_space(8.0);
+        let mut outcome = Outcome::Open;
+        ui.horizontal(|ui| {
+            if ui.button("Copy path").clicked() {
+                ui.ctx().copy_text(self.path.clone());
+            }
+            if ui.button("Close").clicked() || ui.input(|i| i.key_pressed(Key::Enter)) {
+                outcome = Outcome::Cancel;
+            }
+        });
+        outcome
+    }
+}
+
 /// A Close button (and Enter, when `enter`).
 fn close_ui(ui: &mut egui::Ui, enter: bool) -> Outcome {
     if ui.button("Close").clicked() || (enter && ui.input(|i| i.key_pressed(Key::Enter))) {

@@ -22,7 +22,7 @@ pub use about::About;
 pub use attach::{Attach, ChangeType};
 pub use confirm::{ConfirmDeleteGallery, ConfirmDeleteGroup, ConfirmDeleteImages};
 pub use export::{Export, Kind as ExportKind, ProfileDialog};
-pub use info::{Help, ImportReport};
+pub use info::{Help, ImportReport, OriginalPath};
 pub use names::{NameGallery, NewGroup, RenameGroup};
 pub use open::OpenFiles;
 pub use original::ExportOriginal;
@@ -55,6 +55,8 @@ pub enum Dialog {
     OpenFiles(OpenFiles),
     /// A copy of an image's original.
     ExportOriginal(ExportOriginal),
+    /// Where an original is, when no file manager could show it.
+    OriginalPath(OriginalPath),
     About(About),
 }
 
@@ -173,6 +175,7 @@ impl Dialog {
             Dialog::Profile(d) => d.ui(ui),
             Dialog::OpenFiles(d) => d.ui(ui, data),
             Dialog::ExportOriginal(d) => d.ui(ui),
+            Dialog::OriginalPath(d) => d.ui(ui),
             Dialog::About(d) => d.ui(ui),
         }
     }

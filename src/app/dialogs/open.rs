@@ -15,7 +15,7 @@ const NAMED: usize = 8;
 
 /// Where the opened files go.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Into {
+enum Target {
     Selected,
     New,
 }
@@ -25,7 +25,7 @@ pub struct OpenFiles {
     paths: Vec<PathBuf>,
     /// The group shown when Folio opened, if any.
     selected: Option<GroupId>,
-    into: Into,
+    into: Target,
     name: String,
 }
 
@@ -34,9 +34,9 @@ impl OpenFiles {
         OpenFiles {
             name: proposed_name(&paths),
             into: if selected.is_some() {
-                Into::Selected
+                Target::Selected
             } else {
-                Into::New
+                Target::New
             },
             paths,
             selected,
@@ -66,14 +66,14 @@ impl OpenFiles {
         if let Some(g) = selected {
             ui.radio_value(
                 &mut self.into,
-                Into::Selected,
+                Target::Selected,
                 format!("Into \u{201c}{}\u{201d}, the group shown", g.name),
             );
-            ui.radio_value(&mut self.into, Into::New, "Into a new group");
+            ui.radio_value(&mut self.into, Target::New, "Into a new group");
         }
         let mut problem = None;
-        if self.into == Into::New || selected.is_none() {
-            self.into = Into::New;
+        if self.into == Target::New || selected.is_none() {
+            self.into = Target::New;
             problem = name_problem(
                 &self.name,
                 "group",
@@ -87,7 +87,7 @@ impl OpenFiles {
         outcome(pressed, || {
             let paths = std::mem::take(&mut self.paths);
             match (into, selected) {
-                (Into::Selected, Some(g)) => vec![Action::Import { paths, group: g.id }],
+                (Target::Selected, Some(g)) => vec![Action::Import { paths, group: g.id }],
                 _ => vec![Action::CreateGroup {
                     name: self.name.trim().to_string(),
                     attach: None,
@@ -100,8 +100,18 @@ impl OpenFiles {
 }
 
 /// A new group's name from what was opened: the folder they are all in
-/// ("Studio May" for files of ~/Pictures/Studio May), else nothing.
+/// ("Studio May" for files of ~/Pictures/Studio May), else "Opened" and
+/// today's date.
 fn proposed_name(paths: &[PathBuf]) -> String {
+    let folder = folder_name(paths);
+    if folder.is_empty() {
+        format!("Opened {}", crate::core::storage::backup::today_utc())
+    } else {
+        folder
+    }
+}
+
+fn folder_name(paths: &[PathBuf]) -> String {
     let folder = |p: &PathBuf| {
         if p.is_dir() {
             Some(p.clone())
@@ -130,6 +140,6 @@ mod tests {
             proposed_name(&[p("/pics/Studio May/a.jpg"), p("/pics/Studio May/b.jpg")]),
             "Studio May"
         );
-        assert_eq!(proposed_name(&[p("/pics/a/x.jpg"), p("/pics/b/y.jpg")]), "");
+        assert!(proposed_name(&[p("/pics/a/x.jpg"), p("/pics/b/y.jpg")]).starts_with("Opened 20"));
     }
 }

@@ -29,10 +29,17 @@ pub struct ExportOriginal {
     error: Option<String>,
 }
 
+/// The folder the last copy went to, proposed for the next (this run only).
+static LAST_FOLDER: std::sync::Mutex<Option<PathBuf>> = std::sync::Mutex::new(None);
+
 impl ExportOriginal {
     pub fn new(img: &Image, original: PathBuf) -> Self {
-        let folder = directories::UserDirs::new()
-            .and_then(|d| d.picture_dir().map(PathBuf::from))
+        let last = LAST_FOLDER.lock().ok().and_then(|l| l.clone());
+        let folder = last
+            .filter(|d| d.is_dir())
+            .or_else(|| {
+                directories::UserDirs::new().and_then(|d| d.picture_dir().map(PathBuf::from))
+            })
             .or_else(|| directories::BaseDirs::new().map(|d| d.home_dir().to_path_buf()))
             .unwrap_or_default();
         ExportOriginal {
@@ -40,7 +47,7 @@ impl ExportOriginal {
             hash: img.content_hash.clone(),
             name: img.original_name.clone(),
             bytes: img.byte_size,
-            out: folder.join(&img.original_name).display().to_string(),
+            out: free_name(&folder, &img.original_name).display().to_string(),
             choosing: None,
             copying: None,
             done: None,
@@ -63,8 +70,32 @@ impl ExportOriginal {
 
     fn finished(&mut self, result: Result<u64, String>) {
         match result {
-            Ok(_) => self.done = Some(PathBuf::from(self.out.trim())),
+            Ok(_) => {
+                let done = self.target();
+                if let (Ok(mut last), Some(dir)) = (LAST_FOLDER.lock(), done.parent()) {
+                    *last = Some(dir.to_path_buf());
+                }
+                self.done = Some(done);
+            }
             Err(e) => self.error = Some(e),
+        }
+    }
+
+    /// Where the copy goes: the path typed, with the original's extension
+    /// added when none was typed ("night ferry" → "night ferry.jpg").
+    fn target(&self) -> PathBuf {
+        let typed = PathBuf::from(self.out.trim());
+        match (
+            typed.extension(),
+            std::path::Path::new(&self.name).extension(),
+        ) {
+            (None, Some(ext)) if typed.file_name().is_some() => {
+                let mut name = typed.file_name().unwrap_or_default().to_os_string();
+                name.push(".");
+                name.push(ext);
+                typed.with_file_name(name)
+            }
+            _ => typed,
         }
     }
 
@@ -106,7 +137,7 @@ impl ExportOriginal {
                 self.choose(ui.ctx());
             }
         });
-        let target = PathBuf::from(self.out.trim());
+        let target = self.target();
         let replaces = target.is_file();
         if replaces {
             ui.label(format!(
@@ -125,7 +156,8 @@ impl ExportOriginal {
         ui.horizontal(|ui| {
             let ok = if replaces { "Replace" } else { "Export" };
             let can = !busy && !self.out.trim().is_empty();
-            let enter = ui.input(|i| i.key_pressed(egui::Key::Enter));
+            // Replacing a file takes a click, never a stray Enter.
+            let enter = !replaces && ui.input(|i| i.key_pressed(egui::Key::Enter));
             if ui.add_enabled(can, egui::Button::new(ok)).clicked() || (can && enter) {
                 self.start(ui.ctx());
             }
@@ -141,11 +173,7 @@ impl ExportOriginal {
 
     fn start(&mut self, ctx: &egui::Context) {
         let (tx, rx) = std::sync::mpsc::channel();
-        let (original, hash, to) = (
-            self.original.clone(),
-            self.hash.clone(),
-            PathBuf::from(self.out.trim()),
-        );
+        let (original, hash, to) = (self.original.clone(), self.hash.clone(), self.target());
         let ctx = ctx.clone();
         let spawned = std::thread::Builder::new()
             .name("folio-export-original".into())
@@ -219,5 +247,45 @@ impl ExportOriginal {
                 Err(TryRecvError::Empty) => {}
             }
         }
+    }
+}
+
+/// `name` in `folder`, or "name (2).ext", "name (3).ext"… if that is taken:
+/// the proposal never replaces a file (the artist's own source may be there).
+fn free_name(folder: &std::path::Path, name: &str) -> PathBuf {
+    let first = folder.join(name);
+    if !first.exists() {
+        return first;
+    }
+    let p = std::path::Path::new(name);
+    let stem = p
+        .file_stem()
+        .map_or_else(|| name.to_string(), |s| s.to_string_lossy().into_owned());
+    let ext = p
+        .extension()
+        .map(|e| format!(".{}", e.to_string_lossy()))
+        .unwrap_or_default();
+    (2..10_000)
+        .map(|n| folder.join(format!("{stem} ({n}){ext}")))
+        .find(|c| !c.exists())
+        .unwrap_or(first)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_proposed_name_never_replaces_a_file() {
+        let dir = tempfile::tempdir().unwrap();
+        assert_eq!(
+            free_name(dir.path(), "Dusk.jpg"),
+            dir.path().join("Dusk.jpg")
+        );
+        std::fs::write(dir.path().join("Dusk.jpg"), b"mine").unwrap();
+        assert_eq!(
+            free_name(dir.path(), "Dusk.jpg"),
+            dir.path().join("Dusk (2).jpg")
+        );
     }
 }

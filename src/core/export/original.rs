@@ -45,6 +45,21 @@ pub fn export_original(original: &Path, hash: &str, to: &Path) -> Result<u64> {
             format!("{}: there is no such folder", dir.display()),
         ));
     }
+    // originals/ab/<hash>.<ext>: a copy in there would be a file without a row.
+    let originals = original.parent().and_then(Path::parent);
+    if let (Ok(d), Some(Ok(o))) = (
+        std::fs::canonicalize(dir),
+        originals.map(std::fs::canonicalize),
+    ) && d.starts_with(&o)
+    {
+        return Err(Error::invalid(
+            "export original",
+            format!(
+                "{} is inside the library's originals folder: choose a folder of your own",
+                dir.display()
+            ),
+        ));
+    }
     let mut source = std::fs::File::open(original).at(original)?;
     let mut builder = tempfile::Builder::new();
     builder.prefix(TEMP_PREFIX);
@@ -88,7 +103,9 @@ mod tests {
     use super::*;
 
     fn original(dir: &Path, bytes: &[u8]) -> (std::path::PathBuf, String) {
-        let path = dir.join("ab.jpg");
+        let folder = dir.join("lib/originals/ab");
+        std::fs::create_dir_all(&folder).unwrap();
+        let path = folder.join("ab12.jpg");
         std::fs::write(&path, bytes).unwrap();
         crate::core::storage::atomic::set_read_only(&path).unwrap();
         (path, blake3::hash(bytes).to_hex().to_string())
@@ -130,5 +147,10 @@ mod tests {
         assert!(e.to_string().contains("no such folder"), "{e}");
         let e = export_original(&src, &hash, &src).unwrap_err();
         assert!(e.to_string().contains("library's own file"), "{e}");
+        let e = export_original(&src, &hash, &dir.path().join("lib/originals/x.jpg")).unwrap_err();
+        assert!(
+            e.to_string().contains("inside the library's originals"),
+            "{e}"
+        );
     }
 }

@@ -105,11 +105,19 @@ pub fn write_with(
         .at(dir)?;
     // On error `tmp` is dropped, which removes the partial file.
     write(tmp.as_file_mut(), bytes).at(path)?;
+    if durability == Durability::Original {
+        // On the open file, before the fsync that makes it durable. A file
+        // system that keeps no permission bits (FAT, some network and FUSE
+        // mounts) may refuse: the original is still whole, so the import
+        // goes on; `check` says what such a file system cannot keep.
+        let mut perms = tmp.as_file().metadata().at(path)?.permissions();
+        perms.set_readonly(true);
+        if let Err(e) = tmp.as_file().set_permissions(perms) {
+            log::warn!("{}: could not be made read-only: {e}", path.display());
+        }
+    }
     if durability != Durability::Cache {
         tmp.as_file().sync_all().at(path)?;
-    }
-    if durability == Durability::Original {
-        set_read_only(tmp.path()).at(path)?;
     }
     tmp.persist(path).map_err(|e| Error::io(path, e.error))?;
     if durability != Durability::Cache {
@@ -118,12 +126,21 @@ pub fn write_with(
     Ok(())
 }
 
-/// Takes every write permission off the file at `path` (its owner's too).
+/// Takes every write permission off the file at `path` (its owner's too),
+/// and says so if the file system did not keep that (FAT, some network and
+/// FUSE mounts report every file writable whatever is asked).
 pub fn set_read_only(path: &Path) -> std::io::Result<()> {
-    let mut perms = std::fs::metadata(path)?.permissions();
-    if !perms.readonly() {
-        perms.set_readonly(true);
-        std::fs::set_permissions(path, perms)?;
+    let meta = std::fs::metadata(path)?;
+    if !is_writable(&meta) {
+        return Ok(());
+    }
+    let mut perms = meta.permissions();
+    perms.set_readonly(true);
+    std::fs::set_permissions(path, perms)?;
+    if is_writable(&std::fs::metadata(path)?) {
+        return Err(std::io::Error::other(
+            "its file system does not keep files read-only",
+        ));
     }
     Ok(())
 }

@@ -286,6 +286,12 @@ fn stamp_now() -> String {
     utc_stamp(secs)
 }
 
+/// Today's date in UTC as `2026-12-03` (a new group's name, say).
+pub fn today_utc() -> String {
+    let s = stamp_now();
+    format!("{}-{}-{}", &s[0..4], &s[4..6], &s[6..8])
+}
+
 /// `secs` since 1970 as `YYYYMMDDTHHMMSSZ` (proleptic Gregorian, UTC), by
 /// Howard Hinnant's days-to-civil algorithm.
 fn utc_stamp(secs: u64) -> String {

@@ -40,6 +40,10 @@ pub const RENDITIONS_DIR: &str = "renditions/v1";
 /// read-only (libraries from before originals were stored read-only are
 /// brought up to that once, as they open).
 pub const READ_ONLY_MARKER: &str = "originals-read-only";
+/// The marker's first line where its file system keeps files read-only…
+pub const READ_ONLY_KEPT: &str = "kept";
+/// …and where it does not (FAT, some network and FUSE mounts).
+pub const READ_ONLY_NOT_KEPT: &str = "not kept: this file system does not keep files read-only";
 /// The folder of backups inside the library root.
 pub const BACKUP_DIR: &str = "backups";
 /// Prefix of Folio's own temporary files, wherever they are.

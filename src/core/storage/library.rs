@@ -20,6 +20,21 @@ use super::{backup, db, tree};
 use crate::core::error::{Error, IoContext, Result};
 use crate::core::ids::StoreId;
 
+/// What this process is, in the lock file's words ([`set_holder`]).
+static HOLDER: std::sync::OnceLock<&'static str> = std::sync::OnceLock::new();
+
+/// A command-line Folio, as the lock file names it.
+pub const COMMAND_HOLDER: &str = "a folio command";
+/// The app, as the lock file names it (the next Folio tells the artist to
+/// use its window).
+pub const WINDOW_HOLDER: &str = "the Folio window";
+
+/// Says what this process is ([`WINDOW_HOLDER`] for the app), for the lock
+/// file: another Folio refused by the lock says who has the library.
+pub fn set_holder(what: &'static str) {
+    let _ = HOLDER.set(what);
+}
+
 /// The library's lock, held while any connection of this process is open.
 #[derive(Debug)]
 pub struct Lock {
@@ -54,7 +69,11 @@ impl Lock {
             Err(std::fs::TryLockError::Error(e)) => return Err(Error::io(&path, e)),
         }
         // Say who holds it, for the message the next one gets.
-        let who = format!("process {}", std::process::id());
+        let who = format!(
+            "{}, process {}",
+            HOLDER.get().copied().unwrap_or(COMMAND_HOLDER),
+            std::process::id()
+        );
         let written = file
             .set_len(0)
             .and_then(|()| file.write_all(who.as_bytes()));
@@ -63,6 +82,31 @@ impl Lock {
         }
         Ok(Lock { _file: file })
     }
+}
+
+/// Whether the file system of `probe` (a file Folio may change, made if
+/// missing) keeps a file read-only when asked.
+fn keeps_read_only(probe: &Path) -> bool {
+    if !probe.exists() && super::atomic::write(probe, b"").is_err() {
+        return true;
+    }
+    let kept = super::atomic::set_read_only(probe).is_ok();
+    // The probe stays writable, to be written again.
+    if let Ok(meta) = std::fs::metadata(probe) {
+        let mut perms = meta.permissions();
+        #[allow(clippy::permissions_set_readonly_false)] // ok: Folio's own note, not an original
+        perms.set_readonly(false);
+        let _ = std::fs::set_permissions(probe, perms);
+    }
+    kept
+}
+
+/// Whether the originals of the store at `store_root` can be kept read-only,
+/// as its first open found (yes, if it has not been opened since).
+pub fn originals_kept_read_only(store_root: &Path) -> bool {
+    std::fs::read_to_string(store_root.join(layout::READ_ONLY_MARKER)).map_or(true, |s| {
+        s.lines().next() != Some(layout::READ_ONLY_NOT_KEPT)
+    })
 }
 
 /// The per-user library root (`~/.local/share/folio` on Linux), used when
@@ -333,15 +377,27 @@ impl Library {
         let mut failed = 0usize;
         for path in &files {
             if let Err(e) = super::atomic::set_read_only(path) {
-                log::warn!("could not make {} read-only: {e}", path.display());
+                if failed == 0 {
+                    log::warn!("could not make {} read-only: {e}", path.display());
+                }
                 failed += 1;
             }
         }
-        if failed == 0 {
-            let note = b"Every original in originals/ is stored read-only.\n";
-            if let Err(e) = super::atomic::write(&marker, note) {
-                log::warn!("{e}");
+        if failed > 1 {
+            log::warn!("{failed} originals could not be made read-only");
+        }
+        // Once, whatever failed: `check` reports an original left writable,
+        // and the next open does not walk them all again.
+        let note = format!(
+            "{}\nEvery original in originals/ is stored read-only.\n",
+            if keeps_read_only(&marker) {
+                layout::READ_ONLY_KEPT
+            } else {
+                layout::READ_ONLY_NOT_KEPT
             }
+        );
+        if let Err(e) = super::atomic::write(&marker, note.as_bytes()) {
+            log::warn!("{e}");
         }
     }
 
@@ -525,7 +581,8 @@ mod tests {
         let err = Library::open(dir.path()).unwrap_err();
         assert!(matches!(err, Error::Locked { .. }), "{err}");
         assert!(
-            err.to_string().contains("open in another Folio (process "),
+            err.to_string()
+                .contains("open in another Folio (a folio command, process "),
             "{err}"
         );
         assert_eq!(std::fs::read(dir.path().join(DB_FILE)).unwrap(), db_before);
