@@ -245,7 +245,8 @@ impl Inspector<'_> {
                 let resp = ui
                     .add(
                         text.id_salt(("folio-detail", field.column(), image))
-                            .hint_text(hint)
+                            // In italics: an example, not a value already there.
+                            .hint_text(egui::RichText::new(hint).italics())
                             .desired_width(width),
                     )
                     .labelled_by(label);

@@ -83,7 +83,7 @@ impl std::fmt::Display for Problem {
             }
             Problem::Writable { image, path } => write!(
                 f,
-                "{image}: its original can be written to: {} (originals are kept read-only, so that no editor changes them)",
+                "{image}: its original can be written to: {} (originals are kept read-only, so that no editor changes them; `folio check --repair` makes it read-only again)",
                 path.display()
             ),
             Problem::Orphan { path } => {

@@ -71,17 +71,25 @@ impl OpenFiles {
             );
             ui.radio_value(&mut self.into, Target::New, "Into a new group");
         }
-        let mut problem = None;
-        if self.into == Target::New || selected.is_none() {
+        if selected.is_none() {
             self.into = Target::New;
-            problem = name_problem(
-                &self.name,
-                "group",
-                data.groups.iter().map(|g| (g.id.0, g.name.as_str())),
-                None,
-            );
-            name_field_ui(ui, "New group's name", &mut self.name, "Studio photos, May");
         }
+        let new = self.into == Target::New;
+        let problem = new
+            .then(|| {
+                name_problem(
+                    &self.name,
+                    "group",
+                    data.groups.iter().map(|g| (g.id.0, g.name.as_str())),
+                    None,
+                )
+            })
+            .flatten();
+        // Always there (greyed while the shown group is chosen): the dialog
+        // keeps its size, and its buttons their place, as the choice changes.
+        ui.add_enabled_ui(new, |ui| {
+            name_field_ui(ui, "New group's name", &mut self.name, "Studio photos, May");
+        });
         let pressed = buttons_ui(ui, "Import", problem.as_deref(), true);
         let into = self.into;
         outcome(pressed, || {
