@@ -405,7 +405,9 @@ enum DetailsCommand {
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     // These two need no library.
     match args.command {
-        Some(Command::InstallDesktop { uninstall }) => return install_desktop_cmd(uninstall),
+        Some(Command::InstallDesktop { uninstall }) => {
+            return install_desktop_cmd(uninstall, args.library.as_deref());
+        }
         Some(Command::Man) => {
             let man = clap_mangen::Man::new(<Args as clap::CommandFactory>::command());
             man.render(&mut std::io::stdout().lock())?;
@@ -605,7 +607,11 @@ fn restore_cmd(root: PathBuf, file: Option<PathBuf>) -> anyhow::Result<ExitCode>
     Ok(ExitCode::SUCCESS)
 }
 
-fn install_desktop_cmd(uninstall: bool) -> anyhow::Result<ExitCode> {
+/// `library`: `--library` (or `FOLIO_LIBRARY`), which the entry then opens.
+fn install_desktop_cmd(
+    uninstall: bool,
+    library: Option<&std::path::Path>,
+) -> anyhow::Result<ExitCode> {
     use folio::desktop;
     let home = desktop::data_home()?;
     let shown = |p: &std::path::Path| {
@@ -637,13 +643,17 @@ fn install_desktop_cmd(uninstall: bool) -> anyhow::Result<ExitCode> {
     let program = std::env::current_exe()
         .and_then(std::fs::canonicalize)
         .context("could not tell where this program is")?;
-    let written = desktop::install(&home, &program)?;
+    let library = library.map(std::path::absolute).transpose()?;
+    let written = desktop::install(&home, &program, library.as_deref())?;
     println!(
         "Installed Folio's menu entry and icons in {}:",
         home.display()
     );
     for p in &written {
         println!("  {}", shown(p));
+    }
+    if let Some(dir) = &library {
+        println!("It opens the library {}.", dir.display());
     }
     println!(
         "The entry starts {}. Folio is in your applications menu under Graphics, and \"Open with\" offers it for images (a desktop that was running may need you to log in again to see it).",

@@ -50,8 +50,11 @@ pub fn mime_types() -> Vec<&'static str> {
 
 /// The menu entry, starting `program` (a path, or `folio` for the one on
 /// `PATH`) with the files the artist opened.
-pub fn entry(program: &Path, installed_by_command: bool) -> Result<String> {
-    let exec = exec_value(program)?;
+pub fn entry(program: &Path, library: Option<&Path>, installed_by_command: bool) -> Result<String> {
+    let mut exec = exec_value(program)?;
+    if let Some(dir) = library {
+        exec = format!("{exec} --library {}", exec_value(dir)?);
+    }
     // A plain string value, not a command line: only `\` is escaped.
     let try_exec = program.to_string_lossy().replace('\\', "\\\\");
     let mut lines = vec![
@@ -151,7 +154,9 @@ pub fn installed_files(data_home: &Path) -> Vec<PathBuf> {
 /// `data_home`; returns the files written. An entry there that this command
 /// did not write (another Folio's, the artist's own) is left alone and the
 /// install refused, before anything is written.
-pub fn install(data_home: &Path, program: &Path) -> Result<Vec<PathBuf>> {
+/// `library`: the library the entry opens (`--library`), when not the
+/// default one.
+pub fn install(data_home: &Path, program: &Path, library: Option<&Path>) -> Result<Vec<PathBuf>> {
     let files = installed_files(data_home);
     let entry_path = &files[0];
     if let Some(existing) = read_if_present(entry_path)?
@@ -165,7 +170,7 @@ pub fn install(data_home: &Path, program: &Path) -> Result<Vec<PathBuf>> {
             ),
         ));
     }
-    let entry = entry(program, true)?;
+    let entry = entry(program, library, true)?;
     let mut contents: Vec<&[u8]> = vec![entry.as_bytes(), ICON_SVG];
     contents.extend(ICONS.iter().map(|(_, bytes)| *bytes));
     for (path, bytes) in files.iter().zip(contents) {
@@ -413,7 +418,7 @@ mod tests {
 
     #[test]
     fn the_entry_offers_every_format_folio_imports() {
-        let entry = entry(Path::new("folio"), false).unwrap();
+        let entry = entry(Path::new("folio"), None, false).unwrap();
         let mime = entry
             .lines()
             .find_map(|l| l.strip_prefix("MimeType="))
@@ -436,7 +441,7 @@ mod tests {
         let committed = include_str!("../assets/folio.desktop");
         assert_eq!(
             committed,
-            entry(Path::new("folio"), false).unwrap(),
+            entry(Path::new("folio"), None, false).unwrap(),
             "assets/folio.desktop is out of date: write what `folio::desktop::entry` makes for \"folio\" into it"
         );
     }

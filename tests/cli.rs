@@ -1409,7 +1409,8 @@ fn install_desktop(data: &Path, home: &Path, uninstall: bool) -> Output {
     let mut c = support::folio(None);
     c.arg("install-desktop")
         .env("XDG_DATA_HOME", data)
-        .env("HOME", home);
+        .env("HOME", home)
+        .env_remove("FOLIO_LIBRARY");
     if uninstall {
         c.arg("--uninstall");
     }
@@ -1471,6 +1472,36 @@ fn install_desktop_writes_the_entry_and_icons_and_uninstall_removes_exactly_them
     assert_eq!(walk(&data), vec![theirs.clone(), their_icon.clone()]);
     let out = ok(install_desktop(&data, tmp.path(), true));
     assert!(out.contains("nothing to remove"), "{out}");
+
+    // Installed for another library: the entry opens that one.
+    let library = tmp.path().join("My Library");
+    let out = ok(support::folio(None)
+        .args(["--library", library.to_str().unwrap(), "install-desktop"])
+        .env("XDG_DATA_HOME", &data)
+        .env("HOME", tmp.path())
+        .output()
+        .unwrap());
+    assert!(out.contains("It opens the library"), "{out}");
+    let text = std::fs::read_to_string(&entry).unwrap();
+    assert!(
+        text.contains(&format!(
+            "Exec={} --library \"{}\" %F\n",
+            program.display(),
+            library.display()
+        )),
+        "{text}"
+    );
+    if let Ok(v) = std::process::Command::new("desktop-file-validate")
+        .arg(&entry)
+        .output()
+    {
+        assert!(
+            v.status.success() && v.stdout.is_empty(),
+            "{}",
+            String::from_utf8_lossy(&v.stdout)
+        );
+    }
+    ok(install_desktop(&data, tmp.path(), true));
 }
 
 #[test]
