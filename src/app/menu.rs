@@ -25,40 +25,35 @@ pub fn menu_bar_ui(ui: &mut egui::Ui, captions: Captions, theme: Theme, out: &mu
                 }
                 if name == "View" {
                     ui.separator();
-                    ui.menu_button("Captions", |ui| {
-                        for (c, value) in Command::CAPTIONS.into_iter().zip([
-                            Captions::Title,
-                            Captions::FileName,
-                            Captions::None,
-                        ]) {
-                            if ui
-                                .radio(captions == value, c.label())
-                                .on_hover_text(c.description())
-                                .clicked()
-                            {
-                                out.command(c);
-                                ui.close();
-                            }
-                        }
-                    });
-                    ui.menu_button("Theme", |ui| {
-                        for (c, value) in Command::THEMES.into_iter().zip([
-                            Theme::System,
-                            Theme::Light,
-                            Theme::Dark,
-                        ]) {
-                            if ui
-                                .radio(theme == value, c.label())
-                                .on_hover_text(c.description())
-                                .clicked()
-                            {
-                                out.command(c);
-                                ui.close();
-                            }
-                        }
-                    });
+                    let captions_now = [Captions::Title, Captions::FileName, Captions::None]
+                        .map(|v| v == captions);
+                    choice_menu_ui(ui, "Captions", &Command::CAPTIONS, captions_now, out);
+                    let theme_now = [Theme::System, Theme::Light, Theme::Dark].map(|v| v == theme);
+                    choice_menu_ui(ui, "Theme", &Command::THEMES, theme_now, out);
                 }
             });
+        }
+    });
+}
+
+/// A submenu of choices, one command each, the one made (`chosen`) marked.
+fn choice_menu_ui(
+    ui: &mut egui::Ui,
+    name: &str,
+    commands: &[Command; 3],
+    chosen: [bool; 3],
+    out: &mut Outbox,
+) {
+    ui.menu_button(name, |ui| {
+        for (&c, chosen) in commands.iter().zip(chosen) {
+            if ui
+                .radio(chosen, c.label())
+                .on_hover_text(c.description())
+                .clicked()
+            {
+                out.command(c);
+                ui.close();
+            }
         }
     });
 }
