@@ -129,6 +129,10 @@ impl FolioApp {
                     _ => Theme::System,
                 };
                 ctx.set_theme(self.theme.preference());
+                if self.theme == Theme::System {
+                    // The desktop may have changed since Folio started.
+                    super::theme::follow_desktop(ctx);
+                }
             }
             Command::SelectAll
             | Command::SelectNone
