@@ -128,7 +128,7 @@ impl FolioApp {
                     Command::ThemeDark => Theme::Dark,
                     _ => Theme::System,
                 };
-                ctx.set_theme(self.theme.preference());
+                // Applied by the next frame (`FolioApp::ui`).
                 if self.theme == Theme::System {
                     // The desktop may have changed since Folio started.
                     super::theme::follow_desktop(ctx);

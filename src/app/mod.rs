@@ -153,8 +153,8 @@ impl FolioApp {
         let theme: Theme = storage
             .and_then(|s| eframe::get_value(s, THEME_KEY))
             .unwrap_or_default();
+        // Applied by the first frame (see `ui`).
         theme::tune(ctx);
-        ctx.set_theme(theme.preference());
         theme::follow_desktop(ctx);
         let view = View::restored(saved, &root);
         add_fallback_font(ctx);
@@ -253,11 +253,18 @@ impl FolioApp {
     /// Waits for the "Show in file manager" calls still running (tests).
     pub fn finish_reveals(&mut self) {
         for rx in std::mem::take(&mut self.ui.revealing) {
-            match rx.recv() {
-                Ok(Ok(notice)) => self.ui.notices.push(notice),
-                Ok(Err(where_it_is)) => self.open_dialog(Dialog::OriginalPath(where_it_is)),
-                Err(_) => {}
+            if let Ok(answer) = rx.recv() {
+                self.revealed(answer);
             }
+        }
+    }
+
+    /// What "Show in file manager" came back with: a notice, or the dialog
+    /// with the original's path when no file manager showed it.
+    fn revealed(&mut self, answer: Result<Notice, dialogs::OriginalPath>) {
+        match answer {
+            Ok(notice) => self.ui.notices.push(notice),
+            Err(where_it_is) => self.open_dialog(Dialog::OriginalPath(where_it_is)),
         }
     }
 
@@ -560,10 +567,7 @@ impl FolioApp {
             Err(std::sync::mpsc::TryRecvError::Disconnected) => false,
         });
         for answer in said {
-            match answer {
-                Ok(notice) => self.ui.notices.push(notice),
-                Err(where_it_is) => self.out.open(Dialog::OriginalPath(where_it_is)),
-            }
+            self.revealed(answer);
         }
         for arrived in self.work.poll() {
             match arrived {
@@ -803,7 +807,8 @@ fn add_fallback_font(ctx: &egui::Context) {
 impl eframe::App for FolioApp {
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
         let ctx = ui.ctx().clone();
-        // The artist's choice holds, whatever restored egui's own options.
+        // The one place the artist's choice is applied: it holds, whatever
+        // restored egui's own options.
         let theme = self.theme.preference();
         if ctx.options(|o| o.theme_preference) != theme {
             ctx.set_theme(theme);

@@ -225,7 +225,7 @@ impl Session {
 
     /// Whether the Folio that has the library is the app (not a command).
     pub fn locked_by_window(&self) -> bool {
-        self.locked().then_some(()).is_some()
+        self.locked()
             && self
                 .locked
                 .as_deref()

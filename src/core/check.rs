@@ -611,10 +611,7 @@ mod tests {
             assert!(!atomic::is_writable(&meta), "{} is writable", f.display());
         }
         // An editor (or `chmod u+w`) gives one its write bit back.
-        let mut perms = std::fs::metadata(&files[0]).unwrap().permissions();
-        #[allow(clippy::permissions_set_readonly_false)]
-        perms.set_readonly(false);
-        std::fs::set_permissions(&files[0], perms).unwrap();
+        crate::core::testing::make_writable(&files[0]);
         let r = check(&mut lib, false).unwrap();
         assert!(
             matches!(&r.problems[..], [Problem::Writable { path, .. }] if *path == files[0]),
@@ -636,10 +633,7 @@ mod tests {
         // As an older Folio left it: writable originals, no marker.
         std::fs::remove_file(&marker).unwrap();
         for f in &files {
-            let mut perms = std::fs::metadata(f).unwrap().permissions();
-            #[allow(clippy::permissions_set_readonly_false)]
-            perms.set_readonly(false);
-            std::fs::set_permissions(f, perms).unwrap();
+            crate::core::testing::make_writable(f);
         }
         let mut lib = Library::open(dir.path().join("lib")).unwrap();
         assert!(marker.exists());

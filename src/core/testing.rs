@@ -38,9 +38,15 @@ pub fn fake_image(conn: &Connection, n: u64) -> ImageId {
 /// Writes `bytes` over an original behind Folio's back: its write bit given
 /// back first (originals are stored read-only; root would not need it).
 pub fn damage(path: &std::path::Path, bytes: &[u8]) {
+    make_writable(path);
+    std::fs::write(path, bytes).unwrap(); // ok: test support
+}
+
+/// Gives an original its owner's write bit back, as an editor or `chmod
+/// u+w` would.
+pub fn make_writable(path: &std::path::Path) {
     let mut perms = std::fs::metadata(path).unwrap().permissions(); // ok: test support
-    #[allow(clippy::permissions_set_readonly_false)] // ok: the damage is the point
+    #[allow(clippy::permissions_set_readonly_false)] // ok: what the test is about
     perms.set_readonly(false);
     std::fs::set_permissions(path, perms).unwrap(); // ok: test support
-    std::fs::write(path, bytes).unwrap(); // ok: test support
 }

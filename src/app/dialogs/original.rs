@@ -26,6 +26,9 @@ pub struct ExportOriginal {
     copying: Option<Receiver<Result<u64, String>>>,
     /// The file written, once done.
     done: Option<PathBuf>,
+    /// Whether the path typed names a file already there (asked of the
+    /// disk when what is typed changes, not every frame).
+    replaces: Option<(String, bool)>,
     error: Option<String>,
 }
 
@@ -51,6 +54,7 @@ impl ExportOriginal {
             choosing: None,
             copying: None,
             done: None,
+            replaces: None,
             error: None,
         }
     }
@@ -138,7 +142,14 @@ impl ExportOriginal {
             }
         });
         let target = self.target();
-        let replaces = target.is_file();
+        let replaces = match &self.replaces {
+            Some((typed, there)) if *typed == self.out => *there,
+            _ => {
+                let there = target.is_file();
+                self.replaces = Some((self.out.clone(), there));
+                there
+            }
+        };
         if replaces {
             ui.label(format!(
                 "There is already a file named \u{201c}{}\u{201d} there: exporting replaces it.",

@@ -29,16 +29,9 @@ pub fn export_original(original: &Path, hash: &str, to: &Path) -> Result<u64> {
             format!("{} is the library's own file", to.display()),
         ));
     }
-    let dir = match to.parent() {
-        Some(d) if d.as_os_str().is_empty() => Path::new("."),
-        Some(d) => d,
-        None => {
-            return Err(Error::invalid(
-                "export original",
-                format!("{} has no folder", to.display()),
-            ));
-        }
-    };
+    let dir = crate::core::storage::atomic::folder_of(to).ok_or_else(|| {
+        Error::invalid("export original", format!("{} has no folder", to.display()))
+    })?;
     if !dir.is_dir() {
         return Err(Error::invalid(
             "export original",

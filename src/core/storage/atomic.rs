@@ -87,17 +87,9 @@ pub fn write_with(
     durability: Durability,
     write: &WriteFn,
 ) -> Result<()> {
-    let dir = match path.parent() {
-        // A bare file name ("works.csv") is in the current folder.
-        Some(d) if d.as_os_str().is_empty() => Path::new("."),
-        Some(d) => d,
-        None => {
-            return Err(Error::invalid(
-                "library path",
-                format!("{} has no folder", path.display()),
-            ));
-        }
-    };
+    let dir = folder_of(path).ok_or_else(|| {
+        Error::invalid("library path", format!("{} has no folder", path.display()))
+    })?;
     std::fs::create_dir_all(dir).at(dir)?;
     let mut tmp = tempfile::Builder::new()
         .prefix(TEMP_PREFIX)
@@ -124,6 +116,15 @@ pub fn write_with(
         sync_dir(dir);
     }
     Ok(())
+}
+
+/// The folder a file at `path` goes into: its parent, `.` for a bare file
+/// name ("works.csv"), `None` for a root.
+pub fn folder_of(path: &Path) -> Option<&Path> {
+    match path.parent() {
+        Some(d) if d.as_os_str().is_empty() => Some(Path::new(".")),
+        other => other,
+    }
 }
 
 /// Takes every write permission off the file at `path` (its owner's too),

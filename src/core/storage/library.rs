@@ -360,8 +360,8 @@ impl Library {
 
     /// Makes every original read-only, once: a library from before Folio
     /// stored them so is brought up to it as it first opens (new originals
-    /// are written read-only). Not fatal: what fails is logged, and tried
-    /// again at the next open; `check` reports any original left writable.
+    /// are written read-only). Not fatal, and done once whatever fails: what
+    /// fails is logged, and `check` reports any original left writable.
     fn protect_originals_once(&self) {
         let marker = self.store_root.join(layout::READ_ONLY_MARKER);
         if marker.exists() {
